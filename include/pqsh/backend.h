@@ -1,0 +1,38 @@
+/* backend.h — the one call interface both targets implement: op + request → response.
+ *
+ * The request and response are DynamoDB JSON exactly as on the wire (jansson
+ * objects). Ownership: `request` is borrowed; on PQ_OK *response is a new
+ * reference; on failure *response is NULL and `err` is set (PQ_ERR_SERVICE
+ * with DynamoDB's error name and message, and `detail` holding the whole
+ * error body, for service errors).
+ */
+#ifndef PQSH_BACKEND_H
+#define PQSH_BACKEND_H
+
+#include <jansson.h>
+#include "pqsh/error.h"
+
+struct pq_backend;
+
+struct pq_backend_ops {
+    pq_status (*call)(struct pq_backend *b, const char *op, json_t *request, json_t **response,
+                      struct pq_error *err);
+    void (*close)(struct pq_backend *b);
+};
+
+struct pq_backend {
+    const struct pq_backend_ops *ops;
+    char *label; /* shown in banner and prompt: "local", "us-east-1", an URL */
+    bool remote; /* true for HTTP targets (scan warnings, retries) */
+};
+
+static inline pq_status pq_backend_call(struct pq_backend *b, const char *op, json_t *request,
+                                        json_t **response, struct pq_error *err)
+{
+    return b->ops->call(b, op, request, response, err);
+}
+
+/* Closes the backend and frees it (including `label`). NULL is allowed. */
+void pq_backend_close(struct pq_backend *b);
+
+#endif

@@ -1,0 +1,30 @@
+/* literal.h — constant PartiQL expressions → AttributeValues, with DynamoDB's rules.
+ *
+ * Used by the engine (INSERT items, SET values, comparison operands) and by the
+ * shell (SET var = literal). Ownership: *out receives a new reference.
+ */
+#ifndef PQSH_LITERAL_H
+#define PQSH_LITERAL_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include "pqsh/ast.h"
+#include "pqsh/error.h"
+
+/* Evaluates a constant expression: PQ_E_LIT (numbers parsed, range-checked
+ * and canonicalised), PQ_E_PARAM (taken from `params`, a JSON array of
+ * AttributeValues, may be NULL), PQ_E_TUPLE (→ M; keys must be string
+ * literals), PQ_E_LIST (→ L), PQ_E_BAG (→ SS or NS), unary minus on a number.
+ * Errors are DynamoDB's ValidationExceptions (reference §4.1), with the
+ * " under root", " under root.x", " under root[1]" suffixes where DynamoDB
+ * adds them; for an expression that is not constant (path, call, …) the
+ * error is PQ_ERR_PLAN with the expression's range. `?` beyond the end of
+ * `params` gives "Number of parameters in request and statement don't match." */
+pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
+                          struct pq_error *err) PQ_MUST_USE;
+
+/* True when `e` is built only of literals, parameters, tuples, lists, bags and
+ * unary minus (no paths, calls, variables or operators). */
+bool pq_literal_is_constant(const struct pq_expr *e);
+
+#endif

@@ -1,0 +1,37 @@
+/* parse.h — statement text → syntax tree (grammar/partiql.y + grammar/partiql.l).
+ *
+ * Ownership: on success *out is a new tree (pq_stmt_free it); on failure *out
+ * is NULL and `err` is set (PQ_ERR_SYNTAX) with the byte range of the
+ * offending token.
+ */
+#ifndef PQSH_PARSE_H
+#define PQSH_PARSE_H
+
+#include <stddef.h>
+#include "pqsh/ast.h"
+#include "pqsh/error.h"
+
+enum pq_parse_flags {
+    /* DynamoDB's own parser: only DynamoDB PartiQL statements are recognised
+     * (SELECT, INSERT … VALUE, UPDATE, DELETE, EXISTS, bare expressions);
+     * pqsh statements (CREATE TABLE, SET var, …) and `:name` are syntax
+     * errors, and bare identifiers that are PartiQL/SQL-92 reserved words are
+     * refused as DynamoDB refuses them. Used by the embedded engine. */
+    PQ_PARSE_STRICT = 1u << 0,
+};
+
+/* Parses exactly one statement; a single trailing ';' is allowed.
+ * `ddb_detail`, if not NULL, receives (on PQ_ERR_SYNTAX) the text DynamoDB
+ * puts after "Statement wasn't well formed, can't be processed: " for this
+ * kind of error — "Unexpected term", "Unexpected token after expression",
+ * "Unexpected keyword", "Missing right-hand side expression of infix
+ * operator", "Expected identifier for simple path", "Expected type name",
+ * "Invalid path dot component", "Unexpected operator" or "" (static string). */
+pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
+                   struct pq_error *err, const char **ddb_detail) PQ_MUST_USE;
+
+/* True when `word` (any case) is a PartiQL / SQL-92 reserved word that
+ * DynamoDB refuses as a bare identifier. */
+bool pq_is_reserved_word(const char *word, size_t len);
+
+#endif
