@@ -1,0 +1,150 @@
+/* internal.h — what the embedded engine's files share: the table catalog and item store.
+ *
+ * Layout of the engine:
+ *   api.c    op dispatch (pq_engine_call), request member checks, the backend
+ *   ddl.c    CreateTable (+ validation, §3.4), DescribeTable, ListTables, DeleteTable
+ *   store.c  SQLite: one catalog table and one item table per DynamoDB table
+ *   exec.c   ExecuteStatement: statement checks, Query-vs-Scan, paging, writes
+ *   eval.c   WHERE / condition evaluation and UPDATE application on items
+ *
+ * Ownership: metadata returned by store_table_get is owned by the store's cache
+ * and stays valid until the table is dropped or the store closed (or, between
+ * API calls, until the next outermost store_begin finds that another
+ * connection changed the database); items returned by cursors are new
+ * references.
+ */
+#ifndef PQSH_ENGINE_INTERNAL_H
+#define PQSH_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include "pqsh/buf.h"
+#include "pqsh/engine.h"
+#include "pqsh/error.h"
+
+struct pq_store;
+
+/* One key attribute of a table or index. */
+struct pq_key_attr {
+    char *name;
+    char type; /* 'S', 'N' or 'B' */
+};
+
+struct pq_table_meta {
+    char *name;
+    int64_t id;              /* SQLite item table is "items_<id>" */
+    struct pq_key_attr hash;
+    struct pq_key_attr range; /* range.name NULL when the table has no sort key */
+    json_t *description;     /* TableDescription as DescribeTable returns it (without
+                                ItemCount/TableSizeBytes, which the store computes) */
+};
+
+struct pq_engine {
+    struct pq_store *store;
+    char *region;
+    double fixed_time;
+    size_t page_bytes;
+};
+
+/* Seconds since the epoch, or the fixed time of the options. */
+double engine_now(const struct pq_engine *e);
+
+/* ---- store.c ---------------------------------------------------------- */
+
+pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err) PQ_MUST_USE;
+void store_close(struct pq_store *s);
+sqlite3 *store_db(struct pq_store *s);
+
+/* A write transaction around one API call (SAVEPOINT-based, nestable). */
+pq_status store_begin(struct pq_store *s, struct pq_error *err) PQ_MUST_USE;
+pq_status store_commit(struct pq_store *s, struct pq_error *err) PQ_MUST_USE;
+void store_rollback(struct pq_store *s);
+
+/* Looks a table up by exact name; *out NULL (and PQ_OK) when absent. */
+pq_status store_table_get(struct pq_store *s, const char *name, const struct pq_table_meta **out,
+                          struct pq_error *err) PQ_MUST_USE;
+/* Creates the catalog entry and item table. Steals `description`. */
+pq_status store_table_create(struct pq_store *s, const char *name, const struct pq_key_attr *hash,
+                             const struct pq_key_attr *range, json_t *description,
+                             struct pq_error *err) PQ_MUST_USE;
+pq_status store_table_drop(struct pq_store *s, const char *name, struct pq_error *err) PQ_MUST_USE;
+/* Names in ascending byte order after `start_after` (NULL: from the first),
+ * at most `limit`; *names is a new JSON array; *more tells whether more follow. */
+pq_status store_table_list(struct pq_store *s, const char *start_after, size_t limit,
+                           json_t **names, bool *more, struct pq_error *err) PQ_MUST_USE;
+/* Item count and total item bytes (DynamoDB accounting). */
+pq_status store_table_stats(struct pq_store *s, const struct pq_table_meta *t, int64_t *count,
+                            int64_t *bytes, struct pq_error *err) PQ_MUST_USE;
+/* Count and bytes of the items that hold every attribute in `attrs` (what a
+ * sparse index over those key attributes would contain). */
+pq_status store_index_stats(struct pq_store *s, const struct pq_table_meta *t,
+                            const char *const *attrs, size_t nattrs, int64_t *count,
+                            int64_t *bytes, struct pq_error *err) PQ_MUST_USE;
+
+/* Key of an item: order-preserving encodings of the hash and range values.
+ * `item` must hold the key attributes with the right types (checked by the
+ * caller). */
+struct pq_key {
+    struct pq_buf hk;
+    struct pq_buf rk; /* empty when the table has no sort key */
+};
+void store_key_init(struct pq_key *k);
+void store_key_release(struct pq_key *k);
+bool store_key_from_item(const struct pq_table_meta *t, const json_t *item, struct pq_key *k);
+
+/* Reads one item by key; *item is a new reference or NULL when absent. */
+pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, const struct pq_key *k,
+                         json_t **item, struct pq_error *err) PQ_MUST_USE;
+/* Inserts or replaces the item under its key. */
+pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
+                         struct pq_error *err) PQ_MUST_USE;
+/* Inserts the item only if its key is free (PartiQL INSERT in one step);
+ * *inserted false means an item with that key exists and nothing changed. */
+pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
+                            bool *inserted, struct pq_error *err) PQ_MUST_USE;
+pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
+                            const struct pq_key *k, struct pq_error *err) PQ_MUST_USE;
+
+/* Ordered reads. A range over one partition (hk set) with optional sort-key
+ * bounds, or the whole table (hk NULL) in key order. `after` resumes after a
+ * key (exclusive) for paging. */
+struct pq_range {
+    const struct pq_buf *hk;      /* NULL → whole table */
+    const struct pq_buf *rk_lo;   /* NULL → unbounded */
+    bool lo_inclusive;
+    const struct pq_buf *rk_hi;   /* NULL → unbounded */
+    bool hi_inclusive;
+    const struct pq_buf *rk_prefix; /* begins_with on the sort key, or NULL */
+    bool descending;
+    const struct pq_key *after;   /* resume strictly after this key, or NULL */
+};
+
+struct pq_cursor;
+pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
+                            const struct pq_range *r, struct pq_cursor **out,
+                            struct pq_error *err) PQ_MUST_USE;
+/* Next item (new reference) with its stored size and key; *item NULL at the end. */
+pq_status store_cursor_next(struct pq_cursor *c, json_t **item, size_t *size, struct pq_key *key,
+                            struct pq_error *err) PQ_MUST_USE;
+void store_cursor_close(struct pq_cursor *c);
+
+/* ---- ddl.c ------------------------------------------------------------ */
+
+pq_status ddl_create_table(struct pq_engine *e, json_t *req, json_t **resp,
+                           struct pq_error *err) PQ_MUST_USE;
+pq_status ddl_describe_table(struct pq_engine *e, json_t *req, json_t **resp,
+                             struct pq_error *err) PQ_MUST_USE;
+pq_status ddl_list_tables(struct pq_engine *e, json_t *req, json_t **resp,
+                          struct pq_error *err) PQ_MUST_USE;
+pq_status ddl_delete_table(struct pq_engine *e, json_t *req, json_t **resp,
+                           struct pq_error *err) PQ_MUST_USE;
+
+/* ---- exec.c ----------------------------------------------------------- */
+
+pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp,
+                                 struct pq_error *err) PQ_MUST_USE;
+
+#endif

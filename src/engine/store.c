@@ -1,0 +1,850 @@
+/* store.c — the engine's SQLite storage: a catalog of tables and one item table per table.
+ *
+ * Layout on disk (user_version 1):
+ *   pq_catalog(name, id, hash_name, hash_type, range_name, range_type, description)
+ *   items_<id>(hk BLOB, rk BLOB, item TEXT, size INTEGER, PRIMARY KEY(hk, rk)) WITHOUT ROWID
+ * hk/rk are pq_value_encode_key encodings, so SQLite's BLOB (memcmp) order is
+ * DynamoDB's key order; rk is the empty blob for tables without a sort key.
+ * `item` is compact DynamoDB JSON, `size` its DynamoDB item size.
+ *
+ * Every table met is cached with its prepared statements. The cache follows
+ * the savepoint stack: a table created inside a savepoint that is rolled back
+ * leaves the cache with it. Another connection (a second pqsh on the same
+ * file) is noticed through PRAGMA data_version at the start of each outermost
+ * transaction, which empties the cache.
+ */
+#include "engine/internal.h"
+#include "pqsh/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define STORE_FORMAT 1
+#define BUSY_TIMEOUT_MS 5000
+
+/* A cursor statement, cached per table and per shape of range. */
+struct cur_stmt {
+    unsigned shape;
+    sqlite3_stmt *stmt;
+    bool in_use;
+    struct cur_stmt *next;
+};
+
+struct table_entry {
+    struct pq_table_meta meta;
+    int depth; /* savepoint depth that created it; 0 once committed or loaded */
+    sqlite3_stmt *get, *put, *ins, *del, *stats;
+    struct cur_stmt *cursors;
+    struct table_entry *next;
+};
+
+struct pq_store {
+    sqlite3 *db;
+    int depth; /* open savepoints */
+    int64_t data_version;
+    sqlite3_stmt *begin, *release, *rollback_to, *data_version_q;
+    sqlite3_stmt *cat_get, *cat_list;
+    struct table_entry *tables;
+};
+
+struct pq_cursor {
+    struct pq_store *store;
+    sqlite3_stmt *stmt;
+    struct cur_stmt *cached; /* NULL when the cursor owns `stmt` */
+    bool done;
+};
+
+static pq_status db_fail(struct pq_store *s, struct pq_error *err, const char *what)
+{
+    return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "sqlite: %s: %s", what,
+                        sqlite3_errmsg(s->db));
+}
+
+static pq_status prepare(struct pq_store *s, const char *sql, sqlite3_stmt **out,
+                         struct pq_error *err)
+{
+    if (*out) return PQ_OK;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+        *out = NULL;
+        return db_fail(s, err, sql);
+    }
+    return PQ_OK;
+}
+
+static pq_status exec_sql(struct pq_store *s, const char *sql, struct pq_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_fail(s, err, sql);
+    return PQ_OK;
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static pq_status step_done(struct pq_store *s, sqlite3_stmt *st, struct pq_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_fail(s, err, sqlite3_sql(st));
+    return PQ_OK;
+}
+
+/* A zero-length buffer must become a zero-length blob, never NULL. */
+static void bind_buf(sqlite3_stmt *st, int i, const struct pq_buf *b)
+{
+    if (b->len == 0)
+        sqlite3_bind_zeroblob(st, i, 0);
+    else
+        sqlite3_bind_blob(st, i, b->data, (int)b->len, SQLITE_TRANSIENT);
+}
+
+static void column_buf(sqlite3_stmt *st, int i, struct pq_buf *b)
+{
+    pq_buf_reset(b);
+    const void *p = sqlite3_column_blob(st, i);
+    int n = sqlite3_column_bytes(st, i);
+    if (p && n > 0) pq_buf_add(b, p, (size_t)n);
+}
+
+/* ---- open / close --------------------------------------------------- */
+
+static pq_status init_schema(struct pq_store *s, struct pq_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    pq_status rc = PQ_OK;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_fail(s, err, "reading the format version");
+        goto out;
+    }
+    int version = sqlite3_column_int(st, 0);
+    if (version > STORE_FORMAT) {
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                          "database format %d is newer than this pqsh understands (%d)", version,
+                          STORE_FORMAT);
+        goto out;
+    }
+    if (version == 0) {
+        rc = exec_sql(s,
+                      "BEGIN;"
+                      "CREATE TABLE IF NOT EXISTS pq_catalog("
+                      " name TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE,"
+                      " hash_name TEXT NOT NULL, hash_type TEXT NOT NULL,"
+                      " range_name TEXT, range_type TEXT, description TEXT NOT NULL);"
+                      "PRAGMA user_version = 1;"
+                      "COMMIT;",
+                      err);
+        if (rc) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err)
+{
+    struct pq_store *s = pq_xcalloc(1, sizeof *s);
+    pq_status rc = PQ_OK;
+    bool memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
+    *out = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        rc = s->db ? db_fail(s, err, path)
+                   : pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "sqlite: cannot open %s",
+                                  path);
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(s->db, 1);
+    /* WAL keeps readers and the writer apart; NORMAL syncs only at checkpoints,
+     * which is durable against application crashes and fast for many small
+     * transactions (one per API call). */
+    if (!memory && (rc = exec_sql(s, "PRAGMA journal_mode=WAL", err))) goto fail;
+    if ((rc = exec_sql(s,
+                       "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+                       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384",
+                       err)))
+        goto fail;
+    if ((rc = init_schema(s, err))) goto fail;
+    if ((rc = prepare(s, "SAVEPOINT pq", &s->begin, err)) ||
+        (rc = prepare(s, "RELEASE pq", &s->release, err)) ||
+        (rc = prepare(s, "ROLLBACK TO pq", &s->rollback_to, err)) ||
+        (rc = prepare(s, "PRAGMA data_version", &s->data_version_q, err)) ||
+        (rc = prepare(s,
+                      "SELECT id, hash_name, hash_type, range_name, range_type, description"
+                      " FROM pq_catalog WHERE name = ?",
+                      &s->cat_get, err)) ||
+        (rc = prepare(s, "SELECT name FROM pq_catalog WHERE name > ? ORDER BY name LIMIT ?",
+                      &s->cat_list, err)))
+        goto fail;
+    *out = s;
+    return PQ_OK;
+fail:
+    store_close(s);
+    return rc;
+}
+
+static void entry_free(struct table_entry *t)
+{
+    sqlite3_finalize(t->get);
+    sqlite3_finalize(t->put);
+    sqlite3_finalize(t->ins);
+    sqlite3_finalize(t->del);
+    sqlite3_finalize(t->stats);
+    for (struct cur_stmt *c = t->cursors, *next; c; c = next) {
+        next = c->next;
+        sqlite3_finalize(c->stmt);
+        free(c);
+    }
+    free(t->meta.name);
+    free(t->meta.hash.name);
+    free(t->meta.range.name);
+    json_decref(t->meta.description);
+    free(t);
+}
+
+/* Drops cache entries for which `drop(entry, depth)` is true. */
+static void cache_prune(struct pq_store *s, bool (*drop)(const struct table_entry *, int), int depth)
+{
+    struct table_entry **p = &s->tables;
+    while (*p) {
+        struct table_entry *t = *p;
+        if (drop(t, depth)) {
+            *p = t->next;
+            entry_free(t);
+        } else {
+            p = &t->next;
+        }
+    }
+}
+
+static bool drop_all(const struct table_entry *t, int depth)
+{
+    return true;
+}
+
+static bool drop_newer(const struct table_entry *t, int depth)
+{
+    return t->depth > depth;
+}
+
+void store_close(struct pq_store *s)
+{
+    if (!s) return;
+    cache_prune(s, drop_all, 0);
+    sqlite3_finalize(s->begin);
+    sqlite3_finalize(s->release);
+    sqlite3_finalize(s->rollback_to);
+    sqlite3_finalize(s->data_version_q);
+    sqlite3_finalize(s->cat_get);
+    sqlite3_finalize(s->cat_list);
+    if (s->db) {
+        if (s->depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(s->db);
+    }
+    free(s);
+}
+
+sqlite3 *store_db(struct pq_store *s)
+{
+    return s->db;
+}
+
+/* ---- transactions --------------------------------------------------- */
+
+/* Empties the cache when another connection changed the database since our
+ * last look (only between API calls, when nobody holds a table_meta). */
+static pq_status check_other_writers(struct pq_store *s, struct pq_error *err)
+{
+    if (sqlite3_step(s->data_version_q) != SQLITE_ROW) {
+        sqlite3_reset(s->data_version_q);
+        return db_fail(s, err, "PRAGMA data_version");
+    }
+    int64_t v = sqlite3_column_int64(s->data_version_q, 0);
+    sqlite3_reset(s->data_version_q);
+    if (v != s->data_version) {
+        cache_prune(s, drop_all, 0);
+        s->data_version = v;
+    }
+    return PQ_OK;
+}
+
+pq_status store_begin(struct pq_store *s, struct pq_error *err)
+{
+    pq_status rc;
+    if (s->depth == 0 && (rc = check_other_writers(s, err))) return rc;
+    if ((rc = step_done(s, s->begin, err))) return rc;
+    s->depth++;
+    return PQ_OK;
+}
+
+pq_status store_commit(struct pq_store *s, struct pq_error *err)
+{
+    pq_status rc = step_done(s, s->release, err);
+    if (rc) return rc; /* still open: the caller rolls back */
+    s->depth--;
+    for (struct table_entry *t = s->tables; t; t = t->next)
+        if (t->depth > s->depth) t->depth = s->depth;
+    return PQ_OK;
+}
+
+void store_rollback(struct pq_store *s)
+{
+    if (s->depth == 0) return;
+    struct pq_error ignored;
+    pq_error_init(&ignored);
+    /* ROLLBACK TO keeps the savepoint open; RELEASE then pops it. */
+    if (step_done(s, s->rollback_to, &ignored) || step_done(s, s->release, &ignored)) {
+        /* The transaction is gone (e.g. SQLite rolled it back itself on a
+         * full disk): nothing of this call is left; forget all savepoints. */
+        if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->depth = 0;
+    } else {
+        s->depth--;
+    }
+    pq_error_release(&ignored);
+    cache_prune(s, drop_newer, s->depth);
+}
+
+/* ---- catalog -------------------------------------------------------- */
+
+static char *column_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? pq_xstrdup((const char *)t) : NULL;
+}
+
+static struct table_entry *cache_find(struct pq_store *s, const char *name)
+{
+    for (struct table_entry *t = s->tables; t; t = t->next)
+        if (strcmp(t->meta.name, name) == 0) return t;
+    return NULL;
+}
+
+pq_status store_table_get(struct pq_store *s, const char *name, const struct pq_table_meta **out,
+                          struct pq_error *err)
+{
+    *out = NULL;
+    struct table_entry *t = cache_find(s, name);
+    if (t) {
+        *out = &t->meta;
+        return PQ_OK;
+    }
+    pq_status rc = PQ_OK;
+    sqlite3_stmt *st = s->cat_get;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) goto out;
+    if (step != SQLITE_ROW) {
+        rc = db_fail(s, err, "reading the catalog");
+        goto out;
+    }
+    json_error_t jerr;
+    json_t *desc = json_loads((const char *)sqlite3_column_text(st, 5), 0, &jerr);
+    if (!desc) {
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                          "catalog entry of table %s is damaged: %s", name, jerr.text);
+        goto out;
+    }
+    t = pq_xcalloc(1, sizeof *t);
+    t->meta.name = pq_xstrdup(name);
+    t->meta.id = sqlite3_column_int64(st, 0);
+    t->meta.hash.name = column_strdup(st, 1);
+    t->meta.hash.type = (char)sqlite3_column_text(st, 2)[0];
+    t->meta.range.name = column_strdup(st, 3);
+    t->meta.range.type = t->meta.range.name ? (char)sqlite3_column_text(st, 4)[0] : 0;
+    t->meta.description = desc;
+    t->next = s->tables;
+    s->tables = t;
+    *out = &t->meta;
+out:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static struct table_entry *entry_of(const struct pq_table_meta *m)
+{
+    /* meta is the first member of table_entry */
+    return (struct table_entry *)m;
+}
+
+pq_status store_table_create(struct pq_store *s, const char *name, const struct pq_key_attr *hash,
+                             const struct pq_key_attr *range, json_t *description,
+                             struct pq_error *err)
+{
+    pq_status rc = PQ_OK;
+    sqlite3_stmt *st = NULL;
+    char *desc_text = NULL;
+    struct pq_buf sql = PQ_BUF_INIT;
+    pq_buf_init(&sql);
+    int64_t id = 1;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) + 1 FROM pq_catalog", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_fail(s, err, "allocating a table id");
+        goto out;
+    }
+    id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    desc_text = json_dumps(description, JSON_COMPACT);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO pq_catalog(name, id, hash_name, hash_type, range_name,"
+                           " range_type, description) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = db_fail(s, err, "writing the catalog");
+        goto out;
+    }
+    char htype[2] = {hash->type, 0}, rtype[2] = {range ? range->type : 0, 0};
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_text(st, 3, hash->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, htype, -1, SQLITE_STATIC);
+    if (range && range->name) {
+        sqlite3_bind_text(st, 5, range->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, rtype, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_text(st, 7, desc_text, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "writing the catalog");
+        goto out;
+    }
+    pq_buf_addf(&sql,
+                "CREATE TABLE items_%lld(hk BLOB NOT NULL, rk BLOB NOT NULL, item TEXT NOT NULL,"
+                " size INTEGER NOT NULL, PRIMARY KEY(hk, rk)) WITHOUT ROWID",
+                (long long)id);
+    if ((rc = exec_sql(s, sql.data, err))) goto out;
+
+    struct table_entry *t = pq_xcalloc(1, sizeof *t);
+    t->meta.name = pq_xstrdup(name);
+    t->meta.id = id;
+    t->meta.hash.name = pq_xstrdup(hash->name);
+    t->meta.hash.type = hash->type;
+    if (range && range->name) {
+        t->meta.range.name = pq_xstrdup(range->name);
+        t->meta.range.type = range->type;
+    }
+    t->meta.description = description;
+    description = NULL;
+    t->depth = s->depth;
+    t->next = s->tables;
+    s->tables = t;
+out:
+    sqlite3_finalize(st);
+    free(desc_text);
+    pq_buf_release(&sql);
+    json_decref(description);
+    return rc;
+}
+
+pq_status store_table_drop(struct pq_store *s, const char *name, struct pq_error *err)
+{
+    const struct pq_table_meta *m;
+    pq_status rc = store_table_get(s, name, &m, err);
+    if (rc || !m) return rc;
+    int64_t id = m->id;
+    /* Statements on the item table must go before it can be dropped. */
+    struct table_entry **p = &s->tables;
+    while (*p != entry_of(m)) p = &(*p)->next;
+    *p = entry_of(m)->next;
+    entry_free(entry_of(m));
+
+    sqlite3_stmt *st = NULL;
+    struct pq_buf sql = PQ_BUF_INIT;
+    pq_buf_init(&sql);
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM pq_catalog WHERE name = ?", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = db_fail(s, err, "writing the catalog");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "writing the catalog");
+        goto out;
+    }
+    pq_buf_addf(&sql, "DROP TABLE items_%lld", (long long)id);
+    rc = exec_sql(s, sql.data, err);
+out:
+    sqlite3_finalize(st);
+    pq_buf_release(&sql);
+    return rc;
+}
+
+pq_status store_table_list(struct pq_store *s, const char *start_after, size_t limit,
+                           json_t **names, bool *more, struct pq_error *err)
+{
+    pq_status rc = PQ_OK;
+    sqlite3_stmt *st = s->cat_list;
+    json_t *arr = json_array();
+    *names = NULL;
+    *more = false;
+    sqlite3_bind_text(st, 1, start_after ? start_after : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (json_array_size(arr) == limit) {
+            *more = true;
+            break;
+        }
+        json_array_append_new(arr, json_string((const char *)sqlite3_column_text(st, 0)));
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        rc = db_fail(s, err, "listing tables");
+        goto out;
+    }
+    *names = arr;
+    arr = NULL;
+out:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    json_decref(arr);
+    return rc;
+}
+
+static pq_status table_stmt(struct pq_store *s, const struct pq_table_meta *m, sqlite3_stmt **slot,
+                            const char *fmt, struct pq_error *err)
+{
+    if (*slot) return PQ_OK;
+    struct pq_buf sql = PQ_BUF_INIT;
+    pq_buf_init(&sql);
+    pq_buf_addf(&sql, fmt, (long long)m->id);
+    pq_status rc = prepare(s, sql.data, slot, err);
+    pq_buf_release(&sql);
+    return rc;
+}
+
+pq_status store_table_stats(struct pq_store *s, const struct pq_table_meta *t, int64_t *count,
+                            int64_t *bytes, struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    pq_status rc = table_stmt(s, t, &e->stats,
+                              "SELECT count(*), coalesce(sum(size), 0) FROM items_%lld", err);
+    if (rc) return rc;
+    if (sqlite3_step(e->stats) != SQLITE_ROW) {
+        rc = db_fail(s, err, "counting items");
+    } else {
+        *count = sqlite3_column_int64(e->stats, 0);
+        *bytes = sqlite3_column_int64(e->stats, 1);
+    }
+    sqlite3_reset(e->stats);
+    return rc;
+}
+
+pq_status store_index_stats(struct pq_store *s, const struct pq_table_meta *t,
+                            const char *const *attrs, size_t nattrs, int64_t *count,
+                            int64_t *bytes, struct pq_error *err)
+{
+    pq_status rc = PQ_OK;
+    sqlite3_stmt *st = NULL;
+    struct pq_buf sql = PQ_BUF_INIT;
+    pq_buf_init(&sql);
+    pq_buf_addf(&sql, "SELECT count(*), coalesce(sum(size), 0) FROM items_%lld WHERE 1",
+                (long long)t->id);
+    for (size_t i = 0; i < nattrs; i++)
+        pq_buf_adds(&sql, " AND EXISTS (SELECT 1 FROM json_each(item) WHERE key = ?)");
+    if (sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+        rc = db_fail(s, err, "counting index items");
+        goto out;
+    }
+    for (size_t i = 0; i < nattrs; i++)
+        sqlite3_bind_text(st, (int)i + 1, attrs[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_fail(s, err, "counting index items");
+        goto out;
+    }
+    *count = sqlite3_column_int64(st, 0);
+    *bytes = sqlite3_column_int64(st, 1);
+out:
+    sqlite3_finalize(st);
+    pq_buf_release(&sql);
+    return rc;
+}
+
+/* ---- keys and items ------------------------------------------------- */
+
+void store_key_init(struct pq_key *k)
+{
+    pq_buf_init(&k->hk);
+    pq_buf_init(&k->rk);
+}
+
+void store_key_release(struct pq_key *k)
+{
+    pq_buf_release(&k->hk);
+    pq_buf_release(&k->rk);
+}
+
+static bool encode_attr(const struct pq_key_attr *a, const json_t *item, struct pq_buf *out)
+{
+    const json_t *v = json_object_get(item, a->name);
+    if (!v || pq_value_type(v) != pq_type_from_name((char[]){a->type, 0})) return false;
+    return pq_value_encode_key(v, out);
+}
+
+bool store_key_from_item(const struct pq_table_meta *t, const json_t *item, struct pq_key *k)
+{
+    pq_buf_reset(&k->hk);
+    pq_buf_reset(&k->rk);
+    if (!encode_attr(&t->hash, item, &k->hk)) return false;
+    return !t->range.name || encode_attr(&t->range, item, &k->rk);
+}
+
+pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, const struct pq_key *k,
+                         json_t **item, struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    *item = NULL;
+    pq_status rc =
+        table_stmt(s, t, &e->get, "SELECT item FROM items_%lld WHERE hk = ? AND rk = ?", err);
+    if (rc) return rc;
+    bind_buf(e->get, 1, &k->hk);
+    bind_buf(e->get, 2, &k->rk);
+    int step = sqlite3_step(e->get);
+    if (step == SQLITE_ROW) {
+        json_error_t jerr;
+        *item = json_loadb((const char *)sqlite3_column_text(e->get, 0),
+                           (size_t)sqlite3_column_bytes(e->get, 0), 0, &jerr);
+        if (!*item)
+            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "stored item of table %s is damaged: %s", t->name, jerr.text);
+    } else if (step != SQLITE_DONE) {
+        rc = db_fail(s, err, "reading an item");
+    }
+    sqlite3_reset(e->get);
+    return rc;
+}
+
+/* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert). */
+static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
+                            bool replace, bool *written, struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    sqlite3_stmt **slot = replace ? &e->put : &e->ins;
+    pq_status rc = table_stmt(
+        s, t, slot,
+        replace ? "INSERT OR REPLACE INTO items_%lld(hk, rk, item, size) VALUES (?, ?, ?, ?)"
+                : "INSERT OR IGNORE INTO items_%lld(hk, rk, item, size) VALUES (?, ?, ?, ?)",
+        err);
+    if (rc) return rc;
+    struct pq_key k;
+    store_key_init(&k);
+    char *text = NULL;
+    if (!store_key_from_item(t, item, &k)) {
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                          "item for table %s lacks a well-typed key", t->name);
+        goto out;
+    }
+    text = json_dumps(item, JSON_COMPACT);
+    if (!text) {
+        rc = pq_error_nomem(err);
+        goto out;
+    }
+    sqlite3_stmt *st = *slot;
+    bind_buf(st, 1, &k.hk);
+    bind_buf(st, 2, &k.rk);
+    sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)pq_item_size(item));
+    int step = sqlite3_step(st);
+    if (step != SQLITE_DONE)
+        rc = db_fail(s, err, "writing an item");
+    else if (written)
+        *written = sqlite3_changes(s->db) > 0;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+out:
+    free(text);
+    store_key_release(&k);
+    return rc;
+}
+
+pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
+                         struct pq_error *err)
+{
+    return item_write(s, t, item, true, NULL, err);
+}
+
+pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
+                            bool *inserted, struct pq_error *err)
+{
+    *inserted = false;
+    return item_write(s, t, item, false, inserted, err);
+}
+
+pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
+                            const struct pq_key *k, struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    pq_status rc = table_stmt(s, t, &e->del, "DELETE FROM items_%lld WHERE hk = ? AND rk = ?", err);
+    if (rc) return rc;
+    bind_buf(e->del, 1, &k->hk);
+    bind_buf(e->del, 2, &k->rk);
+    return step_done(s, e->del, err);
+}
+
+/* ---- cursors -------------------------------------------------------- */
+
+/* The shape of a range decides the SQL text; the values are bound. */
+enum {
+    SH_HK = 1 << 0,
+    SH_LO = 1 << 1,
+    SH_LO_INCL = 1 << 2,
+    SH_HI = 1 << 3,
+    SH_HI_INCL = 1 << 4,
+    SH_PREFIX = 1 << 5,
+    SH_PREFIX_END = 1 << 6, /* the prefix has an upper bound (not all 0xff) */
+    SH_DESC = 1 << 7,
+    SH_AFTER = 1 << 8,
+};
+
+/* The smallest byte string greater than every string starting with `p`:
+ * drop trailing 0xff bytes and add one to the last byte. false if none. */
+static bool prefix_end(const struct pq_buf *p, struct pq_buf *out)
+{
+    size_t n = p->len;
+    while (n > 0 && (unsigned char)p->data[n - 1] == 0xff) n--;
+    if (n == 0) return false;
+    pq_buf_reset(out);
+    pq_buf_add(out, p->data, n);
+    out->data[n - 1] = (char)((unsigned char)out->data[n - 1] + 1);
+    return true;
+}
+
+static unsigned range_shape(const struct pq_range *r, const struct pq_buf *pend_ok)
+{
+    unsigned sh = 0;
+    if (r->hk) sh |= SH_HK;
+    if (r->rk_lo) sh |= SH_LO | (r->lo_inclusive ? SH_LO_INCL : 0);
+    if (r->rk_hi) sh |= SH_HI | (r->hi_inclusive ? SH_HI_INCL : 0);
+    if (r->rk_prefix) sh |= SH_PREFIX | (pend_ok ? SH_PREFIX_END : 0);
+    if (r->descending) sh |= SH_DESC;
+    if (r->after) sh |= SH_AFTER;
+    return sh;
+}
+
+/* SQL for a shape; parameters appear in the order cursor_bind binds them. */
+static void cursor_sql(int64_t id, unsigned sh, struct pq_buf *sql)
+{
+    pq_buf_addf(sql, "SELECT item, size, hk, rk FROM items_%lld WHERE 1", (long long)id);
+    if (sh & SH_HK) pq_buf_adds(sql, " AND hk = ?");
+    if (sh & SH_LO) pq_buf_adds(sql, (sh & SH_LO_INCL) ? " AND rk >= ?" : " AND rk > ?");
+    if (sh & SH_HI) pq_buf_adds(sql, (sh & SH_HI_INCL) ? " AND rk <= ?" : " AND rk < ?");
+    if (sh & SH_PREFIX) pq_buf_adds(sql, " AND rk >= ?");
+    if (sh & SH_PREFIX_END) pq_buf_adds(sql, " AND rk < ?");
+    const char *dir = (sh & SH_DESC) ? "<" : ">";
+    if (sh & SH_AFTER) {
+        if (sh & SH_HK)
+            pq_buf_addf(sql, " AND rk %s ?", dir);
+        else
+            pq_buf_addf(sql, " AND (hk, rk) %s (?, ?)", dir);
+    }
+    const char *ord = (sh & SH_DESC) ? "DESC" : "ASC";
+    if (sh & SH_HK)
+        pq_buf_addf(sql, " ORDER BY rk %s", ord);
+    else
+        pq_buf_addf(sql, " ORDER BY hk %s, rk %s", ord, ord);
+}
+
+static void cursor_bind(sqlite3_stmt *st, unsigned sh, const struct pq_range *r,
+                        const struct pq_buf *pend)
+{
+    int i = 1;
+    if (sh & SH_HK) bind_buf(st, i++, r->hk);
+    if (sh & SH_LO) bind_buf(st, i++, r->rk_lo);
+    if (sh & SH_HI) bind_buf(st, i++, r->rk_hi);
+    if (sh & SH_PREFIX) bind_buf(st, i++, r->rk_prefix);
+    if (sh & SH_PREFIX_END) bind_buf(st, i++, pend);
+    if (sh & SH_AFTER) {
+        if (!(sh & SH_HK)) bind_buf(st, i++, &r->after->hk);
+        bind_buf(st, i++, &r->after->rk);
+    }
+}
+
+pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
+                            const struct pq_range *r, struct pq_cursor **out,
+                            struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    pq_status rc = PQ_OK;
+    struct pq_buf pend = PQ_BUF_INIT, sql = PQ_BUF_INIT;
+    pq_buf_init(&pend);
+    pq_buf_init(&sql);
+    *out = NULL;
+    bool has_end = r->rk_prefix && prefix_end(r->rk_prefix, &pend);
+    unsigned sh = range_shape(r, has_end ? &pend : NULL);
+
+    struct pq_cursor *c = pq_xcalloc(1, sizeof *c);
+    c->store = s;
+    struct cur_stmt *cs = e->cursors;
+    while (cs && cs->shape != sh) cs = cs->next;
+    if (cs && !cs->in_use) {
+        c->stmt = cs->stmt;
+        c->cached = cs;
+    } else {
+        cursor_sql(t->id, sh, &sql);
+        sqlite3_stmt *st = NULL;
+        if ((rc = prepare(s, sql.data, &st, err))) goto fail;
+        if (!cs) {
+            /* First use of this shape: cache it. A nested cursor of a shape
+             * already in use gets its own statement (below, not cached). */
+            cs = pq_xcalloc(1, sizeof *cs);
+            cs->shape = sh;
+            cs->stmt = st;
+            cs->next = e->cursors;
+            e->cursors = cs;
+            c->cached = cs;
+        }
+        c->stmt = st;
+    }
+    if (c->cached) c->cached->in_use = true;
+    cursor_bind(c->stmt, sh, r, &pend);
+    *out = c;
+    goto out;
+fail:
+    free(c);
+out:
+    pq_buf_release(&pend);
+    pq_buf_release(&sql);
+    return rc;
+}
+
+pq_status store_cursor_next(struct pq_cursor *c, json_t **item, size_t *size, struct pq_key *key,
+                            struct pq_error *err)
+{
+    *item = NULL;
+    if (c->done) return PQ_OK;
+    int step = sqlite3_step(c->stmt);
+    if (step == SQLITE_DONE) {
+        c->done = true;
+        return PQ_OK;
+    }
+    if (step != SQLITE_ROW) {
+        c->done = true;
+        return db_fail(c->store, err, "reading items");
+    }
+    json_error_t jerr;
+    *item = json_loadb((const char *)sqlite3_column_text(c->stmt, 0),
+                       (size_t)sqlite3_column_bytes(c->stmt, 0), 0, &jerr);
+    if (!*item)
+        return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "stored item is damaged: %s",
+                            jerr.text);
+    if (size) *size = (size_t)sqlite3_column_int64(c->stmt, 1);
+    if (key) {
+        column_buf(c->stmt, 2, &key->hk);
+        column_buf(c->stmt, 3, &key->rk);
+    }
+    return PQ_OK;
+}
+
+void store_cursor_close(struct pq_cursor *c)
+{
+    if (!c) return;
+    if (c->cached && c->cached->stmt == c->stmt) {
+        sqlite3_reset(c->stmt);
+        sqlite3_clear_bindings(c->stmt);
+        c->cached->in_use = false;
+    } else {
+        sqlite3_finalize(c->stmt);
+    }
+    free(c);
+}
