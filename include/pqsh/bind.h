@@ -1,0 +1,94 @@
+/* bind.h — pqsh session variables, and binding their references as `?` parameters.
+ *
+ * Variables are set by `SET name = v`, `LET name = v`, a bare `name = v`,
+ * `\set name v` and `-v name=v`. A statement refers to one as `:name`
+ * anywhere a value may stand, or as a bare (never double-quoted) identifier
+ * in a value position when a variable of that name exists. Binding replaces
+ * every reference with `?` (PQ_E_PARAM) and appends the value to the
+ * statement's parameter list in text order; values are never pasted into the
+ * statement text.
+ *
+ * Value positions: the right operand of a comparison, BETWEEN bounds, IN list
+ * elements, function arguments after the first, the right-hand side of an
+ * UPDATE SET, INSERT item values, INSERT … VALUES rows, and (recursively) the
+ * elements of tuples, lists and bags, the right operand of arithmetic and the
+ * operand of unary minus standing in such a position. Never the left operand
+ * of a comparison or of arithmetic, projections, paths being assigned, or
+ * conditions as a whole.
+ *
+ * Ownership: struct pq_vars owns its names and values. pq_vars_set steals the
+ * value; pq_vars_get and pq_vars_value return borrowed references.
+ */
+#ifndef PQSH_BIND_H
+#define PQSH_BIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include "pqsh/ast.h"
+#include "pqsh/error.h"
+
+struct pq_var {
+    char *name;
+    json_t *value; /* an AttributeValue */
+};
+
+/* Kept sorted by name (byte order). */
+struct pq_vars {
+    struct pq_var *items;
+    size_t n, cap;
+};
+
+void pq_vars_init(struct pq_vars *vs);
+void pq_vars_release(struct pq_vars *vs);
+/* Sets (or replaces) a variable; steals `value`. */
+void pq_vars_set(struct pq_vars *vs, const char *name, json_t *value);
+/* Borrowed value, or NULL when the variable is not set. */
+json_t *pq_vars_get(const struct pq_vars *vs, const char *name);
+/* Removes a variable; false when it was not set. */
+bool pq_vars_unset(struct pq_vars *vs, const char *name);
+/* Iteration in name order: 0 <= i < pq_vars_count(). */
+size_t pq_vars_count(const struct pq_vars *vs);
+const char *pq_vars_name(const struct pq_vars *vs, size_t i);
+json_t *pq_vars_value(const struct pq_vars *vs, size_t i); /* borrowed */
+
+/* Rewrites `s` in place: every variable reference becomes a PQ_E_PARAM
+ * numbered in text order, and s->nparams is set. *params receives a new JSON
+ * array (possibly empty) of the values, in the same order. A `?` typed by the
+ * user and an undefined `:name` are PQ_ERR_BIND errors with the byte range of
+ * the offending token. On failure *params is NULL and `s` may be partly
+ * rewritten (free it). EXPLAIN binds its inner statement. */
+pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params,
+                  struct pq_error *err) PQ_MUST_USE;
+
+/* The same for one expression standing at `*slot`: `value_pos` tells whether
+ * the slot itself is a value position. References found are appended to
+ * `params` (an existing JSON array) in text order. */
+pq_status pq_bind_expr(struct pq_expr **slot, bool value_pos, const struct pq_vars *vars,
+                       json_t *params, struct pq_error *err) PQ_MUST_USE;
+
+/* An assignment statement: PQ_S_SET_VAR (SET / LET), or a bare expression
+ * statement `name = value` whose left side is one bare identifier and whose
+ * right side is a constant or a variable reference. On true, *name and *value
+ * are borrowed from `s` (name_loc may be NULL). */
+bool pq_bind_assignment(const struct pq_stmt *s, const char **name, struct pq_loc *name_loc,
+                        const struct pq_expr **value);
+
+/* Evaluates the value of an assignment: a PartiQL literal (any type, via
+ * pq_literal_eval), which may refer to other variables. *out is a new
+ * reference. Not a constant → PQ_ERR_BIND with the expression's range. */
+pq_status pq_vars_eval(const struct pq_vars *vars, const struct pq_expr *value, json_t **out,
+                       struct pq_error *err) PQ_MUST_USE;
+
+/* The value of `\set name TEXT` and `-v name=TEXT`: TEXT is read as a PartiQL
+ * literal ('abc', 12, TRUE, NULL, {'a': 1}, [1], <<'x'>>, :other); text that
+ * is no literal is taken as a string as written. *out is a new reference;
+ * fails only when TEXT is a literal DynamoDB refuses (e.g. a number out of
+ * range) or refers to an undefined variable. */
+pq_status pq_vars_parse_text(const struct pq_vars *vars, const char *text, size_t len, json_t **out,
+                             struct pq_error *err) PQ_MUST_USE;
+
+/* True when `name` is usable as a variable name: [A-Za-z_][A-Za-z0-9_]*. */
+bool pq_vars_valid_name(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,419 @@
+/* bind.c — session variables and their binding as positional `?` parameters. */
+#include "pqsh/bind.h"
+#include "pqsh/buf.h"
+#include "pqsh/literal.h"
+#include "pqsh/parse.h"
+#include "pqsh/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the variable table ------------------------------------------------ */
+
+void pq_vars_init(struct pq_vars *vs)
+{
+    vs->items = NULL;
+    vs->n = 0;
+    vs->cap = 0;
+}
+
+void pq_vars_release(struct pq_vars *vs)
+{
+    for (size_t i = 0; i < vs->n; i++) {
+        free(vs->items[i].name);
+        json_decref(vs->items[i].value);
+    }
+    free(vs->items);
+    pq_vars_init(vs);
+}
+
+/* Index of `name`, or of the place it would be inserted (*found false). */
+static size_t vars_find(const struct pq_vars *vs, const char *name, bool *found)
+{
+    size_t lo = 0, hi = vs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(vs->items[mid].name, name);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
+void pq_vars_set(struct pq_vars *vs, const char *name, json_t *value)
+{
+    bool found;
+    size_t i = vars_find(vs, name, &found);
+    if (found) {
+        json_decref(vs->items[i].value);
+        vs->items[i].value = value;
+        return;
+    }
+    if (vs->n == vs->cap) {
+        vs->cap = vs->cap ? vs->cap * 2 : 8;
+        vs->items = pq_xrealloc(vs->items, vs->cap * sizeof *vs->items);
+    }
+    memmove(&vs->items[i + 1], &vs->items[i], (vs->n - i) * sizeof *vs->items);
+    vs->items[i].name = pq_xstrdup(name);
+    vs->items[i].value = value;
+    vs->n++;
+}
+
+json_t *pq_vars_get(const struct pq_vars *vs, const char *name)
+{
+    bool found;
+    size_t i = vars_find(vs, name, &found);
+    return found ? vs->items[i].value : NULL;
+}
+
+bool pq_vars_unset(struct pq_vars *vs, const char *name)
+{
+    bool found;
+    size_t i = vars_find(vs, name, &found);
+    if (!found) return false;
+    free(vs->items[i].name);
+    json_decref(vs->items[i].value);
+    memmove(&vs->items[i], &vs->items[i + 1], (vs->n - i - 1) * sizeof *vs->items);
+    vs->n--;
+    return true;
+}
+
+size_t pq_vars_count(const struct pq_vars *vs)
+{
+    return vs->n;
+}
+
+const char *pq_vars_name(const struct pq_vars *vs, size_t i)
+{
+    return vs->items[i].name;
+}
+
+json_t *pq_vars_value(const struct pq_vars *vs, size_t i)
+{
+    return vs->items[i].value;
+}
+
+bool pq_vars_valid_name(const char *name, size_t len)
+{
+    if (len == 0) return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        bool digit = c >= '0' && c <= '9';
+        if (!alpha && !(digit && i > 0)) return false;
+    }
+    return true;
+}
+
+/* ---- binding ----------------------------------------------------------- */
+
+/* A reference found in the tree: the PQ_E_PARAM node that replaced it and
+ * the (borrowed) value it stands for. Sorted by position before numbering. */
+struct ref {
+    struct pq_expr *node;
+    json_t *value;
+};
+
+struct binder {
+    const struct pq_vars *vars;
+    struct ref *refs;
+    size_t n, cap;
+    struct pq_error *err;
+};
+
+static void replace_with_param(struct binder *b, struct pq_expr **slot, json_t *value)
+{
+    struct pq_expr *p = pq_xcalloc(1, sizeof *p);
+    p->kind = PQ_E_PARAM;
+    p->loc = (*slot)->loc;
+    pq_expr_free(*slot);
+    *slot = p;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 8;
+        b->refs = pq_xrealloc(b->refs, b->cap * sizeof *b->refs);
+    }
+    b->refs[b->n].node = p;
+    b->refs[b->n].value = value;
+    b->n++;
+}
+
+static bool is_comparison(pq_op op)
+{
+    return op == PQ_OP_EQ || op == PQ_OP_NE || op == PQ_OP_LT || op == PQ_OP_LE || op == PQ_OP_GT ||
+           op == PQ_OP_GE || op == PQ_OP_LIKE;
+}
+
+static bool is_bare_name(const struct pq_expr *e)
+{
+    return e->kind == PQ_E_PATH && e->nsteps == 1 && e->steps[0].kind == PQ_STEP_NAME &&
+           !e->steps[0].quoted && e->steps[0].name;
+}
+
+static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp);
+static pq_status walk_select(struct binder *b, struct pq_select *sel);
+
+static pq_status walk_items(struct binder *b, struct pq_expr **items, size_t n, size_t first_vp,
+                            bool vp)
+{
+    for (size_t i = 0; i < n; i++) {
+        pq_status st = walk(b, &items[i], i >= first_vp && vp);
+        if (st) return st;
+    }
+    return PQ_OK;
+}
+
+/* `vp`: the slot is a value position (see bind.h). */
+static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
+{
+    struct pq_expr *e = *slot;
+    pq_status st = PQ_OK;
+    if (!e) return PQ_OK;
+    switch (e->kind) {
+    case PQ_E_VAR: {
+        json_t *v = pq_vars_get(b->vars, e->var);
+        if (!v)
+            return pq_error_set(b->err, PQ_ERR_BIND, e->loc.start, e->loc.end,
+                                "undefined variable ':%s'", e->var);
+        replace_with_param(b, slot, v);
+        return PQ_OK;
+    }
+    case PQ_E_PARAM:
+        return pq_error_set(b->err, PQ_ERR_BIND, e->loc.start, e->loc.end,
+                            "nothing fills '?' in pqsh: set a variable and write :name instead");
+    case PQ_E_PATH:
+        if (vp && is_bare_name(e)) {
+            json_t *v = pq_vars_get(b->vars, e->steps[0].name);
+            if (v) replace_with_param(b, slot, v);
+        }
+        return PQ_OK;
+    case PQ_E_LIT:
+    case PQ_E_MISSING:
+        return PQ_OK;
+    case PQ_E_TUPLE:
+        /* keys are never value positions; values inherit */
+        for (size_t i = 0; i < e->nitems && !st; i++)
+            st = walk(b, &e->items[i], (i % 2 == 1) && vp);
+        return st;
+    case PQ_E_LIST:
+    case PQ_E_BAG:
+        return walk_items(b, e->items, e->nitems, 0, vp);
+    case PQ_E_UNARY:
+        return walk(b, &e->lhs, e->op != PQ_OP_NOT && vp);
+    case PQ_E_BINARY:
+        if (e->op == PQ_OP_AND || e->op == PQ_OP_OR) {
+            st = walk(b, &e->lhs, false);
+            return st ? st : walk(b, &e->rhs, false);
+        }
+        st = walk(b, &e->lhs, false);
+        return st ? st : walk(b, &e->rhs, is_comparison(e->op) || vp);
+    case PQ_E_BETWEEN:
+        st = walk(b, &e->lhs, false);
+        return st ? st : walk_items(b, e->items, e->nitems, 0, true);
+    case PQ_E_IN:
+        st = walk(b, &e->lhs, false);
+        return st ? st : walk(b, &e->rhs, true);
+    case PQ_E_IS:
+        return walk(b, &e->lhs, false);
+    case PQ_E_CALL:
+        return walk_items(b, e->items, e->nitems, 1, true);
+    case PQ_E_EXISTS:
+        return e->select ? walk_select(b, e->select) : PQ_OK;
+    }
+    return PQ_OK;
+}
+
+static pq_status walk_select(struct binder *b, struct pq_select *sel)
+{
+    pq_status st = walk_items(b, sel->proj, sel->nproj, 0, false);
+    if (!st) st = walk(b, &sel->where, false);
+    for (size_t i = 0; i < sel->norder && !st; i++)
+        st = walk(b, &sel->order[i].expr, false);
+    return st;
+}
+
+static pq_status walk_stmt(struct binder *b, struct pq_stmt *s)
+{
+    pq_status st = PQ_OK;
+    switch (s->kind) {
+    case PQ_S_SELECT:
+        return walk_select(b, &s->u.select);
+    case PQ_S_EXISTS:
+        return s->u.exists.select ? walk_select(b, s->u.exists.select) : PQ_OK;
+    case PQ_S_INSERT:
+        return walk(b, &s->u.insert.value, true);
+    case PQ_S_UPDATE:
+        for (size_t i = 0; i < s->u.update.nops && !st; i++) {
+            st = walk(b, &s->u.update.ops[i].path, false);
+            if (!st) st = walk(b, &s->u.update.ops[i].value, true);
+        }
+        return st ? st : walk(b, &s->u.update.where, false);
+    case PQ_S_DELETE:
+        return walk(b, &s->u.del.where, false);
+    case PQ_S_EXPR:
+        return walk(b, &s->u.expr.expr, false);
+    case PQ_S_INSERT_VALUES:
+        for (size_t r = 0; r < s->u.values.nrows && !st; r++)
+            st = walk_items(b, s->u.values.rows[r], s->u.values.rowlen[r], 0, true);
+        return st;
+    case PQ_S_SET_VAR:
+        return walk(b, &s->u.set_var.value, true);
+    case PQ_S_EXPLAIN:
+        return s->u.explain.inner ? walk_stmt(b, s->u.explain.inner) : PQ_OK;
+    default:
+        return PQ_OK;
+    }
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+    const struct ref *x = a, *y = b;
+    if (x->node->loc.start != y->node->loc.start)
+        return x->node->loc.start < y->node->loc.start ? -1 : 1;
+    return 0;
+}
+
+/* Numbers the references in text order and appends their values to `params`.
+ * Parameters are counted from the array's current size, so that several
+ * expressions of one statement can be bound one after another. */
+static void number_refs(struct binder *b, json_t *params)
+{
+    qsort(b->refs, b->n, sizeof *b->refs, ref_cmp);
+    for (size_t i = 0; i < b->n; i++) {
+        b->refs[i].node->param = json_array_size(params);
+        json_array_append(params, b->refs[i].value);
+    }
+}
+
+pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params,
+                  struct pq_error *err)
+{
+    struct binder b = {.vars = vars, .err = err};
+    json_t *arr = NULL;
+    pq_status st = walk_stmt(&b, s);
+    if (st) goto out;
+    arr = json_array();
+    number_refs(&b, arr);
+    s->nparams = b.n;
+    if (s->kind == PQ_S_EXPLAIN && s->u.explain.inner) s->u.explain.inner->nparams = b.n;
+out:
+    free(b.refs);
+    *params = arr;
+    return st;
+}
+
+pq_status pq_bind_expr(struct pq_expr **slot, bool value_pos, const struct pq_vars *vars,
+                       json_t *params, struct pq_error *err)
+{
+    struct binder b = {.vars = vars, .err = err};
+    pq_status st = walk(&b, slot, value_pos);
+    if (!st) number_refs(&b, params);
+    free(b.refs);
+    return st;
+}
+
+/* ---- assignments ------------------------------------------------------- */
+
+/* A constant once variables are bound: literals, `:name`, and tuples / lists
+ * / bags / signed values built of them. */
+static bool is_value_expr(const struct pq_expr *e)
+{
+    if (!e) return false;
+    switch (e->kind) {
+    case PQ_E_VAR:
+        return true;
+    case PQ_E_TUPLE:
+    case PQ_E_LIST:
+    case PQ_E_BAG:
+        for (size_t i = 0; i < e->nitems; i++)
+            if (!is_value_expr(e->items[i])) return false;
+        return true;
+    case PQ_E_UNARY:
+        return e->op != PQ_OP_NOT && is_value_expr(e->lhs);
+    default:
+        return pq_literal_is_constant(e);
+    }
+}
+
+bool pq_bind_assignment(const struct pq_stmt *s, const char **name, struct pq_loc *name_loc,
+                        const struct pq_expr **value)
+{
+    if (s->kind == PQ_S_SET_VAR) {
+        *name = s->u.set_var.name.name;
+        if (name_loc) *name_loc = s->u.set_var.name.loc;
+        *value = s->u.set_var.value;
+        return *name != NULL;
+    }
+    if (s->kind != PQ_S_EXPR) return false;
+    const struct pq_expr *e = s->u.expr.expr;
+    if (!e || e->kind != PQ_E_BINARY || e->op != PQ_OP_EQ || !e->lhs || !is_bare_name(e->lhs) ||
+        !is_value_expr(e->rhs))
+        return false;
+    *name = e->lhs->steps[0].name;
+    if (name_loc) *name_loc = e->lhs->loc;
+    *value = e->rhs;
+    return true;
+}
+
+pq_status pq_vars_eval(const struct pq_vars *vars, const struct pq_expr *value, json_t **out,
+                       struct pq_error *err)
+{
+    struct pq_expr *copy = pq_expr_clone(value);
+    json_t *params = json_array();
+    pq_status st = pq_bind_expr(&copy, true, vars, params, err);
+    *out = NULL;
+    if (st) goto out;
+    if (!pq_literal_is_constant(copy)) {
+        st = pq_error_set(err, PQ_ERR_BIND, value->loc.start, value->loc.end,
+                          "a variable's value must be a literal");
+        goto out;
+    }
+    st = pq_literal_eval(copy, params, out, err);
+    if (st && err->start == PQ_NO_POS) {
+        /* DynamoDB's own messages (number out of range, …) carry no position;
+         * point at the value that caused them. */
+        err->start = value->loc.start;
+        err->end = value->loc.end;
+    }
+out:
+    json_decref(params);
+    pq_expr_free(copy);
+    return st;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+pq_status pq_vars_parse_text(const struct pq_vars *vars, const char *text, size_t len, json_t **out,
+                             struct pq_error *err)
+{
+    struct pq_stmt *s = NULL;
+    struct pq_error perr;
+    pq_status st = PQ_OK;
+    pq_error_init(&perr);
+    while (len && is_space(*text))
+        text++, len--;
+    while (len && is_space(text[len - 1]))
+        len--;
+    *out = NULL;
+    /* A literal parses as a bare expression statement; anything else
+     * (a word, several words, a syntax error) is a string as written. */
+    if (pq_parse(text, len, 0, &s, &perr, NULL) == PQ_OK && s->kind == PQ_S_EXPR &&
+        is_value_expr(s->u.expr.expr)) {
+        st = pq_vars_eval(vars, s->u.expr.expr, out, err);
+        goto out;
+    }
+    *out = pq_value_new_s(text, len);
+out:
+    pq_error_release(&perr);
+    if (s) pq_stmt_free(s);
+    return st;
+}
