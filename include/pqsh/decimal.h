@@ -16,18 +16,20 @@
 #define PQ_DECIMAL_TEXT_MAX 200
 
 struct pq_decimal {
-    int sign;                             /* -1, 0 (zero) or +1 */
-    uint8_t ndigits;                      /* 0..38; 0 iff zero */
-    uint8_t digits[PQ_DECIMAL_DIGITS];    /* most significant first, values 0..9 */
-    int32_t exp;                          /* value = sign × digits × 10^exp */
+    int sign;                          /* -1, 0 (zero) or +1 */
+    uint8_t ndigits;                   /* 0..38; 0 iff zero */
+    uint8_t digits[PQ_DECIMAL_DIGITS]; /* most significant first, values 0..9 */
+    int32_t exp;                       /* value = sign × digits × 10^exp */
 };
 
 typedef enum pq_decimal_fail {
     PQ_DEC_OK = 0,
     PQ_DEC_NOT_A_NUMBER, /* "The parameter cannot be converted to a numeric value: <text>" */
     PQ_DEC_PRECISION,    /* "Attempting to store more than 38 significant digits in a Number" */
-    PQ_DEC_OVERFLOW,     /* "Number overflow. Attempting to store a number with magnitude larger than supported range" */
-    PQ_DEC_UNDERFLOW,    /* "Number underflow. Attempting to store a number with magnitude smaller than supported range" */
+    PQ_DEC_OVERFLOW,  /* "Number overflow. Attempting to store a number with magnitude larger than
+                         supported range" */
+    PQ_DEC_UNDERFLOW, /* "Number underflow. Attempting to store a number with magnitude smaller than
+                         supported range" */
 } pq_decimal_fail;
 
 /* Parses DynamoDB number text (`1`, `-1.50`, `7.31E6`, `.73e1`, `0e125`): an
@@ -36,6 +38,16 @@ typedef enum pq_decimal_fail {
  * in [1E-130, 9.99…E+125]; zero is range-checked by its written exponent
  * (reference §2.2). Exponents beyond int64 are PQ_DEC_NOT_A_NUMBER. */
 pq_decimal_fail pq_decimal_parse(const char *text, size_t len, struct pq_decimal *out);
+
+/* Parses like DynamoDB's PartiQL layer (Java BigDecimal), used for
+ * ExecuteStatement parameters and PartiQL number literals: an exponent or a
+ * scale (fraction digits − exponent) beyond 32 bits is PQ_DEC_NOT_A_NUMBER,
+ * and the range check wraps in 32 bits as DynamoDB's does (`1e2147483647`
+ * underflows). Otherwise the same as pq_decimal_parse. */
+pq_decimal_fail pq_decimal_parse_partiql(const char *text, size_t len, struct pq_decimal *out);
+
+/* Sets *out to the integer `v` (always in range). */
+void pq_decimal_from_int(int64_t v, struct pq_decimal *out);
 
 /* DynamoDB's exact message for a failure (static string; "" for PQ_DEC_OK).
  * PQ_DEC_NOT_A_NUMBER's message is the prefix ending in ": " — append the text. */
