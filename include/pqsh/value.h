@@ -44,7 +44,7 @@ const char *pq_type_name(pq_type t);
 /* Parses "S", "N", …; PQ_T_NONE if unknown. */
 pq_type pq_type_from_name(const char *name);
 
-/* Constructors; each returns a new reference. */
+/* Constructors; each returns a new reference (NULL when `s` is not UTF-8). */
 json_t *pq_value_new_s(const char *s, size_t len);
 json_t *pq_value_new_n(const struct pq_decimal *d);
 json_t *pq_value_new_b(const void *bytes, size_t len); /* base64-encodes */
@@ -61,11 +61,21 @@ json_t *pq_value_new(pq_type t, json_t *payload);
  * canonicalised). Returns PQ_ERR_SERVICE (ValidationException) on failure. */
 pq_status pq_value_validate(json_t *av, struct pq_error *err) PQ_MUST_USE;
 
+/* As pq_value_validate, but numbers are parsed as DynamoDB's PartiQL layer
+ * parses ExecuteStatement parameters (pq_decimal_parse_partiql). */
+pq_status pq_value_validate_partiql(json_t *av, struct pq_error *err) PQ_MUST_USE;
+
+/* True when an SS / NS / BS value has two equal members (numbers compared
+ * numerically, binary by decoded bytes). false for other types. */
+bool pq_value_set_has_duplicates(const json_t *av);
+
 /* Parses the number of an N value. PQ_DEC_* failure for bad text. */
 pq_decimal_fail pq_value_number(const json_t *av, struct pq_decimal *out);
 /* Decodes the base64 of a B payload into `out` (appended). false if malformed. */
 bool pq_base64_decode(const char *text, size_t len, struct pq_buf *out);
 void pq_base64_encode(const void *bytes, size_t len, struct pq_buf *out);
+/* Decoded length of well-formed base64 text (not checked). */
+size_t pq_base64_decoded_size(const char *text, size_t len);
 
 /* DynamoDB equality: same type and equal content; numbers numerically, sets
  * ignoring order, maps ignoring key order, lists in order, binary by bytes. */
@@ -75,7 +85,10 @@ bool pq_value_equal(const json_t *a, const json_t *b);
  * S/N/B); otherwise sets *cmp to -1/0/+1. */
 bool pq_value_compare(const json_t *a, const json_t *b, int *cmp);
 
-/* DynamoDB item-size accounting (reference §2.4). */
+/* DynamoDB item-size accounting (reference §2.4): S = UTF-8 bytes, N =
+ * pq_decimal_size, B = decoded bytes, BOOL/NULL = 1, L = 3 + Σ(1 + element),
+ * M = 3 + Σ(1 + name bytes + value), sets = Σ members; an item = Σ(name
+ * bytes + value). */
 size_t pq_value_size(const json_t *av);
 size_t pq_item_size(const json_t *item); /* names + values */
 
@@ -84,8 +97,12 @@ size_t pq_item_size(const json_t *item); /* names + values */
  * written as b64'AAE=' (and binary sets as <<b64'…'>>) for display only. */
 void pq_value_to_partiql(const json_t *av, struct pq_buf *out);
 /* Appends the value as plain JSON (S → "x", N → exact number token, B →
- * base64 string, BOOL, NULL → null, M → object, L/sets → arrays). */
+ * base64 string, BOOL, NULL → null, M → object, L/sets → arrays), on one
+ * line with ", " and ": " separators: {"k": [1, "a"]}. */
 void pq_value_to_plain_json(const json_t *av, struct pq_buf *out);
+/* Appends `s` as a JSON string literal ("…" with \" \\ \n \u001f escapes;
+ * UTF-8 passes through). */
+void pq_value_add_json_string(struct pq_buf *out, const char *s, size_t len);
 
 /* Appends an order-preserving key encoding of an S, N or B value: memcmp
  * order of encodings equals DynamoDB's key order. false for other types. */

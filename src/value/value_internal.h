@@ -1,0 +1,34 @@
+/* value_internal.h — what the value module's files share: comparable byte keys of scalars.
+ *
+ * A "key" of an S, N or B payload (or of an SS / NS / BS member) is a byte
+ * string whose memcmp order is DynamoDB's order and whose equality is
+ * DynamoDB's equality: UTF-8 bytes, the decimal key encoding, decoded bytes.
+ * Ownership: value_set_keys returns an array the caller frees with
+ * value_keys_free.
+ */
+#ifndef PQSH_VALUE_INTERNAL_H
+#define PQSH_VALUE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include "pqsh/buf.h"
+#include "pqsh/value.h"
+
+struct value_key {
+    struct pq_buf b;
+    size_t idx; /* position in the set as written */
+};
+
+/* Appends the key of payload string `s` for type t (S/N/B or the set types).
+ * false (and possibly a partial append) if `s` is malformed. */
+bool value_scalar_key(pq_type t, const json_t *s, struct pq_buf *out);
+
+/* Keys of every member of a set payload, sorted (ties by position); NULL if
+ * a member is malformed. *n receives the member count. */
+struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n);
+void value_keys_free(struct value_key *k, size_t n);
+/* True when two adjacent keys of a sorted key array are equal. */
+bool value_keys_duplicate(const struct value_key *k, size_t n);
+
+#endif
