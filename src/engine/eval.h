@@ -1,0 +1,191 @@
+/* eval.h — the engine's expression layer and per-statement execution (private to src/engine).
+ *
+ *   eval.c         WHERE / condition compilation and evaluation, document paths
+ *   eval_update.c  UPDATE SET / REMOVE actions: compilation and application
+ *   exec.c         ExecuteStatement: request checks, prepare, INSERT/UPDATE/DELETE
+ *   exec_select.c  SELECT: checks, Query-vs-Scan plan, paging, ORDER BY
+ *
+ * A WHERE clause is compiled once per statement into a `struct ev_cond` tree:
+ * constants (literals, `?`) are evaluated and checked up front with DynamoDB's
+ * messages, so evaluating the tree against an item cannot fail. Paths in the
+ * tree borrow the statement's AST, which must outlive the tree.
+ *
+ * Ownership: ev_compile / ev_update_compile / exec_prepare return new objects
+ * freed by the matching _free; items passed in are borrowed; functions that
+ * "return a new reference" give the caller a jansson reference.
+ */
+#ifndef PQSH_ENGINE_EVAL_H
+#define PQSH_ENGINE_EVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include "pqsh/ast.h"
+#include "pqsh/buf.h"
+#include "pqsh/error.h"
+#include "pqsh/value.h"
+#include "engine/internal.h"
+
+/* What compilation needs to know about the statement. */
+struct ev_ctx {
+    const char *text; /* statement source, for " at line:col:len" suffixes */
+    size_t len;
+    const json_t *params; /* JSON array of AttributeValues, or NULL */
+};
+
+/* A document path, borrowed from the AST. steps[0] is the top-level name. */
+struct ev_path {
+    const struct pq_path_step *steps;
+    size_t nsteps;
+    struct pq_loc loc;
+};
+
+typedef enum ev_operand_kind {
+    EV_O_CONST, /* `value` */
+    EV_O_PATH,  /* attribute at `path` (MISSING when absent) */
+    EV_O_SIZE,  /* size(`path`) */
+    EV_O_COND,  /* a boolean function used as a value: attribute_exists(a) = true */
+} ev_operand_kind;
+
+struct ev_cond;
+
+struct ev_operand {
+    ev_operand_kind kind;
+    json_t *value; /* CONST: owned AttributeValue */
+    struct ev_path path;
+    struct ev_cond *cond; /* COND: owned */
+    struct pq_loc loc;
+};
+
+typedef enum ev_kind {
+    EV_AND,        /* all kids */
+    EV_OR,         /* any kid */
+    EV_NOT,        /* not kids[0] */
+    EV_CMP,        /* ops[0] `op` ops[1]; op is EQ NE LT LE GT GE */
+    EV_BETWEEN,    /* ops[0] BETWEEN ops[1] AND ops[2] (negated: NOT BETWEEN) */
+    EV_IN,         /* ops[0] IN ops[1..] (negated: NOT IN) */
+    EV_IS_MISSING, /* ops[0] IS [NOT] MISSING */
+    EV_IS_NULL,    /* ops[0] IS [NOT] NULL: true only for a NULL value */
+    EV_IS_TYPE,    /* ops[0] IS [NOT] <type>, `type` */
+    EV_EXISTS,     /* attribute_exists(ops[0]) */
+    EV_NOT_EXISTS, /* attribute_not_exists(ops[0]) */
+    EV_BEGINS,     /* begins_with(ops[0], ops[1]) */
+    EV_CONTAINS,   /* contains(ops[0], ops[1]) */
+    EV_ATTR_TYPE,  /* attribute_type(ops[0], `type`) */
+    EV_VALUE,      /* a bare operand: true iff it is BOOL true */
+} ev_kind;
+
+struct ev_cond {
+    ev_kind kind;
+    pq_op op;
+    bool negated;
+    struct ev_cond **kids; /* AND (flattened), OR (flattened), NOT */
+    size_t nkids;
+    struct ev_operand *ops;
+    size_t nops;
+    pq_type type;
+    struct pq_loc loc;
+};
+
+/* ---- eval.c ------------------------------------------------------------- */
+
+/* Compiles a WHERE expression. Static errors are DynamoDB ValidationExceptions. */
+pq_status ev_compile(const struct ev_ctx *cx, const struct pq_expr *e, struct ev_cond **out,
+                     struct pq_error *err) PQ_MUST_USE;
+void ev_cond_free(struct ev_cond *c);
+/* Evaluates a compiled condition on an item (attribute name → AttributeValue). */
+bool ev_test(const struct ev_cond *c, const json_t *item);
+
+/* The value at a path inside an item (borrowed), or NULL when missing. */
+const json_t *ev_path_get(const json_t *item, const struct pq_path_step *steps, size_t nsteps);
+/* True when `o` is a path of one step naming attribute `name`. */
+bool ev_operand_is_attr(const struct ev_operand *o, const char *name);
+
+/* Appends DynamoDB's position suffix " at <line>:<column>:<length>" (1-based,
+ * counted in characters) for the byte range `loc` of `text`. */
+void ev_loc_suffix(struct pq_buf *b, const char *text, size_t len, struct pq_loc loc);
+/* Appends a path as DynamoDB prints it in messages: "[a, b, [1]]". */
+void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t nsteps);
+
+/* Evaluates a constant expression (literal, parameter, tuple, list, bag) with
+ * pq_literal_eval; *out is a new reference. */
+pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
+                      struct pq_error *err) PQ_MUST_USE;
+
+/* Splits a condition into its top-level AND conjuncts: *kids borrows the
+ * array inside `c` (or `c` itself when it is not an AND). */
+void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t *n);
+
+/* ---- eval_update.c ------------------------------------------------------ */
+
+struct ev_update;
+
+/* Compiles UPDATE's SET / REMOVE actions for table `t` (key attributes may
+ * not be updated). */
+pq_status ev_update_compile(const struct ev_ctx *cx, const struct pq_update_op *ops, size_t n,
+                            const struct pq_table_meta *t, struct ev_update **out,
+                            struct pq_error *err) PQ_MUST_USE;
+void ev_update_free(struct ev_update *u);
+/* Applies the actions to `item` in place (all values are computed from the
+ * item as it was before the first action, as UpdateItem does). */
+pq_status ev_update_apply(const struct ev_update *u, json_t *item,
+                          struct pq_error *err) PQ_MUST_USE;
+/* For RETURNING MODIFIED …: a new item holding the top-level attributes of
+ * `item` that the actions touch. */
+json_t *ev_update_modified(const struct ev_update *u, const json_t *item);
+
+/* ---- exec.c / exec_select.c -------------------------------------------- */
+
+/* One ExecuteStatement-style request, as BatchExecuteStatement and
+ * ExecuteTransaction also carry it (members borrowed from the request JSON). */
+struct exec_request {
+    const char *statement;
+    size_t len;
+    json_t *params; /* validated array, or NULL */
+    json_t *limit;  /* JSON integer or NULL */
+    const char *next_token;
+    bool consistent_read;
+    bool return_old_on_ccf; /* ReturnValuesOnConditionCheckFailure = ALL_OLD */
+};
+
+/* A parsed, checked statement bound to its table. */
+struct exec_stmt {
+    struct pq_stmt *ast;
+    struct ev_ctx cx;
+    const struct pq_table_meta *table;
+    struct ev_cond *where;    /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
+    json_t *key;              /* UPDATE/DELETE: key attributes (item); INSERT: the item */
+    struct ev_update *update; /* UPDATE */
+    pq_returning returning;
+};
+
+/* Parses and checks one statement: everything that does not depend on the
+ * stored items (syntax, parameters, clauses, table, keys, constants). */
+pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct exec_stmt **out,
+                       struct pq_error *err) PQ_MUST_USE;
+void exec_stmt_free(struct exec_stmt *s);
+/* Runs a prepared statement; *resp is a new {"Items": […], "NextToken"?} object. */
+pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
+                   json_t **resp, struct pq_error *err) PQ_MUST_USE;
+
+/* exec.c: the ConditionalCheckFailedException (with the old item in the
+ * error body when `old` is not NULL and ALL_OLD was asked for). */
+pq_status exec_ccf(struct pq_error *err, const json_t *old, bool return_old);
+/* exec.c: key attribute checks shared by INSERT and UPDATE/DELETE. */
+pq_status exec_check_key_value(const struct pq_key_attr *k, const json_t *v, bool is_hash,
+                               struct pq_error *err) PQ_MUST_USE;
+/* exec.c: FROM checks shared by every statement (alias, components, sources). */
+pq_status exec_check_from(const struct pq_from *f, struct pq_error *err) PQ_MUST_USE;
+
+/* exec_select.c */
+pq_status exec_select_check(struct pq_engine *e, struct exec_stmt *s,
+                            struct pq_error *err) PQ_MUST_USE;
+pq_status exec_select_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
+                          json_t **resp, struct pq_error *err) PQ_MUST_USE;
+/* How a SELECT would read: a new object {"Type": "Query"|"Scan", "Ranges":
+ * [{"Partition": AV, "SortKey": "<condition text>"?}, …]} (for tests and
+ * EXPLAIN on the local target). */
+pq_status exec_select_explain(struct pq_engine *e, const struct exec_request *r, json_t **plan,
+                              struct pq_error *err) PQ_MUST_USE;
+
+#endif

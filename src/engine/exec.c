@@ -1,0 +1,688 @@
+/* exec.c — ExecuteStatement: request checks, statement preparation, INSERT / UPDATE / DELETE. */
+#include "engine/eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pqsh/literal.h"
+#include "pqsh/parse.h"
+
+#define MAX_ITEM_BYTES 409600
+#define MAX_HASH_KEY_BYTES 2048
+#define MAX_RANGE_KEY_BYTES 1024
+
+static const char msg_no_key_equality[] =
+    "Where clause does not contain a mandatory equality on all key attributes";
+
+/* ---- request members (§3.1, §1.4) -------------------------------------- */
+
+/* Constraint violations are reported together, as the service model does. */
+struct violations {
+    struct pq_buf text;
+    size_t n;
+};
+
+static void violation(struct violations *v, const char *value, const char *member, const char *rule)
+{
+    if (v->n++) pq_buf_adds(&v->text, "; ");
+    pq_buf_addf(&v->text, "Value %s at '%s' failed to satisfy constraint: Member must %s", value,
+                member, rule);
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+    return c;
+}
+
+static void check_length(struct violations *v, const json_t *s, const char *member, size_t min,
+                         size_t max)
+{
+    size_t n = utf8_chars(json_string_value(s), json_string_length(s));
+    if (n >= min && n <= max) return;
+    struct pq_buf val = PQ_BUF_INIT, rule = PQ_BUF_INIT;
+    pq_buf_init(&val);
+    pq_buf_init(&rule);
+    pq_buf_addf(&val, "'%s'", json_string_value(s));
+    if (n < min)
+        pq_buf_addf(&rule, "have length greater than or equal to %zu", min);
+    else
+        pq_buf_addf(&rule, "have length less than or equal to %zu", max);
+    violation(v, val.data, member, rule.data);
+    pq_buf_release(&val);
+    pq_buf_release(&rule);
+}
+
+static void check_enum(struct violations *v, const json_t *s, const char *member,
+                       const char *const *values, const char *shown)
+{
+    for (const char *const *p = values; *p; p++)
+        if (strcmp(json_string_value(s), *p) == 0) return;
+    struct pq_buf val = PQ_BUF_INIT, rule = PQ_BUF_INIT;
+    pq_buf_init(&val);
+    pq_buf_init(&rule);
+    pq_buf_addf(&val, "'%s'", json_string_value(s));
+    pq_buf_addf(&rule, "satisfy enum value set: %s", shown);
+    violation(v, val.data, member, rule.data);
+    pq_buf_release(&val);
+    pq_buf_release(&rule);
+}
+
+static pq_status wrong_type(struct pq_error *err, const char *member, const char *want)
+{
+    /* UNCONFIRMED wording; the error name is the protocol layer's. */
+    return pq_error_service(err, "SerializationException", "Expected %s for member %s", want,
+                            member);
+}
+
+/* Reads and checks the members of an ExecuteStatement request. r->params is
+ * a new reference (a validated copy of Parameters) the caller releases. */
+static pq_status read_request(json_t *req, struct exec_request *r, struct pq_error *err)
+{
+    static const char *const rv_values[] = {"ALL_OLD", "NONE", NULL};
+    static const char *const rcc_values[] = {"INDEXES", "TOTAL", "NONE", NULL};
+    memset(r, 0, sizeof *r);
+    pq_status st = PQ_OK;
+    struct violations v = {PQ_BUF_INIT, 0};
+    pq_buf_init(&v.text);
+    if (!json_is_object(req)) {
+        st = wrong_type(err, "request", "an object");
+        goto out;
+    }
+    json_t *stmt = json_object_get(req, "Statement");
+    json_t *params = json_object_get(req, "Parameters");
+    json_t *consistent = json_object_get(req, "ConsistentRead");
+    json_t *token = json_object_get(req, "NextToken");
+    json_t *rcc = json_object_get(req, "ReturnConsumedCapacity");
+    json_t *limit = json_object_get(req, "Limit");
+    json_t *rv = json_object_get(req, "ReturnValuesOnConditionCheckFailure");
+    if (!stmt || json_is_null(stmt)) {
+        /* The current service words a missing required member this way
+         * (reference §1.4; for Statement UNCONFIRMED). */
+        st = pq_error_validation(
+            err, "The parameter 'Statement' is required but was not present in the request");
+        goto out;
+    }
+    if (!json_is_string(stmt)) {
+        st = wrong_type(err, "Statement", "a string");
+        goto out;
+    }
+    if (params && !json_is_null(params) && !json_is_array(params)) {
+        st = wrong_type(err, "Parameters", "a list");
+        goto out;
+    }
+    if (consistent && !json_is_null(consistent) && !json_is_boolean(consistent)) {
+        st = wrong_type(err, "ConsistentRead", "a boolean");
+        goto out;
+    }
+    if (token && !json_is_null(token) && !json_is_string(token)) {
+        st = wrong_type(err, "NextToken", "a string");
+        goto out;
+    }
+    if (rcc && !json_is_null(rcc) && !json_is_string(rcc)) {
+        st = wrong_type(err, "ReturnConsumedCapacity", "a string");
+        goto out;
+    }
+    if (limit && !json_is_null(limit) && !json_is_integer(limit)) {
+        st = wrong_type(err, "Limit", "an integer");
+        goto out;
+    }
+    if (rv && !json_is_null(rv) && !json_is_string(rv)) {
+        st = wrong_type(err, "ReturnValuesOnConditionCheckFailure", "a string");
+        goto out;
+    }
+    check_length(&v, stmt, "statement", 1, 8192);
+    if (json_is_array(params) && json_array_size(params) == 0)
+        violation(&v, "'[]'", "parameters", "have length greater than or equal to 1");
+    if (json_is_string(token)) check_length(&v, token, "nextToken", 1, 32768);
+    if (json_is_string(rcc))
+        check_enum(&v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
+    if (json_is_integer(limit) && json_integer_value(limit) < 1) {
+        char val[40];
+        snprintf(val, sizeof val, "'%lld'", (long long)json_integer_value(limit));
+        violation(&v, val, "limit", "have value greater than or equal to 1");
+    }
+    if (json_is_string(rv))
+        check_enum(&v, rv, "returnValuesOnConditionCheckFailure", rv_values, "[ALL_OLD, NONE]");
+    if (v.n) {
+        st = pq_error_validation(err, "%zu validation error%s detected: %s", v.n,
+                                 v.n == 1 ? "" : "s", v.text.data);
+        goto out;
+    }
+    r->statement = json_string_value(stmt);
+    r->len = json_string_length(stmt);
+    r->limit = json_is_integer(limit) ? limit : NULL;
+    r->next_token = json_is_string(token) ? json_string_value(token) : NULL;
+    r->consistent_read = json_is_true(consistent);
+    r->return_old_on_ccf = json_is_string(rv) && strcmp(json_string_value(rv), "ALL_OLD") == 0;
+    if (json_is_array(params)) {
+        r->params = json_deep_copy(params);
+        for (size_t i = 0; i < json_array_size(r->params); i++)
+            if ((st = pq_value_validate(json_array_get(r->params, i), err)) != PQ_OK) goto out;
+    }
+out:
+    pq_buf_release(&v.text);
+    return st;
+}
+
+/* ---- shared checks ------------------------------------------------------ */
+
+pq_status exec_check_from(const struct pq_from *f, struct pq_error *err)
+{
+    if (f->nsources > 1)
+        return pq_error_validation(err, "Only select from a single table or index is supported.");
+    if (f->ncomponents > 2)
+        return pq_error_validation(err,
+                                   "A path may contain at most 2 components in the FROM clause");
+    if (f->empty_component)
+        return pq_error_validation(err, "Path component cannot be an empty string");
+    if (f->alias.name) return pq_error_validation(err, "Aliasing is not supported");
+    return PQ_OK;
+}
+
+static pq_status find_table(struct pq_engine *e, const struct pq_from *f,
+                            const struct pq_table_meta **out, struct pq_error *err)
+{
+    pq_status st = store_table_get(e->store, f->table.name, out, err);
+    if (st != PQ_OK) return st;
+    if (!*out)
+        return pq_error_service(err, "ResourceNotFoundException", "Requested resource not found");
+    return PQ_OK;
+}
+
+/* Bytes a key value counts for: UTF-8 bytes, raw bytes, or the number's size. */
+static size_t key_bytes(const json_t *v)
+{
+    return pq_value_size(v);
+}
+
+pq_status exec_check_key_value(const struct pq_key_attr *k, const json_t *v, bool is_hash,
+                               struct pq_error *err)
+{
+    pq_type want = k->type == 'S' ? PQ_T_S : k->type == 'N' ? PQ_T_N : PQ_T_B;
+    if (pq_value_type(v) != want)
+        return pq_error_validation(
+            err, "Key attribute's data type should match its data type in table's schema: Key %s",
+            k->name);
+    const json_t *p = pq_value_payload(v);
+    if (want != PQ_T_N && json_string_length(p) == 0)
+        return pq_error_validation(err,
+                                   "One or more parameter values are not valid. The "
+                                   "AttributeValue for a key attribute cannot contain an empty "
+                                   "%s value. Key: %s",
+                                   want == PQ_T_S ? "string" : "binary", k->name);
+    size_t n = key_bytes(v);
+    if (is_hash && n > MAX_HASH_KEY_BYTES)
+        return pq_error_validation(err, "One or more parameter values were invalid: Size of "
+                                        "hashkey has exceeded the maximum size limit of2048 bytes");
+    if (!is_hash && n > MAX_RANGE_KEY_BYTES)
+        return pq_error_validation(err, "One or more parameter values were invalid: Aggregated "
+                                        "size of all range keys has exceeded the size limit of "
+                                        "1024 bytes");
+    return PQ_OK;
+}
+
+pq_status exec_ccf(struct pq_error *err, const json_t *old, bool return_old)
+{
+    pq_status st =
+        pq_error_service(err, "ConditionalCheckFailedException", "The conditional request failed");
+    if (return_old && old)
+        err->detail = json_pack("{s:s, s:s, s:O}", "__type",
+                                "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+                                "message", "The conditional request failed", "Item", old);
+    return st;
+}
+
+static const char *returning_text(pq_returning r)
+{
+    switch (r) {
+    case PQ_RET_ALL_OLD:
+        return "RETURNING ALL OLD *";
+    case PQ_RET_MODIFIED_OLD:
+        return "RETURNING MODIFIED OLD *";
+    case PQ_RET_ALL_NEW:
+        return "RETURNING ALL NEW *";
+    case PQ_RET_MODIFIED_NEW:
+        return "RETURNING MODIFIED NEW *";
+    case PQ_RET_NONE:
+        break;
+    }
+    return "";
+}
+
+/* ---- keys of UPDATE / DELETE ------------------------------------------- */
+
+/* The value `c` pins attribute `name` to (`name` = constant), or NULL. */
+static const json_t *key_equality(const struct ev_cond *c, const char *name)
+{
+    if (c->kind != EV_CMP || c->op != PQ_OP_EQ) return NULL;
+    for (int i = 0; i < 2; i++)
+        if (ev_operand_is_attr(&c->ops[i], name) && c->ops[1 - i].kind == EV_O_CONST)
+            return c->ops[1 - i].value;
+    return NULL;
+}
+
+/* Takes the key equalities out of s->where (top-level AND conjuncts only)
+ * into s->key; what remains is the write's condition (§4.5, §4.6). */
+static pq_status extract_key(struct exec_stmt *s, struct pq_error *err)
+{
+    const struct pq_key_attr *keys[2] = {&s->table->hash,
+                                         s->table->range.name ? &s->table->range : NULL};
+    struct ev_cond *const *kids;
+    size_t n;
+    ev_conjuncts(&s->where, &kids, &n);
+    bool *used = pq_xcalloc(n ? n : 1, sizeof *used);
+    pq_status st = PQ_OK;
+    s->key = json_object();
+    for (int k = 0; k < 2 && keys[k]; k++) {
+        const json_t *found = NULL;
+        for (size_t i = 0; i < n; i++) {
+            const json_t *v = key_equality(kids[i], keys[k]->name);
+            if (!v) continue;
+            if (found && !pq_value_equal(found, v)) {
+                st = pq_error_validation(err,
+                                         "Multiple conditions on same key %s. Only single item "
+                                         "Update/Insert/Delete are supported",
+                                         keys[k]->name);
+                goto out;
+            }
+            if (!found) used[i] = true;
+            found = v;
+        }
+        if (!found) {
+            st = pq_error_validation(err, "%s", msg_no_key_equality);
+            goto out;
+        }
+        if ((st = exec_check_key_value(keys[k], found, k == 0, err)) != PQ_OK) goto out;
+        json_object_set_new(s->key, keys[k]->name, json_deep_copy(found));
+    }
+    /* Rebuild the condition from the conjuncts that are not key equalities. */
+    struct ev_cond *w = s->where;
+    if (w->kind == EV_AND) {
+        size_t m = 0;
+        for (size_t i = 0; i < w->nkids; i++) {
+            if (used[i])
+                ev_cond_free(w->kids[i]);
+            else
+                w->kids[m++] = w->kids[i];
+        }
+        w->nkids = m;
+        if (m == 0) {
+            ev_cond_free(w);
+            s->where = NULL;
+        } else if (m == 1) {
+            s->where = w->kids[0];
+            w->nkids = 0;
+            ev_cond_free(w);
+        }
+    } else if (used[0]) {
+        ev_cond_free(w);
+        s->where = NULL;
+    }
+out:
+    free(used);
+    return st;
+}
+
+/* ---- preparation -------------------------------------------------------- */
+
+/* The first function call inside an INSERT item: DynamoDB refuses it as an
+ * unsupported data type (§4.4). */
+static const struct pq_expr *first_call(const struct pq_expr *e)
+{
+    if (!e) return NULL;
+    if (e->kind == PQ_E_CALL) return e;
+    for (size_t i = 0; i < e->nitems; i++) {
+        const struct pq_expr *c = first_call(e->items[i]);
+        if (c) return c;
+    }
+    const struct pq_expr *c = first_call(e->lhs);
+    return c ? c : first_call(e->rhs);
+}
+
+static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct pq_error *err)
+{
+    pq_status st;
+    const struct pq_stmt *a = s->ast;
+    if ((st = exec_check_from(&a->u.insert.into, err)) != PQ_OK) return st;
+    if (a->u.insert.unsupported)
+        return pq_error_validation(err, "Unsupported clause: %s", a->u.insert.unsupported);
+    if (a->u.insert.returning != PQ_RET_NONE)
+        return pq_error_validation(err, "RETURNING is not supported in INSERT");
+    if (a->u.insert.values_keyword || a->u.insert.nvalues > 1)
+        return pq_error_validation(err,
+                                   "Unsupported operation: Inserting multiple items in a single "
+                                   "statement is not supported, use \"INSERT INTO tableName "
+                                   "VALUE item\" instead");
+    const struct pq_expr *item = a->u.insert.value;
+    if (!item || item->kind != PQ_E_TUPLE)
+        return pq_error_validation(err,
+                                   "Unsupported format in item expression. Please use struct "
+                                   "format {...} to express item values for insert statement.");
+    if (a->u.insert.into.index.name)
+        return pq_error_validation(err, "This operation is not supported on an index");
+    if ((st = find_table(e, &a->u.insert.into, &s->table, err)) != PQ_OK) return st;
+    const struct pq_expr *call = first_call(item);
+    if (call) {
+        struct pq_buf b = PQ_BUF_INIT;
+        pq_buf_init(&b);
+        pq_buf_addf(&b, "Unsupported data type: %s under key root", call->name);
+        ev_loc_suffix(&b, s->cx.text, s->cx.len, call->name_loc);
+        st = pq_error_validation(err, "%s", b.data);
+        pq_buf_release(&b);
+        return st;
+    }
+    json_t *m = NULL;
+    if ((st = ev_constant(&s->cx, item, &m, err)) != PQ_OK) return st;
+    s->key = json_incref(pq_value_payload(m));
+    json_decref(m);
+    const struct pq_key_attr *keys[2] = {&s->table->hash,
+                                         s->table->range.name ? &s->table->range : NULL};
+    for (int k = 0; k < 2 && keys[k]; k++) {
+        const json_t *v = json_object_get(s->key, keys[k]->name);
+        if (!v)
+            return pq_error_validation(err, "Key attribute should be present in the item: Key %s",
+                                       keys[k]->name);
+        if ((st = exec_check_key_value(keys[k], v, k == 0, err)) != PQ_OK) return st;
+    }
+    if (pq_item_size(s->key) > MAX_ITEM_BYTES)
+        return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
+    return PQ_OK;
+}
+
+/* UPDATE and DELETE: one item named by equality on every key attribute. */
+static pq_status prepare_keyed_write(struct pq_engine *e, struct exec_stmt *s,
+                                     const struct pq_from *target, const struct pq_expr *where,
+                                     struct pq_error *err)
+{
+    pq_status st;
+    if ((st = exec_check_from(target, err)) != PQ_OK) return st;
+    if (target->index.name)
+        return pq_error_validation(err, "This operation is not supported on an index");
+    if ((st = find_table(e, target, &s->table, err)) != PQ_OK) return st;
+    if (!where) return pq_error_validation(err, "%s", msg_no_key_equality);
+    if ((st = ev_compile(&s->cx, where, &s->where, err)) != PQ_OK) return st;
+    return extract_key(s, err);
+}
+
+/* PartiQL AST names DynamoDB reports for bare expressions ("IsType" is
+ * confirmed; the others follow the same naming and are UNCONFIRMED). */
+static const char *expr_op_name(const struct pq_expr *x)
+{
+    static const char *const binary[] = {
+        [PQ_OP_EQ] = "Eq",      [PQ_OP_NE] = "Ne",         [PQ_OP_LT] = "Lt",
+        [PQ_OP_LE] = "Lte",     [PQ_OP_GT] = "Gt",         [PQ_OP_GE] = "Gte",
+        [PQ_OP_AND] = "And",    [PQ_OP_OR] = "Or",         [PQ_OP_ADD] = "Plus",
+        [PQ_OP_SUB] = "Minus",  [PQ_OP_MUL] = "Times",     [PQ_OP_DIV] = "Divide",
+        [PQ_OP_MOD] = "Modulo", [PQ_OP_CONCAT] = "Concat", [PQ_OP_LIKE] = "Like",
+        [PQ_OP_NOT] = "Not",    [PQ_OP_NEG] = "Neg",       [PQ_OP_POS] = "Pos",
+    };
+    switch (x->kind) {
+    case PQ_E_LIT:
+        return "Lit";
+    case PQ_E_MISSING:
+        return "Missing";
+    case PQ_E_PARAM:
+        return "Parameter";
+    case PQ_E_VAR:
+        return "Id";
+    case PQ_E_PATH:
+        return x->nsteps > 1 ? "Path" : "Id";
+    case PQ_E_TUPLE:
+        return "Struct";
+    case PQ_E_LIST:
+        return "List";
+    case PQ_E_BAG:
+        return "Bag";
+    case PQ_E_UNARY:
+    case PQ_E_BINARY:
+        return (size_t)x->op < sizeof binary / sizeof binary[0] && binary[x->op] ? binary[x->op]
+                                                                                 : "NAry";
+    case PQ_E_BETWEEN:
+        return "Between";
+    case PQ_E_IN:
+        return "InCollection";
+    case PQ_E_IS:
+        return "IsType";
+    case PQ_E_CALL:
+        return "Call";
+    case PQ_E_EXISTS:
+        return "Exists";
+    }
+    return "NAry";
+}
+
+pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct exec_stmt **out,
+                       struct pq_error *err)
+{
+    pq_status st;
+    const char *detail = NULL;
+    struct exec_stmt *s = pq_xcalloc(1, sizeof *s);
+    s->cx = (struct ev_ctx){r->statement, r->len, r->params};
+    *out = NULL;
+    st = pq_parse(r->statement, r->len, PQ_PARSE_STRICT, &s->ast, err, &detail);
+    if (st == PQ_ERR_SYNTAX) {
+        size_t start = err->start, end = err->end;
+        pq_error_validation(err, "Statement wasn't well formed, can't be processed: %s",
+                            detail ? detail : "");
+        err->start = start;
+        err->end = end;
+        goto fail;
+    }
+    if (st != PQ_OK) goto fail;
+    size_t nparams = r->params ? json_array_size(r->params) : 0;
+    /* Too many parameters are accepted (DynamoDB Local; cloud UNCONFIRMED). */
+    if (s->ast->nparams > nparams) {
+        st = pq_error_validation(err, "Number of parameters in request and statement don't match.");
+        goto fail;
+    }
+    struct pq_stmt *a = s->ast;
+    switch (a->kind) {
+    case PQ_S_SELECT:
+        st = exec_select_check(e, s, err);
+        break;
+    case PQ_S_INSERT:
+        st = prepare_insert(e, s, err);
+        break;
+    case PQ_S_UPDATE:
+        s->returning = a->u.update.returning;
+        st = prepare_keyed_write(e, s, &a->u.update.target, a->u.update.where, err);
+        if (st == PQ_OK)
+            st = ev_update_compile(&s->cx, a->u.update.ops, a->u.update.nops, s->table, &s->update,
+                                   err);
+        break;
+    case PQ_S_DELETE:
+        s->returning = a->u.del.returning;
+        if (s->returning != PQ_RET_NONE && s->returning != PQ_RET_ALL_OLD) {
+            st = pq_error_validation(err,
+                                     "Invalid returning clause: %s. Only RETURNING ALL OLD * is "
+                                     "allowed in DELETE statements.",
+                                     returning_text(s->returning));
+            break;
+        }
+        st = prepare_keyed_write(e, s, &a->u.del.from, a->u.del.where, err);
+        break;
+    case PQ_S_EXISTS:
+        st = pq_error_validation(err,
+                                 "EXISTS can only be used in ExecuteTransaction write requests.");
+        break;
+    case PQ_S_EXPR:
+        st = pq_error_validation(err, "Unsupported operation: %s", expr_op_name(a->u.expr.expr));
+        break;
+    default:
+        /* pqsh's own statements never come out of a strict parse. */
+        st = pq_error_validation(err, "Statement wasn't well formed, can't be processed: "
+                                      "Unexpected term");
+        break;
+    }
+    if (st != PQ_OK) goto fail;
+    *out = s;
+    return PQ_OK;
+fail:
+    exec_stmt_free(s);
+    return st;
+}
+
+void exec_stmt_free(struct exec_stmt *s)
+{
+    if (!s) return;
+    ev_cond_free(s->where);
+    ev_update_free(s->update);
+    if (s->key) json_decref(s->key);
+    pq_stmt_free(s->ast);
+    free(s);
+}
+
+/* ---- writes ------------------------------------------------------------- */
+
+static json_t *items_response(json_t *item /* stolen, may be NULL */)
+{
+    json_t *items = json_array();
+    if (item) json_array_append_new(items, item);
+    return json_pack("{s:o}", "Items", items);
+}
+
+/* INSERT: PutItem with attribute_not_exists on the key (§4.4). */
+static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **resp,
+                            struct pq_error *err)
+{
+    pq_status st;
+    struct pq_key k;
+    json_t *old = NULL;
+    store_key_init(&k);
+    if ((st = store_begin(e->store, err)) != PQ_OK) goto out;
+    store_key_from_item(s->table, s->key, &k);
+    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto fail;
+    if (old) {
+        st = pq_error_service(err, "DuplicateItemException",
+                              "Duplicate primary key exists in table");
+        goto fail;
+    }
+    if ((st = store_item_put(e->store, s->table, s->key, err)) != PQ_OK) goto fail;
+    if ((st = store_commit(e->store, err)) != PQ_OK) goto fail;
+    *resp = items_response(NULL);
+    goto out;
+fail:
+    store_rollback(e->store);
+out:
+    if (old) json_decref(old);
+    store_key_release(&k);
+    return st;
+}
+
+/* UPDATE: UpdateItem with attribute_exists on the key plus the non-key
+ * conjuncts as condition; an absent item is a failed condition (§4.5). */
+static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
+                            json_t **resp, struct pq_error *err)
+{
+    pq_status st;
+    struct pq_key k;
+    json_t *old = NULL, *item = NULL, *result = NULL;
+    store_key_init(&k);
+    if ((st = store_begin(e->store, err)) != PQ_OK) goto out;
+    store_key_from_item(s->table, s->key, &k);
+    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto fail;
+    if (!old || !ev_test(s->where, old)) {
+        st = exec_ccf(err, old, r->return_old_on_ccf);
+        goto fail;
+    }
+    item = json_deep_copy(old);
+    if ((st = ev_update_apply(s->update, item, err)) != PQ_OK) goto fail;
+    if (pq_item_size(item) > MAX_ITEM_BYTES) {
+        st = pq_error_validation(err, "Item size to update has exceeded the maximum allowed size");
+        goto fail;
+    }
+    if ((st = store_item_put(e->store, s->table, item, err)) != PQ_OK) goto fail;
+    if ((st = store_commit(e->store, err)) != PQ_OK) goto fail;
+    switch (s->returning) {
+    case PQ_RET_ALL_OLD:
+        result = json_incref(old);
+        break;
+    case PQ_RET_ALL_NEW:
+        result = json_incref(item);
+        break;
+    case PQ_RET_MODIFIED_OLD:
+        result = ev_update_modified(s->update, old);
+        break;
+    case PQ_RET_MODIFIED_NEW:
+        result = ev_update_modified(s->update, item);
+        break;
+    case PQ_RET_NONE:
+        break;
+    }
+    *resp = items_response(result);
+    goto out;
+fail:
+    store_rollback(e->store);
+out:
+    if (old) json_decref(old);
+    if (item) json_decref(item);
+    store_key_release(&k);
+    return st;
+}
+
+/* DELETE: DeleteItem with the non-key conjuncts as condition. Deleting an
+ * absent item succeeds; with a condition, the condition is evaluated on the
+ * absent item as DeleteItem does (so `a = 1` fails, `a IS MISSING` passes) —
+ * PartiQL behaviour for this case is UNCONFIRMED (§4.6). */
+static pq_status run_delete(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
+                            json_t **resp, struct pq_error *err)
+{
+    pq_status st;
+    struct pq_key k;
+    json_t *old = NULL, *empty = json_object();
+    store_key_init(&k);
+    if ((st = store_begin(e->store, err)) != PQ_OK) goto out;
+    store_key_from_item(s->table, s->key, &k);
+    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto fail;
+    if (!ev_test(s->where, old ? old : empty)) {
+        st = exec_ccf(err, old, r->return_old_on_ccf);
+        goto fail;
+    }
+    if (old && (st = store_item_delete(e->store, s->table, &k, err)) != PQ_OK) goto fail;
+    if ((st = store_commit(e->store, err)) != PQ_OK) goto fail;
+    *resp = items_response(s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
+    goto out;
+fail:
+    store_rollback(e->store);
+out:
+    if (old) json_decref(old);
+    json_decref(empty);
+    store_key_release(&k);
+    return st;
+}
+
+pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
+                   json_t **resp, struct pq_error *err)
+{
+    *resp = NULL;
+    switch (s->ast->kind) {
+    case PQ_S_SELECT:
+        return exec_select_run(e, s, r, resp, err);
+    case PQ_S_INSERT:
+        return run_insert(e, s, resp, err);
+    case PQ_S_UPDATE:
+        return run_update(e, s, r, resp, err);
+    case PQ_S_DELETE:
+        return run_delete(e, s, r, resp, err);
+    default:
+        break;
+    }
+    return pq_error_validation(err, "Unsupported operation: %s", "statement");
+}
+
+pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp,
+                                 struct pq_error *err)
+{
+    struct exec_request r;
+    struct exec_stmt *s = NULL;
+    *resp = NULL;
+    pq_status st = read_request(req, &r, err);
+    if (st == PQ_OK) st = exec_prepare(e, &r, &s, err);
+    if (st == PQ_OK) st = exec_run(e, s, &r, resp, err);
+    exec_stmt_free(s);
+    if (r.params) json_decref(r.params);
+    return st;
+}
