@@ -1,0 +1,75 @@
+/* creds.h — the AWS CLI's credential provider chain, with refresh of temporary credentials.
+ *
+ * Order (botocore's): environment (skipped when --profile was given) →
+ * assume-role / web identity / IAM Identity Center profiles (recognised and
+ * refused as not supported yet) → shared credentials file → profile
+ * `credential_process` → static keys in the config file → container
+ * credentials endpoint → EC2 instance metadata (IMDSv2, v1 fallback).
+ * Temporary credentials are fetched again from the same source once less
+ * than 15 minutes remain; if that fails while more than 10 minutes remain,
+ * the old ones are kept.
+ *
+ * Ownership: struct pq_creds owns its credentials and a private HTTP handle;
+ * pq_creds_release() wipes the secrets. The pointer from pq_creds_current()
+ * is borrowed and valid until the next call on the same struct.
+ */
+#ifndef PQSH_AWS_CREDS_H
+#define PQSH_AWS_CREDS_H
+
+#include <stdbool.h>
+#include <time.h>
+#include "aws/config.h"
+#include "aws/http.h"
+#include "pqsh/error.h"
+
+struct pq_aws_creds {
+    char *access_key;
+    char *secret_key;
+    char *session_token; /* NULL for long-term keys */
+    time_t expiration;   /* 0 when they do not expire */
+};
+
+typedef enum pq_creds_source {
+    PQ_CREDS_NONE = 0,
+    PQ_CREDS_ENV,
+    PQ_CREDS_SHARED_FILE,
+    PQ_CREDS_PROCESS,
+    PQ_CREDS_CONFIG_FILE,
+    PQ_CREDS_CONTAINER,
+    PQ_CREDS_IMDS,
+} pq_creds_source;
+
+struct pq_creds {
+    pq_creds_source source;
+    struct pq_aws_creds cur;
+    char *process;        /* credential_process command */
+    char *url;            /* container endpoint, or IMDS base URL */
+    char *auth;           /* container Authorization value (or NULL) */
+    char *auth_file;      /* container token file, read at each fetch */
+    bool imds_v1;         /* IMDS answered without a token last time */
+    struct pq_http *http; /* for container / IMDS; NULL otherwise */
+    int fetches;          /* how many times credentials were fetched (tests) */
+};
+
+/* Walks the chain for the profile of `cfg`. `http_opt` gives TLS settings
+ * for credential endpoints. On failure the message names each source tried. */
+pq_status pq_creds_resolve(struct pq_creds *c, const struct pq_aws_config *cfg,
+                           const struct pq_http_options *http_opt,
+                           struct pq_error *err) PQ_MUST_USE;
+
+/* Current credentials at time `now`, refreshed first if they are about to
+ * expire (see above). */
+pq_status pq_creds_current(struct pq_creds *c, time_t now, const struct pq_aws_creds **out,
+                           struct pq_error *err) PQ_MUST_USE;
+
+/* A short name of the source for --debug: "env", "shared-credentials-file",
+ * "custom-process", "config-file", "container-role", "iam-role". */
+const char *pq_creds_source_name(pq_creds_source s);
+
+void pq_creds_release(struct pq_creds *c);
+
+/* Parses an ISO 8601 UTC timestamp ("2024-01-02T03:04:05Z", fractions and
+ * ±hh:mm offsets accepted). false when malformed. */
+bool pq_aws_parse_time(const char *text, time_t *out);
+
+#endif

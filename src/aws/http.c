@@ -1,0 +1,232 @@
+/* http.c — libcurl transport for the AWS backend and the credential endpoints. */
+#include "aws/http.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <curl/curl.h>
+
+struct pq_http {
+    CURL *curl;
+    long connect_timeout_ms;
+    long read_timeout_ms;
+    long connects;
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+uint32_t pq_crc32(const void *data, size_t len)
+{
+    static uint32_t table[256];
+    static bool ready;
+    if (!ready) {
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++)
+                c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+        ready = true;
+    }
+    const unsigned char *p = data;
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++)
+        crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+pq_status pq_http_new(const struct pq_http_options *opt, struct pq_http **out, struct pq_error *err)
+{
+    static bool global_done;
+    if (!global_done) {
+        /* Not thread-safe by design: the shell is single-threaded. */
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot initialise libcurl");
+        global_done = true;
+    }
+    struct pq_http *h = pq_xcalloc(1, sizeof *h);
+    h->curl = curl_easy_init();
+    if (!h->curl) {
+        free(h);
+        return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot create a libcurl handle");
+    }
+    h->connect_timeout_ms = opt->connect_timeout_ms > 0 ? opt->connect_timeout_ms : 60000;
+    h->read_timeout_ms = opt->read_timeout_ms ? opt->read_timeout_ms : 60000;
+    CURL *c = h->curl;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "pqsh/" PQSH_VERSION);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt->no_verify ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt->no_verify ? 0L : 2L);
+    if (opt->ca_bundle && *opt->ca_bundle) curl_easy_setopt(c, CURLOPT_CAINFO, opt->ca_bundle);
+    *out = h;
+    return PQ_OK;
+}
+
+void pq_http_free(struct pq_http *h)
+{
+    if (!h) return;
+    curl_easy_cleanup(h->curl);
+    free(h);
+}
+
+void pq_http_response_init(struct pq_http_response *r)
+{
+    r->status = 0;
+    pq_buf_init(&r->body);
+    r->request_id = NULL;
+    r->crc32 = NULL;
+}
+
+void pq_http_response_release(struct pq_http_response *r)
+{
+    pq_buf_release(&r->body);
+    free(r->request_id);
+    free(r->crc32);
+    pq_http_response_init(r);
+}
+
+long pq_http_connects(const struct pq_http *h)
+{
+    return h->connects;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+    struct pq_http_response *r = ctx;
+    pq_buf_add(&r->body, data, size * n);
+    return size * n;
+}
+
+/* "Name: value\r\n" → value trimmed, when the name matches (any case). */
+static char *header_value(const char *line, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':') return NULL;
+    const char *v = line + nl + 1, *end = line + len;
+    while (v < end && isspace((unsigned char)*v))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    return pq_xstrndup(v, (size_t)(end - v));
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ctx)
+{
+    struct pq_http_response *r = ctx;
+    size_t len = size * n;
+    char *v;
+    if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+        /* A new response (after 100-continue): forget the previous headers. */
+        free(r->request_id);
+        free(r->crc32);
+        r->request_id = NULL;
+        r->crc32 = NULL;
+    } else if ((v = header_value(data, len, "x-amzn-RequestId")) ||
+               (v = header_value(data, len, "x-amz-request-id"))) {
+        free(r->request_id);
+        r->request_id = v;
+    } else if ((v = header_value(data, len, "x-amz-crc32"))) {
+        free(r->crc32);
+        r->crc32 = v;
+    }
+    return len;
+}
+
+pq_status pq_http_request(struct pq_http *h, const char *method, const char *url,
+                          const char *const *headers, const void *body, size_t body_len,
+                          long timeout_ms, struct pq_http_response *resp, pq_http_sent *sent,
+                          bool *timed_out, struct pq_error *err)
+{
+    CURL *c = h->curl;
+    struct curl_slist *list = NULL;
+    pq_status st = PQ_OK;
+
+    pq_http_response_release(resp);
+    *sent = PQ_HTTP_NOT_SENT;
+    *timed_out = false;
+    for (const char *const *p = headers; p && *p; p++)
+        list = curl_slist_append(list, *p);
+    /* libcurl would add these on its own; DynamoDB wants neither. */
+    list = curl_slist_append(list, "Expect:");
+    list = curl_slist_append(list, "Accept:");
+
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+    if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    }
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+                     strcmp(method, "GET") && strcmp(method, "POST") ? method : NULL);
+    if (timeout_ms > 0) {
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 0L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 0L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 0L);
+        /* A read timeout as the AWS CLI means it: no byte for that long. libcurl
+         * counts it in whole seconds. */
+        long secs = h->read_timeout_ms < 0 ? 0 : (h->read_timeout_ms + 999) / 1000;
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, secs ? 1L : 0L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs);
+    }
+    h->errbuf[0] = '\0';
+
+    CURLcode rc = curl_easy_perform(c);
+    long n_connects = 0;
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &n_connects);
+    h->connects += n_connects;
+    if (rc != CURLE_OK) {
+        curl_off_t pretransfer = 0;
+        curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+        switch (rc) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            *sent = PQ_HTTP_NOT_SENT;
+            break;
+        default:
+            *sent = pretransfer > 0 ? PQ_HTTP_MAYBE_SENT : PQ_HTTP_NOT_SENT;
+            break;
+        }
+        *timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+        const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
+        if (*timed_out && pretransfer > 0)
+            st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "read timeout on endpoint URL: \"%s\" (%s)", url, why);
+        else if (*timed_out)
+            st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "connect timeout on endpoint URL: \"%s\" (%s)", url, why);
+        else if (*sent == PQ_HTTP_MAYBE_SENT)
+            st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "connection was closed before a valid response from endpoint URL: "
+                              "\"%s\" (%s)",
+                              url, why);
+        else
+            st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "could not connect to the endpoint URL: \"%s\" (%s)", url, why);
+        goto out;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+out:
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(list);
+    return st;
+}
