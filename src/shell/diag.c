@@ -1,0 +1,103 @@
+/* diag.c — messages as FILE:LINE:COL: error: TEXT, the source line, and a caret under the token. */
+#include "shell.h"
+
+#include <stdarg.h>
+
+/* Line and column (1-based, bytes) of byte `at` of the statement, and the
+ * offset where that line starts within the statement text. */
+static void locate(const struct where *w, size_t at, unsigned *line, unsigned *col,
+                   size_t *line_start)
+{
+    unsigned l = w->line, c = w->col;
+    size_t ls = 0;
+    for (size_t i = 0; i < at && i < w->len; i++) {
+        if (w->text[i] == '\n') {
+            l++;
+            c = 1;
+            ls = i + 1;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+    *line_start = ls;
+}
+
+static bool utf8_continuation(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* The source line holding byte `at`, then `^~~~` under [at, end). */
+static void show_caret(const struct where *w, size_t line_start, size_t at, size_t end)
+{
+    size_t line_end = line_start;
+    while (line_end < w->len && w->text[line_end] != '\n')
+        line_end++;
+    fprintf(stderr, "%.*s\n", (int)(line_end - line_start), w->text + line_start);
+    for (size_t i = line_start; i < at && i < line_end; i++) {
+        if (w->text[i] == '\t')
+            fputc('\t', stderr);
+        else if (!utf8_continuation(w->text[i]))
+            fputc(' ', stderr);
+    }
+    fputc('^', stderr);
+    size_t stop = end < line_end ? end : line_end;
+    bool first = true;
+    for (size_t i = at; i < stop; i++) {
+        if (utf8_continuation(w->text[i])) continue;
+        if (!first) fputc('~', stderr);
+        first = false;
+    }
+    fputc('\n', stderr);
+}
+
+static void report(const struct where *w, size_t at, const char *kind, const char *type,
+                   const char *message)
+{
+    unsigned line, col;
+    size_t line_start;
+    fflush(stdout);
+    locate(w, at == PQ_NO_POS ? 0 : at, &line, &col, &line_start);
+    fprintf(stderr, "%s:%u:%u: %s: %s%s%s\n", w->file, line, col, kind, type ? type : "",
+            type ? ": " : "", message ? message : "");
+}
+
+void shell_error(const struct where *w, const struct pq_error *err)
+{
+    /* Service errors carry no position of their own: they point at the
+     * statement (or the row of INSERT … VALUES) and show no caret. */
+    bool has_pos = err->start != PQ_NO_POS && err->start <= w->len;
+    bool caret = has_pos && err->code != PQ_ERR_SERVICE;
+    const char *type = err->code == PQ_ERR_SERVICE ? err->type : NULL;
+    size_t at = has_pos ? err->start : PQ_NO_POS;
+    report(w, at, "error", type, err->message);
+    if (caret) {
+        unsigned line, col;
+        size_t line_start;
+        locate(w, at, &line, &col, &line_start);
+        size_t end = err->end == PQ_NO_POS || err->end < at ? at : err->end;
+        show_caret(w, line_start, at, end);
+    }
+    fflush(stderr);
+}
+
+void shell_errorf(const struct where *w, const char *fmt, ...)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    va_list ap;
+    pq_buf_init(&b);
+    va_start(ap, fmt);
+    pq_buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    report(w, PQ_NO_POS, "error", NULL, b.data);
+    fflush(stderr);
+    pq_buf_release(&b);
+}
+
+void shell_notice(const struct where *w, size_t at, const char *text)
+{
+    report(w, at, "notice", NULL, text);
+    fflush(stderr);
+}

@@ -1,0 +1,99 @@
+/* input.c — script input: lines into the splitter, statements and commands out, in order. */
+#include "shell.h"
+#include "pqsh/split.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* True when the text holds nothing but blanks and comments (a lone `;`,
+ * a trailing comment at the end of a file): there is nothing to run. */
+static bool only_comments(const char *t, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r') {
+            i++;
+        } else if (i + 1 < n && t[i] == '-' && t[i + 1] == '-') {
+            while (i < n && t[i] != '\n')
+                i++;
+        } else if (i + 1 < n && t[i] == '/' && t[i + 1] == '*') {
+            const char *end = NULL;
+            for (size_t k = i + 2; k + 1 < n && !end; k++)
+                if (t[k] == '*' && t[k + 1] == '/') end = t + k;
+            if (!end) return false; /* unterminated: let the parser say so */
+            i = (size_t)(end - t) + 2;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void echo(const struct pq_split_stmt *p)
+{
+    size_t n = p->len;
+    while (n && (p->text[n - 1] == ' ' || p->text[n - 1] == '\t' || p->text[n - 1] == '\n' ||
+                 p->text[n - 1] == '\r'))
+        n--;
+    printf("%.*s%s\n", (int)n, p->text, !p->is_command && p->terminated ? ";" : "");
+}
+
+void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char *file)
+{
+    struct where w = {file, p->line, p->col, p->text, p->len};
+    if (!p->is_command && only_comments(p->text, p->len)) return;
+    if (sh->echo) echo(p);
+    if (p->is_command)
+        shell_command(sh, &w);
+    else
+        shell_exec(sh, &w);
+    fflush(stdout);
+}
+
+void shell_drain(struct shell *sh, struct pq_splitter *sp, const char *file)
+{
+    struct pq_split_stmt piece;
+    while (!sh->quit && pq_split_next(sp, &piece)) {
+        shell_run_piece(sh, &piece, file);
+        pq_split_stmt_release(&piece);
+    }
+}
+
+void shell_run_stream(struct shell *sh, FILE *f, const char *name)
+{
+    struct pq_splitter sp;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    pq_split_init(&sp);
+    while (!sh->quit && (n = getline(&line, &cap, f)) >= 0) {
+        if (n > 0 && line[n - 1] == '\n') n--;
+        pq_split_feed(&sp, line, (size_t)n);
+        shell_drain(sh, &sp, name);
+    }
+    if (!sh->quit) {
+        pq_split_finish(&sp);
+        shell_drain(sh, &sp, name);
+    }
+    free(line);
+    pq_split_release(&sp);
+}
+
+void shell_run_string(struct shell *sh, const char *text, const char *name)
+{
+    struct pq_splitter sp;
+    pq_split_init(&sp);
+    while (!sh->quit) {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        pq_split_feed(&sp, text, n);
+        shell_drain(sh, &sp, name);
+        if (!nl) break;
+        text = nl + 1;
+    }
+    if (!sh->quit) {
+        pq_split_finish(&sp);
+        shell_drain(sh, &sp, name);
+    }
+    pq_split_release(&sp);
+}

@@ -1,0 +1,333 @@
+/* main.c — pqsh: options, the target (embedded engine; AWS seam), the inputs, the exit status. */
+#include "shell.h"
+#include "pqsh/engine.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: pqsh [OPTION]...\n"
+    "A PartiQL shell for Amazon DynamoDB. Without -f or -c it reads statements\n"
+    "from standard input, interactively when that is a terminal.\n"
+    "\n"
+    "Input:\n"
+    "  -f, --file FILE          run the statements in FILE (repeatable; '-' is stdin)\n"
+    "  -c, --command TEXT       run the statements in TEXT (repeatable)\n"
+    "  -v, --var NAME=VALUE     set a variable; VALUE is a PartiQL literal, else a string\n"
+    "      --bail               stop at the first statement that fails\n"
+    "      --echo               print each statement before its result\n"
+    "      --mode MODE          table (default), json, ddbjson or csv\n"
+    "  -X, --no-history         do not read or write the history file\n"
+    "\n"
+    "Target:\n"
+    "      --local PATH         the embedded engine on PATH (default\n"
+    "                           $XDG_DATA_HOME/pqsh/local.db); ':memory:' keeps nothing\n"
+    "      --aws                Amazon DynamoDB (the AWS CLI's region and credentials)\n"
+    "      --region REGION      Amazon DynamoDB in REGION\n"
+    "      --profile NAME       Amazon DynamoDB with the AWS CLI profile NAME\n"
+    "      --endpoint-url URL   a DynamoDB-compatible endpoint\n"
+    "\n"
+    "  -h, --help               show this help\n"
+    "  -V, --version            show the version\n"
+    "\n"
+    "Exit status: 0 when every statement succeeded, 1 when one failed, 2 for\n"
+    "usage errors. PQSH_TEST_FIXED_TIME=SECONDS fixes the embedded engine's clock\n"
+    "(for reproducible test output).\n";
+
+struct source {
+    bool is_file;
+    const char *arg;
+};
+
+struct options {
+    struct source *sources;
+    size_t nsources;
+    const char *local;
+    bool aws;
+    const char *region, *profile, *endpoint_url;
+    bool history;
+};
+
+void shell_init(struct shell *sh)
+{
+    memset(sh, 0, sizeof *sh);
+    pq_vars_init(&sh->vars);
+    sh->mode = MODE_TABLE;
+}
+
+void shell_release(struct shell *sh)
+{
+    pq_vars_release(&sh->vars);
+    shell_forget_keys(sh);
+    if (sh->backend) pq_backend_close(sh->backend);
+    sh->backend = NULL;
+}
+
+void shell_fail(struct shell *sh)
+{
+    sh->failed = true;
+    if (sh->bail) sh->quit = true;
+}
+
+static void usage_error(const char *fmt, const char *what)
+{
+    fflush(stdout);
+    fprintf(stderr, "pqsh: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\nTry 'pqsh --help' for more information.\n");
+    exit(2);
+}
+
+/* mkdir -p with mode 0700 for every folder it creates. */
+static bool make_dirs(char *path)
+{
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char c = *p;
+        *p = '\0';
+        int rc = mkdir(path, 0700);
+        *p = c;
+        if (rc != 0 && errno != EEXIST) return false;
+        if (!c) return true;
+    }
+}
+
+char *shell_data_dir(void)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    pq_buf_init(&b);
+    if (xdg && *xdg == '/')
+        pq_buf_addf(&b, "%s/pqsh", xdg);
+    else if (home && *home)
+        pq_buf_addf(&b, "%s/.local/share/pqsh", home);
+    else {
+        fprintf(stderr, "pqsh: error: neither XDG_DATA_HOME nor HOME is set\n");
+        pq_buf_release(&b);
+        return NULL;
+    }
+    if (!make_dirs(b.data)) {
+        fprintf(stderr, "pqsh: error: cannot create '%s': %s\n", b.data, strerror(errno));
+        pq_buf_release(&b);
+        return NULL;
+    }
+    return pq_buf_detach(&b, NULL);
+}
+
+/* -v NAME=VALUE */
+static void set_var_option(struct shell *sh, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || !pq_vars_valid_name(arg, (size_t)(eq - arg)))
+        usage_error("-v needs NAME=VALUE with a name of letters, digits and _, not '%s'", arg);
+    struct pq_error err;
+    json_t *v = NULL;
+    pq_error_init(&err);
+    if (pq_vars_parse_text(&sh->vars, eq + 1, strlen(eq + 1), &v, &err)) {
+        fprintf(stderr, "pqsh: -v %s: %s%s%s\n", arg, err.type ? err.type : "",
+                err.type ? ": " : "", err.message);
+        pq_error_release(&err);
+        exit(2);
+    }
+    char *name = pq_xstrndup(arg, (size_t)(eq - arg));
+    pq_vars_set(&sh->vars, name, v);
+    free(name);
+}
+
+static void parse_options(int argc, char **argv, struct shell *sh, struct options *o)
+{
+    enum {
+        OPT_BAIL = 256,
+        OPT_ECHO,
+        OPT_MODE,
+        OPT_LOCAL,
+        OPT_AWS,
+        OPT_REGION,
+        OPT_PROFILE,
+        OPT_ENDPOINT
+    };
+    static const struct option longopts[] = {
+        {"file", required_argument, NULL, 'f'},
+        {"command", required_argument, NULL, 'c'},
+        {"var", required_argument, NULL, 'v'},
+        {"no-history", no_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"bail", no_argument, NULL, OPT_BAIL},
+        {"echo", no_argument, NULL, OPT_ECHO},
+        {"mode", required_argument, NULL, OPT_MODE},
+        {"local", required_argument, NULL, OPT_LOCAL},
+        {"aws", no_argument, NULL, OPT_AWS},
+        {"region", required_argument, NULL, OPT_REGION},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    o->history = true;
+    while ((c = getopt_long(argc, argv, ":f:c:v:XhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case 'c':
+            o->sources = pq_xrealloc(o->sources, (o->nsources + 1) * sizeof *o->sources);
+            o->sources[o->nsources++] = (struct source){c == 'f', optarg};
+            break;
+        case 'v':
+            set_var_option(sh, optarg);
+            break;
+        case 'X':
+            o->history = false;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
+        case 'V':
+            printf("pqsh %s\n", PQSH_VERSION);
+            exit(0);
+        case OPT_BAIL:
+            sh->bail = true;
+            break;
+        case OPT_ECHO:
+            sh->echo = true;
+            break;
+        case OPT_MODE:
+            if (!shell_set_mode(sh, optarg))
+                usage_error("unknown mode '%s' (table, json, ddbjson or csv)", optarg);
+            break;
+        case OPT_LOCAL:
+            o->local = optarg;
+            break;
+        case OPT_AWS:
+            o->aws = true;
+            break;
+        case OPT_REGION:
+            o->region = optarg;
+            break;
+        case OPT_PROFILE:
+            o->profile = optarg;
+            break;
+        case OPT_ENDPOINT:
+            o->endpoint_url = optarg;
+            break;
+        case ':':
+            usage_error("option '%s' needs a value", argv[optind - 1]);
+            break;
+        default:
+            usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) usage_error("unexpected argument '%s' (scripts go after -f)", argv[optind]);
+    if (o->local && (o->aws || o->region || o->profile || o->endpoint_url))
+        usage_error("%s", "--local cannot be combined with --aws, --region, --profile or "
+                          "--endpoint-url");
+}
+
+/* The seam for Amazon DynamoDB (src/aws, include/pqsh/aws.h). */
+static pq_status open_aws(const struct options *o, struct pq_backend **out, struct pq_error *err)
+{
+    (void)o;
+    *out = NULL;
+    return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
+                        "Amazon DynamoDB targets (--aws, --region, --profile, --endpoint-url) "
+                        "are not available yet; use --local");
+}
+
+/* Opens the target; *banner receives "local engine at PATH" or the like. */
+static bool open_target(struct shell *sh, const struct options *o, char **banner)
+{
+    struct pq_error err;
+    struct pq_buf b = PQ_BUF_INIT;
+    char *dir = NULL;
+    const char *path = o->local;
+    bool ok = false;
+    pq_error_init(&err);
+    pq_buf_init(&b);
+    if (o->aws || o->region || o->profile || o->endpoint_url) {
+        if (open_aws(o, &sh->backend, &err)) goto out;
+        pq_buf_addf(&b, "Amazon DynamoDB (%s)", sh->backend->label);
+        ok = true;
+        goto out;
+    }
+    if (!path) {
+        dir = shell_data_dir();
+        if (!dir) goto out;
+        pq_buf_addf(&b, "%s/local.db", dir);
+        path = b.data;
+    }
+    const char *fixed = getenv("PQSH_TEST_FIXED_TIME");
+    struct pq_engine_options eo = {.path = path, .fixed_time = fixed ? strtod(fixed, NULL) : 0};
+    if (pq_engine_backend_open(&eo, &sh->backend, &err)) goto out;
+    char *where = pq_xstrdup(path);
+    pq_buf_reset(&b);
+    if (strcmp(where, ":memory:") == 0)
+        pq_buf_adds(&b, "local engine in memory (nothing is kept)");
+    else
+        pq_buf_addf(&b, "local engine at %s", where);
+    free(where);
+    ok = true;
+out:
+    if (!ok) {
+        fprintf(stderr, "pqsh: error: %s%s%s\n", err.type ? err.type : "", err.type ? ": " : "",
+                err.message ? err.message : "cannot open the target");
+        pq_buf_release(&b);
+    } else {
+        *banner = pq_buf_detach(&b, NULL);
+    }
+    free(dir);
+    pq_error_release(&err);
+    return ok;
+}
+
+static void run_source(struct shell *sh, const struct source *src)
+{
+    if (!src->is_file) {
+        shell_run_string(sh, src->arg, "<command line>");
+        return;
+    }
+    if (strcmp(src->arg, "-") == 0) {
+        shell_run_stream(sh, stdin, "<stdin>");
+        return;
+    }
+    FILE *f = fopen(src->arg, "r");
+    if (!f) {
+        fflush(stdout);
+        fprintf(stderr, "pqsh: error: cannot open '%s': %s\n", src->arg, strerror(errno));
+        shell_fail(sh);
+        return;
+    }
+    shell_run_stream(sh, f, src->arg);
+    fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    struct shell sh;
+    struct options o = {0};
+    char *banner = NULL;
+    shell_init(&sh);
+    parse_options(argc, argv, &sh, &o);
+    if (!open_target(&sh, &o, &banner)) {
+        shell_release(&sh);
+        free(o.sources);
+        return 1;
+    }
+    for (size_t i = 0; i < o.nsources && !sh.quit; i++)
+        run_source(&sh, &o.sources[i]);
+    if (o.nsources == 0) {
+        if (isatty(STDIN_FILENO))
+            shell_repl(&sh, banner, o.history);
+        else
+            shell_run_stream(&sh, stdin, "<stdin>");
+    }
+    fflush(stdout);
+    int status = sh.failed ? 1 : 0;
+    free(banner);
+    free(o.sources);
+    shell_release(&sh);
+    return status;
+}

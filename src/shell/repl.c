@@ -1,0 +1,123 @@
+/* repl.c — interactive input: banner, readline prompts, history. The only readline user. */
+#include "shell.h"
+#include "pqsh/split.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+volatile int shell_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    shell_interrupted = 1;
+}
+
+/* Called by readline when a signal arrived while it was reading: Ctrl-C
+ * drops the line being typed (and, in the loop, the pending statement). */
+static int signal_hook(void)
+{
+    if (shell_interrupted) {
+        rl_replace_line("", 0);
+        rl_done = 1;
+    }
+    return 0;
+}
+
+/* `pqsh local> `, or what is open in the statement being typed: `-> ` text,
+ * `'> ` a string, `"> ` a quoted identifier, `*> ` a block comment. */
+static char *prompt_for(const char *label, pq_split_open open)
+{
+    static const char *const marks[] = {[PQ_OPEN_NONE] = ">",
+                                        [PQ_OPEN_TEXT] = "->",
+                                        [PQ_OPEN_STRING] = "'>",
+                                        [PQ_OPEN_IDENT] = "\">",
+                                        [PQ_OPEN_COMMENT] = "*>"};
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_addf(&b, "pqsh %s%s ", label, marks[open]);
+    return pq_buf_detach(&b, NULL);
+}
+
+static void history_open(const char *path)
+{
+    /* Created private: statements may hold values worth keeping to oneself. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0) close(fd);
+    /* Multi-line statements are one entry; timestamps mark where each starts. */
+    history_write_timestamps = 1;
+    history_multiline_entries = 1;
+    read_history(path);
+}
+
+static void history_add(const char *path, struct pq_buf *entry)
+{
+    if (entry->len == 0) return;
+    add_history(entry->data);
+    if (path) append_history(1, path);
+    pq_buf_reset(entry);
+}
+
+void shell_repl(struct shell *sh, const char *target, bool history)
+{
+    struct pq_splitter sp;
+    struct pq_buf entry = PQ_BUF_INIT;
+    char *hist_path = NULL;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    rl_signal_event_hook = signal_hook;
+    pq_buf_init(&entry);
+    pq_split_init(&sp);
+    printf("pqsh %s — %s\nEnter .help for help, .quit to leave.\n", PQSH_VERSION, target);
+    if (history) {
+        char *dir = shell_data_dir();
+        if (dir) {
+            struct pq_buf p = PQ_BUF_INIT;
+            pq_buf_init(&p);
+            pq_buf_addf(&p, "%s/history", dir);
+            hist_path = pq_buf_detach(&p, NULL);
+            history_open(hist_path);
+            free(dir);
+        }
+    }
+    while (!sh->quit) {
+        char *prompt = prompt_for(sh->backend->label, pq_split_state(&sp));
+        shell_interrupted = 0;
+        char *line = readline(prompt);
+        free(prompt);
+        if (!line) {
+            putchar('\n');
+            break;
+        }
+        if (shell_interrupted) {
+            pq_split_discard(&sp);
+            pq_buf_reset(&entry);
+            free(line);
+            continue;
+        }
+        if (entry.len) pq_buf_addc(&entry, '\n');
+        pq_buf_adds(&entry, line);
+        pq_split_feed(&sp, line, strlen(line));
+        free(line);
+        if (pq_split_state(&sp) == PQ_OPEN_NONE) history_add(hist_path, &entry);
+        shell_interrupted = 0;
+        shell_drain(sh, &sp, "<stdin>");
+    }
+    if (!sh->quit) {
+        pq_split_finish(&sp);
+        shell_drain(sh, &sp, "<stdin>");
+    }
+    if (hist_path) history_truncate_file(hist_path, 2000);
+    free(hist_path);
+    pq_buf_release(&entry);
+    pq_split_release(&sp);
+}
