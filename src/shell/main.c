@@ -1,5 +1,6 @@
 /* main.c — pqsh: options, the target (embedded engine; AWS seam), the inputs, the exit status. */
 #include "shell.h"
+#include "pqsh/aws.h"
 #include "pqsh/engine.h"
 
 #include <errno.h>
@@ -227,18 +228,20 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
                           "--endpoint-url");
 }
 
-/* The seam for Amazon DynamoDB (src/aws, include/pqsh/aws.h). */
+/* Amazon DynamoDB, or another endpoint speaking its protocol (src/aws). */
 static pq_status open_aws(const struct options *o, struct pq_backend **out, struct pq_error *err)
 {
-    (void)o;
-    *out = NULL;
-    return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
-                        "Amazon DynamoDB targets (--aws, --region, --profile, --endpoint-url) "
-                        "are not available yet; use --local");
+    struct pq_aws_options ao;
+    pq_aws_options_init(&ao);
+    ao.region = o->region;
+    ao.profile = o->profile;
+    ao.endpoint_url = o->endpoint_url;
+    return pq_aws_backend_open(&ao, out, err);
 }
 
-/* Opens the target; *banner receives "local engine at PATH" or the like. */
-static bool open_target(struct shell *sh, const struct options *o, char **banner)
+/* Opens the target; *banner receives "local engine at PATH" or the like.
+ * Returns the exit status to give up with (2 for usage errors), or 0. */
+static int open_target(struct shell *sh, const struct options *o, char **banner)
 {
     struct pq_error err;
     struct pq_buf b = PQ_BUF_INIT;
@@ -279,8 +282,9 @@ out:
         *banner = pq_buf_detach(&b, NULL);
     }
     free(dir);
+    int status = ok ? 0 : err.code == PQ_ERR_USAGE ? 2 : 1;
     pq_error_release(&err);
-    return ok;
+    return status;
 }
 
 static void run_source(struct shell *sh, const struct source *src)
@@ -311,10 +315,11 @@ int main(int argc, char **argv)
     char *banner = NULL;
     shell_init(&sh);
     parse_options(argc, argv, &sh, &o);
-    if (!open_target(&sh, &o, &banner)) {
+    int status = open_target(&sh, &o, &banner);
+    if (status) {
         shell_release(&sh);
         free(o.sources);
-        return 1;
+        return status;
     }
     for (size_t i = 0; i < o.nsources && !sh.quit; i++)
         run_source(&sh, &o.sources[i]);
@@ -325,7 +330,7 @@ int main(int argc, char **argv)
             shell_run_stream(&sh, stdin, "<stdin>");
     }
     fflush(stdout);
-    int status = sh.failed ? 1 : 0;
+    status = sh.failed ? 1 : 0;
     free(banner);
     free(o.sources);
     shell_release(&sh);
