@@ -14,7 +14,10 @@
 /* Evaluates a constant expression: PQ_E_LIT (numbers parsed, range-checked
  * and canonicalised), PQ_E_PARAM (taken from `params`, a JSON array of
  * AttributeValues, may be NULL), PQ_E_TUPLE (→ M; keys must be string
- * literals), PQ_E_LIST (→ L), PQ_E_BAG (→ SS or NS), unary minus on a number.
+ * literals or S parameters), PQ_E_LIST (→ L), PQ_E_BAG (→ SS or NS), unary
+ * minus (or plus) on a number. `e` is "root" in the error suffixes; errors
+ * in the values also carry the offending expression's byte range. Nesting
+ * depth is not checked here (pq_value_validate does).
  * Errors are DynamoDB's ValidationExceptions (reference §4.1), with the
  * " under root", " under root.x", " under root[1]" suffixes where DynamoDB
  * adds them; for an expression that is not constant (path, call, …) the
@@ -24,7 +27,7 @@ pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t 
                           struct pq_error *err) PQ_MUST_USE;
 
 /* True when `e` is built only of literals, parameters, tuples, lists, bags and
- * unary minus (no paths, calls, variables or operators). */
+ * unary minus / plus (no paths, calls, variables or operators). */
 bool pq_literal_is_constant(const struct pq_expr *e);
 
 #endif

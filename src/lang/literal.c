@@ -1,0 +1,346 @@
+/* literal.c — constant PartiQL expressions → AttributeValues, with DynamoDB's rules (§4.1).
+ *
+ * Errors found in the values are DynamoDB's ValidationExceptions; they also
+ * carry the byte range of the offending expression so the shell can point
+ * at it. The expression given to pq_literal_eval is `root` in the
+ * " under root.x[1]" suffixes DynamoDB adds.
+ */
+#include "pqsh/literal.h"
+#include "pqsh/value.h"
+
+#include <string.h>
+
+#define NOT_WELL_FORMED "Statement wasn't well formed, can't be processed: "
+
+struct lctx {
+    const json_t *params;
+    struct pq_error *err;
+    struct pq_buf path; /* "root", "root.a", "root.a[2]" */
+};
+
+static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out);
+
+/* Attaches the expression's range to the error just set. */
+static pq_status at(struct pq_error *err, const struct pq_expr *e, pq_status st)
+{
+    err->start = e->loc.start;
+    err->end = e->loc.end;
+    return st;
+}
+
+static pq_status not_constant(struct lctx *c, const struct pq_expr *e)
+{
+    const char *what = "an operator expression";
+    const char *name = NULL;
+    switch (e->kind) {
+    case PQ_E_PATH:
+        what = "attribute path";
+        name = e->nsteps && e->steps[0].name ? e->steps[0].name : "";
+        break;
+    case PQ_E_CALL:
+        what = "function call";
+        name = e->name ? e->name : "";
+        break;
+    case PQ_E_VAR:
+        return pq_error_set(c->err, PQ_ERR_PLAN, e->loc.start, e->loc.end,
+                            "variable ':%s' is not bound", e->var ? e->var : "");
+    case PQ_E_MISSING:
+        what = "MISSING";
+        break;
+    case PQ_E_EXISTS:
+        what = "a subquery";
+        break;
+    default:
+        break;
+    }
+    if (name)
+        return pq_error_set(c->err, PQ_ERR_PLAN, e->loc.start, e->loc.end,
+                            "%s '%s' is not a constant value", what, name);
+    return pq_error_set(c->err, PQ_ERR_PLAN, e->loc.start, e->loc.end, "%s is not a constant value",
+                        what);
+}
+
+/* 'S' or 'N' for a string or number literal (a number may carry unary
+ * signs), 0 for anything else. */
+static char literal_kind(const struct pq_expr *e)
+{
+    bool sign = false;
+    while (e && e->kind == PQ_E_UNARY && (e->op == PQ_OP_NEG || e->op == PQ_OP_POS)) {
+        e = e->lhs;
+        sign = true;
+    }
+    if (!e || e->kind != PQ_E_LIT) return 0;
+    pq_type t = pq_value_type(e->lit);
+    if (t == PQ_T_N) return 'N';
+    if (t == PQ_T_S && !sign) return 'S';
+    return 0;
+}
+
+/* PartiQL's name for the type of a constant, as DynamoDB reports it in
+ * "Actual type: %s". Numbers written without '.' or exponent are INT, the
+ * rest DECIMAL (UNCONFIRMED: PartiQL may call exponent forms FLOAT). */
+static const char *partiql_type(const struct pq_expr *e, const json_t *params)
+{
+    static const char *const names[] = {
+        [PQ_T_NONE] = "MISSING", [PQ_T_S] = "STRING",  [PQ_T_N] = "DECIMAL", [PQ_T_B] = "BLOB",
+        [PQ_T_BOOL] = "BOOL",    [PQ_T_NULL] = "NULL", [PQ_T_M] = "STRUCT",  [PQ_T_L] = "LIST",
+        [PQ_T_SS] = "BAG",       [PQ_T_NS] = "BAG",    [PQ_T_BS] = "BAG",
+    };
+    while (e->kind == PQ_E_UNARY && e->lhs)
+        e = e->lhs;
+    switch (e->kind) {
+    case PQ_E_LIT: {
+        pq_type t = pq_value_type(e->lit);
+        if (t == PQ_T_N) {
+            const char *s = json_string_value(pq_value_payload(e->lit));
+            return s && !strpbrk(s, ".eE") ? "INT" : "DECIMAL";
+        }
+        return names[t];
+    }
+    case PQ_E_PARAM:
+        return names[pq_value_type(json_array_get(params, e->param))];
+    case PQ_E_TUPLE:
+        return "STRUCT";
+    case PQ_E_LIST:
+        return "LIST";
+    case PQ_E_BAG:
+        return "BAG";
+    default:
+        return "MISSING";
+    }
+}
+
+static pq_status eval_number(struct lctx *c, const struct pq_expr *e, json_t **out)
+{
+    json_t *p = pq_value_payload(e->lit);
+    struct pq_decimal d;
+    pq_decimal_fail f = pq_decimal_parse_partiql(json_string_value(p), json_string_length(p), &d);
+    /* Number text reaches us only from the lexer, so "not a number" means an
+     * exponent or scale beyond 32 bits: DynamoDB's parser rejects those with
+     * an empty reason (§4.1). */
+    if (f == PQ_DEC_NOT_A_NUMBER)
+        return at(c->err, e, pq_error_validation(c->err, NOT_WELL_FORMED));
+    if (f != PQ_DEC_OK)
+        return at(
+            c->err, e,
+            pq_error_validation(c->err, "%s under %s", pq_decimal_fail_message(f), c->path.data));
+    *out = pq_value_new_n(&d);
+    return PQ_OK;
+}
+
+static pq_status eval_unary(struct lctx *c, const struct pq_expr *e, json_t **out)
+{
+    if (e->op != PQ_OP_NEG && e->op != PQ_OP_POS) return not_constant(c, e);
+    if (literal_kind(e) != 'N')
+        return pq_error_set(c->err, PQ_ERR_PLAN, e->loc.start, e->loc.end,
+                            "unary %s applies to numbers only",
+                            e->op == PQ_OP_NEG ? "minus" : "plus");
+    json_t *v = NULL;
+    pq_status st = eval(c, e->lhs, &v);
+    if (st) return st;
+    if (e->op == PQ_OP_NEG) {
+        struct pq_decimal d;
+        if (pq_value_number(v, &d) == PQ_DEC_OK) {
+            d.sign = -d.sign;
+            json_decref(v);
+            v = pq_value_new_n(&d);
+        }
+    }
+    *out = v;
+    return PQ_OK;
+}
+
+static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **out)
+{
+    pq_status st = PQ_OK;
+    json_t *m = json_object();
+    size_t base = c->path.len;
+    for (size_t i = 0; i + 1 < e->nitems; i += 2) {
+        const struct pq_expr *k = e->items[i], *v = e->items[i + 1];
+        const char *key = NULL;
+        if (k->kind == PQ_E_LIT && pq_value_type(k->lit) == PQ_T_S)
+            key = json_string_value(pq_value_payload(k->lit));
+        if (k->kind == PQ_E_PARAM) {
+            const json_t *pv = c->params ? json_array_get(c->params, k->param) : NULL;
+            if (!pv) {
+                st = at(c->err, k,
+                        pq_error_validation(c->err,
+                                            "Number of parameters in request and statement don't "
+                                            "match."));
+                goto fail;
+            }
+            if (pq_value_type(pv) == PQ_T_S) key = json_string_value(pq_value_payload(pv));
+        }
+        if (!key) {
+            if (!pq_literal_is_constant(k)) {
+                st = not_constant(c, k);
+                goto fail;
+            }
+            st = at(c->err, k,
+                    pq_error_validation(
+                        c->err, "Tuple keys must be of type String. Actual type: %s under %s",
+                        partiql_type(k, c->params), c->path.data));
+            goto fail;
+        }
+        if (json_object_get(m, key)) {
+            st = at(c->err, k,
+                    pq_error_validation(c->err, "Duplicate keys in tuple. Key: %s under %s", key,
+                                        c->path.data));
+            goto fail;
+        }
+        json_t *val = NULL;
+        pq_buf_addf(&c->path, ".%s", key);
+        st = eval(c, v, &val);
+        c->path.len = base;
+        c->path.data[base] = '\0';
+        if (st) goto fail;
+        json_object_set_new(m, key, val);
+    }
+    *out = pq_value_new(PQ_T_M, m);
+    return PQ_OK;
+fail:
+    json_decref(m);
+    return st;
+}
+
+static pq_status eval_list(struct lctx *c, const struct pq_expr *e, json_t **out)
+{
+    pq_status st = PQ_OK;
+    json_t *l = json_array();
+    size_t base = c->path.len;
+    for (size_t i = 0; i < e->nitems; i++) {
+        json_t *val = NULL;
+        pq_buf_addf(&c->path, "[%zu]", i);
+        st = eval(c, e->items[i], &val);
+        c->path.len = base;
+        c->path.data[base] = '\0';
+        if (st) goto fail;
+        json_array_append_new(l, val);
+    }
+    *out = pq_value_new(PQ_T_L, l);
+    return PQ_OK;
+fail:
+    json_decref(l);
+    return st;
+}
+
+/* <<…>> holds only string literals or only number literals. A `?` inside a
+ * bag, mixed strings and numbers, and every other member get the
+ * "Unsupported data type in Bag" message (UNCONFIRMED for the first two).
+ * Members are range-checked under the bag's own path (UNCONFIRMED). The
+ * duplicates message lists the members Java-style, [a, b, a], numbers in
+ * canonical form (UNCONFIRMED: DynamoDB may show them as written). */
+static pq_status eval_bag(struct lctx *c, const struct pq_expr *e, json_t **out)
+{
+    pq_status st = PQ_OK;
+    json_t *set = NULL, *arr = json_array();
+    if (e->nitems == 0) {
+        st = at(c->err, e, pq_error_validation(c->err, "Empty bags are not supported"));
+        goto fail;
+    }
+    char kind = literal_kind(e->items[0]);
+    for (size_t i = 0; i < e->nitems; i++) {
+        const struct pq_expr *it = e->items[i];
+        if (literal_kind(it) == kind && kind) continue;
+        if (!pq_literal_is_constant(it)) {
+            st = not_constant(c, it);
+            goto fail;
+        }
+        st = at(c->err, it,
+                pq_error_validation(c->err, "Unsupported data type in Bag. DynamoDB only supports "
+                                            "either numbers or strings in bags"));
+        goto fail;
+    }
+    for (size_t i = 0; i < e->nitems; i++) {
+        json_t *val = NULL;
+        if ((st = eval(c, e->items[i], &val))) goto fail;
+        json_array_append(arr, pq_value_payload(val));
+        json_decref(val);
+    }
+    set = pq_value_new(kind == 'S' ? PQ_T_SS : PQ_T_NS, arr);
+    arr = NULL;
+    if (pq_value_set_has_duplicates(set)) {
+        json_t *members = pq_value_payload(set);
+        struct pq_buf b;
+        pq_buf_init(&b);
+        for (size_t i = 0; i < json_array_size(members); i++) {
+            if (i) pq_buf_adds(&b, ", ");
+            json_t *s = json_array_get(members, i);
+            pq_buf_add(&b, json_string_value(s), json_string_length(s));
+        }
+        st = at(c->err, e,
+                pq_error_validation(c->err,
+                                    "One or more parameter values were invalid: Input collection "
+                                    "[%s] contains duplicates.",
+                                    b.data));
+        pq_buf_release(&b);
+        goto fail;
+    }
+    *out = set;
+    return PQ_OK;
+fail:
+    json_decref(arr);
+    json_decref(set);
+    return st;
+}
+
+static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
+{
+    switch (e->kind) {
+    case PQ_E_LIT:
+        if (pq_value_type(e->lit) == PQ_T_N) return eval_number(c, e, out);
+        *out = json_deep_copy(e->lit);
+        return *out ? PQ_OK : pq_error_nomem(c->err);
+    case PQ_E_PARAM: {
+        const json_t *pv = c->params ? json_array_get(c->params, e->param) : NULL;
+        if (!pv)
+            return at(c->err, e,
+                      pq_error_validation(c->err, "Number of parameters in request and statement "
+                                                  "don't match."));
+        *out = json_deep_copy(pv);
+        return *out ? PQ_OK : pq_error_nomem(c->err);
+    }
+    case PQ_E_TUPLE:
+        return eval_tuple(c, e, out);
+    case PQ_E_LIST:
+        return eval_list(c, e, out);
+    case PQ_E_BAG:
+        return eval_bag(c, e, out);
+    case PQ_E_UNARY:
+        return eval_unary(c, e, out);
+    default:
+        return not_constant(c, e);
+    }
+}
+
+pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
+                          struct pq_error *err)
+{
+    struct lctx c = {params, err, PQ_BUF_INIT};
+    pq_buf_init(&c.path);
+    pq_buf_adds(&c.path, "root");
+    *out = NULL;
+    pq_status st = eval(&c, e, out);
+    pq_buf_release(&c.path);
+    return st;
+}
+
+bool pq_literal_is_constant(const struct pq_expr *e)
+{
+    if (!e) return false;
+    switch (e->kind) {
+    case PQ_E_LIT:
+    case PQ_E_PARAM:
+        return true;
+    case PQ_E_TUPLE:
+    case PQ_E_LIST:
+    case PQ_E_BAG:
+        for (size_t i = 0; i < e->nitems; i++)
+            if (!pq_literal_is_constant(e->items[i])) return false;
+        return true;
+    case PQ_E_UNARY:
+        return (e->op == PQ_OP_NEG || e->op == PQ_OP_POS) && pq_literal_is_constant(e->lhs);
+    default:
+        return false;
+    }
+}
