@@ -202,7 +202,8 @@ static void entry_free(struct table_entry *t)
 }
 
 /* Drops cache entries for which `drop(entry, depth)` is true. */
-static void cache_prune(struct pq_store *s, bool (*drop)(const struct table_entry *, int), int depth)
+static void cache_prune(struct pq_store *s, bool (*drop)(const struct table_entry *, int),
+                        int depth)
 {
     struct table_entry **p = &s->tables;
     while (*p) {
@@ -446,7 +447,8 @@ pq_status store_table_drop(struct pq_store *s, const char *name, struct pq_error
     int64_t id = m->id;
     /* Statements on the item table must go before it can be dropped. */
     struct table_entry **p = &s->tables;
-    while (*p != entry_of(m)) p = &(*p)->next;
+    while (*p != entry_of(m))
+        p = &(*p)->next;
     *p = entry_of(m)->next;
     entry_free(entry_of(m));
 
@@ -518,8 +520,8 @@ pq_status store_table_stats(struct pq_store *s, const struct pq_table_meta *t, i
                             int64_t *bytes, struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
-    pq_status rc = table_stmt(s, t, &e->stats,
-                              "SELECT count(*), coalesce(sum(size), 0) FROM items_%lld", err);
+    pq_status rc =
+        table_stmt(s, t, &e->stats, "SELECT count(*), coalesce(sum(size), 0) FROM items_%lld", err);
     if (rc) return rc;
     if (sqlite3_step(e->stats) != SQLITE_ROW) {
         rc = db_fail(s, err, "counting items");
@@ -532,8 +534,8 @@ pq_status store_table_stats(struct pq_store *s, const struct pq_table_meta *t, i
 }
 
 pq_status store_index_stats(struct pq_store *s, const struct pq_table_meta *t,
-                            const char *const *attrs, size_t nattrs, int64_t *count,
-                            int64_t *bytes, struct pq_error *err)
+                            const char *const *attrs, size_t nattrs, int64_t *count, int64_t *bytes,
+                            struct pq_error *err)
 {
     pq_status rc = PQ_OK;
     sqlite3_stmt *st = NULL;
@@ -702,7 +704,8 @@ enum {
 static bool prefix_end(const struct pq_buf *p, struct pq_buf *out)
 {
     size_t n = p->len;
-    while (n > 0 && (unsigned char)p->data[n - 1] == 0xff) n--;
+    while (n > 0 && (unsigned char)p->data[n - 1] == 0xff)
+        n--;
     if (n == 0) return false;
     pq_buf_reset(out);
     pq_buf_add(out, p->data, n);
@@ -761,8 +764,7 @@ static void cursor_bind(sqlite3_stmt *st, unsigned sh, const struct pq_range *r,
 }
 
 pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
-                            const struct pq_range *r, struct pq_cursor **out,
-                            struct pq_error *err)
+                            const struct pq_range *r, struct pq_cursor **out, struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
     pq_status rc = PQ_OK;
@@ -776,7 +778,8 @@ pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
     struct pq_cursor *c = pq_xcalloc(1, sizeof *c);
     c->store = s;
     struct cur_stmt *cs = e->cursors;
-    while (cs && cs->shape != sh) cs = cs->next;
+    while (cs && cs->shape != sh)
+        cs = cs->next;
     if (cs && !cs->in_use) {
         c->stmt = cs->stmt;
         c->cached = cs;
