@@ -8,6 +8,7 @@
 #include "pqsh/literal.h"
 #include "pqsh/value.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #define NOT_WELL_FORMED "Statement wasn't well formed, can't be processed: "
@@ -150,11 +151,27 @@ static pq_status eval_unary(struct lctx *c, const struct pq_expr *e, json_t **ou
     return PQ_OK;
 }
 
+/* Evaluates a tuple or list member with its step (".k", "[1]") added to the path. */
+static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **out,
+                             const char *step, ...) PQ_PRINTF(4, 5);
+static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **out,
+                             const char *step, ...)
+{
+    size_t base = c->path.len;
+    va_list ap;
+    va_start(ap, step);
+    pq_buf_vaddf(&c->path, step, ap);
+    va_end(ap);
+    pq_status st = eval(c, e, out);
+    c->path.len = base;
+    c->path.data[base] = '\0';
+    return st;
+}
+
 static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **out)
 {
     pq_status st = PQ_OK;
     json_t *m = json_object();
-    size_t base = c->path.len;
     for (size_t i = 0; i + 1 < e->nitems; i += 2) {
         const struct pq_expr *k = e->items[i], *v = e->items[i + 1];
         const char *key = NULL;
@@ -189,11 +206,7 @@ static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **ou
             goto fail;
         }
         json_t *val = NULL;
-        pq_buf_addf(&c->path, ".%s", key);
-        st = eval(c, v, &val);
-        c->path.len = base;
-        c->path.data[base] = '\0';
-        if (st) goto fail;
+        if ((st = eval_member(c, v, &val, ".%s", key))) goto fail;
         json_object_set_new(m, key, val);
     }
     *out = pq_value_new(PQ_T_M, m);
@@ -207,14 +220,9 @@ static pq_status eval_list(struct lctx *c, const struct pq_expr *e, json_t **out
 {
     pq_status st = PQ_OK;
     json_t *l = json_array();
-    size_t base = c->path.len;
     for (size_t i = 0; i < e->nitems; i++) {
         json_t *val = NULL;
-        pq_buf_addf(&c->path, "[%zu]", i);
-        st = eval(c, e->items[i], &val);
-        c->path.len = base;
-        c->path.data[base] = '\0';
-        if (st) goto fail;
+        if ((st = eval_member(c, e->items[i], &val, "[%zu]", i))) goto fail;
         json_array_append_new(l, val);
     }
     *out = pq_value_new(PQ_T_L, l);
