@@ -102,6 +102,8 @@ struct pq_expr {
     struct pq_expr **items;     /* TUPLE, LIST, BAG, CALL args, BETWEEN bounds */
     size_t nitems;
     struct pq_select *select;   /* EXISTS */
+    bool paren;                 /* written inside parentheses: `(e)`, or a row `(a, b)`
+                                   (then kind is PQ_E_LIST); a parser hint only */
 };
 
 /* FROM target: "table" or "table"."index", plus what DynamoDB refuses. */
@@ -301,6 +303,12 @@ struct pq_stmt {
 };
 
 void pq_expr_free(struct pq_expr *e);
+/* Release helpers for the parts of a tree held by value (members freed, the
+ * struct itself left zeroed). */
+void pq_ident_release(struct pq_ident *id);
+void pq_from_release(struct pq_from *f);
+void pq_index_def_release(struct pq_index_def *d);
+void pq_column_release(struct pq_column *c);
 void pq_select_release(struct pq_select *s); /* frees the members, not `s` */
 void pq_stmt_free(struct pq_stmt *s);
 /* Deep copy; returns a new tree. */

@@ -1,0 +1,1446 @@
+/* partiql.y — DynamoDB PartiQL plus pqsh's statements → struct pq_stmt (pure bison).
+ *
+ * One statement per parse, an optional ';' after it. Locations are byte
+ * offsets (struct pq_yyltype). Every owning semantic type has a %destructor,
+ * so error paths leak nothing. Syntax errors are reported by
+ * yyreport_syntax_error below, which picks DynamoDB's detail category; errors
+ * found by actions (STRICT-mode refusals, bad type names, …) go through
+ * pq_parse_error() and YYERROR. The lexer wrapper pqyylex() is in
+ * src/lang/parse.c.
+ */
+%code requires {
+#include <stdbool.h>
+#include <stddef.h>
+#include "pqsh/ast.h"
+#include "pqsh/error.h"
+
+typedef struct pq_yyltype {
+    size_t start, end;
+} PQYYLTYPE;
+#define PQYYLTYPE_IS_DECLARED 1
+
+struct pq_parse_ctx;
+
+/* Growable lists used while a statement is being built. */
+struct pqg_exprs {
+    struct pq_expr **v;
+    size_t n;
+};
+struct pqg_updops {
+    struct pq_update_op *v;
+    size_t n;
+};
+struct pqg_orders {
+    struct pq_order_item *v;
+    size_t n;
+};
+struct pqg_idents {
+    struct pq_ident *v;
+    size_t n;
+};
+struct pqg_keys {
+    struct pq_key_part *v;
+    size_t n;
+    struct pq_loc loc;
+};
+/* The parenthesised body of CREATE TABLE and the options after it. */
+struct pqg_table {
+    struct pq_column *cols;
+    size_t ncols;
+    struct pq_key_part *pk;
+    size_t npk;
+    struct pq_index_def *indexes;
+    size_t nindexes;
+    pq_billing billing;
+    int64_t rcu, wcu;
+};
+/* A clause pqsh records but DynamoDB refuses (GROUP BY, HAVING, OFFSET). */
+struct pqg_mark {
+    bool present;
+    struct pq_loc loc;
+};
+}
+
+%code provides {
+struct pq_parse_ctx {
+    const char *text;
+    size_t len;
+    bool strict;
+    void *scanner;
+    size_t offset;  /* lexer position */
+    size_t nparams; /* `?` seen so far */
+    struct pq_stmt *result;
+    struct pq_error *err;
+    const char *detail;
+    bool failed;
+    /* One token of lookahead, to fold NOT IN / NOT BETWEEN / NOT LIKE. */
+    bool has_peek;
+    int peek_tok;
+    PQYYSTYPE peek_val;
+    PQYYLTYPE peek_loc;
+    /* Recent tokens, for DynamoDB's error categories. */
+    int first_tok, prev_tok, last_tok;
+    size_t ntok;
+};
+
+int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx);
+/* Word → keyword token, RESERVED_WORD or IDENT, by parse mode. */
+int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len);
+/* Checks quoted text: valid UTF-8, no NUL. Sets the error and returns false if not. */
+bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
+/* A lexical error (DynamoDB detail ""). */
+void pq_parse_lex_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *fmt, ...)
+    PQ_PRINTF(4, 5);
+/* An error found by a grammar action; keeps the first error. */
+void pq_parse_error(struct pq_parse_ctx *ctx, struct pq_loc loc, const char *detail,
+                    const char *fmt, ...) PQ_PRINTF(4, 5);
+/* Symbol names and kinds, for messages (defined in the grammar file). */
+const char *pq_parse_symbol_name(int sym);
+int pq_parse_token_symbol(int tok);
+/* Reports a syntax error at the lookahead (called by yyreport_syntax_error). */
+void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int tok, struct pq_loc loc,
+                           const int *expected, int nexpected);
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+#include "pqsh/buf.h"
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                                                \
+    do {                                                                                           \
+        if (N) {                                                                                   \
+            (Cur).start = YYRHSLOC(Rhs, 1).start;                                                  \
+            (Cur).end = YYRHSLOC(Rhs, N).end;                                                      \
+        } else {                                                                                   \
+            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;                                        \
+        }                                                                                          \
+    } while (0)
+#define YYLOCATION_PRINT(File, Loc) ((void)0)
+
+static void yyerror(PQYYLTYPE *loc, struct pq_parse_ctx *ctx, const char *msg);
+static struct pq_loc L(PQYYLTYPE l);
+static char *src_text(struct pq_parse_ctx *ctx, PQYYLTYPE l);
+static struct pq_ident kw_ident(struct pq_parse_ctx *ctx, PQYYLTYPE l);
+static struct pq_expr *new_expr(pq_expr_kind kind, PQYYLTYPE l);
+static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQYYLTYPE l);
+static struct pq_expr *lit(json_t *v, PQYYLTYPE l);
+static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l);
+static struct pq_expr *path_root(struct pq_ident id);
+static void path_add(struct pq_expr *p, struct pq_path_step st);
+static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs *list);
+static struct pqg_exprs *exprs_push(struct pqg_exprs *l, struct pq_expr *e);
+static void exprs_free(struct pqg_exprs *l);
+static struct pqg_updops *updops_push(struct pqg_updops *l, struct pq_update_op op);
+static void updops_free(struct pqg_updops *l);
+static struct pqg_orders *orders_push(struct pqg_orders *l, struct pq_expr *e, bool desc);
+static void orders_free(struct pqg_orders *l);
+static struct pqg_idents *idents_push(struct pqg_idents *l, struct pq_ident id);
+static void idents_free(struct pqg_idents *l);
+static struct pqg_keys *keys_push(struct pqg_keys *l, struct pq_ident id, int role, PQYYLTYPE l0);
+static void keys_free(struct pqg_keys *l);
+static void table_free(struct pqg_table *t);
+static struct pqg_table *table_new(void);
+static struct pq_stmt *new_stmt(pq_stmt_kind kind, PQYYLTYPE l);
+static bool strict_refuse(struct pq_parse_ctx *ctx, PQYYLTYPE l, const char *what);
+static bool type_name_ok(const char *upper);
+static bool to_int64(const char *text, int64_t *out);
+static pq_returning returning(int kind, int age);
+static bool index_keys(struct pq_parse_ctx *ctx, struct pq_index_def *d, struct pqg_keys *k);
+static void index_projection(struct pq_index_def *d, int proj, struct pqg_idents *inc);
+static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into,
+                                   struct pqg_idents *cols, bool values_kw,
+                                   struct pqg_exprs *items, PQYYLTYPE l);
+
+#define FAIL_IF(cond) do { if (cond) YYERROR; } while (0)
+}
+
+%define api.pure full
+%define api.prefix {pqyy}
+%define parse.error custom
+%define parse.lac full
+%locations
+%param {struct pq_parse_ctx *ctx}
+%expect 0
+%initial-action { @$.start = @$.end = 0; }
+
+%union {
+    char *str;
+    size_t num;
+    int ival;
+    struct pq_ident ident;
+    struct pq_expr *expr;
+    struct pqg_exprs *exprs;
+    struct pq_select *sel;
+    struct pq_stmt *stmt;
+    struct pq_from from;
+    struct pqg_updops *upd;
+    struct pqg_orders *order;
+    struct pqg_idents *idents;
+    struct pqg_keys *keys;
+    struct pqg_table *table;
+    struct pq_column col;
+    struct pq_index_def index;
+    struct pqg_mark mark;
+    struct pq_path_step step;
+}
+
+%token <str> NUMBER STRING
+%token <ident> IDENT QIDENT
+%token <num> PARAM
+%token RESERVED_WORD "reserved word"
+%token LEXERR "invalid token"
+%token NE "<>" LE "<=" GE ">=" CONCAT "||" LBAG "<<" RBAG ">>"
+%token NOT_IN "NOT IN" NOT_BETWEEN "NOT BETWEEN" NOT_LIKE "NOT LIKE"
+
+/* DynamoDB PartiQL keywords: tokens in both modes. */
+%token K_SELECT "SELECT" K_FROM "FROM" K_WHERE "WHERE" K_ORDER "ORDER" K_BY "BY"
+%token K_ASC "ASC" K_DESC "DESC" K_LIMIT "LIMIT" K_OFFSET "OFFSET" K_GROUP "GROUP"
+%token K_HAVING "HAVING" K_AS "AS" K_AT "AT" K_VALUE "VALUE" K_VALUES "VALUES"
+%token K_INSERT "INSERT" K_INTO "INTO" K_UPDATE "UPDATE" K_SET "SET" K_REMOVE "REMOVE"
+%token K_DELETE "DELETE" K_RETURNING "RETURNING" K_ALL "ALL" K_MODIFIED "MODIFIED"
+%token K_OLD "OLD" K_NEW "NEW" K_EXISTS "EXISTS" K_AND "AND" K_OR "OR" K_NOT "NOT"
+%token K_IS "IS" K_IN "IN" K_BETWEEN "BETWEEN" K_LIKE "LIKE" K_TRUE "TRUE"
+%token K_FALSE "FALSE" K_NULL "NULL" K_MISSING "MISSING" K_PIVOT "PIVOT"
+%token K_DISTINCT "DISTINCT" K_ON "ON" K_CONFLICT "CONFLICT"
+/* pqsh keywords: tokens in SHELL mode only. */
+%token K_CREATE "CREATE" K_TABLE "TABLE" K_IF "IF" K_PRIMARY "PRIMARY" K_KEY "KEY"
+%token K_PARTITION "PARTITION" K_SORT "SORT" K_HASH "HASH" K_RANGE "RANGE"
+%token K_BILLING "BILLING" K_MODE "MODE" K_PAY_PER_REQUEST "PAY_PER_REQUEST"
+%token K_DEMAND "DEMAND" K_PROVISIONED "PROVISIONED" K_RCU "RCU" K_WCU "WCU"
+%token K_READ "READ" K_WRITE "WRITE" K_INDEX "INDEX" K_GLOBAL "GLOBAL" K_LOCAL "LOCAL"
+%token K_PROJECTION "PROJECTION" K_KEYS "KEYS" K_ONLY "ONLY" K_KEYS_ONLY "KEYS_ONLY"
+%token K_INCLUDE "INCLUDE" K_DROP "DROP" K_DESCRIBE "DESCRIBE" K_SHOW "SHOW"
+%token K_TABLES "TABLES" K_LET "LET" K_UNSET "UNSET" K_BEGIN "BEGIN"
+%token K_TRANSACTION "TRANSACTION" K_COMMIT "COMMIT" K_WITH "WITH" K_TOKEN "TOKEN"
+%token K_ROLLBACK "ROLLBACK" K_BATCH "BATCH" K_END "END" K_EXPLAIN "EXPLAIN"
+%token K_VARYING "VARYING" K_PRECISION "PRECISION"
+
+%type <stmt> stmt dml_stmt shell_stmt create_table create_index
+%type <sel> select projection proj_list
+%type <expr> expr aexpr primary literal path call opt_where opt_limit
+%type <exprs> expr_list opt_expr_list pairs opt_pairs
+%type <from> from_path from_source from_list
+%type <ident> ident col_ident unreserved_kw_ident var_name
+%type <step> step_name
+%type <upd> upd_clauses upd_clause set_list remove_list
+%type <order> opt_order order_list
+%type <idents> ident_list opt_cols
+%type <keys> key_parts
+%type <table> table_elems table_opts
+%type <col> column_def col_type
+%type <index> index_def index_body
+%type <mark> opt_group opt_having opt_offset opt_on_conflict
+%type <ival> opt_distinct opt_returning ret_kind ret_age col_attrs col_attr key_role
+%type <ival> opt_projection index_scope opt_if_exists opt_if_not_exists opt_desc
+%type <str> type_word
+
+%destructor { free($$); } <str>
+%destructor { pq_ident_release(&$$); } <ident>
+%destructor { pq_expr_free($$); } <expr>
+%destructor { exprs_free($$); } <exprs>
+%destructor { if ($$) { pq_select_release($$); free($$); } } <sel>
+%destructor { pq_stmt_free($$); } <stmt>
+%destructor { pq_from_release(&$$); } <from>
+%destructor { free($$.name); } <step>
+%destructor { updops_free($$); } <upd>
+%destructor { orders_free($$); } <order>
+%destructor { idents_free($$); } <idents>
+%destructor { keys_free($$); } <keys>
+%destructor { table_free($$); } <table>
+%destructor { pq_column_release(&$$); } <col>
+%destructor { pq_index_def_release(&$$); } <index>
+
+%left K_OR
+%left K_AND
+%precedence K_NOT
+%left '=' NE K_IS K_IN NOT_IN
+%left '<' LE '>' GE K_BETWEEN NOT_BETWEEN K_LIKE NOT_LIKE
+%left '+' '-' CONCAT
+%left '*' '/' '%'
+%precedence UNARY
+
+%%
+
+input:
+    stmt opt_semi {
+        ctx->result = $1;
+        for (struct pq_stmt *s = $1; s; s = s->kind == PQ_S_EXPLAIN ? s->u.explain.inner : NULL)
+            s->nparams = ctx->nparams;
+    }
+    ;
+
+opt_semi: %empty | ';' ;
+
+stmt:
+    dml_stmt
+  | shell_stmt { $$ = $1; if (strict_refuse(ctx, @1, "statement")) { pq_stmt_free($$); YYERROR; } }
+  ;
+
+/* ---- DynamoDB statements ------------------------------------------------ */
+
+dml_stmt:
+    select {
+        $$ = new_stmt(PQ_S_SELECT, @$);
+        $$->u.select = *$1;
+        free($1);
+    }
+  | K_INSERT K_INTO from_path opt_cols K_VALUE expr_list opt_on_conflict opt_returning {
+        $$ = insert_stmt(ctx, $3, $4, false, $6, @$);
+        if ($$->kind == PQ_S_INSERT) {
+            $$->u.insert.returning = (pq_returning)$8;
+            $$->u.insert.returning_loc = L(@8);
+            if ($7.present) $$->u.insert.unsupported = "ON CONFLICT";
+        }
+    }
+  | K_INSERT K_INTO from_path opt_cols K_VALUES expr_list opt_on_conflict opt_returning {
+        $$ = insert_stmt(ctx, $3, $4, true, $6, @$);
+        if ($$->kind == PQ_S_INSERT) {
+            $$->u.insert.returning = (pq_returning)$8;
+            $$->u.insert.returning_loc = L(@8);
+            if ($7.present) $$->u.insert.unsupported = "ON CONFLICT";
+        }
+    }
+  | K_UPDATE from_source upd_clauses opt_where opt_returning {
+        $$ = new_stmt(PQ_S_UPDATE, @$);
+        $$->u.update.target = $2;
+        $$->u.update.ops = $3->v;
+        $$->u.update.nops = $3->n;
+        free($3);
+        $$->u.update.where = $4;
+        $$->u.update.returning = (pq_returning)$5;
+        $$->u.update.returning_loc = L(@5);
+    }
+  | K_FROM from_source opt_where upd_clauses opt_returning {
+        $$ = new_stmt(PQ_S_UPDATE, @$);
+        $$->u.update.target = $2;
+        $$->u.update.where = $3;
+        $$->u.update.ops = $4->v;
+        $$->u.update.nops = $4->n;
+        free($4);
+        $$->u.update.returning = (pq_returning)$5;
+        $$->u.update.returning_loc = L(@5);
+        $$->u.update.from_first = true;
+    }
+  | K_DELETE K_FROM from_source opt_where opt_returning {
+        $$ = new_stmt(PQ_S_DELETE, @$);
+        $$->u.del.from = $3;
+        $$->u.del.where = $4;
+        $$->u.del.returning = (pq_returning)$5;
+        $$->u.del.returning_loc = L(@5);
+    }
+  | expr {
+        if ($1->kind == PQ_E_EXISTS && !$1->paren) {
+            $$ = new_stmt(PQ_S_EXISTS, @$);
+            $$->u.exists.select = $1->select;
+            $1->select = NULL;
+            pq_expr_free($1);
+        } else {
+            $$ = new_stmt(PQ_S_EXPR, @$);
+            $$->u.expr.expr = $1;
+        }
+    }
+  ;
+
+/* SELECT [DISTINCT] proj FROM src [WHERE e] [GROUP BY …] [HAVING e]
+ *        [ORDER BY …] [LIMIT n] [OFFSET n] */
+select:
+    K_SELECT opt_distinct projection K_FROM from_list opt_where opt_group opt_having opt_order
+        opt_limit opt_offset {
+        $$ = $3;
+        $$->loc = L(@$);
+        $$->from = $5;
+        $$->where = $6;
+        if ($9) {
+            $$->order = $9->v;
+            $$->norder = $9->n;
+            free($9);
+        }
+        $$->limit = $10;
+        $$->limit_loc = L(@10);
+        if ($2) {
+            $$->unsupported = "DISTINCT";
+            $$->unsupported_loc = L(@2);
+        } else if ($7.present) {
+            $$->unsupported = "GROUP BY";
+            $$->unsupported_loc = $7.loc;
+        } else if ($8.present) {
+            $$->unsupported = "HAVING";
+            $$->unsupported_loc = $8.loc;
+        } else if ($11.present) {
+            $$->unsupported = "OFFSET";
+            $$->unsupported_loc = $11.loc;
+        }
+    }
+  ;
+
+opt_distinct: %empty { $$ = 0; } | K_DISTINCT { $$ = 1; } ;
+
+projection:
+    proj_list
+  | K_VALUE expr {
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->value_or_pivot = true;
+        $$->proj = pq_xmalloc(sizeof *$$->proj);
+        $$->proj[0] = $2;
+        $$->nproj = 1;
+    }
+  | K_PIVOT expr K_AT expr {
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->value_or_pivot = true;
+        $$->proj = pq_xmalloc(2 * sizeof *$$->proj);
+        $$->proj[0] = $2;
+        $$->proj[1] = $4;
+        $$->nproj = 2;
+    }
+  ;
+
+proj_list:
+    '*' { $$ = pq_xcalloc(1, sizeof *$$); $$->star = true; }
+  | expr {
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->proj = pq_xmalloc(sizeof *$$->proj);
+        $$->proj[0] = $1;
+        $$->nproj = 1;
+    }
+  | proj_list ',' '*' { $$ = $1; $$->star = true; }
+  | proj_list ',' expr {
+        $$ = $1;
+        $$->proj = pq_xrealloc($$->proj, ($$->nproj + 1) * sizeof *$$->proj);
+        $$->proj[$$->nproj++] = $3;
+    }
+  ;
+
+from_list:
+    from_source { $$ = $1; $$.nsources = 1; }
+  | from_list ',' from_source { $$ = $1; $$.nsources++; pq_from_release(&$3); }
+  ;
+
+from_source:
+    from_path
+  | from_path K_AS ident { $$ = $1; $$.alias = $3; }
+  | from_path ident { $$ = $1; $$.alias = $2; }
+  ;
+
+/* "table" or "table"."index"; further components are counted for the engine. */
+from_path:
+    ident {
+        memset(&$$, 0, sizeof $$);
+        $$.table = $1;
+        $$.ncomponents = 1;
+        $$.empty_component = !$1.name[0];
+    }
+  | from_path '.' ident {
+        $$ = $1;
+        $$.ncomponents++;
+        if (!$3.name[0]) $$.empty_component = true;
+        if ($$.ncomponents == 2) $$.index = $3;
+        else pq_ident_release(&$3);
+    }
+  ;
+
+opt_where: %empty { $$ = NULL; } | K_WHERE expr { $$ = $2; } ;
+
+opt_group:
+    %empty { $$.present = false; }
+  | K_GROUP K_BY expr_list { $$.present = true; $$.loc = L(@1); $$.loc.end = @2.end; exprs_free($3); }
+  ;
+
+opt_having:
+    %empty { $$.present = false; }
+  | K_HAVING expr { $$.present = true; $$.loc = L(@1); pq_expr_free($2); }
+  ;
+
+opt_order: %empty { $$ = NULL; } | K_ORDER K_BY order_list { $$ = $3; } ;
+
+order_list:
+    expr opt_desc { $$ = orders_push(NULL, $1, $2); }
+  | order_list ',' expr opt_desc { $$ = orders_push($1, $3, $4); }
+  ;
+
+opt_desc: %empty { $$ = 0; } | K_ASC { $$ = 0; } | K_DESC { $$ = 1; } ;
+
+opt_limit: %empty { $$ = NULL; } | K_LIMIT expr { $$ = $2; } ;
+
+opt_offset:
+    %empty { $$.present = false; }
+  | K_OFFSET expr { $$.present = true; $$.loc = L(@1); pq_expr_free($2); }
+  ;
+
+opt_cols: %empty { $$ = NULL; } | '(' ident_list ')' { $$ = $2; } ;
+
+/* Recorded only through INSERT's `unsupported`; DynamoDB refuses it. */
+opt_on_conflict:
+    %empty { $$.present = false; }
+  | K_ON K_CONFLICT conflict_words { $$.present = true; $$.loc = L(@$); }
+  ;
+
+conflict_words:
+    %empty
+  | conflict_words IDENT { pq_ident_release(&$2); }
+  | conflict_words RESERVED_WORD
+  | conflict_words K_UPDATE
+  | conflict_words K_SET
+  | conflict_words K_WHERE
+  ;
+
+upd_clauses:
+    upd_clause
+  | upd_clauses upd_clause {
+        $$ = $1;
+        for (size_t i = 0; i < $2->n; i++) updops_push($$, $2->v[i]);
+        free($2->v);
+        free($2);
+    }
+  ;
+
+upd_clause: K_SET set_list { $$ = $2; } | K_REMOVE remove_list { $$ = $2; } ;
+
+set_list:
+    path '=' expr {
+        struct pq_update_op op = {PQ_UPD_SET, $1, $3, L(@$)};
+        $$ = updops_push(NULL, op);
+    }
+  | set_list ',' path '=' expr {
+        struct pq_update_op op = {PQ_UPD_SET, $3, $5, {@3.start, @5.end}};
+        $$ = updops_push($1, op);
+    }
+  ;
+
+remove_list:
+    path {
+        struct pq_update_op op = {PQ_UPD_REMOVE, $1, NULL, L(@$)};
+        $$ = updops_push(NULL, op);
+    }
+  | remove_list ',' path {
+        struct pq_update_op op = {PQ_UPD_REMOVE, $3, NULL, L(@3)};
+        $$ = updops_push($1, op);
+    }
+  ;
+
+/* RETURNING (ALL | MODIFIED) (OLD | NEW) * */
+opt_returning:
+    %empty { $$ = PQ_RET_NONE; }
+  | K_RETURNING ret_kind ret_age '*' { $$ = (int)returning($2, $3); }
+  ;
+ret_kind: K_ALL { $$ = 0; } | K_MODIFIED { $$ = 1; } ;
+ret_age: K_OLD { $$ = 0; } | K_NEW { $$ = 1; } ;
+
+/* ---- expressions (precedence: OR < AND < NOT < = <> IS IN < < <= > >=
+ *      BETWEEN LIKE < + - || < * / %) ------------------------------------ */
+
+expr:
+    aexpr
+  | expr K_OR expr { $$ = binary(PQ_OP_OR, $1, $3, @$); }
+  | expr K_AND expr { $$ = binary(PQ_OP_AND, $1, $3, @$); }
+  | K_NOT expr %prec K_NOT {
+        $$ = new_expr(PQ_E_UNARY, @$);
+        $$->op = PQ_OP_NOT;
+        $$->lhs = $2;
+    }
+  | expr '=' expr { $$ = binary(PQ_OP_EQ, $1, $3, @$); }
+  | expr NE expr { $$ = binary(PQ_OP_NE, $1, $3, @$); }
+  | expr '<' expr { $$ = binary(PQ_OP_LT, $1, $3, @$); }
+  | expr LE expr { $$ = binary(PQ_OP_LE, $1, $3, @$); }
+  | expr '>' expr { $$ = binary(PQ_OP_GT, $1, $3, @$); }
+  | expr GE expr { $$ = binary(PQ_OP_GE, $1, $3, @$); }
+  | expr K_LIKE expr { $$ = binary(PQ_OP_LIKE, $1, $3, @$); }
+  | expr NOT_LIKE expr {
+        $$ = new_expr(PQ_E_UNARY, @$);
+        $$->op = PQ_OP_NOT;
+        $$->lhs = binary(PQ_OP_LIKE, $1, $3, @$);
+    }
+  | expr K_IN expr {
+        $$ = new_expr(PQ_E_IN, @$);
+        $$->lhs = $1;
+        $$->rhs = $3;
+    }
+  | expr NOT_IN expr {
+        $$ = new_expr(PQ_E_IN, @$);
+        $$->negated = true;
+        $$->lhs = $1;
+        $$->rhs = $3;
+    }
+  | expr K_BETWEEN aexpr K_AND aexpr %prec K_BETWEEN {
+        $$ = new_expr(PQ_E_BETWEEN, @$);
+        $$->lhs = $1;
+        $$->items = pq_xmalloc(2 * sizeof *$$->items);
+        $$->items[0] = $3;
+        $$->items[1] = $5;
+        $$->nitems = 2;
+    }
+  | expr NOT_BETWEEN aexpr K_AND aexpr %prec K_BETWEEN {
+        $$ = new_expr(PQ_E_BETWEEN, @$);
+        $$->negated = true;
+        $$->lhs = $1;
+        $$->items = pq_xmalloc(2 * sizeof *$$->items);
+        $$->items[0] = $3;
+        $$->items[1] = $5;
+        $$->nitems = 2;
+    }
+  | expr K_IS type_word %prec K_IS {
+        $$ = new_expr(PQ_E_IS, @$);
+        $$->lhs = $1;
+        $$->name = $3;
+        $$->name_loc = L(@3);
+    }
+  | expr K_IS K_NOT type_word %prec K_IS {
+        $$ = new_expr(PQ_E_IS, @$);
+        $$->negated = true;
+        $$->lhs = $1;
+        $$->name = $4;
+        $$->name_loc = L(@4);
+    }
+  ;
+
+/* The word after IS: a PartiQL type name, upper-cased. */
+type_word:
+    type_word_token {
+        $$ = src_text(ctx, @1);
+        for (char *p = $$; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+        if (!type_name_ok($$)) {
+            free($$);
+            pq_parse_error(ctx, L(@1), "Expected type name", "unknown type name '%.*s'",
+                           (int)(@1.end - @1.start), ctx->text + @1.start);
+            YYERROR;
+        }
+    }
+  | QIDENT {
+        $$ = NULL;
+        pq_ident_release(&$1);
+        pq_parse_error(ctx, L(@1), "Expected type name", "expected a type name after IS");
+        YYERROR;
+    }
+  ;
+
+type_word_token: IDENT { pq_ident_release(&$1); } | RESERVED_WORD | K_NULL | K_MISSING ;
+
+aexpr:
+    primary
+  | aexpr '+' aexpr { $$ = binary(PQ_OP_ADD, $1, $3, @$); }
+  | aexpr '-' aexpr { $$ = binary(PQ_OP_SUB, $1, $3, @$); }
+  | aexpr CONCAT aexpr { $$ = binary(PQ_OP_CONCAT, $1, $3, @$); }
+  | aexpr '*' aexpr { $$ = binary(PQ_OP_MUL, $1, $3, @$); }
+  | aexpr '/' aexpr { $$ = binary(PQ_OP_DIV, $1, $3, @$); }
+  | aexpr '%' aexpr { $$ = binary(PQ_OP_MOD, $1, $3, @$); }
+  | '-' aexpr %prec UNARY { $$ = negate($2, @$); }
+  | '+' aexpr %prec UNARY {
+        $$ = new_expr(PQ_E_UNARY, @$);
+        $$->op = PQ_OP_POS;
+        $$->lhs = $2;
+    }
+  ;
+
+primary:
+    literal
+  | K_MISSING { $$ = new_expr(PQ_E_MISSING, @$); }
+  | PARAM { $$ = new_expr(PQ_E_PARAM, @$); $$->param = $1; }
+  | ':' var_name {
+        if (@1.end != @2.start) {
+            pq_ident_release(&$2);
+            pq_parse_error(ctx, L(@1), "Unexpected term", "unexpected ':'");
+            YYERROR;
+        }
+        /* DynamoDB has no named parameters; its exact detail for `:x` is
+         * UNCONFIRMED — "Unexpected term" is the likeliest. */
+        if (ctx->strict) {
+            pq_ident_release(&$2);
+            pq_parse_error(ctx, L(@$), "Unexpected term", "named variables are not PartiQL");
+            YYERROR;
+        }
+        $$ = new_expr(PQ_E_VAR, @$);
+        $$->var = $2.name;
+    }
+  | path
+  | call
+  | '(' expr ')' { $$ = $2; $$->paren = true; $$->loc = L(@$); }
+  | '(' expr ',' expr_list ')' {
+        $4->n++;
+        $4->v = pq_xrealloc($4->v, $4->n * sizeof *$4->v);
+        memmove($4->v + 1, $4->v, ($4->n - 1) * sizeof *$4->v);
+        $4->v[0] = $2;
+        $$ = with_items(new_expr(PQ_E_LIST, @$), $4);
+        $$->paren = true;
+    }
+  | '[' opt_expr_list ']' { $$ = with_items(new_expr(PQ_E_LIST, @$), $2); }
+  | LBAG opt_expr_list RBAG { $$ = with_items(new_expr(PQ_E_BAG, @$), $2); }
+  | '{' opt_pairs '}' { $$ = with_items(new_expr(PQ_E_TUPLE, @$), $2); }
+  | K_EXISTS '(' select ')' { $$ = new_expr(PQ_E_EXISTS, @$); $$->select = $3; }
+  ;
+
+literal:
+    NUMBER { $$ = lit(json_pack("{s:s}", "N", $1), @$); free($1); }
+  | STRING { $$ = lit(json_pack("{s:s}", "S", $1), @$); free($1); }
+  | K_TRUE { $$ = lit(json_pack("{s:b}", "BOOL", 1), @$); }
+  | K_FALSE { $$ = lit(json_pack("{s:b}", "BOOL", 0), @$); }
+  | K_NULL { $$ = lit(json_pack("{s:b}", "NULL", 1), @$); }
+  ;
+
+var_name: ident | RESERVED_WORD { $$ = kw_ident(ctx, @1); } ;
+
+/* name(args): any name; DynamoDB's functions are checked by the engine. */
+call:
+    ident '(' opt_expr_list ')' {
+        $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
+        $$->name = $1.name;
+        $$->name_loc = $1.loc;
+    }
+  | RESERVED_WORD '(' opt_expr_list ')' {
+        $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
+        $$->name = src_text(ctx, @1);
+        $$->name_loc = L(@1);
+    }
+  | K_EXISTS '(' expr_list ')' {
+        $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
+        $$->name = src_text(ctx, @1);
+        $$->name_loc = L(@1);
+    }
+  ;
+
+path:
+    ident { $$ = path_root($1); }
+  | path '.' step_name { $$ = $1; path_add($$, $3); $$->loc.end = @3.end; }
+  | path '[' NUMBER ']' {
+        struct pq_path_step st = {PQ_STEP_INDEX, NULL, false, 0, L(@2)};
+        st.loc.end = @4.end;
+        bool ok = strspn($3, "0123456789") == strlen($3) && to_int64($3, &st.index);
+        free($3);
+        if (!ok) {
+            pq_expr_free($1);
+            pq_parse_error(ctx, L(@3), "Unexpected term", "a list index must be a whole number");
+            YYERROR;
+        }
+        $$ = $1;
+        path_add($$, st);
+        $$->loc.end = @4.end;
+    }
+  ;
+
+/* After a dot any word is a name in SHELL mode; DynamoDB refuses keywords. */
+step_name:
+    IDENT { $$ = (struct pq_path_step){PQ_STEP_NAME, $1.name, false, 0, L(@1)}; }
+  | QIDENT { $$ = (struct pq_path_step){PQ_STEP_NAME, $1.name, true, 0, L(@1)}; }
+  | RESERVED_WORD {
+        $$ = (struct pq_path_step){0};
+        pq_parse_error(ctx, L(@1), "Invalid path dot component",
+                       "'%.*s' is a reserved word; quote it as a name",
+                       (int)(@1.end - @1.start), ctx->text + @1.start);
+        YYERROR;
+    }
+  | any_keyword {
+        if (ctx->strict) {
+            pq_parse_error(ctx, L(@1), "Invalid path dot component",
+                           "'%.*s' is a reserved word; quote it as a name",
+                           (int)(@1.end - @1.start), ctx->text + @1.start);
+            YYERROR;
+        }
+        $$ = (struct pq_path_step){PQ_STEP_NAME, src_text(ctx, @1), false, 0, L(@1)};
+    }
+  ;
+
+expr_list:
+    expr { $$ = exprs_push(NULL, $1); }
+  | expr_list ',' expr { $$ = exprs_push($1, $3); }
+  ;
+
+opt_expr_list: %empty { $$ = NULL; } | expr_list ;
+
+pairs:
+    expr ':' expr { $$ = exprs_push(exprs_push(NULL, $1), $3); }
+  | pairs ',' expr ':' expr { $$ = exprs_push(exprs_push($1, $3), $5); }
+  ;
+
+opt_pairs: %empty { $$ = NULL; } | pairs ;
+
+/* Identifiers: bare, "quoted", or a pqsh keyword that is not reserved. */
+ident:
+    col_ident
+  | K_PRIMARY { $$ = kw_ident(ctx, @1); }
+  | K_INDEX { $$ = kw_ident(ctx, @1); }
+  | K_GLOBAL { $$ = kw_ident(ctx, @1); }
+  | K_LOCAL { $$ = kw_ident(ctx, @1); }
+  ;
+
+/* A column name in CREATE TABLE: not PRIMARY / INDEX / GLOBAL / LOCAL. */
+col_ident:
+    IDENT
+  | QIDENT
+  | unreserved_kw_ident
+  ;
+
+unreserved_kw_ident:
+    unreserved_kw {
+        $$ = kw_ident(ctx, @1);
+        /* MODIFIED / OLD / NEW are PartiQL keywords: bare, DynamoDB refuses them. */
+        if (ctx->strict) {
+            pq_ident_release(&$$);
+            pq_parse_error(ctx, L(@1), "Unexpected keyword", "unexpected keyword '%.*s'",
+                           (int)(@1.end - @1.start), ctx->text + @1.start);
+            YYERROR;
+        }
+    }
+  ;
+
+unreserved_kw:
+    K_MODIFIED | K_OLD | K_NEW | K_KEY | K_PARTITION | K_SORT | K_HASH | K_RANGE | K_BILLING
+  | K_MODE | K_PAY_PER_REQUEST | K_DEMAND | K_PROVISIONED | K_RCU | K_WCU | K_READ | K_WRITE
+  | K_PROJECTION | K_KEYS | K_ONLY | K_KEYS_ONLY | K_INCLUDE | K_TABLES | K_TRANSACTION
+  | K_TOKEN | K_BATCH
+  ;
+
+/* Everything the lexer can return for a word other than IDENT / RESERVED_WORD. */
+any_keyword:
+    unreserved_kw | K_PRIMARY | K_INDEX | K_GLOBAL | K_LOCAL
+  | K_SELECT | K_FROM | K_WHERE | K_ORDER | K_BY | K_ASC | K_DESC | K_LIMIT | K_OFFSET
+  | K_GROUP | K_HAVING | K_AS | K_AT | K_VALUE | K_VALUES | K_INSERT | K_INTO | K_UPDATE
+  | K_SET | K_REMOVE | K_DELETE | K_RETURNING | K_ALL | K_EXISTS | K_AND | K_OR | K_NOT
+  | K_IS | K_IN | K_BETWEEN | K_LIKE | K_TRUE | K_FALSE | K_NULL | K_MISSING | K_PIVOT
+  | K_DISTINCT | K_ON | K_CONFLICT | K_CREATE | K_TABLE | K_IF | K_DROP | K_DESCRIBE
+  | K_SHOW | K_LET | K_UNSET | K_BEGIN | K_COMMIT | K_WITH | K_ROLLBACK | K_END
+  | K_EXPLAIN | K_VARYING | K_PRECISION
+  ;
+
+ident_list:
+    ident { $$ = idents_push(NULL, $1); }
+  | ident_list ',' ident { $$ = idents_push($1, $3); }
+  ;
+
+/* ---- pqsh statements (SHELL mode) --------------------------------------- */
+
+shell_stmt:
+    create_table
+  | create_index
+  | K_DROP K_TABLE opt_if_exists ident {
+        $$ = new_stmt(PQ_S_DROP_TABLE, @$);
+        $$->u.drop.table = $4;
+        $$->u.drop.if_exists = $3;
+    }
+  | K_DROP K_INDEX ident K_ON ident {
+        $$ = new_stmt(PQ_S_DROP_INDEX, @$);
+        $$->u.index.index.name = $3;
+        $$->u.index.table = $5;
+    }
+  | K_DESCRIBE ident { $$ = new_stmt(PQ_S_DESCRIBE, @$); $$->u.describe.table = $2; }
+  | K_DESCRIBE K_TABLE ident { $$ = new_stmt(PQ_S_DESCRIBE, @$); $$->u.describe.table = $3; }
+  | K_DESC ident { $$ = new_stmt(PQ_S_DESCRIBE, @$); $$->u.describe.table = $2; }
+  | K_DESC K_TABLE ident { $$ = new_stmt(PQ_S_DESCRIBE, @$); $$->u.describe.table = $3; }
+  | K_SHOW K_TABLES { $$ = new_stmt(PQ_S_SHOW_TABLES, @$); }
+  | K_SET ident '=' expr {
+        $$ = new_stmt(PQ_S_SET_VAR, @$);
+        $$->u.set_var.name = $2;
+        $$->u.set_var.value = $4;
+    }
+  | K_LET ident '=' expr {
+        $$ = new_stmt(PQ_S_SET_VAR, @$);
+        $$->u.set_var.name = $2;
+        $$->u.set_var.value = $4;
+    }
+  | K_UNSET ident { $$ = new_stmt(PQ_S_UNSET_VAR, @$); $$->u.unset_var.name = $2; }
+  | K_BEGIN { $$ = new_stmt(PQ_S_BEGIN, @$); }
+  | K_BEGIN K_TRANSACTION { $$ = new_stmt(PQ_S_BEGIN, @$); }
+  | K_BEGIN K_BATCH { $$ = new_stmt(PQ_S_BEGIN_BATCH, @$); }
+  | K_COMMIT { $$ = new_stmt(PQ_S_COMMIT, @$); }
+  | K_COMMIT K_TRANSACTION { $$ = new_stmt(PQ_S_COMMIT, @$); }
+  | K_COMMIT K_WITH K_TOKEN STRING { $$ = new_stmt(PQ_S_COMMIT, @$); $$->u.commit.token = $4; }
+  | K_ROLLBACK { $$ = new_stmt(PQ_S_ROLLBACK, @$); }
+  | K_ROLLBACK K_TRANSACTION { $$ = new_stmt(PQ_S_ROLLBACK, @$); }
+  | K_END K_BATCH { $$ = new_stmt(PQ_S_END_BATCH, @$); }
+  | K_EXPLAIN stmt { $$ = new_stmt(PQ_S_EXPLAIN, @$); $$->u.explain.inner = $2; }
+  ;
+
+opt_if_exists: %empty { $$ = 0; } | K_IF K_EXISTS { $$ = 1; } ;
+opt_if_not_exists: %empty { $$ = 0; } | K_IF K_NOT K_EXISTS { $$ = 1; } ;
+
+/* CREATE TABLE [IF NOT EXISTS] t (elements) [PRIMARY KEY (…)] [BILLING MODE …] */
+create_table:
+    K_CREATE K_TABLE opt_if_not_exists ident '(' table_elems ')' table_opts {
+        $$ = new_stmt(PQ_S_CREATE_TABLE, @$);
+        $$->u.create.table = $4;
+        $$->u.create.if_not_exists = $3;
+        $$->u.create.cols = $6->cols;
+        $$->u.create.ncols = $6->ncols;
+        $$->u.create.pk = $6->pk;
+        $$->u.create.npk = $6->npk;
+        $$->u.create.indexes = $6->indexes;
+        $$->u.create.nindexes = $6->nindexes;
+        free($6);
+        if ($8->pk) {
+            if ($$->u.create.pk) {
+                table_free($8);
+                pq_parse_error(ctx, L(@8), "", "PRIMARY KEY is given twice");
+                pq_stmt_free($$);
+                YYERROR;
+            }
+            $$->u.create.pk = $8->pk;
+            $$->u.create.npk = $8->npk;
+            $8->pk = NULL;
+        }
+        $$->u.create.billing = $8->billing;
+        $$->u.create.rcu = $8->rcu;
+        $$->u.create.wcu = $8->wcu;
+        table_free($8);
+    }
+  ;
+
+table_elems:
+    column_def {
+        $$ = table_new();
+        $$->cols = pq_xmalloc(sizeof *$$->cols);
+        $$->cols[$$->ncols++] = $1;
+    }
+  | K_PRIMARY K_KEY '(' key_parts ')' {
+        $$ = table_new();
+        $$->pk = $4->v;
+        $$->npk = $4->n;
+        free($4);
+    }
+  | index_def {
+        $$ = table_new();
+        $$->indexes = pq_xmalloc(sizeof *$$->indexes);
+        $$->indexes[$$->nindexes++] = $1;
+    }
+  | table_elems ',' column_def {
+        $$ = $1;
+        $$->cols = pq_xrealloc($$->cols, ($$->ncols + 1) * sizeof *$$->cols);
+        $$->cols[$$->ncols++] = $3;
+    }
+  | table_elems ',' K_PRIMARY K_KEY '(' key_parts ')' {
+        $$ = $1;
+        if ($$->pk) {
+            keys_free($6);
+            pq_parse_error(ctx, L(@3), "", "PRIMARY KEY is given twice");
+            YYERROR;
+        }
+        $$->pk = $6->v;
+        $$->npk = $6->n;
+        free($6);
+    }
+  | table_elems ',' index_def {
+        $$ = $1;
+        $$->indexes = pq_xrealloc($$->indexes, ($$->nindexes + 1) * sizeof *$$->indexes);
+        $$->indexes[$$->nindexes++] = $3;
+    }
+  ;
+
+/* name type [PRIMARY KEY | PARTITION KEY | HASH [KEY] | SORT KEY | RANGE [KEY]] */
+column_def:
+    col_ident col_type col_attrs {
+        $$ = $2;
+        $$.name = $1;
+        $$.key_role = $3;
+    }
+  ;
+
+col_type:
+    type_name_word { $$ = (struct pq_column){0}; $$.type_text = src_text(ctx, @1); $$.type_loc = L(@1); }
+  | type_name_word '(' NUMBER ')' {
+        free($3);
+        $$ = (struct pq_column){0};
+        $$.type_text = src_text(ctx, @$);
+        $$.type_loc = L(@$);
+    }
+  | type_name_word '(' NUMBER ',' NUMBER ')' {
+        free($3);
+        free($5);
+        $$ = (struct pq_column){0};
+        $$.type_text = src_text(ctx, @$);
+        $$.type_loc = L(@$);
+    }
+  | type_name_word K_VARYING {
+        $$ = (struct pq_column){0};
+        $$.type_text = src_text(ctx, @$);
+        $$.type_loc = L(@$);
+    }
+  | type_name_word K_PRECISION {
+        $$ = (struct pq_column){0};
+        $$.type_text = src_text(ctx, @$);
+        $$.type_loc = L(@$);
+    }
+  ;
+
+type_name_word: col_ident { pq_ident_release(&$1); } ;
+
+col_attrs:
+    %empty { $$ = 0; }
+  | col_attrs col_attr { $$ = $2 ? $2 : $1; }
+  ;
+
+col_attr:
+    K_PRIMARY K_KEY { $$ = 1; }
+  | K_PARTITION K_KEY { $$ = 1; }
+  | K_HASH K_KEY { $$ = 1; }
+  | K_HASH { $$ = 1; }
+  | K_SORT K_KEY { $$ = 2; }
+  | K_RANGE K_KEY { $$ = 2; }
+  | K_RANGE { $$ = 2; }
+  | K_NOT K_NULL { $$ = 0; }
+  ;
+
+key_parts:
+    ident key_role { $$ = keys_push(NULL, $1, $2, @$); }
+  | key_parts ',' ident key_role { $$ = keys_push($1, $3, $4, @$); }
+  ;
+
+key_role:
+    %empty { $$ = 0; }
+  | K_HASH { $$ = 1; }
+  | K_HASH K_KEY { $$ = 1; }
+  | K_PARTITION K_KEY { $$ = 1; }
+  | K_RANGE { $$ = 2; }
+  | K_RANGE K_KEY { $$ = 2; }
+  | K_SORT K_KEY { $$ = 2; }
+  ;
+
+/* INDEX name [GLOBAL|LOCAL] (keys) [PROJECTION …] | GLOBAL|LOCAL INDEX name (keys) … */
+index_def:
+    K_INDEX ident index_scope index_body {
+        $$ = $4;
+        $$.name = $2;
+        $$.global = $3 != 2;
+        $$.loc = L(@$);
+    }
+  | K_GLOBAL K_INDEX ident index_body { $$ = $4; $$.name = $3; $$.global = true; $$.loc = L(@$); }
+  | K_LOCAL K_INDEX ident index_body { $$ = $4; $$.name = $3; $$.global = false; $$.loc = L(@$); }
+  ;
+
+index_scope: %empty { $$ = 0; } | K_GLOBAL { $$ = 1; } | K_LOCAL { $$ = 2; } ;
+
+index_body:
+    '(' key_parts ')' opt_projection {
+        memset(&$$, 0, sizeof $$);
+        if (!index_keys(ctx, &$$, $2)) YYERROR;
+        index_projection(&$$, $4, NULL);
+    }
+  | '(' key_parts ')' K_PROJECTION K_INCLUDE '(' ident_list ')' {
+        memset(&$$, 0, sizeof $$);
+        if (!index_keys(ctx, &$$, $2)) {
+            idents_free($7);
+            YYERROR;
+        }
+        index_projection(&$$, PQ_PROJ_INCLUDE, $7);
+    }
+  ;
+
+opt_projection:
+    %empty { $$ = PQ_PROJ_ALL; }
+  | K_PROJECTION K_ALL { $$ = PQ_PROJ_ALL; }
+  | K_PROJECTION K_KEYS K_ONLY { $$ = PQ_PROJ_KEYS_ONLY; }
+  | K_PROJECTION K_KEYS_ONLY { $$ = PQ_PROJ_KEYS_ONLY; }
+  ;
+
+table_opts:
+    %empty { $$ = table_new(); }
+  | table_opts K_PRIMARY K_KEY '(' key_parts ')' {
+        $$ = $1;
+        if ($$->pk) {
+            keys_free($5);
+            pq_parse_error(ctx, L(@2), "", "PRIMARY KEY is given twice");
+            YYERROR;
+        }
+        $$->pk = $5->v;
+        $$->npk = $5->n;
+        free($5);
+    }
+  | table_opts K_BILLING K_MODE K_PAY_PER_REQUEST { $$ = $1; $$->billing = PQ_BILLING_PAY_PER_REQUEST; }
+  | table_opts K_BILLING K_MODE K_ON K_DEMAND { $$ = $1; $$->billing = PQ_BILLING_PAY_PER_REQUEST; }
+  | table_opts K_BILLING K_MODE K_PROVISIONED { $$ = $1; $$->billing = PQ_BILLING_PROVISIONED; }
+  | table_opts K_BILLING K_MODE K_PROVISIONED '(' NUMBER K_RCU ',' NUMBER K_WCU ')' {
+        $$ = $1;
+        $$->billing = PQ_BILLING_PROVISIONED;
+        bool ok = to_int64($6, &$$->rcu) && to_int64($9, &$$->wcu);
+        free($6);
+        free($9);
+        if (!ok) {
+            pq_parse_error(ctx, L(@5), "", "capacity units must be whole numbers");
+            YYERROR;
+        }
+    }
+  | table_opts K_BILLING K_MODE K_PROVISIONED '(' K_READ NUMBER ',' K_WRITE NUMBER ')' {
+        $$ = $1;
+        $$->billing = PQ_BILLING_PROVISIONED;
+        bool ok = to_int64($7, &$$->rcu) && to_int64($10, &$$->wcu);
+        free($7);
+        free($10);
+        if (!ok) {
+            pq_parse_error(ctx, L(@5), "", "capacity units must be whole numbers");
+            YYERROR;
+        }
+    }
+  ;
+
+/* CREATE [GLOBAL|LOCAL] INDEX name ON table (keys) [PROJECTION …] */
+create_index:
+    K_CREATE index_scope K_INDEX ident K_ON ident index_body {
+        $$ = new_stmt(PQ_S_CREATE_INDEX, @$);
+        $$->u.index.table = $6;
+        $$->u.index.index = $7;
+        $$->u.index.index.name = $4;
+        $$->u.index.index.global = $2 != 2;
+        $$->u.index.index.loc = L(@$);
+    }
+  ;
+
+%%
+
+static void yyerror(PQYYLTYPE *loc, struct pq_parse_ctx *ctx, const char *msg)
+{
+    pq_parse_error(ctx, L(*loc), "", "%s", msg);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *yyctx, struct pq_parse_ctx *ctx)
+{
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
+    int ints[YYNTOKENS];
+    if (n < 0) n = 0;
+    for (int i = 0; i < n; i++) ints[i] = (int)exp[i];
+    const PQYYLTYPE *loc = yypcontext_location(yyctx);
+    pq_parse_syntax_error(ctx, (int)yypcontext_token(yyctx), L(*loc), ints, n);
+    return 0;
+}
+
+/* Symbol-kind helpers for parse.c, which cannot see the yysymbol_kind_t enum. */
+const char *pq_parse_symbol_name(int sym)
+{
+    return yysymbol_name((yysymbol_kind_t)sym);
+}
+
+/* Token number (as pqyylex returns it) → symbol kind. */
+int pq_parse_token_symbol(int tok)
+{
+    return (int)YYTRANSLATE(tok);
+}
+
+static struct pq_loc L(PQYYLTYPE l)
+{
+    struct pq_loc r = {l.start, l.end};
+    return r;
+}
+
+static char *src_text(struct pq_parse_ctx *ctx, PQYYLTYPE l)
+{
+    return pq_xstrndup(ctx->text + l.start, l.end - l.start);
+}
+
+static struct pq_ident kw_ident(struct pq_parse_ctx *ctx, PQYYLTYPE l)
+{
+    struct pq_ident id = {src_text(ctx, l), false, L(l)};
+    return id;
+}
+
+static struct pq_expr *new_expr(pq_expr_kind kind, PQYYLTYPE l)
+{
+    struct pq_expr *e = pq_xcalloc(1, sizeof *e);
+    e->kind = kind;
+    e->loc = L(l);
+    return e;
+}
+
+static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQYYLTYPE l)
+{
+    struct pq_expr *e = new_expr(PQ_E_BINARY, l);
+    e->op = op;
+    e->lhs = a;
+    e->rhs = b;
+    return e;
+}
+
+static struct pq_expr *lit(json_t *v, PQYYLTYPE l)
+{
+    struct pq_expr *e = new_expr(PQ_E_LIT, l);
+    if (!v) abort(); /* out of memory: not recoverable (see buf.h) */
+    e->lit = v;
+    return e;
+}
+
+/* -e; a minus directly before a number literal becomes part of its text. */
+static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l)
+{
+    json_t *n = e->kind == PQ_E_LIT && !e->paren ? json_object_get(e->lit, "N") : NULL;
+    if (n && json_string_value(n)[0] != '-') {
+        struct pq_buf b = PQ_BUF_INIT;
+        pq_buf_init(&b);
+        pq_buf_addc(&b, '-');
+        pq_buf_adds(&b, json_string_value(n));
+        json_object_set_new(e->lit, "N", json_stringn(b.data, b.len));
+        pq_buf_release(&b);
+        e->loc = L(l);
+        return e;
+    }
+    struct pq_expr *u = new_expr(PQ_E_UNARY, l);
+    u->op = PQ_OP_NEG;
+    u->lhs = e;
+    return u;
+}
+
+static struct pq_expr *path_root(struct pq_ident id)
+{
+    struct pq_expr *e = pq_xcalloc(1, sizeof *e);
+    e->kind = PQ_E_PATH;
+    e->loc = id.loc;
+    struct pq_path_step st = {PQ_STEP_NAME, id.name, id.quoted, 0, id.loc};
+    path_add(e, st);
+    return e;
+}
+
+static void path_add(struct pq_expr *p, struct pq_path_step st)
+{
+    p->steps = pq_xrealloc(p->steps, (p->nsteps + 1) * sizeof *p->steps);
+    p->steps[p->nsteps++] = st;
+}
+
+static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs *list)
+{
+    if (list) {
+        e->items = list->v;
+        e->nitems = list->n;
+        free(list);
+    }
+    return e;
+}
+
+static struct pqg_exprs *exprs_push(struct pqg_exprs *l, struct pq_expr *e)
+{
+    if (!l) l = pq_xcalloc(1, sizeof *l);
+    l->v = pq_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = e;
+    return l;
+}
+
+static void exprs_free(struct pqg_exprs *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) pq_expr_free(l->v[i]);
+    free(l->v);
+    free(l);
+}
+
+static struct pqg_updops *updops_push(struct pqg_updops *l, struct pq_update_op op)
+{
+    if (!l) l = pq_xcalloc(1, sizeof *l);
+    l->v = pq_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = op;
+    return l;
+}
+
+static void updops_free(struct pqg_updops *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) {
+        pq_expr_free(l->v[i].path);
+        pq_expr_free(l->v[i].value);
+    }
+    free(l->v);
+    free(l);
+}
+
+static struct pqg_orders *orders_push(struct pqg_orders *l, struct pq_expr *e, bool desc)
+{
+    if (!l) l = pq_xcalloc(1, sizeof *l);
+    l->v = pq_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n].expr = e;
+    l->v[l->n++].desc = desc;
+    return l;
+}
+
+static void orders_free(struct pqg_orders *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) pq_expr_free(l->v[i].expr);
+    free(l->v);
+    free(l);
+}
+
+static struct pqg_idents *idents_push(struct pqg_idents *l, struct pq_ident id)
+{
+    if (!l) l = pq_xcalloc(1, sizeof *l);
+    l->v = pq_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = id;
+    return l;
+}
+
+static void idents_free(struct pqg_idents *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) pq_ident_release(&l->v[i]);
+    free(l->v);
+    free(l);
+}
+
+static struct pqg_keys *keys_push(struct pqg_keys *l, struct pq_ident id, int role, PQYYLTYPE l0)
+{
+    if (!l) {
+        l = pq_xcalloc(1, sizeof *l);
+        l->loc.start = l0.start;
+    }
+    l->loc.end = l0.end;
+    l->v = pq_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n].name = id;
+    l->v[l->n++].role = role;
+    return l;
+}
+
+static void keys_free(struct pqg_keys *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) pq_ident_release(&l->v[i].name);
+    free(l->v);
+    free(l);
+}
+
+static struct pqg_table *table_new(void)
+{
+    return pq_xcalloc(1, sizeof(struct pqg_table));
+}
+
+static void table_free(struct pqg_table *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->ncols; i++) pq_column_release(&t->cols[i]);
+    free(t->cols);
+    for (size_t i = 0; i < t->npk; i++) pq_ident_release(&t->pk[i].name);
+    free(t->pk);
+    for (size_t i = 0; i < t->nindexes; i++) pq_index_def_release(&t->indexes[i]);
+    free(t->indexes);
+    free(t);
+}
+
+static struct pq_stmt *new_stmt(pq_stmt_kind kind, PQYYLTYPE l)
+{
+    struct pq_stmt *s = pq_xcalloc(1, sizeof *s);
+    s->kind = kind;
+    s->loc = L(l);
+    return s;
+}
+
+/* pqsh statements do not exist for DynamoDB's parser. */
+static bool strict_refuse(struct pq_parse_ctx *ctx, PQYYLTYPE l, const char *what)
+{
+    (void)what;
+    if (!ctx->strict) return false;
+    size_t end = l.start;
+    while (end < ctx->len && end - l.start < 64 &&
+           (ctx->text[end] == '_' || ((ctx->text[end] | 0x20) >= 'a' && (ctx->text[end] | 0x20) <= 'z')))
+        end++;
+    struct pq_loc at = {l.start, end};
+    pq_parse_error(ctx, at, "Unexpected keyword", "unexpected '%.*s'", (int)(end - l.start),
+                   ctx->text + l.start);
+    return true;
+}
+
+/* PartiQL's type names (partiql-lang-kotlin); the engine decides which IS supports. */
+static bool type_name_ok(const char *upper)
+{
+    static const char *const names[] = {
+        "ANY",      "BAG",     "BIGINT",  "BLOB",     "BOOL",    "BOOLEAN",  "CHAR",
+        "CHARACTER", "CLOB",   "DATE",    "DEC",      "DECIMAL", "DOUBLE",   "FLOAT",
+        "INT",      "INT2",    "INT4",    "INT8",     "INTEGER", "INTEGER2", "INTEGER4",
+        "INTEGER8", "LIST",    "MISSING", "NULL",     "NUMERIC", "REAL",     "SEXP",
+        "SMALLINT", "STRING",  "STRUCT",  "SYMBOL",   "TIME",    "TIMESTAMP", "TUPLE",
+        "VARCHAR",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i], upper)) return true;
+    return false;
+}
+
+static bool to_int64(const char *text, int64_t *out)
+{
+    int64_t v = 0;
+    if (!*text) return false;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9') return false;
+        if (v > (INT64_MAX - (*p - '0')) / 10) return false;
+        v = v * 10 + (*p - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static pq_returning returning(int kind, int age)
+{
+    if (kind == 0) return age ? PQ_RET_ALL_NEW : PQ_RET_ALL_OLD;
+    return age ? PQ_RET_MODIFIED_NEW : PQ_RET_MODIFIED_OLD;
+}
+
+/* Moves the key list into the index definition (at most two keys). Frees `k`. */
+static bool index_keys(struct pq_parse_ctx *ctx, struct pq_index_def *d, struct pqg_keys *k)
+{
+    bool ok = k->n <= 2;
+    if (!ok) {
+        pq_parse_error(ctx, k->loc, "", "an index has at most two key attributes");
+        keys_free(k);
+        return false;
+    }
+    for (size_t i = 0; i < k->n; i++) d->keys[i] = k->v[i];
+    d->nkeys = k->n;
+    free(k->v);
+    free(k);
+    return true;
+}
+
+static void index_projection(struct pq_index_def *d, int proj, struct pqg_idents *inc)
+{
+    d->projection = (pq_projection)proj;
+    if (inc) {
+        d->include = inc->v;
+        d->ninclude = inc->n;
+        free(inc);
+    }
+}
+
+/* INSERT INTO t [(cols)] VALUE(S) items: DynamoDB's form is PQ_S_INSERT; SQL
+ * rows `(a, b), …` or a column list make pqsh's PQ_S_INSERT_VALUES (SHELL mode
+ * only — in STRICT mode they stay PQ_S_INSERT for the engine to refuse). */
+static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into,
+                                   struct pqg_idents *cols, bool values_kw,
+                                   struct pqg_exprs *items, PQYYLTYPE l)
+{
+    bool rows = cols != NULL;
+    for (size_t i = 0; i < items->n && values_kw; i++)
+        if (items->v[i]->paren) rows = true;
+    struct pq_stmt *s;
+    if (!rows || ctx->strict) {
+        s = new_stmt(PQ_S_INSERT, l);
+        s->u.insert.into = into;
+        s->u.insert.value = items->v[0];
+        s->u.insert.nvalues = items->n;
+        s->u.insert.values_keyword = values_kw;
+        for (size_t i = 1; i < items->n; i++) pq_expr_free(items->v[i]);
+        free(items->v);
+        free(items);
+        idents_free(cols);
+        return s;
+    }
+    s = new_stmt(PQ_S_INSERT_VALUES, l);
+    s->u.values.table = into.table;
+    into.table.name = NULL;
+    pq_from_release(&into);
+    if (cols) {
+        s->u.values.cols = cols->v;
+        s->u.values.ncols = cols->n;
+        free(cols);
+    }
+    s->u.values.nrows = items->n;
+    s->u.values.rows = pq_xcalloc(items->n, sizeof *s->u.values.rows);
+    s->u.values.rowlen = pq_xcalloc(items->n, sizeof *s->u.values.rowlen);
+    for (size_t i = 0; i < items->n; i++) {
+        struct pq_expr *e = items->v[i];
+        if (e->kind == PQ_E_LIST && e->paren) {
+            s->u.values.rows[i] = e->items;
+            s->u.values.rowlen[i] = e->nitems;
+            e->items = NULL;
+            e->nitems = 0;
+            pq_expr_free(e);
+        } else {
+            e->paren = false;
+            s->u.values.rows[i] = pq_xmalloc(sizeof(struct pq_expr *));
+            s->u.values.rows[i][0] = e;
+            s->u.values.rowlen[i] = 1;
+        }
+    }
+    free(items->v);
+    free(items);
+    return s;
+}

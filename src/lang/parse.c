@@ -1,0 +1,411 @@
+/* parse.c — pq_parse(): runs the flex scanner and bison parser over one statement
+ * and turns syntax errors into pqsh messages plus DynamoDB's detail category.
+ */
+#include "pqsh/parse.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "partiql.tab.h"
+#include "partiql.lex.h"
+#include "pqsh/buf.h"
+
+/* ---- words ---------------------------------------------------------------- */
+
+struct keyword {
+    const char *name;
+    int tok;
+    bool shell; /* a pqsh keyword: an ordinary word in STRICT mode */
+};
+
+static const struct keyword keywords[] = {
+    {"ALL", K_ALL, false},
+    {"AND", K_AND, false},
+    {"AS", K_AS, false},
+    {"ASC", K_ASC, false},
+    {"AT", K_AT, false},
+    {"BATCH", K_BATCH, true},
+    {"BEGIN", K_BEGIN, true},
+    {"BETWEEN", K_BETWEEN, false},
+    {"BILLING", K_BILLING, true},
+    {"BY", K_BY, false},
+    {"COMMIT", K_COMMIT, true},
+    {"CONFLICT", K_CONFLICT, false},
+    {"CREATE", K_CREATE, true},
+    {"DELETE", K_DELETE, false},
+    {"DEMAND", K_DEMAND, true},
+    {"DESC", K_DESC, false},
+    {"DESCRIBE", K_DESCRIBE, true},
+    {"DISTINCT", K_DISTINCT, false},
+    {"DROP", K_DROP, true},
+    {"END", K_END, true},
+    {"EXISTS", K_EXISTS, false},
+    {"EXPLAIN", K_EXPLAIN, true},
+    {"FALSE", K_FALSE, false},
+    {"FROM", K_FROM, false},
+    {"GLOBAL", K_GLOBAL, true},
+    {"GROUP", K_GROUP, false},
+    {"HASH", K_HASH, true},
+    {"HAVING", K_HAVING, false},
+    {"IF", K_IF, true},
+    {"IN", K_IN, false},
+    {"INCLUDE", K_INCLUDE, true},
+    {"INDEX", K_INDEX, true},
+    {"INSERT", K_INSERT, false},
+    {"INTO", K_INTO, false},
+    {"IS", K_IS, false},
+    {"KEY", K_KEY, true},
+    {"KEYS", K_KEYS, true},
+    {"KEYS_ONLY", K_KEYS_ONLY, true},
+    {"LET", K_LET, true},
+    {"LIKE", K_LIKE, false},
+    {"LIMIT", K_LIMIT, false},
+    {"LOCAL", K_LOCAL, true},
+    {"MISSING", K_MISSING, false},
+    {"MODE", K_MODE, true},
+    {"MODIFIED", K_MODIFIED, false},
+    {"NEW", K_NEW, false},
+    {"NOT", K_NOT, false},
+    {"NULL", K_NULL, false},
+    {"OFFSET", K_OFFSET, false},
+    {"OLD", K_OLD, false},
+    {"ON", K_ON, false},
+    {"ONLY", K_ONLY, true},
+    {"OR", K_OR, false},
+    {"ORDER", K_ORDER, false},
+    {"PARTITION", K_PARTITION, true},
+    {"PAY_PER_REQUEST", K_PAY_PER_REQUEST, true},
+    {"PIVOT", K_PIVOT, false},
+    {"PRECISION", K_PRECISION, true},
+    {"PRIMARY", K_PRIMARY, true},
+    {"PROJECTION", K_PROJECTION, true},
+    {"PROVISIONED", K_PROVISIONED, true},
+    {"RANGE", K_RANGE, true},
+    {"RCU", K_RCU, true},
+    {"READ", K_READ, true},
+    {"REMOVE", K_REMOVE, false},
+    {"RETURNING", K_RETURNING, false},
+    {"ROLLBACK", K_ROLLBACK, true},
+    {"SELECT", K_SELECT, false},
+    {"SET", K_SET, false},
+    {"SHOW", K_SHOW, true},
+    {"SORT", K_SORT, true},
+    {"TABLE", K_TABLE, true},
+    {"TABLES", K_TABLES, true},
+    {"TOKEN", K_TOKEN, true},
+    {"TRANSACTION", K_TRANSACTION, true},
+    {"TRUE", K_TRUE, false},
+    {"UNSET", K_UNSET, true},
+    {"UPDATE", K_UPDATE, false},
+    {"VALUE", K_VALUE, false},
+    {"VALUES", K_VALUES, false},
+    {"VARYING", K_VARYING, true},
+    {"WCU", K_WCU, true},
+    {"WHERE", K_WHERE, false},
+    {"WITH", K_WITH, true},
+    {"WRITE", K_WRITE, true},
+};
+
+static int keyword_cmp(const void *key, const void *elem)
+{
+    const char *word = key;
+    return strcasecmp(word, ((const struct keyword *)elem)->name);
+}
+
+int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
+{
+    char word[24];
+    if (len < sizeof word) {
+        memcpy(word, s, len);
+        word[len] = '\0';
+        const struct keyword *k = bsearch(word, keywords, sizeof keywords / sizeof keywords[0],
+                                          sizeof keywords[0], keyword_cmp);
+        if (k && (!k->shell || !ctx->strict)) return k->tok;
+    }
+    if (ctx->strict && pq_is_reserved_word(s, len)) return RESERVED_WORD;
+    return IDENT;
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static void set_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *detail,
+                      const char *fmt, va_list ap)
+{
+    if (ctx->failed) return;
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_vaddf(&b, fmt, ap);
+    pq_error_set(ctx->err, PQ_ERR_SYNTAX, start, end, "%s", b.data);
+    pq_buf_release(&b);
+    ctx->detail = detail;
+    ctx->failed = true;
+}
+
+void pq_parse_lex_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(ctx, start, end, "", fmt, ap);
+    va_end(ap);
+}
+
+void pq_parse_error(struct pq_parse_ctx *ctx, struct pq_loc loc, const char *detail,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(ctx, loc.start, loc.end, detail, fmt, ap);
+    va_end(ap);
+}
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) return c ? 1 : 0;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (len > n) return 0;
+    unsigned cp = c & (0xff >> (len + 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return len;
+}
+
+bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_len(u + i, len - i);
+        if (!n) {
+            pq_parse_lex_error(ctx, offset + i, offset + i + 1,
+                               u[i] ? "invalid UTF-8 in quoted text" : "NUL byte in quoted text");
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+static bool is_infix(int tok)
+{
+    switch (tok) {
+    case K_AND:
+    case K_OR:
+    case '=':
+    case NE:
+    case '<':
+    case LE:
+    case '>':
+    case GE:
+    case K_LIKE:
+    case NOT_LIKE:
+    case K_IN:
+    case NOT_IN:
+    case K_BETWEEN:
+    case NOT_BETWEEN:
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case CONCAT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_keyword(int tok)
+{
+    return (tok >= K_SELECT && tok <= K_PRECISION) || tok == RESERVED_WORD;
+}
+
+static bool expects(const int *expected, int n, int tok)
+{
+    int sym = pq_parse_token_symbol(tok);
+    for (int i = 0; i < n; i++)
+        if (expected[i] == sym) return true;
+    return false;
+}
+
+/* ", expected …" for the message, from the expected tokens and the context. */
+static void describe_expected(struct pq_parse_ctx *ctx, const int *expected, int n,
+                              struct pq_buf *b)
+{
+    if (expects(expected, n, NUMBER)) {
+        pq_buf_adds(b, ", expected an expression");
+        return;
+    }
+    if (expects(expected, n, IDENT)) {
+        switch (ctx->prev_tok) {
+        case K_FROM:
+        case K_INTO:
+        case K_UPDATE:
+        case K_TABLE:
+        case K_DESCRIBE:
+        case K_DESC:
+        case K_EXISTS:
+        case K_ON:
+            pq_buf_adds(b, ", expected table name");
+            break;
+        case K_INDEX:
+            pq_buf_adds(b, ", expected index name");
+            break;
+        default:
+            pq_buf_adds(b, ", expected a name");
+        }
+        return;
+    }
+    if (n == 0 || n > 4) return;
+    pq_buf_adds(b, ", expected ");
+    for (int i = 0; i < n; i++) {
+        if (i) pq_buf_adds(b, i == n - 1 ? " or " : ", ");
+        const char *name = pq_parse_symbol_name(expected[i]);
+        if (expected[i] == pq_parse_token_symbol(0)) {
+            pq_buf_adds(b, "end of input");
+        } else if (name[0] == '"') {
+            pq_buf_addf(b, "'%.*s'", (int)strlen(name) - 2, name + 1);
+        } else {
+            pq_buf_adds(b, name);
+        }
+    }
+}
+
+void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
+                           const int *expected, int n)
+{
+    (void)sym;
+    if (ctx->failed) return; /* the lexer already said what is wrong */
+    int tok = ctx->last_tok;
+    struct pq_buf msg = PQ_BUF_INIT;
+    pq_buf_init(&msg);
+    const char *detail;
+    bool at_end = tok == 0 || tok == ';';
+    bool complete = expects(expected, n, 0) || expects(expected, n, ';');
+    size_t len = loc.end - loc.start;
+    const char *text = ctx->text + loc.start;
+    if (at_end) {
+        if (ctx->prev_tok == K_IS)
+            detail = "Expected type name";
+        else if (is_infix(ctx->prev_tok))
+            detail = "Missing right-hand side expression of infix operator";
+        else if (expects(expected, n, IDENT) && !expects(expected, n, NUMBER) &&
+                 !(ctx->first_tok == K_SELECT && ctx->prev_tok == K_FROM))
+            detail = "Expected identifier for simple path";
+        else
+            detail = "Unexpected term";
+        pq_buf_adds(&msg, tok == 0 ? "unexpected end of input" : "unexpected ';'");
+        describe_expected(ctx, expected, n, &msg);
+    } else if (complete) {
+        detail = "Unexpected token after expression";
+        pq_buf_addf(&msg, "unexpected '%.*s' after the end of the statement",
+                    (int)(len > 40 ? 40 : len), text);
+    } else {
+        if (is_infix(tok) || tok == K_IS)
+            detail = "Unexpected operator";
+        else if (is_keyword(tok))
+            detail = "Unexpected keyword";
+        else
+            detail = "Unexpected term";
+        pq_buf_addf(&msg, "unexpected '%.*s'", (int)(len > 40 ? 40 : len), text);
+        if (tok == RESERVED_WORD)
+            pq_buf_addf(&msg, " (a reserved word: write \"%.*s\" for a name)",
+                        (int)(len > 40 ? 40 : len), text);
+        else
+            describe_expected(ctx, expected, n, &msg);
+    }
+    pq_error_set(ctx->err, PQ_ERR_SYNTAX, loc.start, loc.end, "%s", msg.data);
+    pq_buf_release(&msg);
+    ctx->detail = detail;
+    ctx->failed = true;
+}
+
+/* ---- tokens --------------------------------------------------------------- */
+
+static void token_value_free(int tok, PQYYSTYPE *v)
+{
+    if (tok == NUMBER || tok == STRING) free(v->str);
+    if (tok == IDENT || tok == QIDENT) free(v->ident.name);
+}
+
+/* The scanner's tokens, with NOT IN / NOT BETWEEN / NOT LIKE folded into one
+ * token each so the grammar stays LALR(1) with PartiQL's precedences. */
+int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx)
+{
+    int tok;
+    if (ctx->has_peek) {
+        ctx->has_peek = false;
+        tok = ctx->peek_tok;
+        *lval = ctx->peek_val;
+        *lloc = ctx->peek_loc;
+    } else {
+        tok = pqlexlex(lval, lloc, ctx->scanner);
+        if (tok == K_NOT) {
+            int next = pqlexlex(&ctx->peek_val, &ctx->peek_loc, ctx->scanner);
+            if (next == 0) ctx->peek_loc.start = ctx->peek_loc.end = ctx->len;
+            if (next == K_IN || next == K_BETWEEN || next == K_LIKE) {
+                tok = next == K_IN ? NOT_IN : next == K_BETWEEN ? NOT_BETWEEN : NOT_LIKE;
+                lloc->end = ctx->peek_loc.end;
+            } else {
+                ctx->has_peek = true;
+                ctx->peek_tok = next;
+            }
+        }
+    }
+    if (tok == 0) lloc->start = lloc->end = ctx->len; /* flex sets no location at EOF */
+    if (ctx->ntok++ == 0) ctx->first_tok = tok;
+    ctx->prev_tok = ctx->last_tok;
+    ctx->last_tok = tok;
+    return tok;
+}
+
+/* ---- entry point ------------------------------------------------------------ */
+
+pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
+                   struct pq_error *err, const char **ddb_detail)
+{
+    *out = NULL;
+    if (ddb_detail) *ddb_detail = NULL;
+    struct pq_parse_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.text = text;
+    ctx.len = len;
+    ctx.strict = (flags & PQ_PARSE_STRICT) != 0;
+    ctx.err = err;
+    if (len > INT_MAX / 2) {
+        pq_error_set(err, PQ_ERR_SYNTAX, 0, 0, "statement is too long");
+        if (ddb_detail) *ddb_detail = "";
+        return PQ_ERR_SYNTAX;
+    }
+    yyscan_t scanner;
+    if (pqlexlex_init_extra(&ctx, &scanner)) abort();
+    ctx.scanner = scanner;
+    YY_BUFFER_STATE buf = pqlex_scan_bytes(text ? text : "", (int)len, scanner);
+    int rc = pqyyparse(&ctx);
+    if (ctx.has_peek) token_value_free(ctx.peek_tok, &ctx.peek_val);
+    pqlex_delete_buffer(buf, scanner);
+    pqlexlex_destroy(scanner);
+    if (rc == 0 && ctx.result && !ctx.failed) {
+        *out = ctx.result;
+        return PQ_OK;
+    }
+    if (ctx.result) pq_stmt_free(ctx.result);
+    if (!ctx.failed) pq_error_set(err, PQ_ERR_SYNTAX, 0, len, "syntax error");
+    if (ddb_detail) *ddb_detail = ctx.detail ? ctx.detail : "";
+    return PQ_ERR_SYNTAX;
+}
