@@ -1,6 +1,6 @@
 /* test_literal.c — constant expressions to AttributeValues, on hand-built syntax trees.
  *
- * The trees are built here with calloc and freed with a local helper, so the
+ * The trees are built here with calloc (and freed with pq_expr_free), so the
  * test does not depend on the parser.
  */
 #include "check.h"
@@ -122,23 +122,6 @@ static struct pq_expr *VAR(const char *name)
     return e;
 }
 
-static void free_expr(struct pq_expr *e)
-{
-    if (!e) return;
-    json_decref(e->lit);
-    free(e->var);
-    free(e->name);
-    for (size_t i = 0; i < e->nsteps; i++)
-        free(e->steps[i].name);
-    free(e->steps);
-    for (size_t i = 0; i < e->nitems; i++)
-        free_expr(e->items[i]);
-    free(e->items);
-    free_expr(e->lhs);
-    free_expr(e->rhs);
-    free(e);
-}
-
 static const char *dump(const json_t *v)
 {
     static char buf[2048];
@@ -162,7 +145,7 @@ static void ok(struct pq_expr *e, const json_t *params, const char *want, int li
         fprintf(stderr, "  (case at line %d: %s)\n", line, err.message ? err.message : "");
     json_decref(v);
     pq_error_release(&err);
-    free_expr(e);
+    pq_expr_free(e);
 }
 
 /* Evaluates `e` and checks the error: status, message and that its range is
@@ -186,7 +169,7 @@ static void bad(struct pq_expr *e, const json_t *params, pq_status code, const c
     if (st != code || !err.message || strcmp(err.message, msg) != 0)
         fprintf(stderr, "  (case at line %d)\n", line);
     pq_error_release(&err);
-    free_expr(e);
+    pq_expr_free(e);
 }
 
 #define OK(e, want) ok(e, NULL, want, __LINE__)
@@ -424,7 +407,7 @@ static void test_not_constant(void)
             break;
         }
         CHECK_EQ(pq_literal_is_constant(e), cases[i].want);
-        free_expr(e);
+        pq_expr_free(e);
     }
     CHECK(!pq_literal_is_constant(NULL));
 }
