@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <curl/curl.h>
 
 struct pq_http {
@@ -13,7 +14,39 @@ struct pq_http {
     long read_timeout_ms;
     long connects;
     char errbuf[CURL_ERROR_SIZE];
+    /* Read-timeout bookkeeping for the transfer in progress. */
+    long idle_limit_ms;   /* 0: none */
+    double last_activity; /* monotonic seconds of the last byte moved */
+    curl_off_t last_dl, last_ul;
+    bool read_timed_out;
 };
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A read timeout as the AWS CLI means it: no byte in either direction for
+ * that long once connected. libcurl calls this at least once a second. */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct pq_http *h = ctx;
+    double now = mono_now();
+    if (dlnow != h->last_dl || ulnow != h->last_ul) {
+        h->last_dl = dlnow;
+        h->last_ul = ulnow;
+        h->last_activity = now;
+        return 0;
+    }
+    if (h->idle_limit_ms > 0 && (now - h->last_activity) * 1000.0 >= (double)h->idle_limit_ms) {
+        h->read_timed_out = true;
+        return 1;
+    }
+    return 0;
+}
 
 uint32_t pq_crc32(const void *data, size_t len)
 {
@@ -58,6 +91,9 @@ pq_status pq_http_new(const struct pq_http_options *opt, struct pq_http **out, s
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt->no_verify ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt->no_verify ? 0L : 2L);
     if (opt->ca_bundle && *opt->ca_bundle) curl_easy_setopt(c, CURLOPT_CAINFO, opt->ca_bundle);
@@ -172,16 +208,14 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
     if (timeout_ms > 0) {
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 0L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 0L);
+        h->idle_limit_ms = 0;
     } else {
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 0L);
-        /* A read timeout as the AWS CLI means it: no byte for that long. libcurl
-         * counts it in whole seconds. */
-        long secs = h->read_timeout_ms < 0 ? 0 : (h->read_timeout_ms + 999) / 1000;
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, secs ? 1L : 0L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs);
+        h->idle_limit_ms = h->read_timeout_ms > 0 ? h->read_timeout_ms : 0;
     }
+    h->last_activity = mono_now();
+    h->last_dl = h->last_ul = -1;
+    h->read_timed_out = false;
     h->errbuf[0] = '\0';
 
     CURLcode rc = curl_easy_perform(c);
@@ -206,7 +240,12 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
             *sent = pretransfer > 0 ? PQ_HTTP_MAYBE_SENT : PQ_HTTP_NOT_SENT;
             break;
         }
-        *timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+        *timed_out = rc == CURLE_OPERATION_TIMEDOUT || h->read_timed_out;
+        if (h->read_timed_out) {
+            *sent = PQ_HTTP_MAYBE_SENT;
+            pretransfer = 1;
+            snprintf(h->errbuf, sizeof h->errbuf, "no data for %ld ms", h->idle_limit_ms);
+        }
         const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
         if (*timed_out && pretransfer > 0)
             st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
