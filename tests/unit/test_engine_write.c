@@ -1,0 +1,242 @@
+/* test_engine_write.c — ExecuteStatement writes: INSERT, UPDATE, DELETE (§4.4–§4.6, §4.9). */
+#include "test_engine_util.h"
+
+static const char *get(const char *pk, int sk)
+{
+    static char stmt[256];
+    snprintf(stmt, sizeof stmt, "SELECT * FROM \"Tab\" WHERE pk = '%s' AND sk = %d", pk, sk);
+    return items(stmt);
+}
+
+/* Parameters text [{"S": "xxx…"}] with a string of n bytes; free() it. */
+static char *big_string_param(size_t n)
+{
+    char *p = malloc(n + 16);
+    memcpy(p, "[{\"S\": \"", 8);
+    memset(p + 8, 'x', n);
+    memcpy(p + 8 + n, "\"}]", 4);
+    return p;
+}
+
+static void test_insert(void)
+{
+    CHECK_STR(items("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': 1, 'a': 'x'}"), "[]");
+    CHECK_STR(get("i", 1), "[{\"a\":{\"S\":\"x\"},\"pk\":{\"S\":\"i\"},\"sk\":{\"N\":\"1\"}}]");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': 1}"),
+              "DuplicateItemException: Duplicate primary key exists in table");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'i'}"),
+              "ValidationException: Key attribute should be present in the item: Key sk");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': '1'}"),
+              "ValidationException: Key attribute's data type should match its data type in "
+              "table's schema: Key sk");
+    CHECK_STR(error_p("INSERT INTO \"Tab\" VALUE {'pk': ?, 'sk': 2}", "[{\"N\": \"1\"}]"),
+              "ValidationException: Key attribute's data type should match its data type in "
+              "table's schema: Key pk");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': '', 'sk': 2}"),
+              "ValidationException: One or more parameter values are not valid. The AttributeValue "
+              "for a key attribute cannot contain an empty string value. Key: pk");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUES {'pk': 'i', 'sk': 2}"),
+              "ValidationException: Unsupported operation: Inserting multiple items in a single "
+              "statement is not supported, use \"INSERT INTO tableName VALUE item\" instead");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': 2} RETURNING ALL OLD *"),
+              "ValidationException: RETURNING is not supported in INSERT");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE ['i', 2]"),
+              "ValidationException: Unsupported format in item expression. Please use struct "
+              "format {...} to express item values for insert statement.");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': 2, 's': set_add(s, <<1>>)}"),
+              "ValidationException: Unsupported data type: set_add under key root at 1:51:7");
+    CHECK_STR(error_of("INSERT INTO \"Tab\".\"idx\" VALUE {'pk': 'i', 'sk': 2}"),
+              "ValidationException: This operation is not supported on an index");
+    CHECK_STR(error_of("INSERT INTO \"Nope\" VALUE {'pk': 'i', 'sk': 2}"),
+              "ResourceNotFoundException: Requested resource not found");
+    /* Parameters inside the item; binary only via parameters. */
+    CHECK_STR(items_p("INSERT INTO \"Tab\" VALUE {'pk': ?, 'sk': ?, 'b': ?}",
+                      "[{\"S\":\"i\"},{\"N\":\"2\"},{\"B\":\"AAE=\"}]"),
+              "[]");
+    CHECK_STR(get("i", 2), "[{\"b\":{\"B\":\"AAE=\"},\"pk\":{\"S\":\"i\"},\"sk\":{\"N\":\"2\"}}]");
+    /* Key size limits. */
+    char *stmt = malloc(3000);
+    snprintf(stmt, 3000, "INSERT INTO \"Tab\" VALUE {'pk': '%02049d', 'sk': 1}", 0);
+    CHECK_STR(error_of(stmt), "ValidationException: One or more parameter values were invalid: "
+                              "Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    snprintf(stmt, 3000, "INSERT INTO \"Tab\" VALUE {'pk': '%02048d', 'sk': 1}", 0);
+    CHECK_STR(error_of(stmt), "OK");
+    free(stmt);
+    /* Item size: 409,600 bytes is the most an item may hold (the text goes
+     * in a parameter: statements are limited to 8192 characters). */
+    size_t pad = 409600 - (2 + 1) - (2 + 2) - 3; /* pk 'i', sk 3 (N: 2 bytes), name "pad" */
+    char *param = big_string_param(pad);
+    CHECK_STR(error_p("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': 3, 'pad': ?}", param), "OK");
+    free(param);
+    param = big_string_param(pad + 1);
+    CHECK_STR(error_p("INSERT INTO \"Tab\" VALUE {'pk': 'i', 'sk': 4, 'pad': ?}", param),
+              "ValidationException: Item size has exceeded the maximum allowed size");
+    free(param);
+}
+
+static void test_update_keys(void)
+{
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1 WHERE pk = 'u'"),
+              "ValidationException: Where clause does not contain a mandatory equality on all key "
+              "attributes");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1 WHERE pk = 'u' AND sk > 1"),
+              "ValidationException: Where clause does not contain a mandatory equality on all key "
+              "attributes");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1 WHERE pk = 'u' AND sk = 1 OR pk = 'v' AND sk = 1"),
+              "ValidationException: Where clause does not contain a mandatory equality on all key "
+              "attributes");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1"),
+              "ValidationException: Where clause does not contain a mandatory equality on all key "
+              "attributes");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1 WHERE pk = 'u' AND pk = 'v' AND sk = 1"),
+              "ValidationException: Multiple conditions on same key pk. Only single item "
+              "Update/Insert/Delete are supported");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1 WHERE pk = 'u' AND sk = '1'"),
+              "ValidationException: Key attribute's data type should match its data type in "
+              "table's schema: Key sk");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET sk = 2 WHERE pk = 'u' AND sk = 1"),
+              "ValidationException: One or more parameter values were invalid: Cannot update "
+              "attribute sk. This attribute is part of the key");
+    CHECK_STR(error_of("UPDATE \"Tab\".\"idx\" SET a = 1 WHERE pk = 'u' AND sk = 1"),
+              "ValidationException: This operation is not supported on an index");
+    /* A missing item is a failed condition, and nothing is created. */
+    CHECK_STR(error_of("UPDATE \"Tab\" SET a = 1 WHERE pk = 'nobody' AND sk = 1"),
+              "ConditionalCheckFailedException: The conditional request failed");
+    CHECK_STR(get("nobody", 1), "[]");
+}
+
+static void test_update_actions(void)
+{
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'u', 'sk': 1, 'n': 10, 'l': [1, 2, 3], 'm': {'a': {'b': "
+       "1}}, "
+       "'ss': <<'x', 'y'>>, 'big': 99999999999999999999999999999999999999}");
+#define U(set) items("UPDATE \"Tab\" " set " WHERE pk = 'u' AND sk = 1 RETURNING MODIFIED NEW *")
+    CHECK_STR(U("SET n = n + 1"), "[{\"n\":{\"N\":\"11\"}}]");
+    CHECK_STR(U("SET n = n - 0.5"), "[{\"n\":{\"N\":\"10.5\"}}]");
+    CHECK_STR(U("SET s = 'text'"), "[{\"s\":{\"S\":\"text\"}}]");
+    CHECK_STR(U("SET copy = n"), "[{\"copy\":{\"N\":\"10.5\"}}]");
+    CHECK_STR(U("SET l = list_append(l, [4])"),
+              "[{\"l\":{\"L\":[{\"N\":\"1\"},{\"N\":\"2\"},{\"N\":\"3\"},{\"N\":\"4\"}]}}]");
+    CHECK_STR(U("SET m.a.c = 2"),
+              "[{\"m\":{\"M\":{\"a\":{\"M\":{\"b\":{\"N\":\"1\"},\"c\":{\"N\":\"2\"}}}}}}]");
+    CHECK_STR(U("SET l[1] = 'two'"),
+              "[{\"l\":{\"L\":[{\"N\":\"1\"},{\"S\":\"two\"},{\"N\":\"3\"},{\"N\":\"4\"}]}}]");
+    CHECK_STR(U("REMOVE l[0] REMOVE l[2]"), "[{\"l\":{\"L\":[{\"S\":\"two\"},{\"N\":\"4\"}]}}]");
+    CHECK_STR(U("SET ss = set_add(ss, <<'z', 'x'>>)"), "[{\"ss\":{\"SS\":[\"x\",\"y\",\"z\"]}}]");
+    CHECK_STR(U("SET ss = set_delete(ss, <<'x', 'q'>>)"), "[{\"ss\":{\"SS\":[\"y\",\"z\"]}}]");
+    CHECK_STR(U("SET ss = set_delete(ss, <<'y', 'z'>>)"), "[{}]"); /* emptied → removed */
+    CHECK_STR(U("SET ns = set_add(ns, <<1, 2>>)"), "[{\"ns\":{\"NS\":[\"1\",\"2\"]}}]");
+    CHECK_STR(U("SET c = 1 REMOVE copy"), "[{\"c\":{\"N\":\"1\"}}]");
+    CHECK_STR(items("UPDATE \"Tab\" SET c = 2 WHERE pk = 'u' AND sk = 1 RETURNING ALL OLD *"),
+              "[{\"big\":{\"N\":\"99999999999999999999999999999999999999\"},\"c\":{\"N\":\"1\"},"
+              "\"l\":{\"L\":[{\"S\":\"two\"},{\"N\":\"4\"}]},\"m\":{\"M\":{\"a\":{\"M\":{\"b\":{"
+              "\"N\":\"1\"},\"c\":{\"N\":\"2\"}}}}},\"n\":{\"N\":\"10.5\"},\"ns\":{\"NS\":[\"1\","
+              "\"2\"]},\"pk\":{\"S\":\"u\"},\"s\":{\"S\":\"text\"},\"sk\":{\"N\":\"1\"}}]");
+    CHECK_STR(items("UPDATE \"Tab\" SET c = 3 WHERE pk = 'u' AND sk = 1"), "[]");
+    /* Numbers stay exact. */
+    CHECK_STR(U("SET big = big - 99999999999999999999999999999999999998"),
+              "[{\"big\":{\"N\":\"1\"}}]");
+    CHECK_STR(U("SET n = n + 0.000000000000000000000000000000000001"),
+              "[{\"n\":{\"N\":\"10.500000000000000000000000000000000001\"}}]");
+#undef U
+#define UERR(set) error_of("UPDATE \"Tab\" " set " WHERE pk = 'u' AND sk = 1")
+    CHECK_STR(UERR("SET s = s + 1"),
+              "ValidationException: An operand in the update expression has an incorrect data "
+              "type");
+    CHECK_STR(UERR("SET n = nope + 1"),
+              "ValidationException: The provided expression refers to an attribute that does not "
+              "exist in the item");
+    CHECK_STR(UERR("SET n = n * 2"),
+              "ValidationException: Unsupported operator in Update Expression. Operator: *");
+    CHECK_STR(UERR("SET ss = set_add(other, <<'a'>>)"),
+              "ValidationException: The first argument to SET_ADD must equal the assignment value "
+              "at 1:23:7");
+    CHECK_STR(
+        UERR("SET ss = set_add(ss, 'a')"),
+        "ValidationException: The second argument to SET_ADD must be a value with type SET at "
+        "1:23:7");
+    CHECK_STR(UERR("SET ss = SET_DELETE(ss)"),
+              "ValidationException: SET_DELETE must have exactly two arguments at 1:23:10");
+    CHECK_STR(UERR("SET s = set_add(s, <<1>>)"),
+              "ValidationException: An operand in the update expression has an incorrect data "
+              "type");
+    CHECK_STR(UERR("SET m.x.y = 1"),
+              "ValidationException: The document path provided in the update expression is "
+              "invalid for update");
+    CHECK_STR(UERR("SET a = 1 SET a = 2"),
+              "ValidationException: Invalid UpdateExpression: Two document paths overlap with each "
+              "other; must remove or rewrite one of these paths; path one: [a], path two: [a]");
+#undef UERR
+    /* Update size limit uses the update wording. */
+    char *param = big_string_param(409600);
+    CHECK_STR(error_p("UPDATE \"Tab\" SET filler = ? WHERE pk = 'u' AND sk = 1", param),
+              "ValidationException: Item size to update has exceeded the maximum allowed size");
+    free(param);
+}
+
+static void test_conditions(void)
+{
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'c', 'sk': 1, 'v': 1}");
+    CHECK_STR(error_of("UPDATE \"Tab\" SET v = 2 WHERE pk = 'c' AND sk = 1 AND v = 5"),
+              "ConditionalCheckFailedException: The conditional request failed");
+    CHECK(last_err.detail == NULL);
+    json_t *r = run_ex("UPDATE \"Tab\" SET v = 2 WHERE pk = 'c' AND sk = 1 AND v = 5", NULL,
+                       "{\"ReturnValuesOnConditionCheckFailure\": \"ALL_OLD\"}");
+    CHECK(r == NULL);
+    char *d = last_err.detail ? json_dumps(last_err.detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    CHECK_STR(d, "{\"Item\":{\"pk\":{\"S\":\"c\"},\"sk\":{\"N\":\"1\"},\"v\":{\"N\":\"1\"}},"
+                 "\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                 "\"message\":\"The conditional request failed\"}");
+    free(d);
+    CHECK_STR(items("UPDATE \"Tab\" SET v = 2 WHERE pk = 'c' AND sk = 1 AND v = 1 AND "
+                    "attribute_exists(v) RETURNING ALL NEW *"),
+              "[{\"pk\":{\"S\":\"c\"},\"sk\":{\"N\":\"1\"},\"v\":{\"N\":\"2\"}}]");
+    CHECK_STR(items("UPDATE \"Tab\" SET v = 3 WHERE pk = 'c' AND sk = 1 RETURNING MODIFIED OLD *"),
+              "[{\"v\":{\"N\":\"2\"}}]");
+}
+
+static void test_delete(void)
+{
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'd', 'sk': 1, 'v': 1}");
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'd', 'sk': 2, 'v': 2}");
+    CHECK_STR(error_of("DELETE FROM \"Tab\" WHERE pk = 'd'"),
+              "ValidationException: Where clause does not contain a mandatory equality on all key "
+              "attributes");
+    CHECK_STR(error_of("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 1 RETURNING MODIFIED OLD *"),
+              "ValidationException: Invalid returning clause: RETURNING MODIFIED OLD *. Only "
+              "RETURNING ALL OLD * is allowed in DELETE statements.");
+    CHECK_STR(error_of("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 1 RETURNING ALL NEW *"),
+              "ValidationException: Invalid returning clause: RETURNING ALL NEW *. Only RETURNING "
+              "ALL OLD * is allowed in DELETE statements.");
+    CHECK_STR(error_of("DELETE FROM \"Tab\" t WHERE pk = 'd' AND sk = 1"),
+              "ValidationException: Aliasing is not supported");
+    CHECK_STR(error_of("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 1 AND v = 9"),
+              "ConditionalCheckFailedException: The conditional request failed");
+    CHECK_STR(get("d", 1), "[{\"pk\":{\"S\":\"d\"},\"sk\":{\"N\":\"1\"},\"v\":{\"N\":\"1\"}}]");
+    CHECK_STR(items("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 1 AND v = 1"), "[]");
+    CHECK_STR(get("d", 1), "[]");
+    CHECK_STR(items("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 2 RETURNING ALL OLD *"),
+              "[{\"pk\":{\"S\":\"d\"},\"sk\":{\"N\":\"2\"},\"v\":{\"N\":\"2\"}}]");
+    /* Deleting an absent item succeeds. */
+    CHECK_STR(items("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 2"), "[]");
+    CHECK_STR(items("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 2 AND v IS MISSING"), "[]");
+    /* A positive condition on an absent item fails, as with DeleteItem. */
+    CHECK_STR(error_of("DELETE FROM \"Tab\" WHERE pk = 'd' AND sk = 2 AND v = 1"),
+              "ConditionalCheckFailedException: The conditional request failed");
+    /* INSERT after DELETE of the same key succeeds. */
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'd', 'sk': 1}");
+}
+
+int main(void)
+{
+    engine_start(0);
+    create_table("Tab", "pk", 'S', "sk", 'N');
+    test_insert();
+    test_update_keys();
+    test_update_actions();
+    test_conditions();
+    test_delete();
+    pq_engine_close(eng);
+    pq_error_release(&last_err);
+    DONE();
+}
