@@ -1,0 +1,166 @@
+/* split.c — cut input lines into statements at ';' outside quotes and comments.
+ *
+ * A pure function of the lines fed: no I/O, no parsing. Comments before a
+ * statement's first token are dropped (so a statement's text, line and column
+ * start at its first real token); comments inside a statement stay in its text.
+ */
+#include "pqsh/split.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pq_split_init(struct pq_splitter *s)
+{
+    memset(s, 0, sizeof *s);
+    pq_buf_init(&s->pending);
+}
+
+void pq_split_stmt_release(struct pq_split_stmt *st)
+{
+    free(st->text);
+    memset(st, 0, sizeof *st);
+}
+
+void pq_split_release(struct pq_splitter *s)
+{
+    for (size_t i = s->head; i < s->nready; i++)
+        pq_split_stmt_release(&s->ready[i]);
+    free(s->ready);
+    pq_buf_release(&s->pending);
+    memset(s, 0, sizeof *s);
+    pq_buf_init(&s->pending);
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static void push(struct pq_splitter *s, const char *text, size_t len, unsigned line, unsigned col,
+                 bool is_command, bool terminated)
+{
+    if (s->head > 0 && s->head == s->nready) s->head = s->nready = 0;
+    if (s->nready == s->cap_ready) {
+        s->cap_ready = s->cap_ready ? 2 * s->cap_ready : 8;
+        s->ready = pq_xrealloc(s->ready, s->cap_ready * sizeof *s->ready);
+    }
+    struct pq_split_stmt *st = &s->ready[s->nready++];
+    st->text = pq_xstrndup(text, len);
+    st->len = len;
+    st->line = line;
+    st->col = col;
+    st->is_command = is_command;
+    st->terminated = terminated;
+}
+
+/* Ends the pending statement (if it has any text) and clears it. */
+static void end_statement(struct pq_splitter *s, bool terminated)
+{
+    size_t len = s->pending.len;
+    while (len > 0 && blank(s->pending.data[len - 1]))
+        len--;
+    if (len > 0) push(s, s->pending.data, len, s->start_line, s->start_col, false, terminated);
+    pq_buf_reset(&s->pending);
+    s->state = PQ_OPEN_NONE;
+}
+
+void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
+{
+    s->line++;
+    if (len > 0 && line[len - 1] == '\r') len--;
+    size_t skip = 0; /* a BOM: dropped, and not counted in columns */
+    if (s->line == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) skip = 3;
+    line += skip;
+    len -= skip;
+
+    if (s->pending.len == 0 && s->state == PQ_OPEN_NONE) {
+        size_t i = 0;
+        while (i < len && blank(line[i]))
+            i++;
+        if (i < len && (line[i] == '.' || line[i] == '\\')) {
+            push(s, line + i, len - i, s->line, (unsigned)(i + 1), true, true);
+            return;
+        }
+    }
+    if (s->pending.len > 0) pq_buf_addc(&s->pending, '\n');
+
+    bool in_text = s->pending.len > 0; /* statement text has begun */
+    for (size_t i = 0; i < len; i++) {
+        char c = line[i];
+        switch (s->state) {
+        case PQ_OPEN_STRING:
+        case PQ_OPEN_IDENT:
+            pq_buf_addc(&s->pending, c);
+            /* A doubled quote reads as close-then-open: same result. */
+            if (c == (s->state == PQ_OPEN_STRING ? '\'' : '"')) s->state = PQ_OPEN_TEXT;
+            continue;
+        case PQ_OPEN_COMMENT:
+            if (in_text) pq_buf_addc(&s->pending, c);
+            if (c == '*' && i + 1 < len && line[i + 1] == '/') {
+                if (in_text) pq_buf_addc(&s->pending, '/');
+                i++;
+                s->state = in_text ? PQ_OPEN_TEXT : PQ_OPEN_NONE;
+            }
+            continue;
+        case PQ_OPEN_NONE:
+        case PQ_OPEN_TEXT:
+            break;
+        }
+        if (c == '-' && i + 1 < len && line[i + 1] == '-') {
+            /* A line comment runs to the end of the line. */
+            if (in_text) pq_buf_add(&s->pending, line + i, len - i);
+            break;
+        }
+        if (c == '/' && i + 1 < len && line[i + 1] == '*') {
+            if (in_text) pq_buf_add(&s->pending, "/*", 2);
+            i++;
+            s->state = PQ_OPEN_COMMENT;
+            continue;
+        }
+        if (c == ';') {
+            end_statement(s, true);
+            in_text = false;
+            continue;
+        }
+        if (!in_text) {
+            if (blank(c)) continue;
+            in_text = true;
+            s->start_line = s->line;
+            s->start_col = (unsigned)(i + 1);
+            s->state = PQ_OPEN_TEXT;
+        }
+        pq_buf_addc(&s->pending, c);
+        if (c == '\'')
+            s->state = PQ_OPEN_STRING;
+        else if (c == '"')
+            s->state = PQ_OPEN_IDENT;
+    }
+    if (!in_text) pq_buf_reset(&s->pending);
+}
+
+bool pq_split_next(struct pq_splitter *s, struct pq_split_stmt *out)
+{
+    if (s->head >= s->nready) return false;
+    *out = s->ready[s->head++];
+    memset(&s->ready[s->head - 1], 0, sizeof *out);
+    return true;
+}
+
+void pq_split_finish(struct pq_splitter *s)
+{
+    end_statement(s, false);
+}
+
+pq_split_open pq_split_state(const struct pq_splitter *s)
+{
+    if (s->state == PQ_OPEN_NONE && s->pending.len > 0) return PQ_OPEN_TEXT;
+    return s->state;
+}
+
+void pq_split_discard(struct pq_splitter *s)
+{
+    pq_buf_reset(&s->pending);
+    s->state = PQ_OPEN_NONE;
+    s->in_line_comment = false;
+    s->comment_depth = 0;
+}
