@@ -115,7 +115,7 @@ bool pq_vars_valid_name(const char *name, size_t len)
 /* ---- binding ----------------------------------------------------------- */
 
 /* A reference found in the tree: the PQ_E_PARAM node that replaced it and
- * the (borrowed) value it stands for. Sorted by position before numbering. */
+ * the (borrowed) value it stands for, in the order found. */
 struct ref {
     struct pq_expr *node;
     json_t *value;
@@ -271,20 +271,12 @@ static pq_status walk_stmt(struct binder *b, struct pq_stmt *s)
     }
 }
 
-static int ref_cmp(const void *a, const void *b)
-{
-    const struct ref *x = a, *y = b;
-    if (x->node->loc.start != y->node->loc.start)
-        return x->node->loc.start < y->node->loc.start ? -1 : 1;
-    return 0;
-}
-
-/* Numbers the references in text order and appends their values to `params`.
- * Parameters are counted from the array's current size, so that several
- * expressions of one statement can be bound one after another. */
+/* Numbers the references in the order they were found and appends their
+ * values to `params`, counting from the array's current size. The walk visits
+ * a tree in the order pq_stmt_print writes it (clauses as printed, left before
+ * right), which is the order DynamoDB fills the `?`s in. */
 static void number_refs(struct binder *b, json_t *params)
 {
-    qsort(b->refs, b->n, sizeof *b->refs, ref_cmp);
     for (size_t i = 0; i < b->n; i++) {
         b->refs[i].node->param = json_array_size(params);
         json_array_append(params, b->refs[i].value);

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void pq_plan_init(struct pq_plan *p)
 {
@@ -186,6 +187,37 @@ static pq_status plan_insert_values(struct pq_plan *p, struct pq_stmt *s,
 
 /* ---- CREATE TABLE -------------------------------------------------------- */
 
+/* Column type words (any case; a `(n)` or second word such as VARYING is
+ * ignored): the key types S, N, B, and the words for other DynamoDB or SQL
+ * types ('-'), which are fine on the non-key columns pqsh ignores. */
+static const struct {
+    const char *word;
+    char type;
+} type_words[] = {
+    {"STRING", 'S'},    {"S", 'S'},        {"TEXT", 'S'},    {"VARCHAR", 'S'},   {"CHAR", 'S'},
+    {"CHARACTER", 'S'}, {"NVARCHAR", 'S'}, {"NCHAR", 'S'},   {"NUMBER", 'N'},    {"N", 'N'},
+    {"NUMERIC", 'N'},   {"DECIMAL", 'N'},  {"DEC", 'N'},     {"INT", 'N'},       {"INTEGER", 'N'},
+    {"BIGINT", 'N'},    {"SMALLINT", 'N'}, {"TINYINT", 'N'}, {"FLOAT", 'N'},     {"REAL", 'N'},
+    {"DOUBLE", 'N'},    {"BINARY", 'B'},   {"B", 'B'},       {"BLOB", 'B'},      {"BYTES", 'B'},
+    {"VARBINARY", 'B'}, {"BYTEA", 'B'},    {"BOOLEAN", '-'}, {"BOOL", '-'},      {"MAP", '-'},
+    {"M", '-'},         {"STRUCT", '-'},   {"TUPLE", '-'},   {"LIST", '-'},      {"L", '-'},
+    {"SS", '-'},        {"NS", '-'},       {"BS", '-'},      {"SET", '-'},       {"NULL", '-'},
+    {"JSON", '-'},      {"DATE", '-'},     {"TIME", '-'},    {"TIMESTAMP", '-'}, {"DATETIME", '-'},
+    {"ANY", '-'},
+};
+
+/* 'S', 'N', 'B', '-' (a type, but not for keys) or 0 (not a type word). */
+static char type_of(const char *text)
+{
+    size_t n = 0;
+    while (text[n] && text[n] != '(' && text[n] != ' ' && text[n] != '\t')
+        n++;
+    for (size_t i = 0; i < sizeof type_words / sizeof type_words[0]; i++)
+        if (strlen(type_words[i].word) == n && strncasecmp(type_words[i].word, text, n) == 0)
+            return type_words[i].type;
+    return 0;
+}
+
 struct key_choice {
     const struct pq_ident *hash, *range;
 };
@@ -266,7 +298,12 @@ static pq_status define_attribute(const struct pq_stmt *s, const struct pq_ident
                             "key attribute '%s' needs a column with a type (STRING, NUMBER "
                             "or BINARY)",
                             key->name);
-    char type[2] = {c->type, 0};
+    char type[2] = {type_of(c->type_text), 0};
+    if (type[0] == '-')
+        return pq_error_set(err, PQ_ERR_PLAN, c->type_loc.start, c->type_loc.end,
+                            "key attribute '%s' cannot be %s: DynamoDB keys are STRING, NUMBER "
+                            "or BINARY",
+                            key->name, c->type_text);
     json_array_append_new(
         defs, json_pack("{s:s,s:s}", "AttributeName", key->name, "AttributeType", type));
     return PQ_OK;
@@ -364,10 +401,10 @@ static pq_status plan_create_table(struct pq_plan *p, const struct pq_stmt *s, s
     /* A type word pqsh does not know is a mistake on any column, key or not. */
     for (size_t i = 0; i < s->u.create.ncols; i++) {
         const struct pq_column *c = &s->u.create.cols[i];
-        if (c->type_text && !c->type) {
+        if (c->type_text && !type_of(c->type_text)) {
             st = pq_error_set(err, PQ_ERR_PLAN, c->type_loc.start, c->type_loc.end,
-                              "unknown type '%s' for column '%s' (DynamoDB keys are STRING, "
-                              "NUMBER or BINARY)",
+                              "unknown type '%s' for column '%s' (keys are STRING, NUMBER "
+                              "or BINARY)",
                               c->type_text, c->name.name);
             goto out;
         }
