@@ -87,7 +87,7 @@ void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t
 
 /* ---- compilation -------------------------------------------------------- */
 
-static const char *op_text(pq_op op)
+const char *ev_op_text(pq_op op)
 {
     switch (op) {
     case PQ_OP_EQ:
@@ -276,7 +276,7 @@ static pq_status compile_operand(const struct ev_ctx *cx, const struct pq_expr *
             return pq_error_validation(err,
                                        "Unsupported operator in Condition Expression. "
                                        "Operator: %s",
-                                       op_text(e->op));
+                                       ev_op_text(e->op));
         break;
     default:
         break;
@@ -435,7 +435,7 @@ static pq_status compile_cond(const struct ev_ctx *cx, const struct pq_expr *e,
             if ((st = compile_operand(cx, e->lhs, add_operand(c), err)) != PQ_OK) return st;
             if ((st = compile_operand(cx, e->rhs, add_operand(c), err)) != PQ_OK) return st;
             if (e->op != PQ_OP_EQ && e->op != PQ_OP_NE)
-                return check_ordered(c, op_text(e->op), err);
+                return check_ordered(c, ev_op_text(e->op), err);
             return PQ_OK;
         }
         if (e->op == PQ_OP_LIKE)

@@ -213,14 +213,7 @@ static pq_status compile_value(const struct ev_ctx *cx, const struct pq_expr *e,
         v->kind = VX_CONST;
         return ev_constant(cx, e, &v->value, err);
     }
-    static const char *const names[] = {
-        [PQ_OP_EQ] = "=",      [PQ_OP_NE] = "<>",   [PQ_OP_LT] = "<",    [PQ_OP_LE] = "<=",
-        [PQ_OP_GT] = ">",      [PQ_OP_GE] = ">=",   [PQ_OP_AND] = "AND", [PQ_OP_OR] = "OR",
-        [PQ_OP_MUL] = "*",     [PQ_OP_DIV] = "/",   [PQ_OP_MOD] = "%",   [PQ_OP_CONCAT] = "||",
-        [PQ_OP_LIKE] = "LIKE", [PQ_OP_NOT] = "NOT",
-    };
-    const char *name =
-        (size_t)e->op < sizeof names / sizeof names[0] && names[e->op] ? names[e->op] : "UNKNOWN";
+    const char *name = ev_op_text(e->op);
     if (e->kind == PQ_E_BETWEEN) name = "BETWEEN";
     if (e->kind == PQ_E_IN) name = "IN";
     return pq_error_validation(err, "Unsupported operator in Update Expression. Operator: %s",

@@ -105,33 +105,29 @@ static pq_status read_request(json_t *req, struct exec_request *r, struct pq_err
             err, "The parameter 'Statement' is required but was not present in the request");
         goto out;
     }
-    if (!json_is_string(stmt)) {
-        st = wrong_type(err, "Statement", "a string");
-        goto out;
-    }
-    if (params && !json_is_null(params) && !json_is_array(params)) {
-        st = wrong_type(err, "Parameters", "a list");
-        goto out;
-    }
-    if (consistent && !json_is_null(consistent) && !json_is_boolean(consistent)) {
-        st = wrong_type(err, "ConsistentRead", "a boolean");
-        goto out;
-    }
-    if (token && !json_is_null(token) && !json_is_string(token)) {
-        st = wrong_type(err, "NextToken", "a string");
-        goto out;
-    }
-    if (rcc && !json_is_null(rcc) && !json_is_string(rcc)) {
-        st = wrong_type(err, "ReturnConsumedCapacity", "a string");
-        goto out;
-    }
-    if (limit && !json_is_null(limit) && !json_is_integer(limit)) {
-        st = wrong_type(err, "Limit", "an integer");
-        goto out;
-    }
-    if (rv && !json_is_null(rv) && !json_is_string(rv)) {
-        st = wrong_type(err, "ReturnValuesOnConditionCheckFailure", "a string");
-        goto out;
+    /* api.c checks member types first; these keep direct callers safe. */
+    static const struct {
+        const char *name;
+        int type; /* json_type expected; JSON_TRUE stands for a boolean */
+        const char *want;
+    } types[] = {
+        {"Statement", JSON_STRING, "a string"},
+        {"Parameters", JSON_ARRAY, "a list"},
+        {"ConsistentRead", JSON_TRUE, "a boolean"},
+        {"NextToken", JSON_STRING, "a string"},
+        {"ReturnConsumedCapacity", JSON_STRING, "a string"},
+        {"Limit", JSON_INTEGER, "an integer"},
+        {"ReturnValuesOnConditionCheckFailure", JSON_STRING, "a string"},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        json_t *m = json_object_get(req, types[i].name);
+        if (!m || json_is_null(m)) continue;
+        bool good =
+            types[i].type == JSON_TRUE ? json_is_boolean(m) : (int)json_typeof(m) == types[i].type;
+        if (!good) {
+            st = wrong_type(err, types[i].name, types[i].want);
+            goto out;
+        }
     }
     check_length(&v, stmt, "statement", 1, 8192);
     if (json_is_array(params) && json_array_size(params) == 0)
