@@ -56,6 +56,13 @@ static void test_statement_kinds(void)
               "requests.");
     CHECK_STR(error_of("SELECT * FROM \"Tab\" LIMIT 1"),
               "ValidationException: Unsupported clause: LIMIT");
+    CHECK_STR(error_of("SELECT DISTINCT pk FROM \"Tab\""),
+              "ValidationException: Unsupported token in expression: DISTINCT");
+    CHECK_STR(error_of("SELECT pk FROM \"Tab\" GROUP BY pk"),
+              "ValidationException: Unsupported clause: GROUP BY");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'z', 'sk': 1} ON CONFLICT DO NOTHING"),
+              "ValidationException: Unsupported clause: ON CONFLICT");
+    CHECK_STR(error_of("a = 1"), "ValidationException: Unsupported operation: Eq");
     CHECK_STR(error_of("SELECT * FROM \"Nope\""),
               "ResourceNotFoundException: Requested resource not found");
     CHECK_STR(error_of("DELETE FROM \"Nope\" WHERE pk = 'a'"),
