@@ -80,6 +80,7 @@ struct pq_parse_ctx {
     PQYYLTYPE peek_loc;
     /* Recent tokens, for DynamoDB's error categories. */
     int first_tok, prev_tok, last_tok;
+    PQYYLTYPE prev_loc, last_loc;
     size_t ntok;
 };
 
@@ -105,6 +106,7 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int tok, struct pq_loc loc,
 %code {
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "pqsh/buf.h"
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                                                \
@@ -144,6 +146,8 @@ static struct pqg_table *table_new(void);
 static struct pq_stmt *new_stmt(pq_stmt_kind kind, PQYYLTYPE l);
 static bool strict_refuse(struct pq_parse_ctx *ctx, PQYYLTYPE l, const char *what);
 static bool type_name_ok(const char *upper);
+static bool number_scale_ok(const char *text);
+static char type_code(const char *type_text);
 static bool to_int64(const char *text, int64_t *out);
 static pq_returning returning(int kind, int age);
 static bool index_keys(struct pq_parse_ctx *ctx, struct pq_index_def *d, struct pqg_keys *k);
@@ -670,7 +674,17 @@ primary:
   ;
 
 literal:
-    NUMBER { $$ = lit(json_pack("{s:s}", "N", $1), @$); free($1); }
+    NUMBER {
+        if (ctx->strict && !number_scale_ok($1)) {
+            free($1);
+            $$ = NULL;
+            /* DynamoDB: "Statement wasn't well formed, can't be processed: " */
+            pq_parse_error(ctx, L(@1), "", "number exponent out of range");
+            YYERROR;
+        }
+        $$ = lit(json_pack("{s:s}", "N", $1), @$);
+        free($1);
+    }
   | STRING { $$ = lit(json_pack("{s:s}", "S", $1), @$); free($1); }
   | K_TRUE { $$ = lit(json_pack("{s:b}", "BOOL", 1), @$); }
   | K_FALSE { $$ = lit(json_pack("{s:b}", "BOOL", 0), @$); }
@@ -929,6 +943,7 @@ column_def:
         $$ = $2;
         $$.name = $1;
         $$.key_role = $3;
+        $$.type = type_code($$.type_text);
     }
   ;
 
@@ -1343,6 +1358,50 @@ static bool type_name_ok(const char *upper)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(names[i], upper)) return true;
     return false;
+}
+
+/* DynamoDB's parser keeps a number as unscaled digits and a 32-bit scale:
+ * the exponent, and the scale it yields, must fit an int32 (reference §4.1). */
+static bool number_scale_ok(const char *text)
+{
+    const char *e = strpbrk(text, "eE");
+    const char *dot = strchr(text, '.');
+    int64_t frac = 0;
+    if (dot) frac = (int64_t)((e ? (size_t)(e - dot) : strlen(dot)) - 1);
+    if (!e) return frac <= INT32_MAX;
+    const char *p = e + 1;
+    bool neg = *p == '-';
+    if (*p == '-' || *p == '+') p++;
+    int64_t exp = 0;
+    for (; *p; p++) {
+        exp = exp * 10 + (*p - '0');
+        if (exp > (int64_t)INT32_MAX + 1) return false;
+    }
+    if (neg) exp = -exp;
+    if (exp < INT32_MIN || exp > INT32_MAX) return false;
+    int64_t scale = frac - exp;
+    return scale >= INT32_MIN && scale <= INT32_MAX;
+}
+
+/* DynamoDB attribute type of a CREATE TABLE column type: its first word decides. */
+static char type_code(const char *type_text)
+{
+    static const struct {
+        const char *word;
+        char type;
+    } words[] = {
+        {"S", 'S'},        {"STRING", 'S'},   {"VARCHAR", 'S'},  {"TEXT", 'S'},
+        {"CHAR", 'S'},     {"CHARACTER", 'S'}, {"NVARCHAR", 'S'}, {"N", 'N'},
+        {"NUMBER", 'N'},   {"INT", 'N'},      {"INTEGER", 'N'},  {"BIGINT", 'N'},
+        {"SMALLINT", 'N'}, {"TINYINT", 'N'},  {"DECIMAL", 'N'},  {"NUMERIC", 'N'},
+        {"FLOAT", 'N'},    {"DOUBLE", 'N'},   {"REAL", 'N'},     {"B", 'B'},
+        {"BINARY", 'B'},   {"BLOB", 'B'},     {"BYTES", 'B'},    {"VARBINARY", 'B'},
+    };
+    size_t n = strcspn(type_text, " \t\r\n(");
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == n && !strncasecmp(words[i].word, type_text, n))
+            return words[i].type;
+    return 0;
 }
 
 static bool to_int64(const char *text, int64_t *out)

@@ -299,6 +299,15 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
     bool complete = expects(expected, n, 0) || expects(expected, n, ';');
     size_t len = loc.end - loc.start;
     const char *text = ctx->text + loc.start;
+    if (ctx->prev_tok == RESERVED_WORD && tok != '(') {
+        /* A reserved word was read as a function name; the word is the error. */
+        loc.start = ctx->prev_loc.start;
+        loc.end = ctx->prev_loc.end;
+        len = loc.end - loc.start;
+        text = ctx->text + loc.start;
+        tok = RESERVED_WORD;
+        at_end = complete = false;
+    }
     if (at_end) {
         if (ctx->prev_tok == K_IS)
             detail = "Expected type name";
@@ -370,7 +379,9 @@ int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx)
     if (tok == 0) lloc->start = lloc->end = ctx->len; /* flex sets no location at EOF */
     if (ctx->ntok++ == 0) ctx->first_tok = tok;
     ctx->prev_tok = ctx->last_tok;
+    ctx->prev_loc = ctx->last_loc;
     ctx->last_tok = tok;
+    ctx->last_loc = *lloc;
     return tok;
 }
 
