@@ -134,13 +134,37 @@ static void pad(size_t n)
 
 /* ---- table mode ---------------------------------------------------------- */
 
+/* One line of cells: ` a | b | c`, padded to the column widths, with no
+ * blanks after the last cell. */
 static void table_row(const char **cells, const size_t *width, size_t n)
 {
     for (size_t c = 0; c < n; c++) {
-        printf("%s %s", c ? "|" : "", cells[c]);
-        if (c + 1 < n) pad(width[c] - display_width(cells[c]) + 1);
+        bool last = c + 1 == n;
+        if (c) putchar('|');
+        if (last && !*cells[c]) break;
+        printf(" %s", cells[c]);
+        if (!last) pad(width[c] - display_width(cells[c]) + 1);
     }
     putchar('\n');
+}
+
+/* A cell on one line: line breaks inside strings show as ↵ (as psql does),
+ * so that rows stay aligned. Takes the buffer's text. */
+static char *one_line(struct pq_buf *b)
+{
+    if (!memchr(b->data, '\n', b->len) && !memchr(b->data, '\r', b->len))
+        return pq_buf_detach(b, NULL);
+    struct pq_buf out = PQ_BUF_INIT;
+    pq_buf_init(&out);
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n') continue;
+        if (b->data[i] == '\n' || b->data[i] == '\r')
+            pq_buf_adds(&out, "\u21b5");
+        else
+            pq_buf_addc(&out, b->data[i]);
+    }
+    pq_buf_release(b);
+    return pq_buf_detach(&out, NULL);
 }
 
 static void print_table(const struct render *r, json_t *items)
@@ -160,7 +184,7 @@ static void print_table(const struct render *r, json_t *items)
             struct pq_buf b = PQ_BUF_INIT;
             pq_buf_init(&b);
             if (v) pq_value_to_partiql(v, &b);
-            cells[i * cols.n + c] = pq_buf_detach(&b, NULL);
+            cells[i * cols.n + c] = one_line(&b);
             size_t w = display_width(cells[i * cols.n + c]);
             if (w > width[c]) width[c] = w;
         }
@@ -263,12 +287,13 @@ static void print_json_item(const struct render *r, json_t *item, bool typed)
     for (size_t c = 0; c < cols.n; c++) {
         json_t *name = json_string(cols.names[c]);
         char *text = json_dumps(name, JSON_ENCODE_ANY);
-        pq_buf_addf(&b, "%s%s:", c ? "," : "", text);
+        pq_buf_addf(&b, "%s%s: ", c ? ", " : "", text);
         free(text);
         json_decref(name);
         json_t *v = json_object_get(item, cols.names[c]);
         if (typed) {
-            text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            /* the separators of pq_value_to_plain_json: ", " and ": " */
+            text = json_dumps(v, JSON_PRESERVE_ORDER);
             pq_buf_adds(&b, text);
             free(text);
         } else {
@@ -389,7 +414,7 @@ pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struc
         json_array_foreach(rows, i, row)
         {
             if (r->sh->mode == MODE_JSON || r->sh->mode == MODE_DDBJSON) {
-                char *text = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                char *text = json_dumps(row, JSON_PRESERVE_ORDER);
                 printf("%s\n", text);
                 free(text);
             } else {
