@@ -9,6 +9,7 @@
 #ifndef PQSH_BACKEND_H
 #define PQSH_BACKEND_H
 
+#include <stdbool.h>
 #include <jansson.h>
 #include "pqsh/error.h"
 
