@@ -271,9 +271,14 @@ static pq_status check_other_writers(struct pq_store *s, struct pq_error *err)
 pq_status store_begin(struct pq_store *s, struct pq_error *err)
 {
     pq_status rc;
-    if (s->depth == 0 && (rc = check_other_writers(s, err))) return rc;
     if ((rc = step_done(s, s->begin, err))) return rc;
     s->depth++;
+    /* Inside the new transaction, so the read lock it takes serves the
+     * whole call instead of costing a lock round of its own. */
+    if (s->depth == 1 && (rc = check_other_writers(s, err))) {
+        store_rollback(s);
+        return rc;
+    }
     return PQ_OK;
 }
 
