@@ -2,7 +2,9 @@
  *
  * One statement per parse, an optional ';' after it. Locations are byte
  * offsets (struct pq_yyltype). Every owning semantic type has a %destructor,
- * so error paths leak nothing. Syntax errors are reported by
+ * so error paths leak nothing — except that bison does not destroy the
+ * right-hand side of a rule whose own action calls YYERROR: such actions free
+ * what they were given first. Syntax errors are reported by
  * yyreport_syntax_error below, which picks DynamoDB's detail category; errors
  * found by actions (STRICT-mode refusals, bad type names, …) go through
  * pq_parse_error() and YYERROR. The lexer wrapper pqyylex() is in
@@ -53,6 +55,7 @@ struct pqg_table {
     size_t nindexes;
     pq_billing billing;
     int64_t rcu, wcu;
+    struct pq_loc pk_loc; /* the PRIMARY KEY (…) clause after the parentheses */
 };
 /* A clause pqsh records but DynamoDB refuses (GROUP BY, HAVING, OFFSET). */
 struct pqg_mark {
@@ -881,14 +884,15 @@ create_table:
         free($6);
         if ($8->pk) {
             if ($$->u.create.pk) {
+                pq_parse_error(ctx, $8->pk_loc, "", "PRIMARY KEY is given twice");
                 table_free($8);
-                pq_parse_error(ctx, L(@8), "", "PRIMARY KEY is given twice");
                 pq_stmt_free($$);
                 YYERROR;
             }
             $$->u.create.pk = $8->pk;
             $$->u.create.npk = $8->npk;
             $8->pk = NULL;
+            $8->npk = 0;
         }
         $$->u.create.billing = $8->billing;
         $$->u.create.rcu = $8->rcu;
@@ -923,6 +927,7 @@ table_elems:
         $$ = $1;
         if ($$->pk) {
             keys_free($6);
+            table_free($$);
             pq_parse_error(ctx, L(@3), "", "PRIMARY KEY is given twice");
             YYERROR;
         }
@@ -1050,11 +1055,13 @@ table_opts:
         $$ = $1;
         if ($$->pk) {
             keys_free($5);
+            table_free($$);
             pq_parse_error(ctx, L(@2), "", "PRIMARY KEY is given twice");
             YYERROR;
         }
         $$->pk = $5->v;
         $$->npk = $5->n;
+        $$->pk_loc = (struct pq_loc){@2.start, @6.end};
         free($5);
     }
   | table_opts K_BILLING K_MODE K_PAY_PER_REQUEST { $$ = $1; $$->billing = PQ_BILLING_PAY_PER_REQUEST; }
@@ -1067,6 +1074,7 @@ table_opts:
         free($6);
         free($9);
         if (!ok) {
+            table_free($$);
             pq_parse_error(ctx, L(@5), "", "capacity units must be whole numbers");
             YYERROR;
         }
@@ -1078,6 +1086,7 @@ table_opts:
         free($7);
         free($10);
         if (!ok) {
+            table_free($$);
             pq_parse_error(ctx, L(@5), "", "capacity units must be whole numbers");
             YYERROR;
         }

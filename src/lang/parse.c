@@ -295,8 +295,8 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
     struct pq_buf msg = PQ_BUF_INIT;
     pq_buf_init(&msg);
     const char *detail;
-    bool at_end = tok == 0 || tok == ';';
     bool complete = expects(expected, n, 0) || expects(expected, n, ';');
+    bool at_end = (tok == 0 || tok == ';') && !complete;
     size_t len = loc.end - loc.start;
     const char *text = ctx->text + loc.start;
     if (ctx->prev_tok == RESERVED_WORD && tok != '(') {
