@@ -45,7 +45,7 @@ static bool cmd_help(struct shell *sh, const struct where *w, const char *args, 
            "INSERT INTO t (cols) VALUES (...), (...), EXPLAIN, and variables:\n"
            "SET name = literal; then use :name (or name) where a value goes.\n\n");
     for (const struct command *c = commands; c->name; c++)
-        printf("%-28s %s\n", c->usage, c->help);
+        printf("%-32s %s\n", c->usage, c->help);
     return true;
 }
 

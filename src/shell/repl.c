@@ -2,7 +2,9 @@
 #include "shell.h"
 #include "pqsh/split.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/select.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,15 +21,43 @@ static void on_sigint(int sig)
     shell_interrupted = 1;
 }
 
-/* Called by readline when a signal arrived while it was reading: Ctrl-C
- * drops the line being typed (and, in the loop, the pending statement). */
-static int signal_hook(void)
+static char *line_read;
+static bool line_done;
+
+static void on_line(char *line)
 {
-    if (shell_interrupted) {
-        rl_replace_line("", 0);
-        rl_done = 1;
+    line_read = line;
+    line_done = true;
+    rl_callback_handler_remove();
+}
+
+/* One line through readline's callback interface, so that Ctrl-C (which
+ * interrupts select) can drop the line being typed without a longjmp.
+ * Returns the line (free it), or NULL at end of input; *interrupted tells
+ * Ctrl-C apart from end of input. */
+static char *read_line(const char *prompt, bool *interrupted)
+{
+    *interrupted = false;
+    line_read = NULL;
+    line_done = false;
+    shell_interrupted = 0;
+    rl_callback_handler_install(prompt, on_line);
+    while (!line_done) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(STDIN_FILENO, &fds);
+        if (select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL) < 0) {
+            if (errno != EINTR) break;
+            if (!shell_interrupted) continue;
+            rl_free_line_state();
+            rl_crlf();
+            rl_callback_handler_remove();
+            *interrupted = true;
+            return NULL;
+        }
+        rl_callback_read_char();
     }
-    return 0;
+    return line_read;
 }
 
 /* `pqsh local> `, or what is open in the statement being typed: `-> ` text,
@@ -51,6 +81,7 @@ static void history_open(const char *path)
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0) close(fd);
     /* Multi-line statements are one entry; timestamps mark where each starts. */
+    history_comment_char = '#';
     history_write_timestamps = 1;
     history_multiline_entries = 1;
     read_history(path);
@@ -74,7 +105,6 @@ void shell_repl(struct shell *sh, const char *target, bool history)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    rl_signal_event_hook = signal_hook;
     pq_buf_init(&entry);
     pq_split_init(&sp);
     printf("pqsh %s — %s\nEnter .help for help, .quit to leave.\n", PQSH_VERSION, target);
@@ -91,18 +121,18 @@ void shell_repl(struct shell *sh, const char *target, bool history)
     }
     while (!sh->quit) {
         char *prompt = prompt_for(sh->backend->label, pq_split_state(&sp));
-        shell_interrupted = 0;
-        char *line = readline(prompt);
+        bool interrupted;
+        char *line = read_line(prompt, &interrupted);
         free(prompt);
+        if (interrupted) {
+            /* Ctrl-C drops the statement being typed, as in psql. */
+            pq_split_discard(&sp);
+            pq_buf_reset(&entry);
+            continue;
+        }
         if (!line) {
             putchar('\n');
             break;
-        }
-        if (shell_interrupted) {
-            pq_split_discard(&sp);
-            pq_buf_reset(&entry);
-            free(line);
-            continue;
         }
         if (entry.len) pq_buf_addc(&entry, '\n');
         pq_buf_adds(&entry, line);
