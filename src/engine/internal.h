@@ -58,7 +58,8 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
 void store_close(struct pq_store *s);
 sqlite3 *store_db(struct pq_store *s);
 
-/* A write transaction around one API call (SAVEPOINT-based, nestable). */
+/* A write transaction around one API call: nestable, the outermost level is
+ * BEGIN IMMEDIATE, inner levels are SAVEPOINTs. */
 pq_status store_begin(struct pq_store *s, struct pq_error *err) PQ_MUST_USE;
 pq_status store_commit(struct pq_store *s, struct pq_error *err) PQ_MUST_USE;
 void store_rollback(struct pq_store *s);

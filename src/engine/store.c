@@ -42,7 +42,9 @@ struct pq_store {
     sqlite3 *db;
     int depth; /* open savepoints */
     int64_t data_version;
-    sqlite3_stmt *begin, *release, *rollback_to, *data_version_q;
+    sqlite3_stmt *tx_begin, *tx_commit, *tx_rollback; /* outermost level */
+    sqlite3_stmt *begin, *release, *rollback_to;      /* nested levels */
+    sqlite3_stmt *data_version_q;
     sqlite3_stmt *cat_get, *cat_list;
     struct table_entry *tables;
 };
@@ -164,7 +166,10 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
                        err)))
         goto fail;
     if ((rc = init_schema(s, err))) goto fail;
-    if ((rc = prepare(s, "SAVEPOINT pq", &s->begin, err)) ||
+    if ((rc = prepare(s, "BEGIN IMMEDIATE", &s->tx_begin, err)) ||
+        (rc = prepare(s, "COMMIT", &s->tx_commit, err)) ||
+        (rc = prepare(s, "ROLLBACK", &s->tx_rollback, err)) ||
+        (rc = prepare(s, "SAVEPOINT pq", &s->begin, err)) ||
         (rc = prepare(s, "RELEASE pq", &s->release, err)) ||
         (rc = prepare(s, "ROLLBACK TO pq", &s->rollback_to, err)) ||
         (rc = prepare(s, "PRAGMA data_version", &s->data_version_q, err)) ||
@@ -231,6 +236,9 @@ void store_close(struct pq_store *s)
 {
     if (!s) return;
     cache_prune(s, drop_all, 0);
+    sqlite3_finalize(s->tx_begin);
+    sqlite3_finalize(s->tx_commit);
+    sqlite3_finalize(s->tx_rollback);
     sqlite3_finalize(s->begin);
     sqlite3_finalize(s->release);
     sqlite3_finalize(s->rollback_to);
@@ -268,13 +276,17 @@ static pq_status check_other_writers(struct pq_store *s, struct pq_error *err)
     return PQ_OK;
 }
 
+/* The outermost level is BEGIN IMMEDIATE: it takes the write lock at once
+ * (waiting through the busy timeout), so a call never fails half-way because
+ * another pqsh wrote to the same file since the call's first read, which a
+ * deferred transaction in WAL mode cannot recover from. Inner levels are
+ * savepoints. */
 pq_status store_begin(struct pq_store *s, struct pq_error *err)
 {
     pq_status rc;
-    if ((rc = step_done(s, s->begin, err))) return rc;
+    if ((rc = step_done(s, s->depth ? s->begin : s->tx_begin, err))) return rc;
     s->depth++;
-    /* Inside the new transaction, so the read lock it takes serves the
-     * whole call instead of costing a lock round of its own. */
+    /* Inside the new transaction, so the lock it took serves this check too. */
     if (s->depth == 1 && (rc = check_other_writers(s, err))) {
         store_rollback(s);
         return rc;
@@ -284,7 +296,7 @@ pq_status store_begin(struct pq_store *s, struct pq_error *err)
 
 pq_status store_commit(struct pq_store *s, struct pq_error *err)
 {
-    pq_status rc = step_done(s, s->release, err);
+    pq_status rc = step_done(s, s->depth > 1 ? s->release : s->tx_commit, err);
     if (rc) return rc; /* still open: the caller rolls back */
     s->depth--;
     for (struct table_entry *t = s->tables; t; t = t->next)
@@ -297,10 +309,15 @@ void store_rollback(struct pq_store *s)
     if (s->depth == 0) return;
     struct pq_error ignored;
     pq_error_init(&ignored);
-    /* ROLLBACK TO keeps the savepoint open; RELEASE then pops it. */
-    if (step_done(s, s->rollback_to, &ignored) || step_done(s, s->release, &ignored)) {
-        /* The transaction is gone (e.g. SQLite rolled it back itself on a
-         * full disk): nothing of this call is left; forget all savepoints. */
+    if (s->depth == 1) {
+        /* Should ROLLBACK fail, the plain retry below leaves no transaction. */
+        (void)step_done(s, s->tx_rollback, &ignored);
+        if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->depth = 0;
+    } else if (step_done(s, s->rollback_to, &ignored) || step_done(s, s->release, &ignored)) {
+        /* ROLLBACK TO keeps the savepoint open and RELEASE pops it; when
+         * either fails, the transaction is gone (SQLite rolled it back
+         * itself, e.g. on a full disk): nothing of this call is left. */
         if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         s->depth = 0;
     } else {

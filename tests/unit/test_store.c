@@ -465,6 +465,12 @@ static void test_file(void)
     put(s, t, "{\"id\":{\"N\":\"2\"}}");
     CHECK_EQ(store_commit(s, &err), PQ_OK);
 
+    /* While one connection is inside a call, the other waits for it (here
+     * only 20 ms) instead of interleaving. */
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    sqlite3_busy_timeout(store_db(s2), 20);
+    CHECK_EQ(store_begin(s2, &err), PQ_ERR_IO);
+    store_rollback(s);
     CHECK_EQ(store_begin(s2, &err), PQ_OK);
     CHECK_EQ(store_table_get(s2, "Orders", &t2, &err), PQ_OK);
     CHECK(t2 && t2->hash.type == 'N');
