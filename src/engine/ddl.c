@@ -407,6 +407,18 @@ static void names_add(struct names *ns, const char *s)
     ns->v[ns->n++] = s;
 }
 
+/* Records an index's name (unique across LSIs and GSIs) and key attributes. */
+static pq_status index_names_add(struct names *index_names, struct names *keys, const char *name,
+                                 const char *hash, const char *range, struct pq_error *err)
+{
+    if (names_has(index_names, name))
+        return pq_error_validation(err, INVALID "Duplicate index name: %s", name);
+    names_add(index_names, name);
+    names_add(keys, hash);
+    names_add(keys, range);
+    return PQ_OK;
+}
+
 struct create_plan {
     const char *name;
     const json_t *defs, *ks, *lsis, *gsis;
@@ -457,13 +469,7 @@ static pq_status check_indexes_semantics(struct create_plan *c, struct names *ke
                 goto out;
             }
             if ((rc = check_projection_semantics(ix, &projected, err))) goto out;
-            if (names_has(&index_names, name)) {
-                rc = pq_error_validation(err, INVALID "Duplicate index name: %s", name);
-                goto out;
-            }
-            names_add(&index_names, name);
-            names_add(keys, h);
-            names_add(keys, r);
+            if ((rc = index_names_add(&index_names, keys, name, h, r, err))) goto out;
         }
     }
     if (c->gsis) {
@@ -498,13 +504,7 @@ static pq_status check_indexes_semantics(struct create_plan *c, struct names *ke
                                         name);
                 goto out;
             }
-            if (names_has(&index_names, name)) {
-                rc = pq_error_validation(err, INVALID "Duplicate index name: %s", name);
-                goto out;
-            }
-            names_add(&index_names, name);
-            names_add(keys, h);
-            names_add(keys, r);
+            if ((rc = index_names_add(&index_names, keys, name, h, r, err))) goto out;
         }
     }
     /* UNCONFIRMED wording for the limit of 100 projected attributes. */
