@@ -59,6 +59,20 @@ void shell_drain(struct shell *sh, struct pq_splitter *sp, const char *file)
     }
 }
 
+void shell_finish(struct shell *sh, struct pq_splitter *sp, const char *file)
+{
+    if (sh->quit) return;
+    /* A block comment left open with no statement around it would vanish:
+     * say so (inside a statement the parser does). */
+    if (pq_split_state(sp) == PQ_OPEN_COMMENT && sp->pending.len == 0) {
+        struct where w = {file, sp->line, 1, "", 0};
+        shell_errorf(&w, "unterminated /* comment at the end of the input");
+        shell_fail(sh);
+    }
+    pq_split_finish(sp);
+    shell_drain(sh, sp, file);
+}
+
 void shell_run_stream(struct shell *sh, FILE *f, const char *name)
 {
     struct pq_splitter sp;
@@ -71,10 +85,7 @@ void shell_run_stream(struct shell *sh, FILE *f, const char *name)
         pq_split_feed(&sp, line, (size_t)n);
         shell_drain(sh, &sp, name);
     }
-    if (!sh->quit) {
-        pq_split_finish(&sp);
-        shell_drain(sh, &sp, name);
-    }
+    shell_finish(sh, &sp, name);
     free(line);
     pq_split_release(&sp);
 }
@@ -91,9 +102,6 @@ void shell_run_string(struct shell *sh, const char *text, const char *name)
         if (!nl) break;
         text = nl + 1;
     }
-    if (!sh->quit) {
-        pq_split_finish(&sp);
-        shell_drain(sh, &sp, name);
-    }
+    shell_finish(sh, &sp, name);
     pq_split_release(&sp);
 }

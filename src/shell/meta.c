@@ -112,6 +112,10 @@ static bool cmd_set(struct shell *sh, const struct where *w, const char *args, s
 
 static bool cmd_unset(struct shell *sh, const struct where *w, const char *args, size_t at)
 {
+    if (!*args) {
+        shell_errorf(w, "usage: \\unset name");
+        return false;
+    }
     if (!pq_vars_unset(&sh->vars, args)) {
         shell_errorf(w, "no variable named '%s'", args);
         return false;

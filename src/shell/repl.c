@@ -142,10 +142,7 @@ void shell_repl(struct shell *sh, const char *target, bool history)
         shell_interrupted = 0;
         shell_drain(sh, &sp, "<stdin>");
     }
-    if (!sh->quit) {
-        pq_split_finish(&sp);
-        shell_drain(sh, &sp, "<stdin>");
-    }
+    shell_finish(sh, &sp, "<stdin>");
     if (hist_path) history_truncate_file(hist_path, 2000);
     free(hist_path);
     pq_buf_release(&entry);

@@ -73,6 +73,8 @@ struct pq_splitter;
 void shell_run_piece(struct shell *sh, const struct pq_split_stmt *piece, const char *file);
 /* Runs every piece the splitter has ready (until .quit or --bail stops). */
 void shell_drain(struct shell *sh, struct pq_splitter *sp, const char *file);
+/* End of input: runs what is pending, after a word about an open comment. */
+void shell_finish(struct shell *sh, struct pq_splitter *sp, const char *file);
 
 /* main.c — $XDG_DATA_HOME/pqsh (or ~/.local/share/pqsh), created 0700;
  * a new string, or NULL (message printed) when it cannot be made. */
