@@ -12,6 +12,10 @@ DESCRIBE Music;
 CREATE TABLE Events (ts NUMBER, device STRING, PRIMARY KEY (ts RANGE, device HASH));
 DESCRIBE Events;
 
+-- PRIMARY KEY after the column list.
+CREATE TABLE Sessions (started NUMBER, user_id STRING) PRIMARY KEY (user_id, started);
+DESCRIBE Sessions;
+
 -- Roles on the columns: PARTITION KEY / SORT KEY and HASH / RANGE.
 CREATE TABLE Readings (sensor STRING PARTITION KEY, taken NUMBER SORT KEY);
 DESCRIBE Readings;
