@@ -1,0 +1,1 @@
+CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY);

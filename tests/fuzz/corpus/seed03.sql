@@ -1,0 +1,1 @@
+SET token_to_check = 'token123';

@@ -1,0 +1,1 @@
+SELECT * FROM Orders WHERE idempotency_token = :token_to_check;

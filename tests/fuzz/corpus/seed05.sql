@@ -1,0 +1,1 @@
+SELECT a, m.sub, l[0] FROM "Music"."byArtist" WHERE Artist = ? AND SongTitle BETWEEN 'a' AND 'z' ORDER BY SongTitle DESC LIMIT 5

@@ -1,0 +1,1 @@
+UPDATE t SET a = a + 1, s = set_add(s, <<'x'>>) REMOVE c WHERE pk = 'x' AND b IS NOT MISSING RETURNING ALL NEW *

@@ -1,0 +1,1 @@
+EXISTS(SELECT * FROM "Music" WHERE "Artist" = 'X' AND Awards IS MISSING)

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS m (a varchar(20) hash key, b decimal(10,2) range key, index g global (b, a) projection include (x), local index l (a, b) projection keys only) billing mode provisioned (5 rcu, 5 wcu)
