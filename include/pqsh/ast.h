@@ -318,8 +318,15 @@ struct pq_expr *pq_expr_clone(const struct pq_expr *e);
  * UPDATE, DELETE or EXISTS (and any expression). Every identifier is
  * double-quoted, strings single-quoted with '' escapes, numbers as written,
  * parameters as `?`. pqsh variables (PQ_E_VAR) print as `:name` — bind them
- * first. LIMIT is not printed (pqsh applies it client-side). */
+ * first. LIMIT is not printed (pqsh applies it client-side); nor are GROUP BY,
+ * HAVING, OFFSET, DISTINCT or ON CONFLICT (only recorded as `unsupported`).
+ * Literal values of any AttributeValue type print (M as a tuple, L as a list,
+ * SS/NS as bags); B/BS have no PartiQL form and print as their base64 string.
+ * Other statement kinds print nothing, except EXPLAIN (its statement). */
 void pq_stmt_print(const struct pq_stmt *s, struct pq_buf *out);
 void pq_expr_print(const struct pq_expr *e, struct pq_buf *out);
+/* The operator as PartiQL writes it ("=", "<>", "AND", "||", "NOT", "-", …);
+ * static string, "?" for PQ_OP_NONE. */
+const char *pq_op_text(pq_op op);
 
 #endif

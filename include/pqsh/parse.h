@@ -27,6 +27,11 @@ enum pq_parse_flags {
  * "Unexpected keyword", "Missing right-hand side expression of infix
  * operator", "Expected identifier for simple path", "Expected type name",
  * "Invalid path dot component", "Unexpected operator" or "" (static string). */
+/* Also in STRICT mode: a number whose exponent (or resulting scale) does not
+ * fit 32 bits fails with detail "" (DynamoDB's parser does the same); rows
+ * `VALUES (a, b)` stay PQ_S_INSERT (values_keyword set) for the engine to refuse.
+ * Lexical errors (unterminated string or comment, '#', stray bytes) have
+ * detail "". */
 pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
                    struct pq_error *err, const char **ddb_detail) PQ_MUST_USE;
 

@@ -3,7 +3,10 @@
  * Statements end at ';' outside 'strings', "quoted identifiers", -- line
  * comments and block comments. A line whose first non-blank character
  * is '.' or '\' while no statement is pending is a command line and is
- * returned whole. CRLF endings and a UTF-8 BOM on the first line are accepted.
+ * returned whole. CRLF endings and a UTF-8 BOM on the first line are accepted
+ * (the BOM is dropped and not counted in columns). Comments before a
+ * statement's first token are not part of it; comments inside it are kept.
+ * Block comments do not nest. Statements with no text (";;") are skipped.
  *
  * Ownership: the splitter owns its buffer; each returned statement's `text`
  * is a new string the caller frees.
@@ -28,7 +31,8 @@ struct pq_split_stmt {
     size_t len;
     unsigned line;     /* 1-based line of text[0] in the input */
     unsigned col;      /* 1-based column (bytes) of text[0] */
-    bool is_command;   /* a dot / backslash command line */
+    bool is_command;   /* a dot / backslash command line (text = the line from its
+                          first non-blank byte; terminated = true) */
     bool terminated;   /* ended by ';' (false for the last statement at end of input) */
 };
 

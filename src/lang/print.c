@@ -51,7 +51,7 @@ static int op_level(pq_op op)
     }
 }
 
-static const char *op_text(pq_op op)
+const char *pq_op_text(pq_op op)
 {
     switch (op) {
     case PQ_OP_EQ:
@@ -122,6 +122,15 @@ static void print_list(struct pq_expr *const *items, size_t n, struct pq_buf *ou
         if (i) pq_buf_adds(out, ", ");
         print_at(items[i], LV_OR, out);
     }
+}
+
+/* open items… close: a list, a bag, call arguments. */
+static void print_enclosed(const char *open, const struct pq_expr *e, const char *close,
+                           struct pq_buf *out)
+{
+    pq_buf_adds(out, open);
+    print_list(e->items, e->nitems, out);
+    pq_buf_adds(out, close);
 }
 
 /* An AttributeValue literal. B and BS have no PartiQL literal form; they print
@@ -225,14 +234,10 @@ static void print_expr(const struct pq_expr *e, struct pq_buf *out)
         pq_buf_addc(out, '}');
         break;
     case PQ_E_LIST:
-        pq_buf_addc(out, '[');
-        print_list(e->items, e->nitems, out);
-        pq_buf_addc(out, ']');
+        print_enclosed("[", e, "]", out);
         break;
     case PQ_E_BAG:
-        pq_buf_adds(out, "<<");
-        print_list(e->items, e->nitems, out);
-        pq_buf_adds(out, ">>");
+        print_enclosed("<<", e, ">>", out);
         break;
     case PQ_E_UNARY:
         if (e->op == PQ_OP_NOT) {
@@ -241,14 +246,14 @@ static void print_expr(const struct pq_expr *e, struct pq_buf *out)
         } else {
             /* The operand is parenthesised unless it is a primary, so that no
              * "--" (a comment) or folded "-1" can appear. */
-            pq_buf_adds(out, op_text(e->op));
+            pq_buf_adds(out, pq_op_text(e->op));
             print_at(e->lhs, LV_PRIMARY, out);
         }
         break;
     case PQ_E_BINARY: {
         int lv = op_level(e->op);
         print_at(e->lhs, lv, out);
-        pq_buf_addf(out, " %s ", op_text(e->op));
+        pq_buf_addf(out, " %s ", pq_op_text(e->op));
         print_at(e->rhs, lv + 1, out);
         break;
     }
@@ -270,9 +275,7 @@ static void print_expr(const struct pq_expr *e, struct pq_buf *out)
         break;
     case PQ_E_CALL:
         pq_buf_adds(out, e->name);
-        pq_buf_addc(out, '(');
-        print_list(e->items, e->nitems, out);
-        pq_buf_addc(out, ')');
+        print_enclosed("(", e, ")", out);
         break;
     case PQ_E_EXISTS:
         pq_buf_adds(out, "EXISTS(");
