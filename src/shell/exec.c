@@ -65,7 +65,7 @@ static bool assign(struct shell *sh, const struct where *w, const char *name, st
     return true;
 }
 
-static bool explain(const struct pq_plan *plan)
+static void explain(const struct pq_plan *plan)
 {
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
@@ -75,7 +75,6 @@ static bool explain(const struct pq_plan *plan)
         printf("%s\n", b.data);
     }
     pq_buf_release(&b);
-    return true;
 }
 
 void shell_exec(struct shell *sh, const struct where *w)

@@ -1,4 +1,5 @@
 /* render.c — results on stdout: table, json, ddbjson and csv modes, status lines, DESCRIBE. */
+#define _GNU_SOURCE /* qsort_r */
 #include "shell.h"
 #include "pqsh/value.h"
 
@@ -77,19 +78,17 @@ struct columns {
     size_t n;
 };
 
-static const char *g_hash, *g_range; /* for column_cmp; set around qsort */
-
-static int column_rank(const char *name)
+static int column_rank(const struct render *r, const char *name)
 {
-    if (g_hash && strcmp(name, g_hash) == 0) return 0;
-    if (g_range && strcmp(name, g_range) == 0) return 1;
+    if (r->hash && strcmp(name, r->hash) == 0) return 0;
+    if (r->range && strcmp(name, r->range) == 0) return 1;
     return 2;
 }
 
-static int column_cmp(const void *a, const void *b)
+static int column_cmp(const void *a, const void *b, void *ctx)
 {
     const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    int rx = column_rank(x), ry = column_rank(y);
+    int rx = column_rank(ctx, x), ry = column_rank(ctx, y);
     if (rx != ry) return rx - ry;
     return strcmp(x, y);
 }
@@ -110,10 +109,7 @@ static void columns_of(const struct render *r, json_t *items, struct columns *co
         cols->names[cols->n++] = name;
         json_object_del(seen, name);
     }
-    g_hash = r->hash;
-    g_range = r->range;
-    qsort(cols->names, cols->n, sizeof *cols->names, column_cmp);
-    g_hash = g_range = NULL;
+    qsort_r(cols->names, cols->n, sizeof *cols->names, column_cmp, (void *)r);
     json_decref(seen);
 }
 
