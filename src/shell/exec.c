@@ -50,7 +50,7 @@ static bool run_step(struct shell *sh, const struct where *w, const struct pq_st
     return st == PQ_OK;
 }
 
-static bool assign(struct shell *sh, const struct where *w, const char *name, struct pq_loc loc,
+static bool assign(struct shell *sh, const char *name, struct pq_loc loc,
                    const struct pq_expr *value, struct pq_error *err)
 {
     json_t *v = NULL;
@@ -93,7 +93,7 @@ void shell_exec(struct shell *sh, const struct where *w)
         goto out;
     }
     if (pq_bind_assignment(s, &name, &name_loc, &value)) {
-        ok = assign(sh, w, name, name_loc, value, &err);
+        ok = assign(sh, name, name_loc, value, &err);
         goto out;
     }
     if (s->kind == PQ_S_UNSET_VAR) {
