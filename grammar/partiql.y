@@ -131,6 +131,7 @@ static struct pq_expr *new_expr(pq_expr_kind kind, PQYYLTYPE l);
 static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQYYLTYPE l);
 static struct pq_expr *lit(json_t *v, PQYYLTYPE l);
 static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l);
+static unsigned set_depth(struct pq_expr *e);
 static struct pq_expr *path_root(struct pq_ident id);
 static void path_add(struct pq_expr *p, struct pq_path_step st);
 static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs *list);
@@ -159,7 +160,19 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into
                                    struct pqg_idents *cols, bool values_kw,
                                    struct pqg_exprs *items, PQYYLTYPE l);
 
-#define FAIL_IF(cond) do { if (cond) YYERROR; } while (0)
+/* Expressions deeper than this are refused, so that no recursive walk over a
+ * tree (free, print, evaluation) can exhaust the C stack. */
+#define PQ_MAX_DEPTH 1000
+#define CHECK_DEPTH(e, loc)                                                                        \
+    do {                                                                                           \
+        if (set_depth(e) > PQ_MAX_DEPTH) {                                                         \
+            pq_expr_free(e);                                                                       \
+            (e) = NULL;                                                                            \
+            pq_parse_error(ctx, L(loc), "", "expression nested too deeply (more than %d levels)",  \
+                           PQ_MAX_DEPTH);                                                          \
+            YYERROR;                                                                               \
+        }                                                                                          \
+    } while (0)
 }
 
 %define api.pure full
@@ -538,35 +551,40 @@ ret_age: K_OLD { $$ = 0; } | K_NEW { $$ = 1; } ;
 
 expr:
     aexpr
-  | expr K_OR expr { $$ = binary(PQ_OP_OR, $1, $3, @$); }
-  | expr K_AND expr { $$ = binary(PQ_OP_AND, $1, $3, @$); }
+  | expr K_OR expr { $$ = binary(PQ_OP_OR, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr K_AND expr { $$ = binary(PQ_OP_AND, $1, $3, @$); CHECK_DEPTH($$, @$); }
   | K_NOT expr %prec K_NOT {
         $$ = new_expr(PQ_E_UNARY, @$);
         $$->op = PQ_OP_NOT;
         $$->lhs = $2;
+        CHECK_DEPTH($$, @$);
     }
-  | expr '=' expr { $$ = binary(PQ_OP_EQ, $1, $3, @$); }
-  | expr NE expr { $$ = binary(PQ_OP_NE, $1, $3, @$); }
-  | expr '<' expr { $$ = binary(PQ_OP_LT, $1, $3, @$); }
-  | expr LE expr { $$ = binary(PQ_OP_LE, $1, $3, @$); }
-  | expr '>' expr { $$ = binary(PQ_OP_GT, $1, $3, @$); }
-  | expr GE expr { $$ = binary(PQ_OP_GE, $1, $3, @$); }
-  | expr K_LIKE expr { $$ = binary(PQ_OP_LIKE, $1, $3, @$); }
+  | expr '=' expr { $$ = binary(PQ_OP_EQ, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr NE expr { $$ = binary(PQ_OP_NE, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr '<' expr { $$ = binary(PQ_OP_LT, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr LE expr { $$ = binary(PQ_OP_LE, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr '>' expr { $$ = binary(PQ_OP_GT, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr GE expr { $$ = binary(PQ_OP_GE, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | expr K_LIKE expr { $$ = binary(PQ_OP_LIKE, $1, $3, @$); CHECK_DEPTH($$, @$); }
   | expr NOT_LIKE expr {
         $$ = new_expr(PQ_E_UNARY, @$);
         $$->op = PQ_OP_NOT;
         $$->lhs = binary(PQ_OP_LIKE, $1, $3, @$);
+        set_depth($$->lhs);
+        CHECK_DEPTH($$, @$);
     }
   | expr K_IN expr {
         $$ = new_expr(PQ_E_IN, @$);
         $$->lhs = $1;
         $$->rhs = $3;
+        CHECK_DEPTH($$, @$);
     }
   | expr NOT_IN expr {
         $$ = new_expr(PQ_E_IN, @$);
         $$->negated = true;
         $$->lhs = $1;
         $$->rhs = $3;
+        CHECK_DEPTH($$, @$);
     }
   | expr K_BETWEEN aexpr K_AND aexpr %prec K_BETWEEN {
         $$ = new_expr(PQ_E_BETWEEN, @$);
@@ -575,6 +593,7 @@ expr:
         $$->items[0] = $3;
         $$->items[1] = $5;
         $$->nitems = 2;
+        CHECK_DEPTH($$, @$);
     }
   | expr NOT_BETWEEN aexpr K_AND aexpr %prec K_BETWEEN {
         $$ = new_expr(PQ_E_BETWEEN, @$);
@@ -584,12 +603,14 @@ expr:
         $$->items[0] = $3;
         $$->items[1] = $5;
         $$->nitems = 2;
+        CHECK_DEPTH($$, @$);
     }
   | expr K_IS type_word %prec K_IS {
         $$ = new_expr(PQ_E_IS, @$);
         $$->lhs = $1;
         $$->name = $3;
         $$->name_loc = L(@3);
+        CHECK_DEPTH($$, @$);
     }
   | expr K_IS K_NOT type_word %prec K_IS {
         $$ = new_expr(PQ_E_IS, @$);
@@ -597,6 +618,7 @@ expr:
         $$->lhs = $1;
         $$->name = $4;
         $$->name_loc = L(@4);
+        CHECK_DEPTH($$, @$);
     }
   ;
 
@@ -625,17 +647,18 @@ type_word_token: IDENT { pq_ident_release(&$1); } | RESERVED_WORD | K_NULL | K_M
 
 aexpr:
     primary
-  | aexpr '+' aexpr { $$ = binary(PQ_OP_ADD, $1, $3, @$); }
-  | aexpr '-' aexpr { $$ = binary(PQ_OP_SUB, $1, $3, @$); }
-  | aexpr CONCAT aexpr { $$ = binary(PQ_OP_CONCAT, $1, $3, @$); }
-  | aexpr '*' aexpr { $$ = binary(PQ_OP_MUL, $1, $3, @$); }
-  | aexpr '/' aexpr { $$ = binary(PQ_OP_DIV, $1, $3, @$); }
-  | aexpr '%' aexpr { $$ = binary(PQ_OP_MOD, $1, $3, @$); }
-  | '-' aexpr %prec UNARY { $$ = negate($2, @$); }
+  | aexpr '+' aexpr { $$ = binary(PQ_OP_ADD, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | aexpr '-' aexpr { $$ = binary(PQ_OP_SUB, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | aexpr CONCAT aexpr { $$ = binary(PQ_OP_CONCAT, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | aexpr '*' aexpr { $$ = binary(PQ_OP_MUL, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | aexpr '/' aexpr { $$ = binary(PQ_OP_DIV, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | aexpr '%' aexpr { $$ = binary(PQ_OP_MOD, $1, $3, @$); CHECK_DEPTH($$, @$); }
+  | '-' aexpr %prec UNARY { $$ = negate($2, @$); CHECK_DEPTH($$, @$); }
   | '+' aexpr %prec UNARY {
         $$ = new_expr(PQ_E_UNARY, @$);
         $$->op = PQ_OP_POS;
         $$->lhs = $2;
+        CHECK_DEPTH($$, @$);
     }
   ;
 
@@ -669,11 +692,12 @@ primary:
         $4->v[0] = $2;
         $$ = with_items(new_expr(PQ_E_LIST, @$), $4);
         $$->paren = true;
+        CHECK_DEPTH($$, @$);
     }
-  | '[' opt_expr_list ']' { $$ = with_items(new_expr(PQ_E_LIST, @$), $2); }
-  | LBAG opt_expr_list RBAG { $$ = with_items(new_expr(PQ_E_BAG, @$), $2); }
-  | '{' opt_pairs '}' { $$ = with_items(new_expr(PQ_E_TUPLE, @$), $2); }
-  | K_EXISTS '(' select ')' { $$ = new_expr(PQ_E_EXISTS, @$); $$->select = $3; }
+  | '[' opt_expr_list ']' { $$ = with_items(new_expr(PQ_E_LIST, @$), $2); CHECK_DEPTH($$, @$); }
+  | LBAG opt_expr_list RBAG { $$ = with_items(new_expr(PQ_E_BAG, @$), $2); CHECK_DEPTH($$, @$); }
+  | '{' opt_pairs '}' { $$ = with_items(new_expr(PQ_E_TUPLE, @$), $2); CHECK_DEPTH($$, @$); }
+  | K_EXISTS '(' select ')' { $$ = new_expr(PQ_E_EXISTS, @$); $$->select = $3; CHECK_DEPTH($$, @$); }
   ;
 
 literal:
@@ -702,16 +726,19 @@ call:
         $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
         $$->name = $1.name;
         $$->name_loc = $1.loc;
+        CHECK_DEPTH($$, @$);
     }
   | RESERVED_WORD '(' opt_expr_list ')' {
         $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
         $$->name = src_text(ctx, @1);
         $$->name_loc = L(@1);
+        CHECK_DEPTH($$, @$);
     }
   | K_EXISTS '(' expr_list ')' {
         $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
         $$->name = src_text(ctx, @1);
         $$->name_loc = L(@1);
+        CHECK_DEPTH($$, @$);
     }
   ;
 
@@ -1107,9 +1134,11 @@ create_index:
 
 %%
 
+/* Called by bison only when its stack is full ("memory exhausted"). */
 static void yyerror(PQYYLTYPE *loc, struct pq_parse_ctx *ctx, const char *msg)
 {
-    pq_parse_error(ctx, L(*loc), "", "%s", msg);
+    (void)msg;
+    pq_parse_error(ctx, L(*loc), "", "statement nested too deeply");
 }
 
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct pq_parse_ctx *ctx)
@@ -1176,6 +1205,23 @@ static struct pq_expr *lit(json_t *v, PQYYLTYPE l)
     if (!v) abort(); /* out of memory: not recoverable (see buf.h) */
     e->lit = v;
     return e;
+}
+
+static unsigned depth_of(const struct pq_expr *e)
+{
+    return e ? e->depth : 0;
+}
+
+/* Sets and returns e->depth from its children's (already set) depths. */
+static unsigned set_depth(struct pq_expr *e)
+{
+    unsigned d = depth_of(e->lhs);
+    if (depth_of(e->rhs) > d) d = depth_of(e->rhs);
+    for (size_t i = 0; i < e->nitems; i++)
+        if (depth_of(e->items[i]) > d) d = depth_of(e->items[i]);
+    if (e->select && e->select->where && e->select->where->depth > d) d = e->select->where->depth;
+    e->depth = d + 1;
+    return e->depth;
 }
 
 /* -e; a minus directly before a number literal becomes part of its text. */

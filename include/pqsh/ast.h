@@ -104,6 +104,7 @@ struct pq_expr {
     struct pq_select *select;   /* EXISTS */
     bool paren;                 /* written inside parentheses: `(e)`, or a row `(a, b)`
                                    (then kind is PQ_E_LIST); a parser hint only */
+    unsigned depth;             /* parser bookkeeping: levels in this subtree (leaf = 0 or 1) */
 };
 
 /* FROM target: "table" or "table"."index", plus what DynamoDB refuses. */

@@ -832,8 +832,39 @@ static void test_keywords(void)
     }
 }
 
+/* Trees are bounded in depth, so no recursive walk can exhaust the stack. */
+static void test_depth(void)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_adds(&b, "x = 1");
+    for (int i = 0; i < 999; i++)
+        pq_buf_adds(&b, " OR 1");
+    struct pq_stmt *s = parse(b.data, STRICT); /* 999 ORs + '=' = 1000 levels */
+    pq_stmt_free(s);
+    pq_buf_adds(&b, " OR 1");
+    struct bad too_deep = {b.data, STRICT, "expression nested too deeply (more than 1000 levels)",
+                           0,      b.len,  ""};
+    check_bad(&too_deep);
+    pq_buf_reset(&b);
+    for (int i = 0; i < 20000; i++)
+        pq_buf_addc(&b, '(');
+    pq_buf_addc(&b, '1');
+    for (int i = 0; i < 20000; i++)
+        pq_buf_addc(&b, ')');
+    struct pq_error err;
+    pq_error_init(&err);
+    const char *detail;
+    CHECK_EQ(pq_parse(b.data, b.len, SHELL, &s, &err, &detail), PQ_ERR_SYNTAX);
+    CHECK_STR(err.message, "statement nested too deeply");
+    CHECK_STR(detail, "");
+    pq_error_release(&err);
+    pq_buf_release(&b);
+}
+
 int main(void)
 {
+    test_depth();
     test_tutorial();
     test_select();
     test_expressions();
