@@ -1,7 +1,7 @@
 /* fuzz_parse.c — libFuzzer target: bytes → splitter → parser (both modes) → printer.
  *
  * Checks, beyond "no crash, no leak, no UB": error ranges lie inside the text,
- * and printing is a fixed point (print(parse(print(t))) == print(t)).
+ * and printing is a fixed point in each mode (print(parse(print(t))) == print(t)).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,9 +29,10 @@ static void parse_one(const char *text, size_t len, unsigned flags)
     pq_stmt_print(s, &once);
     pq_stmt_free(s);
     if (once.len > 0) {
-        /* Printed text may hold :name variables, so read it back in SHELL mode. */
+        /* Read back in the same mode: function names print as written, and a
+         * name like COMMIT is a call in STRICT mode but a keyword in SHELL mode. */
         struct pq_stmt *again = NULL;
-        if (pq_parse(once.data, once.len, 0, &again, &err, NULL) != PQ_OK) {
+        if (pq_parse(once.data, once.len, flags, &again, &err, NULL) != PQ_OK) {
             fprintf(stderr, "printed text does not parse: %s\n  %s\n", once.data, err.message);
             abort();
         }
