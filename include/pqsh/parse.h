@@ -26,7 +26,8 @@ enum pq_parse_flags {
  * kind of error — "Unexpected term", "Unexpected token after expression",
  * "Unexpected keyword", "Missing right-hand side expression of infix
  * operator", "Expected identifier for simple path", "Expected type name",
- * "Invalid path dot component", "Unexpected operator" or "" (static string). */
+ * "Invalid path dot component", "Unexpected operator", "Expected '*' after
+ * ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause" or "" (static string). */
 /* Also in STRICT mode: a number whose exponent (or resulting scale) does not
  * fit 32 bits fails with detail "" (DynamoDB's parser does the same); rows
  * `VALUES (a, b)` stay PQ_S_INSERT (values_keyword set) for the engine to refuse.

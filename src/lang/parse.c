@@ -308,7 +308,15 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
         tok = RESERVED_WORD;
         at_end = complete = false;
     }
-    if (at_end) {
+    if ((ctx->prev_tok == K_OLD || ctx->prev_tok == K_NEW) && n == 1 && expects(expected, n, '*')) {
+        /* RETURNING ALL OLD without its '*': DynamoDB Local's text [LOCAL]. */
+        detail = "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause";
+        if (at_end)
+            pq_buf_adds(&msg, tok == 0 ? "unexpected end of input" : "unexpected ';'");
+        else
+            pq_buf_addf(&msg, "unexpected '%.*s'", (int)(len > 40 ? 40 : len), text);
+        pq_buf_adds(&msg, ", expected '*'");
+    } else if (at_end) {
         if (ctx->prev_tok == K_IS)
             detail = "Expected type name";
         else if (is_infix(ctx->prev_tok))

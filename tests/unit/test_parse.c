@@ -761,7 +761,9 @@ static void test_errors(void)
          "unexpected 'RETURNING' after the end of the statement", 28, 37,
          "Unexpected token after expression"},
         {"DELETE FROM t RETURNING ALL OLD", SHELL, "unexpected end of input, expected '*'", 31, 31,
-         "Unexpected term"},
+         "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"},
+        {"UPDATE t SET a = 1 RETURNING MODIFIED NEW a", STRICT, "unexpected 'a', expected '*'", 42,
+         43, "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         check_bad(&bad[i]);
