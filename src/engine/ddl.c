@@ -753,16 +753,12 @@ static pq_status index_counts(struct pq_engine *e, const struct pq_table_meta *t
                               const char *status, struct pq_error *err)
 {
     for (size_t i = 0; i < json_array_size(list); i++) {
-        json_t *ix = json_array_get(list, i), *ks = member(ix, "KeySchema");
-        const char *attrs[2];
-        size_t n = 0;
-        for (size_t k = 0; k < json_array_size(ks) && k < 2; k++)
-            attrs[n++] = member_str(json_array_get(ks, k), "AttributeName");
+        json_t *ix = json_array_get(list, i);
+        const struct pq_index_meta *m = index_find(t, member_str(ix, "IndexName"));
         int64_t count = 0, bytes = 0;
-        pq_status rc = store_index_stats(e->store, t, attrs, n, &count, &bytes, err);
+        pq_status rc = m ? store_index_stats(e->store, t, m, &count, &bytes, err) : PQ_OK;
         if (rc) return rc;
-        /* Bytes are whole-item sizes: exact for ALL projections, an upper
-         * bound for the others. */
+        /* Bytes are the projected entries' sizes (keys + projected attributes). */
         json_object_set_new(ix, "IndexSizeBytes", json_integer(bytes));
         json_object_set_new(ix, "ItemCount", json_integer(count));
         if (json_object_get(ix, "IndexStatus"))

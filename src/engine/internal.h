@@ -1,11 +1,18 @@
 /* internal.h — what the embedded engine's files share: the table catalog and item store.
  *
  * Layout of the engine:
- *   api.c    op dispatch (pq_engine_call), request member checks, the backend
- *   ddl.c    CreateTable (+ validation, §3.4), DescribeTable, ListTables, DeleteTable
- *   store.c  SQLite: one catalog table and one item table per DynamoDB table
- *   exec.c   ExecuteStatement: statement checks, Query-vs-Scan, paging, writes
- *   eval.c   WHERE / condition evaluation and UPDATE application on items
+ *   api.c        op dispatch (pq_engine_call), request member checks, the backend
+ *   ddl.c        CreateTable (+ validation, §3.4), DescribeTable, ListTables, DeleteTable
+ *   ddl_update.c UpdateTable: GSI create/delete (with backfill), billing mode, throughput
+ *   store.c      SQLite: a catalog, one item table per DynamoDB table, one entry
+ *                table per secondary index, idempotency tokens
+ *   index.c      secondary indexes: key schemas from the description, entries,
+ *                projections, index-key type checks
+ *   capacity.c   ConsumedCapacity accounting (read/write units, per index)
+ *   exec.c       ExecuteStatement: statement checks, Query-vs-Scan, paging, writes
+ *   batch.c      BatchExecuteStatement
+ *   txn.c        ExecuteTransaction (all-or-nothing, ClientRequestToken)
+ *   eval.c       WHERE / condition evaluation and UPDATE application on items
  *
  * Ownership: metadata returned by store_table_get is owned by the store's cache
  * and stays valid until the table is dropped or the store closed (or, between
@@ -33,20 +40,42 @@ struct pq_key_attr {
     char type; /* 'S', 'N' or 'B' */
 };
 
+typedef enum pq_projection_kind {
+    PQ_IXP_ALL,
+    PQ_IXP_KEYS_ONLY,
+    PQ_IXP_INCLUDE,
+} pq_projection_kind;
+
+/* A local or global secondary index, read from the table's description. */
+struct pq_index_meta {
+    char *name;
+    bool global;
+    struct pq_key_attr hash;
+    struct pq_key_attr range; /* range.name NULL when the index has no sort key */
+    pq_projection_kind projection;
+    char **include; /* INCLUDE: NonKeyAttributes */
+    size_t ninclude;
+};
+
 struct pq_table_meta {
     char *name;
-    int64_t id;              /* SQLite item table is "items_<id>" */
+    int64_t id; /* SQLite item table is "items_<id>" */
     struct pq_key_attr hash;
-    struct pq_key_attr range; /* range.name NULL when the table has no sort key */
-    json_t *description;     /* TableDescription as DescribeTable returns it (without
-                                ItemCount/TableSizeBytes, which the store computes) */
+    struct pq_key_attr range;      /* range.name NULL when the table has no sort key */
+    json_t *description;           /* TableDescription as DescribeTable returns it (without
+                                      ItemCount/TableSizeBytes, which the store computes) */
+    struct pq_index_meta *indexes; /* LSIs then GSIs, as in the description */
+    size_t nindexes;
 };
+
+struct pq_capacity;
 
 struct pq_engine {
     struct pq_store *store;
     char *region;
     double fixed_time;
     size_t page_bytes;
+    struct pq_capacity *cap; /* non-NULL while the running call accounts capacity */
 };
 
 /* Seconds since the epoch, or the fixed time of the options. */
@@ -79,18 +108,39 @@ pq_status store_table_list(struct pq_store *s, const char *start_after, size_t l
 /* Item count and total item bytes (DynamoDB accounting). */
 pq_status store_table_stats(struct pq_store *s, const struct pq_table_meta *t, int64_t *count,
                             int64_t *bytes, struct pq_error *err) PQ_MUST_USE;
-/* Count and bytes of the items that hold every attribute in `attrs` (what a
- * sparse index over those key attributes would contain). */
+/* Entry count and projected bytes of index `ix` (one of t->indexes). */
 pq_status store_index_stats(struct pq_store *s, const struct pq_table_meta *t,
-                            const char *const *attrs, size_t nattrs, int64_t *count,
-                            int64_t *bytes, struct pq_error *err) PQ_MUST_USE;
+                            const struct pq_index_meta *ix, int64_t *count, int64_t *bytes,
+                            struct pq_error *err) PQ_MUST_USE;
+/* Replaces the description of `t` (steals `description`) and re-reads its
+ * index list; `t` stays valid, pointers into its old index list do not. */
+pq_status store_table_update(struct pq_store *s, const struct pq_table_meta *t, json_t *description,
+                             struct pq_error *err) PQ_MUST_USE;
+/* Creates the entry table of index `name` (already in t's description) and
+ * backfills it from the items; store_index_drop removes it. */
+pq_status store_index_create(struct pq_store *s, const struct pq_table_meta *t, const char *name,
+                             struct pq_error *err) PQ_MUST_USE;
+pq_status store_index_drop(struct pq_store *s, const struct pq_table_meta *t, const char *name,
+                           struct pq_error *err) PQ_MUST_USE;
+
+/* Idempotency tokens: the request hash and stored response of `token` when
+ * it was recorded after `not_before` (*hash a new string, *response a new
+ * reference; both NULL when unknown). store_token_put records one and drops
+ * tokens recorded at or before `expire_before`. */
+pq_status store_token_get(struct pq_store *s, const char *token, double not_before, char **hash,
+                          json_t **response, struct pq_error *err) PQ_MUST_USE;
+pq_status store_token_put(struct pq_store *s, const char *token, const char *hash,
+                          const json_t *response, double now, double expire_before,
+                          struct pq_error *err) PQ_MUST_USE;
 
 /* Key of an item: order-preserving encodings of the hash and range values.
  * `item` must hold the key attributes with the right types (checked by the
  * caller). */
 struct pq_key {
     struct pq_buf hk;
-    struct pq_buf rk; /* empty when the table has no sort key */
+    struct pq_buf rk;  /* empty when the table has no sort key */
+    struct pq_buf bhk; /* index cursors: the base table key of the entry */
+    struct pq_buf brk;
 };
 void store_key_init(struct pq_key *k);
 void store_key_release(struct pq_key *k);
@@ -113,14 +163,15 @@ pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
  * bounds, or the whole table (hk NULL) in key order. `after` resumes after a
  * key (exclusive) for paging. */
 struct pq_range {
-    const struct pq_buf *hk;      /* NULL → whole table */
-    const struct pq_buf *rk_lo;   /* NULL → unbounded */
+    const struct pq_index_meta *index; /* read this index of the table (NULL: the table) */
+    const struct pq_buf *hk;           /* NULL → whole table */
+    const struct pq_buf *rk_lo;        /* NULL → unbounded */
     bool lo_inclusive;
-    const struct pq_buf *rk_hi;   /* NULL → unbounded */
+    const struct pq_buf *rk_hi; /* NULL → unbounded */
     bool hi_inclusive;
     const struct pq_buf *rk_prefix; /* begins_with on the sort key, or NULL */
     bool descending;
-    const struct pq_key *after;   /* resume strictly after this key, or NULL */
+    const struct pq_key *after; /* resume strictly after this key, or NULL */
 };
 
 struct pq_cursor;
@@ -131,6 +182,28 @@ pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
 pq_status store_cursor_next(struct pq_cursor *c, json_t **item, size_t *size, struct pq_key *key,
                             struct pq_error *err) PQ_MUST_USE;
 void store_cursor_close(struct pq_cursor *c);
+
+/* ---- index.c ---------------------------------------------------------- */
+
+/* The indexes of a TableDescription (LSIs, then GSIs); free with index_meta_free. */
+void index_meta_parse(const json_t *desc, struct pq_index_meta **out, size_t *n);
+void index_meta_free(struct pq_index_meta *v, size_t n);
+const struct pq_index_meta *index_find(const struct pq_table_meta *t, const char *name);
+/* Encodes the index key of `item`; false when the item is not in the index
+ * (an index key attribute is missing or of another type). */
+bool index_key_of(const struct pq_index_meta *ix, const json_t *item, struct pq_buf *ihk,
+                  struct pq_buf *irk);
+/* Whether the index projects top-level attribute `attr` (keys always are). */
+bool index_projects(const struct pq_table_meta *t, const struct pq_index_meta *ix,
+                    const char *attr);
+/* The item as the index holds it (new reference); its size. */
+json_t *index_project(const struct pq_table_meta *t, const struct pq_index_meta *ix,
+                      const json_t *item);
+size_t index_entry_size(const struct pq_table_meta *t, const struct pq_index_meta *ix,
+                        const json_t *item);
+/* Index key attributes of a written item must have the index's types. */
+pq_status index_check_item(const struct pq_table_meta *t, const json_t *item,
+                           struct pq_error *err) PQ_MUST_USE;
 
 /* ---- ddl.c ------------------------------------------------------------ */
 

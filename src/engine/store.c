@@ -1,11 +1,16 @@
-/* store.c — the engine's SQLite storage: a catalog of tables and one item table per table.
+/* store.c — the engine's SQLite storage: a catalog, item tables, index entry tables, tokens.
  *
- * Layout on disk (user_version 1):
+ * Layout on disk (user_version 2):
  *   pq_catalog(name, id, hash_name, hash_type, range_name, range_type, description)
  *   items_<id>(hk BLOB, rk BLOB, item TEXT, size INTEGER, PRIMARY KEY(hk, rk)) WITHOUT ROWID
+ *   "ix_<id>_<index>"(ihk, irk, hk, rk, size, PRIMARY KEY(ihk, irk, hk, rk)) WITHOUT ROWID
+ *       with an SQLite index on (hk, rk): one row per item in a secondary index
+ *   pq_tokens(token, hash, response, created): ExecuteTransaction idempotency
  * hk/rk are pq_value_encode_key encodings, so SQLite's BLOB (memcmp) order is
  * DynamoDB's key order; rk is the empty blob for tables without a sort key.
- * `item` is compact DynamoDB JSON, `size` its DynamoDB item size.
+ * `item` is compact DynamoDB JSON, `size` its DynamoDB item size (for index
+ * entries: the size of the projected entry). Index entries are kept by the
+ * item writes below, in the same SQLite transaction as the item.
  *
  * Every table met is cached with its prepared statements. The cache follows
  * the savepoint stack: a table created inside a savepoint that is rolled back
@@ -19,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_FORMAT 1
+#define STORE_FORMAT 2
 #define BUSY_TIMEOUT_MS 5000
 
 /* A cursor statement, cached per table and per shape of range. */
@@ -30,10 +35,16 @@ struct cur_stmt {
     struct cur_stmt *next;
 };
 
+/* Statements that keep one index's entries. */
+struct ix_stmts {
+    sqlite3_stmt *del, *ins, *stats;
+};
+
 struct table_entry {
     struct pq_table_meta meta;
-    int depth; /* savepoint depth that created it; 0 once committed or loaded */
+    int depth; /* savepoint depth that created (or changed) it; 0 once committed or loaded */
     sqlite3_stmt *get, *put, *ins, *del, *stats;
+    struct ix_stmts *ix; /* meta.nindexes of them */
     struct cur_stmt *cursors;
     struct table_entry *next;
 };
@@ -46,6 +57,7 @@ struct pq_store {
     sqlite3_stmt *begin, *release, *rollback_to;      /* nested levels */
     sqlite3_stmt *data_version_q;
     sqlite3_stmt *cat_get, *cat_list;
+    sqlite3_stmt *tok_get, *tok_put, *tok_purge;
     struct table_entry *tables;
 };
 
@@ -124,14 +136,18 @@ static pq_status init_schema(struct pq_store *s, struct pq_error *err)
                           STORE_FORMAT);
         goto out;
     }
-    if (version == 0) {
+    if (version < STORE_FORMAT) {
+        /* Format 2 adds the token table; format-1 files are upgraded in place. */
         rc = exec_sql(s,
-                      "BEGIN;"
+                      "BEGIN IMMEDIATE;"
                       "CREATE TABLE IF NOT EXISTS pq_catalog("
                       " name TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE,"
                       " hash_name TEXT NOT NULL, hash_type TEXT NOT NULL,"
                       " range_name TEXT, range_type TEXT, description TEXT NOT NULL);"
-                      "PRAGMA user_version = 1;"
+                      "CREATE TABLE IF NOT EXISTS pq_tokens("
+                      " token TEXT PRIMARY KEY, hash TEXT NOT NULL, response TEXT NOT NULL,"
+                      " created REAL NOT NULL);"
+                      "PRAGMA user_version = 2;"
                       "COMMIT;",
                       err);
         if (rc) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -178,13 +194,47 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
                       " FROM pq_catalog WHERE name = ?",
                       &s->cat_get, err)) ||
         (rc = prepare(s, "SELECT name FROM pq_catalog WHERE name > ? ORDER BY name LIMIT ?",
-                      &s->cat_list, err)))
+                      &s->cat_list, err)) ||
+        (rc = prepare(s, "SELECT hash, response FROM pq_tokens WHERE token = ? AND created > ?",
+                      &s->tok_get, err)) ||
+        (rc = prepare(s,
+                      "INSERT OR REPLACE INTO pq_tokens(token, hash, response, created)"
+                      " VALUES (?, ?, ?, ?)",
+                      &s->tok_put, err)) ||
+        (rc = prepare(s, "DELETE FROM pq_tokens WHERE created <= ?", &s->tok_purge, err)))
         goto fail;
     *out = s;
     return PQ_OK;
 fail:
     store_close(s);
     return rc;
+}
+
+/* Statements that depend on the table's index list. */
+static void entry_forget_indexes(struct table_entry *t)
+{
+    for (size_t i = 0; t->ix && i < t->meta.nindexes; i++) {
+        sqlite3_finalize(t->ix[i].del);
+        sqlite3_finalize(t->ix[i].ins);
+        sqlite3_finalize(t->ix[i].stats);
+    }
+    free(t->ix);
+    t->ix = NULL;
+    for (struct cur_stmt *c = t->cursors, *next; c; c = next) {
+        next = c->next;
+        sqlite3_finalize(c->stmt);
+        free(c);
+    }
+    t->cursors = NULL;
+    index_meta_free(t->meta.indexes, t->meta.nindexes);
+    t->meta.indexes = NULL;
+    t->meta.nindexes = 0;
+}
+
+static void entry_read_indexes(struct table_entry *t)
+{
+    index_meta_parse(t->meta.description, &t->meta.indexes, &t->meta.nindexes);
+    t->ix = pq_xcalloc(t->meta.nindexes ? t->meta.nindexes : 1, sizeof *t->ix);
 }
 
 static void entry_free(struct table_entry *t)
@@ -194,11 +244,7 @@ static void entry_free(struct table_entry *t)
     sqlite3_finalize(t->ins);
     sqlite3_finalize(t->del);
     sqlite3_finalize(t->stats);
-    for (struct cur_stmt *c = t->cursors, *next; c; c = next) {
-        next = c->next;
-        sqlite3_finalize(c->stmt);
-        free(c);
-    }
+    entry_forget_indexes(t);
     free(t->meta.name);
     free(t->meta.hash.name);
     free(t->meta.range.name);
@@ -245,6 +291,9 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->data_version_q);
     sqlite3_finalize(s->cat_get);
     sqlite3_finalize(s->cat_list);
+    sqlite3_finalize(s->tok_get);
+    sqlite3_finalize(s->tok_put);
+    sqlite3_finalize(s->tok_purge);
     if (s->db) {
         if (s->depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(s->db);
@@ -375,6 +424,7 @@ pq_status store_table_get(struct pq_store *s, const char *name, const struct pq_
     t->meta.range.name = column_strdup(st, 3);
     t->meta.range.type = t->meta.range.name ? (char)sqlite3_column_text(st, 4)[0] : 0;
     t->meta.description = desc;
+    entry_read_indexes(t);
     t->next = s->tables;
     s->tables = t;
     *out = &t->meta;
@@ -388,6 +438,32 @@ static struct table_entry *entry_of(const struct pq_table_meta *m)
 {
     /* meta is the first member of table_entry */
     return (struct table_entry *)m;
+}
+
+static void index_table_name(struct pq_buf *b, int64_t table_id, const char *index)
+{
+    /* Index names are [a-zA-Z0-9_.-]+, safe inside double quotes. */
+    pq_buf_addf(b, "\"ix_%lld_%s\"", (long long)table_id, index);
+}
+
+static pq_status create_index_table(struct pq_store *s, int64_t table_id, const char *index,
+                                    struct pq_error *err)
+{
+    struct pq_buf sql = PQ_BUF_INIT, name = PQ_BUF_INIT;
+    pq_buf_init(&sql);
+    pq_buf_init(&name);
+    index_table_name(&name, table_id, index);
+    pq_buf_addf(&sql,
+                "CREATE TABLE %s(ihk BLOB NOT NULL, irk BLOB NOT NULL, hk BLOB NOT NULL,"
+                " rk BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY(ihk, irk, hk, rk))"
+                " WITHOUT ROWID;",
+                name.data);
+    pq_buf_addf(&sql, "CREATE INDEX \"ixb_%lld_%s\" ON %s(hk, rk)", (long long)table_id, index,
+                name.data);
+    pq_status rc = exec_sql(s, sql.data, err);
+    pq_buf_release(&sql);
+    pq_buf_release(&name);
+    return rc;
 }
 
 pq_status store_table_create(struct pq_store *s, const char *name, const struct pq_key_attr *hash,
@@ -438,6 +514,13 @@ pq_status store_table_create(struct pq_store *s, const char *name, const struct 
                 " size INTEGER NOT NULL, PRIMARY KEY(hk, rk)) WITHOUT ROWID",
                 (long long)id);
     if ((rc = exec_sql(s, sql.data, err))) goto out;
+    struct pq_index_meta *ixs;
+    size_t nix;
+    index_meta_parse(description, &ixs, &nix);
+    for (size_t i = 0; i < nix && rc == PQ_OK; i++)
+        rc = create_index_table(s, id, ixs[i].name, err);
+    index_meta_free(ixs, nix);
+    if (rc) goto out;
 
     struct table_entry *t = pq_xcalloc(1, sizeof *t);
     t->meta.name = pq_xstrdup(name);
@@ -450,6 +533,7 @@ pq_status store_table_create(struct pq_store *s, const char *name, const struct 
     }
     t->meta.description = description;
     description = NULL;
+    entry_read_indexes(t);
     t->depth = s->depth;
     t->next = s->tables;
     s->tables = t;
@@ -467,6 +551,10 @@ pq_status store_table_drop(struct pq_store *s, const char *name, struct pq_error
     pq_status rc = store_table_get(s, name, &m, err);
     if (rc || !m) return rc;
     int64_t id = m->id;
+    char **ixnames = pq_xcalloc(m->nindexes + 1, sizeof *ixnames);
+    size_t nix = m->nindexes;
+    for (size_t i = 0; i < nix; i++)
+        ixnames[i] = pq_xstrdup(m->indexes[i].name);
     /* Statements on the item table must go before it can be dropped. */
     struct table_entry **p = &s->tables;
     while (*p != entry_of(m))
@@ -488,8 +576,15 @@ pq_status store_table_drop(struct pq_store *s, const char *name, struct pq_error
         goto out;
     }
     pq_buf_addf(&sql, "DROP TABLE items_%lld", (long long)id);
+    for (size_t i = 0; i < nix; i++) {
+        pq_buf_adds(&sql, "; DROP TABLE ");
+        index_table_name(&sql, id, ixnames[i]);
+    }
     rc = exec_sql(s, sql.data, err);
 out:
+    for (size_t i = 0; i < nix; i++)
+        free(ixnames[i]);
+    free(ixnames);
     sqlite3_finalize(st);
     pq_buf_release(&sql);
     return rc;
@@ -555,33 +650,39 @@ pq_status store_table_stats(struct pq_store *s, const struct pq_table_meta *t, i
     return rc;
 }
 
+/* Prepares a statement on the entry table of index i: `fmt` has one %s for
+ * the quoted table name. */
+static pq_status ix_stmt(struct pq_store *s, const struct pq_table_meta *m, size_t i,
+                         sqlite3_stmt **slot, const char *fmt, struct pq_error *err)
+{
+    if (*slot) return PQ_OK;
+    struct pq_buf name = PQ_BUF_INIT, sql = PQ_BUF_INIT;
+    pq_buf_init(&name);
+    pq_buf_init(&sql);
+    index_table_name(&name, m->id, m->indexes[i].name);
+    pq_buf_addf(&sql, fmt, name.data);
+    pq_status rc = prepare(s, sql.data, slot, err);
+    pq_buf_release(&name);
+    pq_buf_release(&sql);
+    return rc;
+}
+
 pq_status store_index_stats(struct pq_store *s, const struct pq_table_meta *t,
-                            const char *const *attrs, size_t nattrs, int64_t *count, int64_t *bytes,
+                            const struct pq_index_meta *ix, int64_t *count, int64_t *bytes,
                             struct pq_error *err)
 {
-    pq_status rc = PQ_OK;
-    sqlite3_stmt *st = NULL;
-    struct pq_buf sql = PQ_BUF_INIT;
-    pq_buf_init(&sql);
-    pq_buf_addf(&sql, "SELECT count(*), coalesce(sum(size), 0) FROM items_%lld WHERE 1",
-                (long long)t->id);
-    for (size_t i = 0; i < nattrs; i++)
-        pq_buf_adds(&sql, " AND EXISTS (SELECT 1 FROM json_each(item) WHERE key = ?)");
-    if (sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+    struct table_entry *e = entry_of(t);
+    size_t i = (size_t)(ix - t->indexes);
+    pq_status rc =
+        ix_stmt(s, t, i, &e->ix[i].stats, "SELECT count(*), coalesce(sum(size), 0) FROM %s", err);
+    if (rc) return rc;
+    if (sqlite3_step(e->ix[i].stats) != SQLITE_ROW) {
         rc = db_fail(s, err, "counting index items");
-        goto out;
+    } else {
+        *count = sqlite3_column_int64(e->ix[i].stats, 0);
+        *bytes = sqlite3_column_int64(e->ix[i].stats, 1);
     }
-    for (size_t i = 0; i < nattrs; i++)
-        sqlite3_bind_text(st, (int)i + 1, attrs[i], -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = db_fail(s, err, "counting index items");
-        goto out;
-    }
-    *count = sqlite3_column_int64(st, 0);
-    *bytes = sqlite3_column_int64(st, 1);
-out:
-    sqlite3_finalize(st);
-    pq_buf_release(&sql);
+    sqlite3_reset(e->ix[i].stats);
     return rc;
 }
 
@@ -591,12 +692,16 @@ void store_key_init(struct pq_key *k)
 {
     pq_buf_init(&k->hk);
     pq_buf_init(&k->rk);
+    pq_buf_init(&k->bhk);
+    pq_buf_init(&k->brk);
 }
 
 void store_key_release(struct pq_key *k)
 {
     pq_buf_release(&k->hk);
     pq_buf_release(&k->rk);
+    pq_buf_release(&k->bhk);
+    pq_buf_release(&k->brk);
 }
 
 static bool encode_attr(const struct pq_key_attr *a, const json_t *item, struct pq_buf *out)
@@ -639,6 +744,51 @@ pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, cons
     return rc;
 }
 
+/* Removes the entries of the item at key `k` from every index of `t`. */
+static pq_status index_remove(struct pq_store *s, const struct pq_table_meta *t,
+                              const struct pq_key *k, struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    pq_status rc = PQ_OK;
+    for (size_t i = 0; i < t->nindexes && rc == PQ_OK; i++) {
+        if ((rc = ix_stmt(s, t, i, &e->ix[i].del, "DELETE FROM %s WHERE hk = ? AND rk = ?", err)))
+            break;
+        bind_buf(e->ix[i].del, 1, &k->hk);
+        bind_buf(e->ix[i].del, 2, &k->rk);
+        rc = step_done(s, e->ix[i].del, err);
+    }
+    return rc;
+}
+
+/* Adds `item` (at key `k`) to every index whose key attributes it holds. */
+static pq_status index_add(struct pq_store *s, const struct pq_table_meta *t,
+                           const struct pq_key *k, const json_t *item, struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    pq_status rc = PQ_OK;
+    struct pq_buf ihk = PQ_BUF_INIT, irk = PQ_BUF_INIT;
+    pq_buf_init(&ihk);
+    pq_buf_init(&irk);
+    for (size_t i = 0; i < t->nindexes && rc == PQ_OK; i++) {
+        const struct pq_index_meta *ix = &t->indexes[i];
+        if (!index_key_of(ix, item, &ihk, &irk)) continue; /* sparse */
+        if ((rc = ix_stmt(
+                 s, t, i, &e->ix[i].ins,
+                 "INSERT OR REPLACE INTO %s(ihk, irk, hk, rk, size) VALUES (?, ?, ?, ?, ?)", err)))
+            break;
+        sqlite3_stmt *st = e->ix[i].ins;
+        bind_buf(st, 1, &ihk);
+        bind_buf(st, 2, &irk);
+        bind_buf(st, 3, &k->hk);
+        bind_buf(st, 4, &k->rk);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)index_entry_size(t, ix, item));
+        rc = step_done(s, st, err);
+    }
+    pq_buf_release(&ihk);
+    pq_buf_release(&irk);
+    return rc;
+}
+
 /* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert). */
 static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                             bool replace, bool *written, struct pq_error *err)
@@ -670,12 +820,17 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
     sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)pq_item_size(item));
     int step = sqlite3_step(st);
+    bool changed = step == SQLITE_DONE && sqlite3_changes(s->db) > 0;
     if (step != SQLITE_DONE)
         rc = db_fail(s, err, "writing an item");
     else if (written)
-        *written = sqlite3_changes(s->db) > 0;
+        *written = changed;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (rc == PQ_OK && changed && t->nindexes) {
+        if (replace) rc = index_remove(s, t, &k, err);
+        if (rc == PQ_OK) rc = index_add(s, t, &k, item, err);
+    }
 out:
     free(text);
     store_key_release(&k);
@@ -703,7 +858,151 @@ pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
     if (rc) return rc;
     bind_buf(e->del, 1, &k->hk);
     bind_buf(e->del, 2, &k->rk);
-    return step_done(s, e->del, err);
+    if ((rc = step_done(s, e->del, err))) return rc;
+    return t->nindexes ? index_remove(s, t, k, err) : PQ_OK;
+}
+
+/* ---- table changes (UpdateTable) ---------------------------------------- */
+
+pq_status store_table_update(struct pq_store *s, const struct pq_table_meta *t, json_t *description,
+                             struct pq_error *err)
+{
+    struct table_entry *e = entry_of(t);
+    pq_status rc = PQ_OK;
+    sqlite3_stmt *st = NULL;
+    char *text = json_dumps(description, JSON_COMPACT);
+    if (sqlite3_prepare_v2(s->db, "UPDATE pq_catalog SET description = ? WHERE id = ?", -1, &st,
+                           NULL) != SQLITE_OK) {
+        rc = db_fail(s, err, "writing the catalog");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, t->id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_fail(s, err, "writing the catalog");
+        goto out;
+    }
+    entry_forget_indexes(e);
+    json_decref(e->meta.description);
+    e->meta.description = description;
+    description = NULL;
+    entry_read_indexes(e);
+    /* A rollback of this level must forget the changed entry (it reloads). */
+    if (e->depth < s->depth) e->depth = s->depth;
+out:
+    sqlite3_finalize(st);
+    free(text);
+    json_decref(description);
+    return rc;
+}
+
+pq_status store_index_create(struct pq_store *s, const struct pq_table_meta *t, const char *name,
+                             struct pq_error *err)
+{
+    const struct pq_index_meta *ix = index_find(t, name);
+    if (!ix)
+        return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "index %s of table %s unknown",
+                            name, t->name);
+    pq_status rc = create_index_table(s, t->id, name, err);
+    struct pq_cursor *c = NULL;
+    json_t *item = NULL;
+    struct pq_key k;
+    store_key_init(&k);
+    if (rc) goto out;
+    /* Backfill: every existing item that holds the index key. */
+    struct pq_range all;
+    memset(&all, 0, sizeof all);
+    if ((rc = store_cursor_open(s, t, &all, &c, err))) goto out;
+    for (;;) {
+        if ((rc = store_cursor_next(c, &item, NULL, &k, err)) || !item) break;
+        struct table_entry *e = entry_of(t);
+        struct pq_buf ihk = PQ_BUF_INIT, irk = PQ_BUF_INIT;
+        pq_buf_init(&ihk);
+        pq_buf_init(&irk);
+        size_t i = (size_t)(ix - t->indexes);
+        if (index_key_of(ix, item, &ihk, &irk) &&
+            (rc =
+                 ix_stmt(s, t, i, &e->ix[i].ins,
+                         "INSERT OR REPLACE INTO %s(ihk, irk, hk, rk, size) VALUES (?, ?, ?, ?, ?)",
+                         err)) == PQ_OK) {
+            sqlite3_stmt *st = e->ix[i].ins;
+            bind_buf(st, 1, &ihk);
+            bind_buf(st, 2, &irk);
+            bind_buf(st, 3, &k.hk);
+            bind_buf(st, 4, &k.rk);
+            sqlite3_bind_int64(st, 5, (sqlite3_int64)index_entry_size(t, ix, item));
+            rc = step_done(s, st, err);
+        }
+        pq_buf_release(&ihk);
+        pq_buf_release(&irk);
+        json_decref(item);
+        item = NULL;
+        if (rc) break;
+    }
+out:
+    if (item) json_decref(item);
+    store_cursor_close(c);
+    store_key_release(&k);
+    return rc;
+}
+
+pq_status store_index_drop(struct pq_store *s, const struct pq_table_meta *t, const char *name,
+                           struct pq_error *err)
+{
+    struct pq_buf sql = PQ_BUF_INIT;
+    pq_buf_init(&sql);
+    pq_buf_adds(&sql, "DROP TABLE ");
+    index_table_name(&sql, t->id, name);
+    pq_status rc = exec_sql(s, sql.data, err);
+    pq_buf_release(&sql);
+    return rc;
+}
+
+/* ---- idempotency tokens ------------------------------------------------- */
+
+pq_status store_token_get(struct pq_store *s, const char *token, double not_before, char **hash,
+                          json_t **response, struct pq_error *err)
+{
+    pq_status rc = PQ_OK;
+    *hash = NULL;
+    *response = NULL;
+    sqlite3_stmt *st = s->tok_get;
+    sqlite3_bind_text(st, 1, token, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 2, not_before);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *hash = column_strdup(st, 0);
+        *response = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+        if (!*response) {
+            free(*hash);
+            *hash = NULL;
+            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "stored response of token %s is damaged", token);
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = db_fail(s, err, "reading a token");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+pq_status store_token_put(struct pq_store *s, const char *token, const char *hash,
+                          const json_t *response, double now, double expire_before,
+                          struct pq_error *err)
+{
+    pq_status rc;
+    sqlite3_bind_double(s->tok_purge, 1, expire_before);
+    if ((rc = step_done(s, s->tok_purge, err))) return rc;
+    char *text = json_dumps(response, JSON_COMPACT);
+    sqlite3_stmt *st = s->tok_put;
+    sqlite3_bind_text(st, 1, token, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 4, now);
+    rc = step_done(s, st, err);
+    free(text);
+    return rc;
 }
 
 /* ---- cursors -------------------------------------------------------- */
@@ -747,23 +1046,47 @@ static unsigned range_shape(const struct pq_range *r, const struct pq_buf *pend_
     return sh;
 }
 
-/* SQL for a shape; parameters appear in the order cursor_bind binds them. */
-static void cursor_sql(int64_t id, unsigned sh, struct pq_buf *sql)
+/* SQL for a shape; parameters appear in the order cursor_bind binds them.
+ * On an index (ix not NULL) hk/rk are the index key, rows come in index-key
+ * order and then base-key order, and the base key is selected too. */
+static void cursor_sql(int64_t id, const char *ix, unsigned sh, struct pq_buf *sql)
 {
-    pq_buf_addf(sql, "SELECT item, size, hk, rk FROM items_%lld WHERE 1", (long long)id);
-    if (sh & SH_HK) pq_buf_adds(sql, " AND hk = ?");
-    if (sh & SH_LO) pq_buf_adds(sql, (sh & SH_LO_INCL) ? " AND rk >= ?" : " AND rk > ?");
-    if (sh & SH_HI) pq_buf_adds(sql, (sh & SH_HI_INCL) ? " AND rk <= ?" : " AND rk < ?");
-    if (sh & SH_PREFIX) pq_buf_adds(sql, " AND rk >= ?");
-    if (sh & SH_PREFIX_END) pq_buf_adds(sql, " AND rk < ?");
+    if (ix) {
+        pq_buf_adds(sql, "SELECT i.item, x.size, x.ihk, x.irk, x.hk, x.rk FROM ");
+        index_table_name(sql, id, ix);
+        pq_buf_addf(sql, " x JOIN items_%lld i ON i.hk = x.hk AND i.rk = x.rk WHERE 1",
+                    (long long)id);
+    } else {
+        pq_buf_addf(sql, "SELECT item, size, hk, rk FROM items_%lld WHERE 1", (long long)id);
+    }
+    const char *hk = ix ? "x.ihk" : "hk", *rk = ix ? "x.irk" : "rk";
+    if (sh & SH_HK) pq_buf_addf(sql, " AND %s = ?", hk);
+    if (sh & SH_LO) pq_buf_addf(sql, (sh & SH_LO_INCL) ? " AND %s >= ?" : " AND %s > ?", rk);
+    if (sh & SH_HI) pq_buf_addf(sql, (sh & SH_HI_INCL) ? " AND %s <= ?" : " AND %s < ?", rk);
+    if (sh & SH_PREFIX) pq_buf_addf(sql, " AND %s >= ?", rk);
+    if (sh & SH_PREFIX_END) pq_buf_addf(sql, " AND %s < ?", rk);
     const char *dir = (sh & SH_DESC) ? "<" : ">";
+    const char *ord = (sh & SH_DESC) ? "DESC" : "ASC";
+    if (ix) {
+        if (sh & SH_AFTER) {
+            if (sh & SH_HK)
+                pq_buf_addf(sql, " AND (x.irk, x.hk, x.rk) %s (?, ?, ?)", dir);
+            else
+                pq_buf_addf(sql, " AND (x.ihk, x.irk, x.hk, x.rk) %s (?, ?, ?, ?)", dir);
+        }
+        if (!(sh & SH_HK))
+            pq_buf_addf(sql, " ORDER BY x.ihk %s,", ord);
+        else
+            pq_buf_adds(sql, " ORDER BY");
+        pq_buf_addf(sql, " x.irk %s, x.hk %s, x.rk %s", ord, ord, ord);
+        return;
+    }
     if (sh & SH_AFTER) {
         if (sh & SH_HK)
             pq_buf_addf(sql, " AND rk %s ?", dir);
         else
             pq_buf_addf(sql, " AND (hk, rk) %s (?, ?)", dir);
     }
-    const char *ord = (sh & SH_DESC) ? "DESC" : "ASC";
     if (sh & SH_HK)
         pq_buf_addf(sql, " ORDER BY rk %s", ord);
     else
@@ -782,6 +1105,10 @@ static void cursor_bind(sqlite3_stmt *st, unsigned sh, const struct pq_range *r,
     if (sh & SH_AFTER) {
         if (!(sh & SH_HK)) bind_buf(st, i++, &r->after->hk);
         bind_buf(st, i++, &r->after->rk);
+        if (r->index) {
+            bind_buf(st, i++, &r->after->bhk);
+            bind_buf(st, i++, &r->after->brk);
+        }
     }
 }
 
@@ -796,6 +1123,8 @@ pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
     *out = NULL;
     bool has_end = r->rk_prefix && prefix_end(r->rk_prefix, &pend);
     unsigned sh = range_shape(r, has_end ? &pend : NULL);
+    /* Index cursors are cached per index: its position joins the shape. */
+    if (r->index) sh |= (unsigned)(r->index - t->indexes + 1) << 12;
 
     struct pq_cursor *c = pq_xcalloc(1, sizeof *c);
     c->store = s;
@@ -806,7 +1135,7 @@ pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
         c->stmt = cs->stmt;
         c->cached = cs;
     } else {
-        cursor_sql(t->id, sh, &sql);
+        cursor_sql(t->id, r->index ? r->index->name : NULL, sh & 0xfff, &sql);
         sqlite3_stmt *st = NULL;
         if ((rc = prepare(s, sql.data, &st, err))) goto fail;
         if (!cs) {
@@ -857,6 +1186,10 @@ pq_status store_cursor_next(struct pq_cursor *c, json_t **item, size_t *size, st
     if (key) {
         column_buf(c->stmt, 2, &key->hk);
         column_buf(c->stmt, 3, &key->rk);
+        if (sqlite3_column_count(c->stmt) > 4) {
+            column_buf(c->stmt, 4, &key->bhk);
+            column_buf(c->stmt, 5, &key->brk);
+        }
     }
     return PQ_OK;
 }

@@ -53,7 +53,7 @@ static char *scan(struct pq_store *s, const struct pq_table_meta *t, const struc
     for (int n = 0; max < 0 || n < max; n++) {
         CHECK_EQ(store_cursor_next(c, &item, &size, &k, &err), PQ_OK);
         if (!item) break;
-        CHECK_EQ(size, pq_item_size(item));
+        if (!r->index) CHECK_EQ(size, pq_item_size(item));
         json_t *v = pq_value_payload(json_object_get(item, attr));
         pq_buf_addf(&out, "%s%s", out.len ? " " : "", json_string_value(v));
         json_decref(item);
@@ -62,6 +62,10 @@ static char *scan(struct pq_store *s, const struct pq_table_meta *t, const struc
             pq_buf_reset(&last->rk);
             pq_buf_add(&last->hk, k.hk.data, k.hk.len);
             pq_buf_add(&last->rk, k.rk.data, k.rk.len);
+            pq_buf_reset(&last->bhk);
+            pq_buf_reset(&last->brk);
+            pq_buf_add(&last->bhk, k.bhk.data, k.bhk.len);
+            pq_buf_add(&last->brk, k.brk.data, k.brk.len);
         }
     }
     store_key_release(&k);
@@ -260,11 +264,6 @@ static void test_string_keys(struct pq_store *s)
     CHECK_EQ(count, 8);
     /* pk "7" is 2 bytes + name 2; sk values 1..3 bytes + name 2; v BOOL 1 + name 1. */
     CHECK_EQ(bytes, 8 * 4 + (1 + 3 + 1 + 2 + 2 + 3 + 1 + 2) + 8 * 2 + 2);
-    const char *attrs[] = {"v"};
-    CHECK_EQ(store_index_stats(s, t, attrs, 1, &count, &bytes, &err), PQ_OK);
-    CHECK_EQ(count, 1);
-    CHECK_EQ(bytes, 4 + 4 + 2);
-
     pq_buf_release(&hk);
     pq_buf_release(&pre);
     pq_buf_release(&lo);
@@ -497,6 +496,138 @@ static void test_file(void)
     rmdir(dir);
 }
 
+#define IX_DESC(gsis)                                                                              \
+    "{\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"               \
+    "{\"AttributeName\":\"g\",\"AttributeType\":\"S\"},"                                           \
+    "{\"AttributeName\":\"n\",\"AttributeType\":\"N\"}],\"GlobalSecondaryIndexes\":[" gsis "]}"
+#define GSI_G                                                                                      \
+    "{\"IndexName\":\"byG\",\"KeySchema\":[{\"AttributeName\":\"g\",\"KeyType\":"                  \
+    "\"HASH\"},{\"AttributeName\":\"n\",\"KeyType\":\"RANGE\"}],\"Projection\":{"                  \
+    "\"ProjectionType\":\"KEYS_ONLY\"}}"
+#define GSI_N                                                                                      \
+    "{\"IndexName\":\"by.n-2\",\"KeySchema\":[{\"AttributeName\":\"n\",\"KeyType\":"               \
+    "\"HASH\"}],\"Projection\":{\"ProjectionType\":\"ALL\"}}"
+
+/* Secondary-index entries follow every write; sparse; created and dropped. */
+static void test_index_entries(struct pq_store *s)
+{
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    struct pq_key_attr hash = {"pk", 'S'};
+    CHECK_EQ(store_table_create(s, "Ix", &hash, NULL, J(IX_DESC(GSI_G)), &err), PQ_OK);
+    const struct pq_table_meta *t = NULL;
+    CHECK_EQ(store_table_get(s, "Ix", &t, &err), PQ_OK);
+    CHECK_EQ(t->nindexes, 1);
+    CHECK_STR(t->indexes[0].name, "byG");
+    CHECK(t->indexes[0].global);
+    CHECK_EQ(t->indexes[0].range.type, 'N');
+    CHECK_EQ(t->indexes[0].projection, PQ_IXP_KEYS_ONLY);
+    put(s, t,
+        "{\"pk\":{\"S\":\"a\"},\"g\":{\"S\":\"x\"},\"n\":{\"N\":\"2\"},\"v\":{\"S\":\"va\"}}");
+    put(s, t, "{\"pk\":{\"S\":\"b\"},\"g\":{\"S\":\"x\"},\"n\":{\"N\":\"1\"}}");
+    put(s, t, "{\"pk\":{\"S\":\"c\"},\"g\":{\"S\":\"y\"},\"n\":{\"N\":\"3\"}}");
+    put(s, t, "{\"pk\":{\"S\":\"d\"},\"g\":{\"S\":\"x\"}}");                     /* no n: sparse */
+    put(s, t, "{\"pk\":{\"S\":\"e\"},\"g\":{\"N\":\"1\"},\"n\":{\"N\":\"1\"}}"); /* g not S */
+    struct pq_range r = {0};
+    r.index = &t->indexes[0];
+    CHECK_SCAN(s, t, &r, "pk", "b a c"); /* index key order: (x,1) (x,2) (y,3) */
+    struct pq_buf hk = PQ_BUF_INIT;
+    pq_buf_init(&hk);
+    key_of("{\"S\":\"x\"}", &hk);
+    r.hk = &hk;
+    r.descending = true;
+    CHECK_SCAN(s, t, &r, "pk", "a b");
+    /* Paging resumes after an index key + base key. */
+    r.descending = false;
+    struct pq_key last;
+    store_key_init(&last);
+    char *first = scan(s, t, &r, "pk", 1, &last);
+    CHECK_STR(first, "b");
+    free(first);
+    CHECK(last.bhk.len > 0);
+    r.after = &last;
+    CHECK_SCAN(s, t, &r, "pk", "a");
+    r.after = NULL;
+    store_key_release(&last);
+    /* Rewriting an item moves its entry; deleting removes it. */
+    put(s, t, "{\"pk\":{\"S\":\"a\"},\"g\":{\"S\":\"y\"},\"n\":{\"N\":\"0\"}}");
+    CHECK_SCAN(s, t, &r, "pk", "b");
+    struct pq_key k;
+    store_key_init(&k);
+    json_t *bkey = J("{\"pk\":{\"S\":\"b\"}}");
+    CHECK(store_key_from_item(t, bkey, &k));
+    json_decref(bkey);
+    CHECK_EQ(store_item_delete(s, t, &k, &err), PQ_OK);
+    CHECK_SCAN(s, t, &r, "pk", "");
+    store_key_release(&k);
+    r.hk = NULL;
+    CHECK_SCAN(s, t, &r, "pk", "a c");
+    int64_t count = 0, bytes = 0;
+    CHECK_EQ(store_index_stats(s, t, &t->indexes[0], &count, &bytes, &err), PQ_OK);
+    CHECK_EQ(count, 2);
+    /* KEYS_ONLY entries hold pk, g, n: "a" (n 0: 1 byte) and "c" (n 3: 2 bytes);
+     * the names are 2 + 1 + 1 bytes, the strings 1 byte each. */
+    CHECK_EQ(bytes, (4 + 1 + 1 + 1) + (4 + 1 + 1 + 2));
+    CHECK_EQ(store_commit(s, &err), PQ_OK);
+
+    /* A second index added later is backfilled; a rollback forgets it. */
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    CHECK_EQ(store_table_update(s, t, J(IX_DESC(GSI_G "," GSI_N)), &err), PQ_OK);
+    CHECK_EQ(t->nindexes, 2);
+    CHECK_EQ(store_index_create(s, t, "by.n-2", &err), PQ_OK);
+    struct pq_range rn = {0};
+    rn.index = index_find(t, "by.n-2");
+    CHECK_SCAN(s, t, &rn, "pk", "a e c"); /* n 0 (a), 1 (e), 3 (c); d has no n */
+    store_rollback(s);
+    CHECK_EQ(store_table_get(s, "Ix", &t, &err), PQ_OK);
+    CHECK_EQ(t->nindexes, 1);
+
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    CHECK_EQ(store_table_update(s, t, J(IX_DESC(GSI_G "," GSI_N)), &err), PQ_OK);
+    CHECK_EQ(store_index_create(s, t, "by.n-2", &err), PQ_OK);
+    CHECK_EQ(store_commit(s, &err), PQ_OK);
+    CHECK_EQ(store_table_get(s, "Ix", &t, &err), PQ_OK);
+    rn.index = index_find(t, "by.n-2");
+    CHECK_SCAN(s, t, &rn, "pk", "a e c");
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    CHECK_EQ(store_table_update(s, t, J(IX_DESC(GSI_N)), &err), PQ_OK);
+    CHECK_EQ(store_index_drop(s, t, "byG", &err), PQ_OK);
+    CHECK_EQ(t->nindexes, 1);
+    CHECK_EQ(store_table_drop(s, "Ix", &err), PQ_OK);
+    CHECK_EQ(store_commit(s, &err), PQ_OK);
+    pq_buf_release(&hk);
+}
+
+/* Tokens are found until they expire, and expired ones are purged. */
+static void test_tokens(struct pq_store *s)
+{
+    char *hash = NULL;
+    json_t *resp = NULL;
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    json_t *r = J("{\"Responses\":[]}");
+    CHECK_EQ(store_token_put(s, "tok", "h1", r, 1000.0, 400.0, &err), PQ_OK);
+    json_decref(r);
+    CHECK_EQ(store_token_get(s, "tok", 999.0, &hash, &resp, &err), PQ_OK);
+    CHECK_STR(hash, "h1");
+    CHECK(json_is_array(json_object_get(resp, "Responses")));
+    free(hash);
+    json_decref(resp);
+    CHECK_EQ(store_token_get(s, "tok", 1000.0, &hash, &resp, &err), PQ_OK);
+    CHECK(hash == NULL && resp == NULL);
+    CHECK_EQ(store_token_get(s, "other", 0, &hash, &resp, &err), PQ_OK);
+    CHECK(hash == NULL);
+    r = J("{}");
+    CHECK_EQ(store_token_put(s, "tok2", "h2", r, 2000.0, 1500.0, &err), PQ_OK);
+    json_decref(r);
+    sqlite3_stmt *st = NULL;
+    CHECK_EQ(
+        sqlite3_prepare_v2(store_db(s), "SELECT group_concat(token) FROM pq_tokens", -1, &st, NULL),
+        SQLITE_OK);
+    CHECK_EQ(sqlite3_step(st), SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(st, 0), "tok2");
+    sqlite3_finalize(st);
+    CHECK_EQ(store_commit(s, &err), PQ_OK);
+}
+
 int main(void)
 {
     pq_error_init(&err);
@@ -509,6 +640,8 @@ int main(void)
     test_hash_only(s);
     test_rollback(s);
     test_list_and_drop(s);
+    test_index_entries(s);
+    test_tokens(s);
     store_close(s);
     test_file();
     pq_error_release(&err);
