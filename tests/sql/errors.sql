@@ -24,3 +24,36 @@ SELECT * FROM Orders LIMIT 'many';
 ;
 -- The shell survives and goes on.
 SELECT * FROM Orders;
+
+-- Parse errors across lines: the caret lands on the right line and column,
+-- tabs kept so it lines up.
+INSERT INTO Orders VALUE {
+  'idempotency_token': 'token123',
+  'order_id' 'order001',
+  'customer_name': 'Alice'
+};
+SELECT idempotency_token,
+       order_id
+  FROM Orders
+ WHERE order_amount >
+   AND customer_name = 'Alice';
+/* a block comment
+   over two lines */ SELECT * FROM Orders WHERE order_amount = = 3;
+UPDATE Orders
+   SET order_amount = order_amount ** 2
+ WHERE idempotency_token = 'token123';
+SELECT * FROM Orders
+WHERE customer_name = 'Alice
+and more';
+SELECT * FROM Orders WHERE tags = <<'a', 'b';
+SELECT * FROM Orders WHERE a = 1 # a comment
+;
+DELETE FROM
+  WHERE idempotency_token = 'x';
+SELECT * FROM Orders WHERE [1, 2 = x;
+	SELECT *	FROM Orders	WHERE	é = 1;
+-- Still alive after all that.
+SELECT * FROM Orders;
+-- An unterminated quoted identifier runs to the end of the input.
+SELECT * FROM "Orders
+WHERE x = 1;
