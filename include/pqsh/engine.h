@@ -1,9 +1,10 @@
 /* engine.h — the embedded DynamoDB engine: same JSON in and out, tables in SQLite.
  *
  * The engine knows nothing of the shell. It implements CreateTable,
- * DescribeTable, ListTables, DeleteTable and ExecuteStatement (more as issues
- * add them) with DynamoDB's semantics and exact error messages
- * (../shared/reference/dynamodb.md).
+ * DescribeTable, ListTables, DeleteTable, UpdateTable, ExecuteStatement,
+ * BatchExecuteStatement and ExecuteTransaction (with ClientRequestToken
+ * idempotency and ConsumedCapacity) with DynamoDB's semantics and exact error
+ * messages (../shared/reference/dynamodb.md).
  *
  * Ownership: pq_engine_open returns a new engine (pq_engine_close it);
  * pq_engine_call borrows `request` and gives a new reference in *response.
@@ -18,10 +19,10 @@
 struct pq_engine;
 
 struct pq_engine_options {
-    const char *path;       /* SQLite file, or ":memory:" */
-    const char *region;     /* for ARNs; NULL → "local" */
-    double fixed_time;      /* epoch seconds to report as "now"; 0 → the real clock */
-    size_t page_bytes;      /* SELECT page budget in bytes evaluated; 0 → 1 MB */
+    const char *path;   /* SQLite file, or ":memory:" */
+    const char *region; /* for ARNs; NULL → "ddblocal" (DynamoDB Local's) */
+    double fixed_time;  /* epoch seconds to report as "now"; 0 → the real clock */
+    size_t page_bytes;  /* SELECT page budget in bytes evaluated; 0 → 1 MB */
 };
 
 pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine **out,

@@ -7,6 +7,7 @@
  * ever half-applied. Unknown request members are ignored, as DynamoDB Local
  * does; a member whose value is JSON null counts as absent.
  */
+#include "engine/batch.h"
 #include "engine/internal.h"
 
 #include <math.h>
@@ -156,6 +157,26 @@ static const struct field F_EXECUTE_STATEMENT[] = {
     {"ReturnValuesOnConditionCheckFailure", &S_STRING},
     {NULL, NULL}};
 
+static const struct field F_BATCH_STATEMENT[] = {{"Statement", &S_STRING},
+                                                 {"Parameters", &S_OBJECTS},
+                                                 {"ConsistentRead", &S_BOOL},
+                                                 {"ReturnValuesOnConditionCheckFailure", &S_STRING},
+                                                 {NULL, NULL}};
+static const struct shape S_BATCH_STATEMENT = {K_STRUCT, NULL, F_BATCH_STATEMENT, NULL};
+static const struct shape S_BATCH_STATEMENTS = {K_LIST, NULL, NULL, &S_BATCH_STATEMENT};
+static const struct field F_BATCH_EXECUTE[] = {
+    {"Statements", &S_BATCH_STATEMENTS}, {"ReturnConsumedCapacity", &S_STRING}, {NULL, NULL}};
+static const struct field F_PARAM_STATEMENT[] = {{"Statement", &S_STRING},
+                                                 {"Parameters", &S_OBJECTS},
+                                                 {"ReturnValuesOnConditionCheckFailure", &S_STRING},
+                                                 {NULL, NULL}};
+static const struct shape S_PARAM_STATEMENT = {K_STRUCT, NULL, F_PARAM_STATEMENT, NULL};
+static const struct shape S_PARAM_STATEMENTS = {K_LIST, NULL, NULL, &S_PARAM_STATEMENT};
+static const struct field F_EXECUTE_TRANSACTION[] = {{"TransactStatements", &S_PARAM_STATEMENTS},
+                                                     {"ClientRequestToken", &S_STRING},
+                                                     {"ReturnConsumedCapacity", &S_STRING},
+                                                     {NULL, NULL}};
+
 /* The name Jackson gives a JSON token in "X cannot be converted to T". */
 static const char *token_name(const json_t *v)
 {
@@ -237,6 +258,8 @@ static const struct op {
     {"ListTables", ddl_list_tables, F_LIST_TABLES},
     {"DeleteTable", ddl_delete_table, F_TABLE_NAME},
     {"ExecuteStatement", exec_execute_statement, F_EXECUTE_STATEMENT},
+    {"BatchExecuteStatement", batch_execute_statement, F_BATCH_EXECUTE},
+    {"ExecuteTransaction", txn_execute_transaction, F_EXECUTE_TRANSACTION},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

@@ -466,6 +466,14 @@ static pq_status compile_cond(const struct ev_ctx *cx, const struct pq_expr *e,
             return pq_error_validation(err, "IN operator must have a left hand argument of type "
                                             "Variable Reference and right hand argument of type "
                                             "Seq with at least one member");
+        /* DynamoDB allows at most 100 values in IN (50 when they pick
+         * partitions, checked by the SELECT plan); the wording of this
+         * message is UNCONFIRMED. */
+        if (e->rhs->nitems > EV_MAX_IN_VALUES)
+            return pq_error_validation(err,
+                                       "IN operator must have at most %d members in its right "
+                                       "hand argument of type Seq",
+                                       EV_MAX_IN_VALUES);
         c = cond_new(EV_IN, e->loc);
         c->negated = e->negated;
         *out = c;

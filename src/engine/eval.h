@@ -89,6 +89,9 @@ struct ev_cond {
 
 /* ---- eval.c ------------------------------------------------------------- */
 
+#define EV_MAX_IN_VALUES 100    /* values of one IN list */
+#define EV_MAX_IN_PARTITIONS 50 /* partition-key values one SELECT may query */
+
 /* Compiles a WHERE expression. Static errors are DynamoDB ValidationExceptions. */
 pq_status ev_compile(const struct ev_ctx *cx, const struct pq_expr *e, struct ev_cond **out,
                      struct pq_error *err) PQ_MUST_USE;
@@ -139,6 +142,13 @@ json_t *ev_update_modified(const struct ev_update *u, const json_t *item);
 
 /* ---- exec.c / exec_select.c -------------------------------------------- */
 
+/* Which API carries the statement: EXISTS is only prepared in a transaction. */
+typedef enum exec_mode {
+    EXEC_STATEMENT,
+    EXEC_BATCH,
+    EXEC_TRANSACTION,
+} exec_mode;
+
 /* One ExecuteStatement-style request, as BatchExecuteStatement and
  * ExecuteTransaction also carry it (members borrowed from the request JSON). */
 struct exec_request {
@@ -149,6 +159,7 @@ struct exec_request {
     const char *next_token;
     bool consistent_read;
     bool return_old_on_ccf; /* ReturnValuesOnConditionCheckFailure = ALL_OLD */
+    exec_mode mode;
 };
 
 /* A parsed, checked statement bound to its table. */
@@ -156,11 +167,50 @@ struct exec_stmt {
     struct pq_stmt *ast;
     struct ev_ctx cx;
     const struct pq_table_meta *table;
-    struct ev_cond *where;    /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
-    json_t *key;              /* UPDATE/DELETE: key attributes (item); INSERT: the item */
-    struct ev_update *update; /* UPDATE */
+    const struct pq_select *sel;       /* SELECT, and the inner SELECT of EXISTS */
+    const struct pq_index_meta *index; /* SELECT FROM "t"."index" */
+    const struct pq_key_attr *khash;   /* key of what is read: the table or the index */
+    const struct pq_key_attr *krange;  /* NULL when that has no sort key */
+    struct ev_cond *where;             /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
+    json_t *key;                       /* UPDATE/DELETE: key attributes (item); INSERT: the item */
+    struct ev_update *update;          /* UPDATE */
     pq_returning returning;
 };
+
+/* Request-member constraint violations, reported together (reference §1.4):
+ * "N validation error(s) detected: Value … at '<member>' failed to satisfy
+ * constraint: Member must …; …". */
+struct exec_violations {
+    struct pq_buf text;
+    size_t n;
+};
+void exec_violations_init(struct exec_violations *v);
+/* Adds one entry; `value` is rendered already ('x', null, '[]'). */
+void exec_violation(struct exec_violations *v, const char *value, const char *member,
+                    const char *rule);
+/* The ValidationException for the violations so far (PQ_OK when none);
+ * releases `v` either way. */
+pq_status exec_violations_finish(struct exec_violations *v, struct pq_error *err) PQ_MUST_USE;
+/* Checks the members of one statement request (Statement, Parameters,
+ * ConsistentRead, ReturnValuesOnConditionCheckFailure, and for
+ * ExecuteStatement NextToken and Limit) with member paths under `prefix`
+ * ("" or "statements.1.member."). */
+void exec_request_check(const json_t *obj, const char *prefix, struct exec_violations *v);
+/* Fills `r` from a checked statement request; r->params becomes a validated
+ * copy (a new reference the caller releases) — a bad parameter value is the
+ * error. */
+pq_status exec_request_read(const json_t *obj, struct exec_request *r,
+                            struct pq_error *err) PQ_MUST_USE;
+/* Adds the violations of ReturnConsumedCapacity to `v`. */
+void exec_check_rcc(const json_t *req, struct exec_violations *v);
+/* The item key a statement names by equality on every key attribute of its
+ * table: INSERT's item key, UPDATE/DELETE's key, a SELECT/EXISTS WHERE whose
+ * top-level conjuncts pin every key attribute. *key is a new reference;
+ * false (and *key NULL) when the statement does not name one item. */
+bool exec_full_key(const struct exec_stmt *s, json_t **key);
+/* The write condition of EXISTS / SELECT beyond the key equalities: true
+ * when WHERE has a conjunct that is not a key equality. */
+bool exec_has_extra_condition(const struct exec_stmt *s);
 
 /* Parses and checks one statement: everything that does not depend on the
  * stored items (syntax, parameters, clauses, table, keys, constants). */

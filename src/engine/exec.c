@@ -1,4 +1,5 @@
 /* exec.c — ExecuteStatement: request checks, statement preparation, INSERT / UPDATE / DELETE. */
+#include "engine/capacity.h"
 #include "engine/eval.h"
 
 #include <stdlib.h>
@@ -16,17 +17,28 @@ static const char msg_no_key_equality[] =
 
 /* ---- request members (§3.1, §1.4) -------------------------------------- */
 
-/* Constraint violations are reported together, as the service model does. */
-struct violations {
-    struct pq_buf text;
-    size_t n;
-};
+void exec_violations_init(struct exec_violations *v)
+{
+    pq_buf_init(&v->text);
+    v->n = 0;
+}
 
-static void violation(struct violations *v, const char *value, const char *member, const char *rule)
+void exec_violation(struct exec_violations *v, const char *value, const char *member,
+                    const char *rule)
 {
     if (v->n++) pq_buf_adds(&v->text, "; ");
     pq_buf_addf(&v->text, "Value %s at '%s' failed to satisfy constraint: Member must %s", value,
                 member, rule);
+}
+
+pq_status exec_violations_finish(struct exec_violations *v, struct pq_error *err)
+{
+    pq_status st = PQ_OK;
+    if (v->n)
+        st = pq_error_validation(err, "%zu validation error%s detected: %s", v->n,
+                                 v->n == 1 ? "" : "s", v->text.data);
+    pq_buf_release(&v->text);
+    return st;
 }
 
 static size_t utf8_chars(const char *s, size_t n)
@@ -37,7 +49,7 @@ static size_t utf8_chars(const char *s, size_t n)
     return c;
 }
 
-static void check_length(struct violations *v, const json_t *s, const char *member, size_t min,
+static void check_length(struct exec_violations *v, const json_t *s, const char *member, size_t min,
                          size_t max)
 {
     size_t n = utf8_chars(json_string_value(s), json_string_length(s));
@@ -50,12 +62,12 @@ static void check_length(struct violations *v, const json_t *s, const char *memb
         pq_buf_addf(&rule, "have length greater than or equal to %zu", min);
     else
         pq_buf_addf(&rule, "have length less than or equal to %zu", max);
-    violation(v, val.data, member, rule.data);
+    exec_violation(v, val.data, member, rule.data);
     pq_buf_release(&val);
     pq_buf_release(&rule);
 }
 
-static void check_enum(struct violations *v, const json_t *s, const char *member,
+static void check_enum(struct exec_violations *v, const json_t *s, const char *member,
                        const char *const *values, const char *shown)
 {
     for (const char *const *p = values; *p; p++)
@@ -65,102 +77,97 @@ static void check_enum(struct violations *v, const json_t *s, const char *member
     pq_buf_init(&rule);
     pq_buf_addf(&val, "'%s'", json_string_value(s));
     pq_buf_addf(&rule, "satisfy enum value set: %s", shown);
-    violation(v, val.data, member, rule.data);
+    exec_violation(v, val.data, member, rule.data);
     pq_buf_release(&val);
     pq_buf_release(&rule);
 }
 
-static pq_status wrong_type(struct pq_error *err, const char *member, const char *want)
+/* A member that is absent or JSON null is absent. */
+static json_t *member(const json_t *obj, const char *name)
 {
-    /* UNCONFIRMED wording; the error name is the protocol layer's. */
-    return pq_error_service(err, "SerializationException", "Expected %s for member %s", want,
-                            member);
+    json_t *m = json_object_get(obj, name);
+    return json_is_null(m) ? NULL : m;
 }
 
-/* Reads and checks the members of an ExecuteStatement request. r->params is
- * a new reference (a validated copy of Parameters) the caller releases. */
-static pq_status read_request(json_t *req, struct exec_request *r, struct pq_error *err)
+void exec_check_rcc(const json_t *req, struct exec_violations *v)
+{
+    static const char *const rcc_values[] = {"INDEXES", "TOTAL", "NONE", NULL};
+    const json_t *rcc = member(req, "ReturnConsumedCapacity");
+    if (json_is_string(rcc))
+        check_enum(v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
+}
+
+void exec_request_check(const json_t *obj, const char *prefix, struct exec_violations *v)
 {
     static const char *const rv_values[] = {"ALL_OLD", "NONE", NULL};
-    static const char *const rcc_values[] = {"INDEXES", "TOTAL", "NONE", NULL};
-    memset(r, 0, sizeof *r);
-    pq_status st = PQ_OK;
-    struct violations v = {PQ_BUF_INIT, 0};
-    pq_buf_init(&v.text);
-    if (!json_is_object(req)) {
-        st = wrong_type(err, "request", "an object");
-        goto out;
-    }
-    json_t *stmt = json_object_get(req, "Statement");
-    json_t *params = json_object_get(req, "Parameters");
-    json_t *consistent = json_object_get(req, "ConsistentRead");
-    json_t *token = json_object_get(req, "NextToken");
-    json_t *rcc = json_object_get(req, "ReturnConsumedCapacity");
-    json_t *limit = json_object_get(req, "Limit");
-    json_t *rv = json_object_get(req, "ReturnValuesOnConditionCheckFailure");
-    if (!stmt || json_is_null(stmt)) {
-        /* The current service words a missing required member this way
-         * (reference §1.4; for Statement UNCONFIRMED). */
-        st = pq_error_validation(
-            err, "The parameter 'Statement' is required but was not present in the request");
-        goto out;
-    }
-    /* api.c checks member types first; these keep direct callers safe. */
-    static const struct {
-        const char *name;
-        int type; /* json_type expected; JSON_TRUE stands for a boolean */
-        const char *want;
-    } types[] = {
-        {"Statement", JSON_STRING, "a string"},
-        {"Parameters", JSON_ARRAY, "a list"},
-        {"ConsistentRead", JSON_TRUE, "a boolean"},
-        {"NextToken", JSON_STRING, "a string"},
-        {"ReturnConsumedCapacity", JSON_STRING, "a string"},
-        {"Limit", JSON_INTEGER, "an integer"},
-        {"ReturnValuesOnConditionCheckFailure", JSON_STRING, "a string"},
-    };
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        json_t *m = json_object_get(req, types[i].name);
-        if (!m || json_is_null(m)) continue;
-        bool good =
-            types[i].type == JSON_TRUE ? json_is_boolean(m) : (int)json_typeof(m) == types[i].type;
-        if (!good) {
-            st = wrong_type(err, types[i].name, types[i].want);
-            goto out;
-        }
-    }
-    check_length(&v, stmt, "statement", 1, 8192);
+    struct pq_buf path = PQ_BUF_INIT;
+    pq_buf_init(&path);
+    const json_t *stmt = member(obj, "Statement");
+    const json_t *params = member(obj, "Parameters");
+    const json_t *token = member(obj, "NextToken");
+    const json_t *limit = member(obj, "Limit");
+    const json_t *rv = member(obj, "ReturnValuesOnConditionCheckFailure");
+    pq_buf_addf(&path, "%sstatement", prefix);
+    if (json_is_string(stmt))
+        check_length(v, stmt, path.data, 1, 8192);
+    else if (*prefix)
+        exec_violation(v, "null", path.data, "not be null");
+    pq_buf_reset(&path);
+    pq_buf_addf(&path, "%sparameters", prefix);
     if (json_is_array(params) && json_array_size(params) == 0)
-        violation(&v, "'[]'", "parameters", "have length greater than or equal to 1");
-    if (json_is_string(token)) check_length(&v, token, "nextToken", 1, 32768);
-    if (json_is_string(rcc))
-        check_enum(&v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
+        exec_violation(v, "'[]'", path.data, "have length greater than or equal to 1");
+    if (json_is_string(token)) check_length(v, token, "nextToken", 1, 32768);
+    if (!*prefix) exec_check_rcc(obj, v);
     if (json_is_integer(limit) && json_integer_value(limit) < 1) {
         char val[40];
         snprintf(val, sizeof val, "'%lld'", (long long)json_integer_value(limit));
-        violation(&v, val, "limit", "have value greater than or equal to 1");
+        exec_violation(v, val, "limit", "have value greater than or equal to 1");
     }
-    if (json_is_string(rv))
-        check_enum(&v, rv, "returnValuesOnConditionCheckFailure", rv_values, "[ALL_OLD, NONE]");
-    if (v.n) {
-        st = pq_error_validation(err, "%zu validation error%s detected: %s", v.n,
-                                 v.n == 1 ? "" : "s", v.text.data);
-        goto out;
-    }
+    pq_buf_reset(&path);
+    pq_buf_addf(&path, "%sreturnValuesOnConditionCheckFailure", prefix);
+    if (json_is_string(rv)) check_enum(v, rv, path.data, rv_values, "[ALL_OLD, NONE]");
+    pq_buf_release(&path);
+}
+
+pq_status exec_request_read(const json_t *obj, struct exec_request *r, struct pq_error *err)
+{
+    const json_t *stmt = member(obj, "Statement");
+    const json_t *params = member(obj, "Parameters");
+    const json_t *limit = member(obj, "Limit");
+    const json_t *token = member(obj, "NextToken");
+    const json_t *rv = member(obj, "ReturnValuesOnConditionCheckFailure");
+    memset(r, 0, sizeof *r);
     r->statement = json_string_value(stmt);
     r->len = json_string_length(stmt);
-    r->limit = json_is_integer(limit) ? limit : NULL;
-    r->next_token = json_is_string(token) ? json_string_value(token) : NULL;
-    r->consistent_read = json_is_true(consistent);
+    r->limit = json_is_integer(limit) ? (json_t *)limit : NULL;
+    r->next_token = json_string_value(token);
+    r->consistent_read = json_is_true(member(obj, "ConsistentRead"));
     r->return_old_on_ccf = json_is_string(rv) && strcmp(json_string_value(rv), "ALL_OLD") == 0;
-    if (json_is_array(params)) {
-        r->params = json_deep_copy(params);
-        for (size_t i = 0; i < json_array_size(r->params); i++)
-            if ((st = pq_value_validate(json_array_get(r->params, i), err)) != PQ_OK) goto out;
+    if (!json_is_array(params)) return PQ_OK;
+    r->params = json_deep_copy(params);
+    for (size_t i = 0; i < json_array_size(r->params); i++) {
+        pq_status st = pq_value_validate_partiql(json_array_get(r->params, i), err);
+        if (st != PQ_OK) return st;
     }
-out:
-    pq_buf_release(&v.text);
-    return st;
+    return PQ_OK;
+}
+
+/* Reads and checks the members of an ExecuteStatement request (api.c has
+ * checked the JSON types). r->params is a new reference the caller releases. */
+static pq_status read_request(json_t *req, struct exec_request *r, struct pq_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (!member(req, "Statement"))
+        /* The current service words a missing required member this way
+         * (reference §1.4; for Statement UNCONFIRMED). */
+        return pq_error_validation(
+            err, "The parameter 'Statement' is required but was not present in the request");
+    struct exec_violations v;
+    exec_violations_init(&v);
+    exec_request_check(req, "", &v);
+    pq_status st = exec_violations_finish(&v, err);
+    if (st != PQ_OK) return st;
+    return exec_request_read(req, r, err);
 }
 
 /* ---- shared checks ------------------------------------------------------ */
@@ -385,7 +392,7 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
     }
     if (pq_item_size(s->key) > MAX_ITEM_BYTES)
         return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
-    return PQ_OK;
+    return index_check_item(s->table, s->key, err);
 }
 
 /* UPDATE and DELETE: one item named by equality on every key attribute. */
@@ -461,8 +468,8 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
     st = pq_parse(r->statement, r->len, PQ_PARSE_STRICT, &s->ast, err, &detail);
     if (st == PQ_ERR_SYNTAX) {
         size_t start = err->start, end = err->end;
-        pq_error_validation(err, "Statement wasn't well formed, can't be processed: %s",
-                            detail ? detail : "");
+        st = pq_error_validation(err, "Statement wasn't well formed, can't be processed: %s",
+                                 detail ? detail : "");
         err->start = start;
         err->end = end;
         goto fail;
@@ -477,7 +484,11 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
     struct pq_stmt *a = s->ast;
     switch (a->kind) {
     case PQ_S_SELECT:
+        s->sel = &a->u.select;
         st = exec_select_check(e, s, err);
+        if (st == PQ_OK && s->index && s->index->global && r->consistent_read)
+            st = pq_error_validation(
+                err, "Strongly consistent read is not supported on Global Secondary Indexes");
         break;
     case PQ_S_INSERT:
         st = prepare_insert(e, s, err);
@@ -501,11 +512,22 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
         st = prepare_keyed_write(e, s, &a->u.del.from, a->u.del.where, err);
         break;
     case PQ_S_EXISTS:
-        st = pq_error_validation(err,
-                                 "EXISTS can only be used in ExecuteTransaction write requests.");
+        if (r->mode != EXEC_TRANSACTION) {
+            st = pq_error_validation(
+                err, "EXISTS can only be used in ExecuteTransaction write requests.");
+            break;
+        }
+        /* A condition check: the inner SELECT, checked as one. */
+        s->sel = a->u.exists.select;
+        st = exec_select_check(e, s, err);
         break;
     case PQ_S_EXPR:
-        st = pq_error_validation(err, "Unsupported operation: %s", expr_op_name(a->u.expr.expr));
+        if (r->mode == EXEC_TRANSACTION)
+            /* DynamoDB Local's text for bare expressions in a transaction. */
+            st = pq_error_validation(err, "Unsupported operation in transaction.");
+        else
+            st =
+                pq_error_validation(err, "Unsupported operation: %s", expr_op_name(a->u.expr.expr));
         break;
     default:
         /* pqsh's own statements never come out of a strict parse. */
@@ -540,32 +562,23 @@ static json_t *items_response(json_t *item /* stolen, may be NULL */)
     return json_pack("{s:o}", "Items", items);
 }
 
-/* INSERT: PutItem with attribute_not_exists on the key (§4.4). */
+/* The writers below run inside the caller's store transaction (the API
+ * call's, or a batch slot's savepoint) and write nothing when they fail. */
+
+/* INSERT: PutItem with attribute_not_exists on the key (§4.4), in one
+ * SQLite statement (INSERT OR IGNORE). */
 static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **resp,
                             struct pq_error *err)
 {
-    pq_status st;
-    struct pq_key k;
-    json_t *old = NULL;
-    store_key_init(&k);
-    if ((st = store_begin(e->store, err)) != PQ_OK) goto out;
-    store_key_from_item(s->table, s->key, &k);
-    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto fail;
-    if (old) {
-        st = pq_error_service(err, "DuplicateItemException",
-                              "Duplicate primary key exists in table");
-        goto fail;
-    }
-    if ((st = store_item_put(e->store, s->table, s->key, err)) != PQ_OK) goto fail;
-    if ((st = store_commit(e->store, err)) != PQ_OK) goto fail;
+    bool inserted = false;
+    pq_status st = store_item_insert(e->store, s->table, s->key, &inserted, err);
+    if (st != PQ_OK) return st;
+    if (!inserted)
+        return pq_error_service(err, "DuplicateItemException",
+                                "Duplicate primary key exists in table");
+    cap_write(e, s->table, NULL, s->key);
     *resp = items_response(NULL);
-    goto out;
-fail:
-    store_rollback(e->store);
-out:
-    if (old) json_decref(old);
-    store_key_release(&k);
-    return st;
+    return PQ_OK;
 }
 
 /* UPDATE: UpdateItem with attribute_exists on the key plus the non-key
@@ -577,21 +590,21 @@ static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const stru
     struct pq_key k;
     json_t *old = NULL, *item = NULL, *result = NULL;
     store_key_init(&k);
-    if ((st = store_begin(e->store, err)) != PQ_OK) goto out;
     store_key_from_item(s->table, s->key, &k);
-    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto fail;
+    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto out;
     if (!old || !ev_test(s->where, old)) {
         st = exec_ccf(err, old, r->return_old_on_ccf);
-        goto fail;
+        goto out;
     }
     item = json_deep_copy(old);
-    if ((st = ev_update_apply(s->update, item, err)) != PQ_OK) goto fail;
+    if ((st = ev_update_apply(s->update, item, err)) != PQ_OK) goto out;
     if (pq_item_size(item) > MAX_ITEM_BYTES) {
         st = pq_error_validation(err, "Item size to update has exceeded the maximum allowed size");
-        goto fail;
+        goto out;
     }
-    if ((st = store_item_put(e->store, s->table, item, err)) != PQ_OK) goto fail;
-    if ((st = store_commit(e->store, err)) != PQ_OK) goto fail;
+    if ((st = index_check_item(s->table, item, err)) != PQ_OK) goto out;
+    if ((st = store_item_put(e->store, s->table, item, err)) != PQ_OK) goto out;
+    cap_write(e, s->table, old, item);
     switch (s->returning) {
     case PQ_RET_ALL_OLD:
         result = json_incref(old);
@@ -609,9 +622,6 @@ static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const stru
         break;
     }
     *resp = items_response(result);
-    goto out;
-fail:
-    store_rollback(e->store);
 out:
     if (old) json_decref(old);
     if (item) json_decref(item);
@@ -630,19 +640,15 @@ static pq_status run_delete(struct pq_engine *e, struct exec_stmt *s, const stru
     struct pq_key k;
     json_t *old = NULL, *empty = json_object();
     store_key_init(&k);
-    if ((st = store_begin(e->store, err)) != PQ_OK) goto out;
     store_key_from_item(s->table, s->key, &k);
-    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto fail;
+    if ((st = store_item_get(e->store, s->table, &k, &old, err)) != PQ_OK) goto out;
     if (!ev_test(s->where, old ? old : empty)) {
         st = exec_ccf(err, old, r->return_old_on_ccf);
-        goto fail;
+        goto out;
     }
-    if (old && (st = store_item_delete(e->store, s->table, &k, err)) != PQ_OK) goto fail;
-    if ((st = store_commit(e->store, err)) != PQ_OK) goto fail;
+    if (old && (st = store_item_delete(e->store, s->table, &k, err)) != PQ_OK) goto out;
+    cap_write(e, s->table, old, NULL);
     *resp = items_response(s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
-    goto out;
-fail:
-    store_rollback(e->store);
 out:
     if (old) json_decref(old);
     json_decref(empty);
@@ -656,6 +662,7 @@ pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_r
     *resp = NULL;
     switch (s->ast->kind) {
     case PQ_S_SELECT:
+    case PQ_S_EXISTS:
         return exec_select_run(e, s, r, resp, err);
     case PQ_S_INSERT:
         return run_insert(e, s, resp, err);
@@ -677,8 +684,56 @@ pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp
     *resp = NULL;
     pq_status st = read_request(req, &r, err);
     if (st == PQ_OK) st = exec_prepare(e, &r, &s, err);
+    e->cap = cap_new(json_string_value(json_object_get(req, "ReturnConsumedCapacity")), 1);
     if (st == PQ_OK) st = exec_run(e, s, &r, resp, err);
+    if (st == PQ_OK && e->cap) {
+        json_t *cc = cap_one_json(e->cap);
+        if (cc) json_object_set_new(*resp, "ConsumedCapacity", cc);
+    }
+    cap_free(e->cap);
+    e->cap = NULL;
     exec_stmt_free(s);
     if (r.params) json_decref(r.params);
     return st;
+}
+
+bool exec_full_key(const struct exec_stmt *s, json_t **key)
+{
+    const struct pq_key_attr *keys[2] = {&s->table->hash,
+                                         s->table->range.name ? &s->table->range : NULL};
+    *key = NULL;
+    if (s->sel && s->sel->from.index.name) return false;
+    json_t *k = json_object();
+    for (int i = 0; i < 2 && keys[i]; i++) {
+        const json_t *v = NULL;
+        if (s->sel) {
+            struct ev_cond *const *kids;
+            size_t n;
+            ev_conjuncts(&s->where, &kids, &n);
+            for (size_t j = 0; j < n && !v; j++)
+                v = key_equality(kids[j], keys[i]->name);
+        } else if (s->key) {
+            v = json_object_get(s->key, keys[i]->name);
+        }
+        if (!v || pq_value_type(v) != pq_type_from_name((char[]){keys[i]->type, 0})) {
+            json_decref(k);
+            return false;
+        }
+        json_object_set(k, keys[i]->name, (json_t *)v);
+    }
+    *key = k;
+    return true;
+}
+
+bool exec_has_extra_condition(const struct exec_stmt *s)
+{
+    struct ev_cond *const *kids;
+    size_t n;
+    ev_conjuncts(&s->where, &kids, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!key_equality(kids[i], s->table->hash.name) &&
+            !(s->table->range.name && key_equality(kids[i], s->table->range.name)))
+            return true;
+    }
+    return false;
 }

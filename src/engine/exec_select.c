@@ -1,4 +1,5 @@
 /* exec_select.c — SELECT: clause checks, Query-vs-Scan plan (§4.2.1), ORDER BY, paging. */
+#include "engine/capacity.h"
 #include "engine/eval.h"
 
 #include <stdlib.h>
@@ -55,17 +56,64 @@ static pq_status check_projection(const struct exec_stmt *s, const struct pq_sel
     return st;
 }
 
-static bool has_index(const json_t *desc, const char *name)
+/* The top-level attribute names a WHERE clause reads, each once, in order. */
+static void where_attrs(const struct pq_expr *x, struct pq_buf *seen, const char ***names,
+                        size_t *n)
 {
-    static const char *const lists[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
-    for (int l = 0; l < 2; l++) {
-        json_t *arr = json_object_get(desc, lists[l]);
-        for (size_t i = 0; i < json_array_size(arr); i++) {
-            const char *n = json_string_value(json_object_get(json_array_get(arr, i), "IndexName"));
-            if (n && strcmp(n, name) == 0) return true;
+    if (!x) return;
+    if (x->kind == PQ_E_PATH && x->nsteps && x->steps[0].kind == PQ_STEP_NAME) {
+        for (size_t i = 0; i < *n; i++)
+            if (strcmp((*names)[i], x->steps[0].name) == 0) return;
+        *names = pq_xrealloc(*names, (*n + 1) * sizeof **names);
+        (*names)[(*n)++] = x->steps[0].name;
+        return;
+    }
+    where_attrs(x->lhs, seen, names, n);
+    where_attrs(x->rhs, seen, names, n);
+    for (size_t i = 0; i < x->nitems; i++)
+        where_attrs(x->items[i], seen, names, n);
+}
+
+/* Reads through an index may only use what the index holds (§4.2): a GSI
+ * returns only projected attributes, and neither kind filters on others. */
+static pq_status check_index_use(const struct exec_stmt *s, struct pq_error *err)
+{
+    const struct pq_index_meta *ix = s->index;
+    const struct pq_select *sel = s->sel;
+    pq_status st = PQ_OK;
+    struct pq_buf list = PQ_BUF_INIT;
+    pq_buf_init(&list);
+    size_t missing = 0;
+    if (ix->global) {
+        for (size_t i = 0; i < sel->nproj; i++) {
+            const char *name = sel->proj[i]->steps[0].name;
+            if (index_projects(s->table, ix, name)) continue;
+            pq_buf_addf(&list, "%s%s", missing++ ? ", " : "", name);
+        }
+        if (missing) {
+            st = pq_error_validation(err,
+                                     "One or more parameter values were invalid: Global "
+                                     "secondary index %s does not project [%s]",
+                                     ix->name, list.data);
+            goto out;
         }
     }
-    return false;
+    const char **names = NULL;
+    size_t n = 0;
+    where_attrs(sel->where, NULL, &names, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (index_projects(s->table, ix, names[i])) continue;
+        pq_buf_addf(&list, "%s%s", missing++ ? ", " : "", names[i]);
+    }
+    free(names);
+    if (missing)
+        st = pq_error_validation(err,
+                                 "One or more parameter values were invalid: Secondary index %s "
+                                 "does not project one or more filter attributes: [%s]",
+                                 ix->name, list.data);
+out:
+    pq_buf_release(&list);
+    return st;
 }
 
 /* ---- the plan ----------------------------------------------------------- */
@@ -83,6 +131,7 @@ struct krange {
 };
 
 struct plan {
+    const struct pq_index_meta *index; /* the plan reads this index */
     bool query;
     struct krange *r;
     size_t n;
@@ -284,29 +333,31 @@ static bool same_bounds(const struct krange *a, const struct krange *b)
            (!a->has_hi || (a->hi_incl == b->hi_incl && bufcmp(&a->hi, &b->hi) == 0));
 }
 
-/* Adds the ranges of one branch (a condition that pins the partition key). */
-static pq_status add_branch(struct plan *p, const struct pq_table_meta *t, struct ev_cond *branch,
-                            size_t bno, struct pq_error *err)
+/* Adds the ranges of one branch (a condition that pins the partition key
+ * of the key schema `hash` / `range` read). */
+static pq_status add_branch(struct plan *p, const struct pq_key_attr *hash,
+                            const struct pq_key_attr *range, struct ev_cond *branch, size_t bno,
+                            struct pq_error *err)
 {
     const json_t **vals = NULL;
     size_t nvals = 0;
-    pins(branch, t->hash.name, &vals, &nvals);
+    pins(branch, hash->name, &vals, &nvals);
     struct krange proto;
     memset(&proto, 0, sizeof proto);
     pq_buf_init(&proto.lo);
     pq_buf_init(&proto.hi);
-    if (t->range.name) {
+    if (range) {
         struct ev_cond *const *kids;
         size_t n;
         ev_conjuncts(&branch, &kids, &n);
         for (size_t i = 0; i < n; i++)
-            if (sort_bounds(kids[i], &t->range, &proto)) break;
+            if (sort_bounds(kids[i], range, &proto)) break;
     }
     pq_status st = PQ_OK;
     for (size_t i = 0; i < nvals; i++) {
         /* A value of the wrong type names no partition: nothing to read
          * (DynamoDB's answer here is UNCONFIRMED). */
-        if (pq_value_type(vals[i]) != key_type(&t->hash)) continue;
+        if (pq_value_type(vals[i]) != key_type(hash)) continue;
         struct krange r = proto;
         pq_buf_init(&r.hk);
         pq_buf_init(&r.lo);
@@ -347,12 +398,12 @@ struct order {
     bool hash_desc, range_desc, has_hash;
 };
 
-static struct order order_of(const struct pq_select *sel, const struct pq_table_meta *t)
+static struct order order_of(const struct pq_select *sel, const struct pq_key_attr *hash)
 {
     struct order o = {false, false, false};
     for (size_t i = 0; i < sel->norder; i++) {
         const char *name = sel->order[i].expr->steps[0].name;
-        if (strcmp(name, t->hash.name) == 0) {
+        if (strcmp(name, hash->name) == 0) {
             o.has_hash = true;
             o.hash_desc = sel->order[i].desc;
         } else {
@@ -373,13 +424,13 @@ static int range_cmp(const void *x, const void *y)
 
 static pq_status build_plan(const struct exec_stmt *s, struct plan *p, struct pq_error *err)
 {
-    const struct pq_table_meta *t = s->table;
-    const struct pq_select *sel = &s->ast->u.select;
+    const struct pq_select *sel = s->sel;
     memset(p, 0, sizeof *p);
+    p->index = s->index;
     pq_status st = PQ_OK;
     const json_t **vals = NULL;
     size_t nvals = 0;
-    if (!s->where || !pins(s->where, t->hash.name, &vals, &nvals)) {
+    if (!s->where || !pins(s->where, s->khash->name, &vals, &nvals)) {
         free(vals);
         p->r = pq_xcalloc(1, sizeof *p->r);
         p->n = 1;
@@ -395,21 +446,25 @@ static pq_status build_plan(const struct exec_stmt *s, struct plan *p, struct pq
     for (size_t i = 0; every_branch && i < w->nkids; i++) {
         const json_t **v = NULL;
         size_t n = 0;
-        every_branch = pins(w->kids[i], t->hash.name, &v, &n);
+        every_branch = pins(w->kids[i], s->khash->name, &v, &n);
         free(v);
     }
     if (every_branch) {
         for (size_t i = 0; i < w->nkids && st == PQ_OK; i++)
-            st = add_branch(p, t, w->kids[i], i, err);
+            st = add_branch(p, s->khash, s->krange, w->kids[i], i, err);
     } else {
-        st = add_branch(p, t, w, 0, err);
+        st = add_branch(p, s->khash, s->krange, w, 0, err);
     }
+    /* At most 50 partition values (reference §2.5); the text is the shared
+     * catalog's (§4.2.1 item 6). */
+    if (st == PQ_OK && p->n > EV_MAX_IN_PARTITIONS)
+        st = pq_error_validation(err, "Too many decomposed read operations for a given query.");
     if (st != PQ_OK) {
         plan_release(p);
         return st;
     }
     if (sel->norder) {
-        struct order o = order_of(sel, t);
+        struct order o = order_of(sel, s->khash);
         p->desc = o.range_desc;
         for (size_t i = 0; i < p->n; i++) {
             p->r[i].hdir = o.hash_desc ? -1 : 1;
@@ -423,7 +478,7 @@ static pq_status build_plan(const struct exec_stmt *s, struct plan *p, struct pq
 pq_status exec_select_check(struct pq_engine *e, struct exec_stmt *s, struct pq_error *err)
 {
     pq_status st;
-    const struct pq_select *sel = &s->ast->u.select;
+    const struct pq_select *sel = s->sel;
     if (sel->limit) return pq_error_validation(err, "Unsupported clause: LIMIT");
     if (sel->unsupported) {
         if (strcmp(sel->unsupported, "DISTINCT") == 0)
@@ -438,14 +493,17 @@ pq_status exec_select_check(struct pq_engine *e, struct exec_stmt *s, struct pq_
     if ((st = store_table_get(e->store, sel->from.table.name, &s->table, err)) != PQ_OK) return st;
     if (!s->table)
         return pq_error_service(err, "ResourceNotFoundException", "Requested resource not found");
+    s->khash = &s->table->hash;
+    s->krange = s->table->range.name ? &s->table->range : NULL;
     if (sel->from.index.name) {
-        if (!has_index(s->table->description, sel->from.index.name))
+        s->index = index_find(s->table, sel->from.index.name);
+        if (!s->index)
             return pq_error_validation(err, "The table does not have the specified index");
-        /* Secondary-index reads are not implemented by the embedded engine yet. */
-        return pq_error_validation(err, "Reads on secondary indexes are not supported by the "
-                                        "embedded engine yet");
+        s->khash = &s->index->hash;
+        s->krange = s->index->range.name ? &s->index->range : NULL;
     }
     if (sel->where && (st = ev_compile(&s->cx, sel->where, &s->where, err)) != PQ_OK) return st;
+    if (s->index && (st = check_index_use(s, err)) != PQ_OK) return st;
     if (!sel->norder) return PQ_OK;
     if (!sel->where)
         return pq_error_validation(err,
@@ -465,18 +523,17 @@ pq_status exec_select_check(struct pq_engine *e, struct exec_stmt *s, struct pq_
                                        type);
         }
         const char *name = x->steps[0].name;
-        if (strcmp(name, s->table->hash.name) != 0 &&
-            !(s->table->range.name && strcmp(name, s->table->range.name) == 0))
+        if (strcmp(name, s->khash->name) != 0 && !(s->krange && strcmp(name, s->krange->name) == 0))
             return pq_error_validation(err,
                                        "Variable reference %s in ORDER BY clause must be part of "
                                        "the primary key",
                                        name);
     }
-    size_t parts = pinned_count(s->where, s->table->hash.name);
+    size_t parts = pinned_count(s->where, s->khash->name);
     if (parts == 0)
         return pq_error_validation(err, "Must have at least one non-optional hash key condition in "
                                         "WHERE clause when using ORDER BY clause.");
-    if (parts > 1 && !order_of(sel, s->table).has_hash)
+    if (parts > 1 && !order_of(sel, s->khash).has_hash)
         return pq_error_validation(err, "Must have hash key in ORDER BY clause when more than one "
                                         "hash key condition specified in WHERE clause.");
     return PQ_OK;
@@ -518,6 +575,11 @@ static json_t *token_new(const struct exec_request *r, size_t range, const struc
     snprintf(h, sizeof h, "%016llx", (unsigned long long)request_hash(r));
     json_t *j = json_pack("{s:i, s:s, s:I, s:o, s:o}", "v", 1, "h", h, "r", (json_int_t)range, "hk",
                           b64_string(&k->hk), "rk", b64_string(&k->rk));
+    /* On an index, the base key of the last entry too. */
+    if (k->bhk.len) {
+        json_object_set_new(j, "bh", b64_string(&k->bhk));
+        json_object_set_new(j, "br", b64_string(&k->brk));
+    }
     char *text = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     struct pq_buf t = PQ_BUF_INIT;
@@ -549,7 +611,9 @@ static pq_status token_read(const struct exec_request *r, const struct plan *p, 
         !(j = json_loadb(raw.data, raw.len, 0, NULL)) || !json_is_object(j) ||
         json_integer_value(json_object_get(j, "v")) != 1 ||
         !json_is_string(json_object_get(j, "h")) || !json_is_integer(json_object_get(j, "r")) ||
-        !b64_field(j, "hk", &k->hk) || !b64_field(j, "rk", &k->rk)) {
+        !b64_field(j, "hk", &k->hk) || !b64_field(j, "rk", &k->rk) ||
+        (json_object_get(j, "bh") && !b64_field(j, "bh", &k->bhk)) ||
+        (json_object_get(j, "br") && !b64_field(j, "br", &k->brk))) {
         st = pq_error_validation(err, "Invalid NextToken");
         goto out;
     }
@@ -557,7 +621,8 @@ static pq_status token_read(const struct exec_request *r, const struct plan *p, 
     snprintf(h, sizeof h, "%016llx", (unsigned long long)request_hash(r));
     json_int_t ri = json_integer_value(json_object_get(j, "r"));
     if (strcmp(json_string_value(json_object_get(j, "h")), h) != 0 || ri < 0 ||
-        (size_t)ri >= p->n || (p->query && bufcmp(&p->r[ri].hk, &k->hk) != 0)) {
+        (size_t)ri >= p->n || (p->query && bufcmp(&p->r[ri].hk, &k->hk) != 0) ||
+        (p->index != NULL) != (k->bhk.len > 0)) {
         st = pq_error_validation(err, "The provided starting key is invalid");
         goto out;
     }
@@ -592,6 +657,7 @@ static void store_range_of(const struct plan *p, const struct krange *k, const s
                            struct pq_range *r)
 {
     memset(r, 0, sizeof *r);
+    r->index = p->index;
     r->descending = p->desc;
     r->after = after;
     if (!p->query) return;
@@ -606,10 +672,20 @@ static void store_range_of(const struct plan *p, const struct krange *k, const s
     }
 }
 
+/* True when a read through an LSI must fetch attributes the index does not
+ * project from the base item (DynamoDB does that for LSIs, §4.2). */
+static bool lsi_fetches(const struct exec_stmt *s)
+{
+    if (!s->index || s->index->global) return false;
+    for (size_t i = 0; i < s->sel->nproj; i++)
+        if (!index_projects(s->table, s->index, s->sel->proj[i]->steps[0].name)) return true;
+    return false;
+}
+
 pq_status exec_select_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
                           json_t **resp, struct pq_error *err)
 {
-    const struct pq_select *sel = &s->ast->u.select;
+    const struct pq_select *sel = s->sel;
     struct plan p;
     struct pq_key resume, last;
     struct pq_cursor *cur = NULL;
@@ -617,7 +693,10 @@ pq_status exec_select_run(struct pq_engine *e, struct exec_stmt *s, const struct
     size_t first = 0, evaluated = 0, bytes = 0;
     size_t budget = e->page_bytes ? e->page_bytes : DEFAULT_PAGE_BYTES;
     json_int_t limit = r->limit ? json_integer_value(r->limit) : 0;
-    bool resuming = false;
+    bool resuming = false, fetch = lsi_fetches(s);
+    /* SELECT * on an index returns what the index holds (UNCONFIRMED for an
+     * LSI, which could also fetch the rest from the base item). */
+    bool projected_only = s->index && (s->index->global || sel->star);
     store_key_init(&resume);
     store_key_init(&last);
     pq_status st = build_plan(s, &p, err);
@@ -628,17 +707,25 @@ pq_status exec_select_run(struct pq_engine *e, struct exec_stmt *s, const struct
     }
     for (size_t ri = first; ri < p.n && !token; ri++) {
         struct pq_range range;
+        size_t range_bytes = 0;
         store_range_of(&p, &p.r[ri], resuming && ri == first ? &resume : NULL, &range);
         if ((st = store_cursor_open(e->store, s->table, &range, &cur, err)) != PQ_OK) goto out;
         for (;;) {
             size_t size = 0;
-            pq_buf_reset(&last.hk);
-            pq_buf_reset(&last.rk);
             if ((st = store_cursor_next(cur, &item, &size, &last, err)) != PQ_OK) goto out;
             if (!item) break;
             evaluated++;
             bytes += size;
-            if (ev_test(s->where, item)) json_array_append_new(items, project(sel, item));
+            range_bytes += size;
+            if (projected_only) {
+                json_t *held = index_project(s->table, s->index, item);
+                json_decref(item);
+                item = held;
+            }
+            if (ev_test(s->where, item)) {
+                json_array_append_new(items, project(sel, item));
+                if (fetch) cap_read(e, s->table, NULL, pq_item_size(item), r->consistent_read);
+            }
             json_decref(item);
             item = NULL;
             /* A page ends after Limit items or page_bytes evaluated; the
@@ -650,6 +737,7 @@ pq_status exec_select_run(struct pq_engine *e, struct exec_stmt *s, const struct
         }
         store_cursor_close(cur);
         cur = NULL;
+        cap_read(e, s->table, s->index, range_bytes, r->consistent_read);
     }
     *resp = json_pack("{s:O}", "Items", items);
     if (token) json_object_set(*resp, "NextToken", token);

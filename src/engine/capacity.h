@@ -1,0 +1,40 @@
+/* capacity.h — ConsumedCapacity accounting for one engine call (private to src/engine).
+ *
+ * An operation that was asked for ReturnConsumedCapacity TOTAL or INDEXES
+ * sets e->cap = cap_new(...) for the duration of the call; the statement
+ * runners then report what they read and wrote with cap_read / cap_write,
+ * which do nothing when e->cap is NULL.
+ *
+ * Ownership: cap_new returns a new accumulator (cap_free it); the _json
+ * functions return new references.
+ */
+#ifndef PQSH_ENGINE_CAPACITY_H
+#define PQSH_ENGINE_CAPACITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include "engine/internal.h"
+
+/* NULL unless `mode` is "TOTAL" or "INDEXES". `factor` multiplies every
+ * figure (2 inside transactions). */
+struct pq_capacity *cap_new(const char *mode, double factor);
+void cap_free(struct pq_capacity *c);
+
+/* Units for `bytes` read in one operation / one item written (see capacity.c). */
+double cap_read_units(size_t bytes, bool consistent);
+double cap_write_units(size_t bytes);
+
+/* One read operation of `bytes` on table `t` or its index `ix`. */
+void cap_read(struct pq_engine *e, const struct pq_table_meta *t, const struct pq_index_meta *ix,
+              size_t bytes, bool consistent);
+/* One item write from `old` to `new_` (NULL: absent), with its index writes. */
+void cap_write(struct pq_engine *e, const struct pq_table_meta *t, const json_t *old,
+               const json_t *new_);
+
+/* ExecuteStatement's single ConsumedCapacity (NULL when nothing was
+ * touched), and the list BatchExecuteStatement / ExecuteTransaction return. */
+json_t *cap_one_json(const struct pq_capacity *c);
+json_t *cap_list_json(const struct pq_capacity *c);
+
+#endif
