@@ -104,6 +104,8 @@ void pq_buf_addc(struct pq_buf *b, char c)
 
 void pq_buf_vaddf(struct pq_buf *b, const char *fmt, va_list ap)
 {
+    /* Also tells gcc (-O1+ with UBSan) that fmt is not NULL below. */
+    if (!fmt) return;
     va_list cp;
     va_copy(cp, ap);
     int n = vsnprintf(NULL, 0, fmt, cp);
