@@ -13,6 +13,7 @@
 #include "aws/http.h"
 #include "aws/retry.h"
 #include "aws/sigv4.h"
+#include "aws/xml.h"
 #include "pqsh/buf.h"
 
 #define MAX_TRACKED_DELAYS 32
@@ -108,22 +109,6 @@ static const char *status_type(long status)
     }
 }
 
-/* Text between <tag> and </tag> in an XML error body, or NULL. Only for the
- * <ErrorResponse><Error><Code>/<Message> bodies that DynamoDB-compatible
- * front-ends (moto's IAM layer, proxies) send instead of JSON; DynamoDB
- * itself answers JSON. New string. */
-static char *xml_tag(const char *body, const char *tag)
-{
-    char open[32], close[32];
-    snprintf(open, sizeof open, "<%s>", tag);
-    snprintf(close, sizeof close, "</%s>", tag);
-    const char *a = strstr(body, open), *b;
-    if (!a) return NULL;
-    a += strlen(open);
-    if (!(b = strstr(a, close))) return NULL;
-    return pq_xstrndup(a, (size_t)(b - a));
-}
-
 /* Fills `err` from an error response (§1.3): type after the last '#' (and
  * before any ':'), message from `message` or `Message`, detail = whole body. */
 static void service_error(const struct pq_http_response *resp, struct pq_error *err)
@@ -133,10 +118,14 @@ static void service_error(const struct pq_http_response *resp, struct pq_error *
     const char *msg = json_string_value(json_object_get(body, "message"));
     if (!msg) msg = json_string_value(json_object_get(body, "Message"));
     char *name = NULL, *xml_msg = NULL;
-    if (!body && resp->body.data[0] == '<') {
-        name = xml_tag(resp->body.data, "Code");
-        xml_msg = xml_tag(resp->body.data, "Message");
+    /* DynamoDB answers JSON; DynamoDB-compatible front-ends (moto's IAM
+     * layer, proxies) may answer <ErrorResponse><Error><Code>/<Message>. */
+    struct pq_xml *xml = body ? NULL : pq_xml_parse(resp->body.data, resp->body.len);
+    if (xml) {
+        name = pq_xml_text(xml, "Error/Code");
+        xml_msg = pq_xml_text(xml, "Error/Message");
         msg = xml_msg;
+        pq_xml_free(xml);
     } else if (type) {
         const char *hash = strrchr(type, '#');
         name = pq_xstrdup(hash ? hash + 1 : type);
@@ -372,34 +361,11 @@ bool pq_aws_last_call_stats(const struct pq_backend *b, int *attempts, long *del
 /* Splits the endpoint URL into the Host header to sign and the path. */
 static pq_status parse_endpoint(struct aws_backend *a, struct pq_error *err)
 {
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-    pq_status st = PQ_OK;
-    if (!strstr(a->url, "://") || curl_url_set(u, CURLUPART_URL, a->url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-        (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-        st = pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
-                          "bad value for --endpoint-url \"%s\": must be of the form "
-                          "http://<hostname>/ or https://<hostname>/",
-                          a->url);
-        goto out;
-    }
-    struct pq_buf h = PQ_BUF_INIT;
-    pq_buf_init(&h);
-    pq_buf_adds(&h, host);
-    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) == CURLUE_OK)
-        pq_buf_addf(&h, ":%s", port);
-    a->host = pq_buf_detach(&h, NULL);
-    curl_url_get(u, CURLUPART_PATH, &path, 0);
-    a->path = pq_xstrdup(path && *path ? path : "/");
-out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_free(path);
-    curl_url_cleanup(u);
-    return st;
+    if (pq_http_split_url(a->url, &a->host, &a->path)) return PQ_OK;
+    return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
+                        "bad value for --endpoint-url \"%s\": must be of the form "
+                        "http://<hostname>/ or https://<hostname>/",
+                        a->url);
 }
 
 pq_status pq_aws_backend_open(const struct pq_aws_options *opt, struct pq_backend **out,
@@ -450,7 +416,7 @@ pq_status pq_aws_backend_open(const struct pq_aws_options *opt, struct pq_backen
     ho.connect_timeout_ms = opt->connect_timeout_ms;
     ho.read_timeout_ms = opt->read_timeout_ms;
     st = pq_http_new(&ho, &a->http, err);
-    if (st == PQ_OK) st = pq_creds_resolve(&a->creds, &a->cfg, &ho, err);
+    if (st == PQ_OK) st = pq_creds_resolve(&a->creds, &a->cfg, a->region, &ho, err);
     free(ca_path);
     if (st != PQ_OK) goto fail;
     pq_retry_init(&a->retry, opt->max_attempts,

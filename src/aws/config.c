@@ -266,27 +266,49 @@ char *pq_aws_config_region(const struct pq_aws_config *c, const char *opt)
     return r && *r ? pq_xstrdup(r) : NULL;
 }
 
-char *pq_aws_config_endpoint(const struct pq_aws_config *c, const char *opt, const char *region,
-                             bool *custom)
+/* The endpoint configured for `service` (lower-case service id, e.g.
+ * "dynamodb", "sts", "sso"): AWS_ENDPOINT_URL_<ID> > AWS_ENDPOINT_URL >
+ * `[services]` section > profile endpoint_url, unless ignored. Borrowed
+ * (environment or configuration) or NULL. */
+static const char *configured_endpoint(const struct pq_aws_config *c, const char *service)
 {
-    const char *url = opt && *opt ? opt : NULL;
+    const char *url = NULL;
     bool ignore = pq_aws_truthy(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
     if (!env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
         ignore = pq_aws_truthy(pq_aws_config_get(c, c->profile, "ignore_configured_endpoint_urls"));
-    if (!url && !ignore) {
-        url = env("AWS_ENDPOINT_URL_DYNAMODB");
-        if (!url) url = env("AWS_ENDPOINT_URL");
-        const char *services = pq_aws_config_get(c, c->profile, "services");
-        if (!url && services) {
-            struct pq_buf sec = PQ_BUF_INIT;
-            pq_buf_init(&sec);
-            pq_buf_addf(&sec, "services %s", services);
-            url = pq_ini_get(&c->config, sec.data, "dynamodb.endpoint_url");
-            pq_buf_release(&sec);
-        }
-        if (!url) url = pq_aws_config_get(c, c->profile, "endpoint_url");
-        if (url && !*url) url = NULL;
+    if (ignore) return NULL;
+    struct pq_buf name = PQ_BUF_INIT;
+    pq_buf_init(&name);
+    pq_buf_adds(&name, "AWS_ENDPOINT_URL_");
+    for (const char *s = service; *s; s++)
+        pq_buf_addc(&name, (char)toupper((unsigned char)*s));
+    url = env(name.data);
+    if (!url) url = env("AWS_ENDPOINT_URL");
+    const char *services = pq_aws_config_get(c, c->profile, "services");
+    if (!url && services) {
+        pq_buf_reset(&name);
+        pq_buf_addf(&name, "services %s", services);
+        struct pq_buf key = PQ_BUF_INIT;
+        pq_buf_init(&key);
+        pq_buf_addf(&key, "%s.endpoint_url", service);
+        url = pq_ini_get(&c->config, name.data, key.data);
+        pq_buf_release(&key);
     }
+    pq_buf_release(&name);
+    if (!url) url = pq_aws_config_get(c, c->profile, "endpoint_url");
+    return url && *url ? url : NULL;
+}
+
+char *pq_aws_config_service_endpoint(const struct pq_aws_config *c, const char *service)
+{
+    const char *url = configured_endpoint(c, service);
+    return url ? pq_xstrdup(url) : NULL;
+}
+
+char *pq_aws_config_endpoint(const struct pq_aws_config *c, const char *opt, const char *region,
+                             bool *custom)
+{
+    const char *url = opt && *opt ? opt : configured_endpoint(c, "dynamodb");
     *custom = url != NULL;
     if (url) return pq_xstrdup(url);
     /* Standard endpoints (reference §1.1, endpoint-rule-set-1.json). */

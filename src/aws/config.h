@@ -73,6 +73,11 @@ char *pq_aws_config_region(const struct pq_aws_config *c, const char *opt);
 char *pq_aws_config_endpoint(const struct pq_aws_config *c, const char *opt, const char *region,
                              bool *custom);
 
+/* The endpoint configured for another service (lower-case id: "sts", "sso"),
+ * by the same rules as above without `opt` and without a default; a new
+ * string or NULL (then the caller uses the service's standard endpoint). */
+char *pq_aws_config_service_endpoint(const struct pq_aws_config *c, const char *service);
+
 /* "~/x" → "$HOME/x"; otherwise a copy. New string. */
 char *pq_aws_expand_home(const char *path);
 

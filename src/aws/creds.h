@@ -1,13 +1,21 @@
 /* creds.h — the AWS CLI's credential provider chain, with refresh of temporary credentials.
  *
  * Order (botocore's): environment (skipped when --profile was given) →
- * assume-role / web identity / IAM Identity Center profiles (recognised and
- * refused as not supported yet) → shared credentials file → profile
- * `credential_process` → static keys in the config file → container
- * credentials endpoint → EC2 instance metadata (IMDSv2, v1 fallback).
+ * assume-role (profile `role_arn` with `source_profile` or
+ * `credential_source`; STS AssumeRole signed with the source's credentials,
+ * which may themselves come from a role: role chains) → web identity
+ * (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or the profile's
+ * `web_identity_token_file` + `role_arn`; AssumeRoleWithWebIdentity) → IAM
+ * Identity Center (`sso_session` or legacy `sso_*` keys; the access token
+ * from ~/.aws/sso/cache/<sha1>.json, then GetRoleCredentials) → shared
+ * credentials file → profile `credential_process` → static keys in the
+ * config file → container credentials endpoint → EC2 instance metadata
+ * (IMDSv2, v1 fallback). A source profile is resolved like botocore does:
+ * its static keys (or web identity / SSO / process) when it has them or has
+ * no role_arn, else its own role; a loop of profiles is an error.
  * Temporary credentials are fetched again from the same source once less
- * than 15 minutes remain; if that fails while more than 10 minutes remain,
- * the old ones are kept.
+ * than 15 minutes remain (an assumed role first refreshes its source); if
+ * that fails while more than 10 minutes remain, the old ones are kept.
  *
  * Ownership: struct pq_creds owns its credentials and a private HTTP handle;
  * pq_creds_release() wipes the secrets. The pointer from pq_creds_current()
@@ -32,6 +40,9 @@ struct pq_aws_creds {
 typedef enum pq_creds_source {
     PQ_CREDS_NONE = 0,
     PQ_CREDS_ENV,
+    PQ_CREDS_ASSUME_ROLE,
+    PQ_CREDS_WEB_IDENTITY,
+    PQ_CREDS_SSO,
     PQ_CREDS_SHARED_FILE,
     PQ_CREDS_PROCESS,
     PQ_CREDS_CONFIG_FILE,
@@ -47,13 +58,27 @@ struct pq_creds {
     char *auth;           /* container Authorization value (or NULL) */
     char *auth_file;      /* container token file, read at each fetch */
     bool imds_v1;         /* IMDS answered without a token last time */
-    struct pq_http *http; /* for container / IMDS; NULL otherwise */
+    struct pq_http *http; /* for container / IMDS / STS / SSO; NULL otherwise */
     int fetches;          /* how many times credentials were fetched (tests) */
+    /* Assume-role and web identity (url = the STS endpoint). */
+    struct pq_creds *parent; /* credentials that sign AssumeRole; owned */
+    char *role_arn;
+    char *session_name;
+    char *external_id;
+    long duration_s;
+    char *token_file; /* web identity token, read at each fetch */
+    char *region;     /* STS signing region */
+    /* IAM Identity Center (url = the portal endpoint). */
+    char *sso_cache; /* token cache file */
+    char *sso_account;
+    char *sso_role;
 };
 
-/* Walks the chain for the profile of `cfg`. `http_opt` gives TLS settings
- * for credential endpoints. On failure the message names each source tried. */
-pq_status pq_creds_resolve(struct pq_creds *c, const struct pq_aws_config *cfg,
+/* Walks the chain for the profile of `cfg`. `region` is the session's
+ * region, used to reach and sign for STS (NULL → us-east-1). `http_opt`
+ * gives TLS settings for credential endpoints. On failure the message names
+ * each source tried. */
+pq_status pq_creds_resolve(struct pq_creds *c, const struct pq_aws_config *cfg, const char *region,
                            const struct pq_http_options *http_opt,
                            struct pq_error *err) PQ_MUST_USE;
 
@@ -62,14 +87,21 @@ pq_status pq_creds_resolve(struct pq_creds *c, const struct pq_aws_config *cfg,
 pq_status pq_creds_current(struct pq_creds *c, time_t now, const struct pq_aws_creds **out,
                            struct pq_error *err) PQ_MUST_USE;
 
-/* A short name of the source for --debug: "env", "shared-credentials-file",
+/* A short name of the source for --debug: "env", "assume-role",
+ * "assume-role-with-web-identity", "sso", "shared-credentials-file",
  * "custom-process", "config-file", "container-role", "iam-role". */
 const char *pq_creds_source_name(pq_creds_source s);
 
 void pq_creds_release(struct pq_creds *c);
 
-/* Parses an ISO 8601 UTC timestamp ("2024-01-02T03:04:05Z", fractions and
- * ±hh:mm offsets accepted). false when malformed. */
+/* Replaces `k` with copies of the given values (token may be NULL or ""). */
+void pq_aws_creds_set(struct pq_aws_creds *k, const char *akid, const char *secret,
+                      const char *token, time_t expiration);
+/* Wipes and frees the secrets of `k`; leaves it zeroed. */
+void pq_aws_creds_clear(struct pq_aws_creds *k);
+
+/* Parses an ISO 8601 UTC timestamp ("2024-01-02T03:04:05Z", fractions,
+ * ±hh:mm offsets and the SSO cache's "UTC" suffix accepted). false when malformed. */
 bool pq_aws_parse_time(const char *text, time_t *out);
 
 #endif

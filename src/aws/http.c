@@ -124,6 +124,35 @@ void pq_http_response_release(struct pq_http_response *r)
     pq_http_response_init(r);
 }
 
+bool pq_http_split_url(const char *url, char **host_out, char **path_out)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+    bool ok = false;
+    *host_out = *path_out = NULL;
+    if (!u || !strstr(url, "://") || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+        goto out;
+    struct pq_buf h = PQ_BUF_INIT;
+    pq_buf_init(&h);
+    pq_buf_adds(&h, host);
+    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) == CURLUE_OK)
+        pq_buf_addf(&h, ":%s", port);
+    *host_out = pq_buf_detach(&h, NULL);
+    curl_url_get(u, CURLUPART_PATH, &path, 0);
+    *path_out = pq_xstrdup(path && *path ? path : "/");
+    ok = true;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return ok;
+}
+
 long pq_http_connects(const struct pq_http *h)
 {
     return h->connects;

@@ -57,6 +57,11 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
                           long timeout_ms, struct pq_http_response *resp, pq_http_sent *sent,
                           bool *timed_out, struct pq_error *err) PQ_MUST_USE;
 
+/* Splits an http(s) URL into the Host header value (host[:port], the port
+ * only when the URL names one) and the path ("/" when empty). New strings;
+ * false (nothing allocated) when the URL is not http:// or https://. */
+bool pq_http_split_url(const char *url, char **host, char **path);
+
 /* Number of TCP connections opened so far (keep-alive tests). */
 long pq_http_connects(const struct pq_http *h);
 

@@ -69,7 +69,10 @@ static const char *const CONFIG = "# comment\n"
                                   "\n"
                                   "[profile role]\n"
                                   "role_arn = arn:aws:iam::123456789012:role/x\n"
-                                  "source_profile = default\n";
+                                  "source_profile = default\n"
+                                  "\n"
+                                  "[profile role-nosource]\n"
+                                  "role_arn = arn:aws:iam::123456789012:role/x\n";
 
 static const char *const CREDS = "[default]\n"
                                  "aws_access_key_id = AKFILEDEFAULT\n"
@@ -203,7 +206,7 @@ static pq_status resolve(const char *profile, struct pq_creds *c, struct pq_erro
     struct pq_http_options ho = {0};
     pq_status st = pq_aws_config_load(&cfg, profile, err);
     if (st != PQ_OK) return st;
-    st = pq_creds_resolve(c, &cfg, &ho, err);
+    st = pq_creds_resolve(c, &cfg, "us-east-1", &ho, err);
     pq_aws_config_release(&cfg);
     return st;
 }
@@ -248,10 +251,11 @@ static void test_static_sources(void)
     CHECK_STR(err.message, "partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY");
     clean_env();
 
-    CHECK_EQ(resolve("role", &c, &err), PQ_ERR_IO);
-    CHECK_STR(err.message,
-              "profile 'role' uses assume-role profiles (role_arn), which pqsh does not support "
-              "yet");
+    /* Role profiles without a source are refused before any STS call
+     * (test_aws_sts.c covers working roles against a fake STS). */
+    CHECK_EQ(resolve("role-nosource", &c, &err), PQ_ERR_IO);
+    CHECK_STR(err.message, "profile 'role-nosource' has role_arn but neither source_profile nor "
+                           "credential_source");
 
     /* Nothing anywhere: the message lists what was tried. */
     setenv("AWS_CONFIG_FILE", "/nonexistent/x", 1);
@@ -259,8 +263,9 @@ static void test_static_sources(void)
     CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message,
               "unable to locate credentials; tried environment variables (AWS_ACCESS_KEY_ID, "
-              "AWS_SECRET_ACCESS_KEY), shared credentials file (/nonexistent/y, profile "
-              "default), credential_process, config file (/nonexistent/x), container "
+              "AWS_SECRET_ACCESS_KEY), assume-role (no role_arn in profile default), web "
+              "identity, SSO, shared credentials file (/nonexistent/y, profile default), "
+              "credential_process, config file (/nonexistent/x), container "
               "credentials (AWS_CONTAINER_CREDENTIALS_*_URI not set), EC2 instance metadata "
               "(disabled by AWS_EC2_METADATA_DISABLED)");
     clean_env();
