@@ -221,6 +221,13 @@ static pq_status send_once(struct aws_backend *a, const struct pq_aws_creds *k, 
     return st;
 }
 
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -266,6 +273,12 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
 
         const struct pq_aws_creds *k;
         if ((st = pq_creds_current(&a->creds, time(NULL), &k, err)) != PQ_OK) goto out;
+        double wait = pq_retry_before_send(&a->retry, mono_now());
+        if (wait > 0) {
+            debugf(a, "client rate limiter (adaptive retry mode): waiting %ld ms",
+                   (long)(wait * 1000));
+            sleep_ms((long)(wait * 1000));
+        }
         st = send_once(a, k, op, body, &resp, &sent, &timed_out, err);
         if (st != PQ_OK) {
             debugf(a, "< %s", err->message);
@@ -287,6 +300,7 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
                 json_error_t jerr;
                 *response = json_loadb(resp.body.data, resp.body.len, 0, &jerr);
                 if (json_is_object(*response)) {
+                    pq_retry_after_response(&a->retry, false, mono_now());
                     pq_retry_success(&a->retry, cost);
                     st = PQ_OK;
                     goto out;
@@ -308,6 +322,7 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
             }
         }
 
+        pq_retry_after_response(&a->retry, cls == PQ_RETRY_THROTTLE, mono_now());
         if (unknown && !safe) {
             st = unknown_outcome(op, err);
             goto out;
@@ -419,11 +434,12 @@ pq_status pq_aws_backend_open(const struct pq_aws_options *opt, struct pq_backen
     if (st == PQ_OK) st = pq_creds_resolve(&a->creds, &a->cfg, a->region, &ho, err);
     free(ca_path);
     if (st != PQ_OK) goto fail;
-    pq_retry_init(&a->retry, opt->max_attempts,
-                  pq_aws_config_get(&a->cfg, a->cfg.profile, "max_attempts"),
-                  pq_aws_config_get(&a->cfg, a->cfg.profile, "retry_mode"), opt->retry_base_ms);
-    debugf(a, "endpoint %s, region %s, profile %s, credentials from %s, max attempts %d", a->url,
-           a->region, a->cfg.profile, pq_creds_source_name(a->creds.source), a->retry.max_attempts);
+    pq_retry_init(
+        &a->retry, opt->max_attempts, pq_aws_config_get(&a->cfg, a->cfg.profile, "max_attempts"),
+        pq_aws_config_get(&a->cfg, a->cfg.profile, "retry_mode"), opt->retry_base_ms, mono_now());
+    debugf(a, "endpoint %s, region %s, profile %s, credentials from %s, max attempts %d%s", a->url,
+           a->region, a->cfg.profile, pq_creds_source_name(a->creds.source), a->retry.max_attempts,
+           a->retry.adaptive ? " (adaptive)" : "");
     *out = &a->base;
     return PQ_OK;
 fail:

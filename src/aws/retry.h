@@ -7,6 +7,7 @@
  * [0, min(20 s, base × 2^(attempt-1))); every retry takes 5 tokens (10 after
  * a timeout) from a quota of 500 shared by the whole session, a success
  * gives back what its retries took (or 1 token when there was no retry).
+ * AWS_RETRY_MODE=adaptive adds the SDKs' client-side rate limiter.
  *
  * Plain value type: no ownership.
  */
@@ -27,22 +28,49 @@ typedef enum pq_retry_class {
     PQ_RETRY_TRANSIENT, /* 5xx, RequestTimeout, network failure, bad checksum */
 } pq_retry_class;
 
+/* Adaptive mode's client-side rate limiter (botocore retries/adaptive.py,
+ * bucket.py, throttling.py): a token bucket that is off until the first
+ * throttling error, a measured send rate (smoothed over half-second
+ * buckets), and CUBIC to move the allowed rate: ×0.7 on throttling, then a
+ * cubic climb back; never more than twice the measured rate. Times are
+ * seconds on a monotonic clock. */
+struct pq_rate_limiter {
+    bool enabled;
+    /* token bucket */
+    double fill_rate, max_capacity, capacity, last_refill;
+    bool refilled_once;
+    /* measured send rate */
+    double measured_rate, last_bucket;
+    int count;
+    /* CUBIC */
+    double w_max, k, last_fail;
+};
+
 struct pq_retry {
     int max_attempts;
     long base_ms;                         /* 1000 in the SDKs */
     int quota;                            /* tokens left */
     uint64_t rng;                         /* xorshift state for the jitter */
     double (*random)(struct pq_retry *r); /* [0, 1); tests may replace it */
+    bool adaptive;                        /* AWS_RETRY_MODE=adaptive */
+    struct pq_rate_limiter rl;
 };
 
 /* Attempts: `max_attempts` when > 0, else AWS_MAX_ATTEMPTS, else the
  * profile's max_attempts, else the mode's default. Mode: AWS_RETRY_MODE,
  * else the profile's retry_mode. "legacy" keeps botocore's DynamoDB legacy
  * numbers (10 attempts, 50 ms base) with standard-mode jitter and quota;
- * "adaptive" behaves as "standard" (its client-side rate limiter is not
- * implemented). Profile values may be NULL. `base_ms` > 0 overrides the base. */
+ * "adaptive" is standard plus the client rate limiter above. Profile values
+ * may be NULL. `base_ms` > 0 overrides the base. `now` starts the limiter's
+ * clock. */
 void pq_retry_init(struct pq_retry *r, int max_attempts, const char *profile_max_attempts,
-                   const char *profile_retry_mode, long base_ms);
+                   const char *profile_retry_mode, long base_ms, double now);
+
+/* Adaptive mode, before each attempt: takes a token from the bucket and
+ * returns how long to wait first (seconds; 0 when the limiter is off). */
+double pq_retry_before_send(struct pq_retry *r, double now);
+/* Adaptive mode, after each attempt's answer (or failure): adjusts the rate. */
+void pq_retry_after_response(struct pq_retry *r, bool throttled, double now);
 
 /* Classifies a service error by its name (without namespace) and HTTP status. */
 pq_retry_class pq_retry_classify(const char *type, long http_status);

@@ -279,21 +279,21 @@ static void test_backoff_and_quota(void)
     int cost = 0;
     unsetenv("AWS_MAX_ATTEMPTS");
     unsetenv("AWS_RETRY_MODE");
-    pq_retry_init(&r, 0, NULL, NULL, 0);
+    pq_retry_init(&r, 0, NULL, NULL, 0, 0);
     CHECK_EQ(r.max_attempts, 3);
     CHECK_EQ(r.base_ms, 1000);
-    pq_retry_init(&r, 0, "7", NULL, 0);
+    pq_retry_init(&r, 0, "7", NULL, 0, 0);
     CHECK_EQ(r.max_attempts, 7);
     setenv("AWS_MAX_ATTEMPTS", "5", 1);
-    pq_retry_init(&r, 0, "7", NULL, 0);
+    pq_retry_init(&r, 0, "7", NULL, 0, 0);
     CHECK_EQ(r.max_attempts, 5);
     unsetenv("AWS_MAX_ATTEMPTS");
     setenv("AWS_RETRY_MODE", "legacy", 1);
-    pq_retry_init(&r, 0, NULL, NULL, 0);
+    pq_retry_init(&r, 0, NULL, NULL, 0, 0);
     CHECK_EQ(r.max_attempts, 10);
     unsetenv("AWS_RETRY_MODE");
 
-    pq_retry_init(&r, 12, NULL, NULL, 1000);
+    pq_retry_init(&r, 12, NULL, NULL, 1000, 0);
     r.random = always_max;
     long expect[] = {999, 1999, 3999, 7999, 15999, 19999, 19999};
     for (int i = 0; i < 7; i++) {
@@ -323,6 +323,68 @@ static void test_backoff_and_quota(void)
     CHECK_EQ(pq_retry_classify("ConditionalCheckFailedException", 400), PQ_RETRY_NO);
 }
 
+/* Adaptive mode: the limiter is off until a throttle, then spaces requests
+ * out at 0.7 × the measured rate and climbs back (CUBIC). Fake clock. */
+static void test_adaptive_limiter(void)
+{
+    struct pq_retry r;
+    setenv("AWS_RETRY_MODE", "adaptive", 1);
+    pq_retry_init(&r, 0, NULL, NULL, 0, 100.0);
+    unsetenv("AWS_RETRY_MODE");
+    CHECK(r.adaptive);
+    CHECK_EQ(r.max_attempts, 3);
+    double t = 100.0;
+    for (int i = 0; i < 30; i++, t += 0.1) { /* 10 requests a second, all fine */
+        CHECK(pq_retry_before_send(&r, t) == 0);
+        pq_retry_after_response(&r, false, t);
+    }
+    CHECK(!r.rl.enabled);
+    CHECK(r.rl.measured_rate > 8 && r.rl.measured_rate < 11);
+    pq_retry_after_response(&r, true, t);
+    CHECK(r.rl.enabled);
+    double throttled_rate = r.rl.fill_rate;
+    CHECK(throttled_rate > 5 && throttled_rate < 8); /* 0.7 × ~10 */
+    /* A burst now has to wait: at most max_capacity requests go at once. */
+    double waited = 0, last = 0;
+    bool grew = true;
+    for (int i = 0; i < 20; i++) {
+        double w = pq_retry_before_send(&r, t);
+        if (i > 10 && w < last) grew = false;
+        last = w;
+        waited = w;
+    }
+    CHECK(grew);
+    CHECK(waited > 20.0 / throttled_rate - 1.5 && waited < 20.0 / throttled_rate + 0.5);
+    /* Successes long after the throttle raise the allowed rate again. */
+    t += waited;
+    for (int i = 0; i < 40; i++, t += 0.2) {
+        t += pq_retry_before_send(&r, t);
+        pq_retry_after_response(&r, false, t);
+    }
+    CHECK(r.rl.fill_rate > throttled_rate);
+
+    /* Standard mode never waits, even after throttling. */
+    pq_retry_init(&r, 0, NULL, "standard", 0, 0);
+    CHECK(!r.adaptive);
+    pq_retry_after_response(&r, true, 1.0);
+    CHECK(pq_retry_before_send(&r, 1.0) == 0);
+    pq_retry_init(&r, 0, NULL, "adaptive", 0, 0); /* the profile's retry_mode */
+    CHECK(r.adaptive);
+}
+
+static void test_adaptive_backend(void)
+{
+    struct outcome o;
+    setenv("AWS_RETRY_MODE", "adaptive", 1);
+    run("throttle,throttle,ok", "ListTables", LIST, 0, 0, &o);
+    unsetenv("AWS_RETRY_MODE");
+    CHECK_EQ(o.st, PQ_OK);
+    CHECK_EQ(o.attempts, 3);
+    CHECK_EQ(json_array_size(o.log), 3);
+    CHECK(strstr(o.debug.data, "max attempts 3 (adaptive)") != NULL);
+    release(&o);
+}
+
 int main(void)
 {
     setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
@@ -342,5 +404,7 @@ int main(void)
     test_slow();
     test_corrupt();
     test_not_retryable();
+    test_adaptive_limiter();
+    test_adaptive_backend();
     DONE();
 }
