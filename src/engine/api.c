@@ -177,6 +177,26 @@ static const struct field F_EXECUTE_TRANSACTION[] = {{"TransactStatements", &S_P
                                                      {"ReturnConsumedCapacity", &S_STRING},
                                                      {NULL, NULL}};
 
+static const struct field F_GSI_DELETE[] = {{"IndexName", &S_STRING}, {NULL, NULL}};
+static const struct shape S_GSI_DELETE = {K_STRUCT, NULL, F_GSI_DELETE, NULL};
+static const struct field F_GSI_UPDATE[] = {
+    {"IndexName", &S_STRING}, {"ProvisionedThroughput", &S_THROUGHPUT}, {NULL, NULL}};
+static const struct shape S_GSI_UPDATE = {K_STRUCT, NULL, F_GSI_UPDATE, NULL};
+static const struct field F_GSI_CHANGE[] = {
+    {"Create", &S_GSI}, {"Delete", &S_GSI_DELETE}, {"Update", &S_GSI_UPDATE}, {NULL, NULL}};
+static const struct shape S_GSI_CHANGE = {K_STRUCT, NULL, F_GSI_CHANGE, NULL};
+static const struct shape S_GSI_CHANGES = {K_LIST, NULL, NULL, &S_GSI_CHANGE};
+static const struct field F_UPDATE_TABLE[] = {{"TableName", &S_STRING},
+                                              {"AttributeDefinitions", &S_ATTRDEFS},
+                                              {"BillingMode", &S_STRING},
+                                              {"ProvisionedThroughput", &S_THROUGHPUT},
+                                              {"GlobalSecondaryIndexUpdates", &S_GSI_CHANGES},
+                                              {"StreamSpecification", &S_STREAM},
+                                              {"SSESpecification", &S_SSE},
+                                              {"TableClass", &S_STRING},
+                                              {"DeletionProtectionEnabled", &S_BOOL},
+                                              {NULL, NULL}};
+
 /* The name Jackson gives a JSON token in "X cannot be converted to T". */
 static const char *token_name(const json_t *v)
 {
@@ -257,6 +277,7 @@ static const struct op {
     {"DescribeTable", ddl_describe_table, F_TABLE_NAME},
     {"ListTables", ddl_list_tables, F_LIST_TABLES},
     {"DeleteTable", ddl_delete_table, F_TABLE_NAME},
+    {"UpdateTable", ddl_update_table, F_UPDATE_TABLE},
     {"ExecuteStatement", exec_execute_statement, F_EXECUTE_STATEMENT},
     {"BatchExecuteStatement", batch_execute_statement, F_BATCH_EXECUTE},
     {"ExecuteTransaction", txn_execute_transaction, F_EXECUTE_TRANSACTION},

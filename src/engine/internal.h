@@ -215,6 +215,10 @@ pq_status ddl_list_tables(struct pq_engine *e, json_t *req, json_t **resp,
                           struct pq_error *err) PQ_MUST_USE;
 pq_status ddl_delete_table(struct pq_engine *e, json_t *req, json_t **resp,
                            struct pq_error *err) PQ_MUST_USE;
+/* UpdateTable: GlobalSecondaryIndexUpdates (Create with backfill, Delete,
+ * Update), BillingMode, ProvisionedThroughput, DeletionProtectionEnabled. */
+pq_status ddl_update_table(struct pq_engine *e, json_t *req, json_t **resp,
+                           struct pq_error *err) PQ_MUST_USE;
 
 /* ---- exec.c ----------------------------------------------------------- */
 
