@@ -6,6 +6,8 @@
 # Environment: BENCH_INSERTS (default 100000), BENCH_ITEMS (default 1000000),
 # BENCH_LOOKUPS (default 100000), BENCH_DIR (scratch folder, default a mktemp).
 # Figures and how they were obtained are recorded in bench/README.md.
+# The point-read tables (point.db, point.sqlite) are kept in BENCH_DIR and
+# reused when it is given, since loading 1,000,000 items takes a while.
 set -euo pipefail
 pqsh=$(realpath "${1:?usage: bench/run.sh PQSH [startup|bulk|point|all]}")
 what=${2:-all}
@@ -70,19 +72,32 @@ bench_bulk() {
 }
 
 bench_point() {
-  echo "## point reads: SELECT by key on a $items-item table, $lookups lookups piped in"
+  echo "## point reads: SELECT by key on a $items-item table, $lookups lookups piped in (and sqlite3 alike)"
   if [ ! -f "$dir/point.db" ]; then
     gen_pqsh_inserts "$items" | "$pqsh" --local "$dir/point.db" > /dev/null
+  fi
+  if [ ! -f "$dir/point.sqlite" ]; then
+    { echo "BEGIN;"; gen_sqlite_inserts "$items" | sed 1,2d; echo "COMMIT;"; } |
+      sqlite3 -cmd "PRAGMA journal_mode=WAL" -cmd "PRAGMA synchronous=NORMAL" "$dir/point.sqlite" > /dev/null
   fi
   awk -v n="$lookups" -v m="$items" 'BEGIN { srand(42);
     for (i = 0; i < n; i++) printf "SELECT * FROM Orders WHERE idempotency_token = '\''token%08d'\'';\n", int(rand() * m) }' \
     > "$dir/lookups.sql"
-  local t0 t1 tp
+  # The same keys, as the engine stores them (one row per item, key as a blob).
+  sed -E "s/^SELECT \* FROM Orders WHERE idempotency_token = '(token[0-9]+)';$/SELECT item FROM items WHERE hk = CAST('\1' AS BLOB) AND rk = X'';/" \
+    "$dir/lookups.sql" > "$dir/lookups.sqlite.sql"
+  local t0 t1 t2 t3 tp ts
   t0=$(now)
   "$pqsh" --local "$dir/point.db" --mode json < "$dir/lookups.sql" > "$dir/lookups.out"
   t1=$(now)
+  t2=$(now)
+  sqlite3 "$dir/point.sqlite" < "$dir/lookups.sqlite.sql" > "$dir/lookups.sqlite.out"
+  t3=$(now)
   tp=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')
-  echo "pqsh: $(rate "$lookups" "$tp") lookups/s (${tp}s; $(wc -l < "$dir/lookups.out") items returned)"
+  ts=$(awk -v a="$t2" -v b="$t3" 'BEGIN{print b-a}')
+  echo "pqsh:    $(rate "$lookups" "$tp") lookups/s (${tp}s; $(wc -l < "$dir/lookups.out") items returned)"
+  echo "sqlite3: $(rate "$lookups" "$ts") lookups/s (${ts}s; $(wc -l < "$dir/lookups.sqlite.out") rows returned)"
+  awk -v a="$tp" -v b="$ts" 'BEGIN { printf "ratio pqsh/sqlite3 rate: %.2f\n", b / a }'
 }
 
 case "$what" in
