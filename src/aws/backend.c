@@ -235,14 +235,16 @@ static void sleep_ms(long ms)
     }
 }
 
-/* Sets PQ_ERR_UNKNOWN for a write whose fate the failure `why` hides. */
+/* Sets PQ_ERR_UNKNOWN for a write whose fate the failure `why` hides. The
+ * text starts with "outcome unknown:" so that the user sees it apart from
+ * errors (where nothing was applied) at a glance. */
 static pq_status unknown_outcome(const char *op, struct pq_error *err)
 {
     struct pq_error why;
     pq_error_init(&why);
     pq_error_move(&why, err);
     pq_error_set(err, PQ_ERR_UNKNOWN, PQ_NO_POS, PQ_NO_POS,
-                 "the outcome of %s is unknown: %s; the write may or may not have been applied", op,
+                 "outcome unknown: the %s request may or may not have been applied (%s)", op,
                  why.message ? why.message : "no valid response");
     err->type = why.type ? pq_xstrdup(why.type) : NULL;
     err->http_status = why.http_status;

@@ -2,6 +2,7 @@
 #include "shell.h"
 #include "pqsh/aws.h"
 #include "pqsh/engine.h"
+#include "target.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +32,14 @@ static const char usage_text[] =
     "      --region REGION      Amazon DynamoDB in REGION\n"
     "      --profile NAME       Amazon DynamoDB with the AWS CLI profile NAME\n"
     "      --endpoint-url URL   a DynamoDB-compatible endpoint\n"
+    "      --debug              trace each AWS request and response on stderr\n"
+    "                           (signature and secrets redacted)\n"
+    "      --ca-bundle FILE     trust the CA certificates in FILE (else\n"
+    "                           AWS_CA_BUNDLE, the profile's ca_bundle, the system)\n"
+    "      --no-verify-ssl      do not verify TLS certificates (insecure)\n"
+    "      --connect-timeout S  seconds to wait for a connection (default 60)\n"
+    "      --read-timeout S     seconds of silence before a request fails\n"
+    "                           (default 60; 0 waits forever)\n"
     "\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
@@ -149,7 +158,12 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         OPT_AWS,
         OPT_REGION,
         OPT_PROFILE,
-        OPT_ENDPOINT
+        OPT_ENDPOINT,
+        OPT_DEBUG,
+        OPT_CA_BUNDLE,
+        OPT_NO_VERIFY_SSL,
+        OPT_CONNECT_TIMEOUT,
+        OPT_READ_TIMEOUT,
     };
     static const struct option longopts[] = {
         {"file", required_argument, NULL, 'f'},
@@ -166,6 +180,11 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         {"region", required_argument, NULL, OPT_REGION},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
+        {"debug", no_argument, NULL, OPT_DEBUG},
+        {"ca-bundle", required_argument, NULL, OPT_CA_BUNDLE},
+        {"no-verify-ssl", no_argument, NULL, OPT_NO_VERIFY_SSL},
+        {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+        {"read-timeout", required_argument, NULL, OPT_READ_TIMEOUT},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -215,6 +234,21 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         case OPT_ENDPOINT:
             o->endpoint_url = optarg;
             break;
+        case OPT_DEBUG:
+            target_option(sh, TARGET_OPT_DEBUG, optarg);
+            break;
+        case OPT_CA_BUNDLE:
+            target_option(sh, TARGET_OPT_CA_BUNDLE, optarg);
+            break;
+        case OPT_NO_VERIFY_SSL:
+            target_option(sh, TARGET_OPT_NO_VERIFY_SSL, optarg);
+            break;
+        case OPT_CONNECT_TIMEOUT:
+            target_option(sh, TARGET_OPT_CONNECT_TIMEOUT, optarg);
+            break;
+        case OPT_READ_TIMEOUT:
+            target_option(sh, TARGET_OPT_READ_TIMEOUT, optarg);
+            break;
         case ':':
             usage_error("option '%s' needs a value", argv[optind - 1]);
             break;
@@ -226,17 +260,6 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
     if (o->local && (o->aws || o->region || o->profile || o->endpoint_url))
         usage_error("%s", "--local cannot be combined with --aws, --region, --profile or "
                           "--endpoint-url");
-}
-
-/* Amazon DynamoDB, or another endpoint speaking its protocol (src/aws). */
-static pq_status open_aws(const struct options *o, struct pq_backend **out, struct pq_error *err)
-{
-    struct pq_aws_options ao;
-    pq_aws_options_init(&ao);
-    ao.region = o->region;
-    ao.profile = o->profile;
-    ao.endpoint_url = o->endpoint_url;
-    return pq_aws_backend_open(&ao, out, err);
 }
 
 /* Opens the target; *banner receives "local engine at PATH" or the like.
@@ -251,7 +274,7 @@ static int open_target(struct shell *sh, const struct options *o, char **banner)
     pq_error_init(&err);
     pq_buf_init(&b);
     if (o->aws || o->region || o->profile || o->endpoint_url) {
-        if (open_aws(o, &sh->backend, &err)) goto out;
+        if (target_open_aws(sh, o->region, o->profile, o->endpoint_url, &err)) goto out;
         pq_buf_addf(&b, "Amazon DynamoDB (%s)", sh->backend->label);
         ok = true;
         goto out;

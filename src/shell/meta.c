@@ -1,5 +1,6 @@
 /* meta.c — dot and backslash commands, from one table (like git.c's commands). */
 #include "shell.h"
+#include "target.h"
 #include "pqsh/value.h"
 
 #include <errno.h>
@@ -170,6 +171,8 @@ static const struct command commands[] = {
     {".echo", ".echo on|off", "print each statement before its result", cmd_echo},
     {".bail", ".bail on|off", "stop at the first error", cmd_bail},
     {".read", ".read FILE", "run the statements in FILE", cmd_read},
+    {".connect", ".connect local[:PATH]|aws[:REGION]|URL",
+     "switch the target (no argument: show it)", target_connect},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -49,6 +49,12 @@ struct shell {
     int depth;   /* .read nesting */
     struct key_entry *keys;
     size_t nkeys;
+    /* Target options kept for .connect (target.c, engineer L); strings borrowed from argv. */
+    struct shell_target {
+        bool debug, no_verify_ssl, warned;
+        const char *ca_bundle, *profile;
+        long connect_timeout_ms, read_timeout_ms; /* 0: default; < 0: none */
+    } target;
 };
 
 /* Where a statement or command came from, for messages. */

@@ -185,7 +185,8 @@ static void test_5xx(void)
     CHECK_EQ(o.st, PQ_ERR_UNKNOWN);
     CHECK_EQ(o.err.code, PQ_ERR_UNKNOWN);
     CHECK_STR(o.err.type, "InternalServerError");
-    CHECK(o.err.message && strstr(o.err.message, "outcome of ExecuteStatement is unknown"));
+    CHECK(o.err.message &&
+          strncmp(o.err.message, "outcome unknown: the ExecuteStatement request", 45) == 0);
     CHECK_EQ(json_array_size(o.log), 1);
     release(&o);
 

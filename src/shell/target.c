@@ -1,0 +1,160 @@
+/* target.c — AWS connection options, --debug tracing, and `.connect` to switch targets. */
+#include "target.h"
+#include "pqsh/aws.h"
+#include "pqsh/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void target_option(struct shell *sh, enum target_option opt, const char *arg)
+{
+    struct shell_target *t = &sh->target;
+    long *ms = NULL;
+    const char *name = NULL;
+    switch (opt) {
+    case TARGET_OPT_DEBUG:
+        t->debug = true;
+        return;
+    case TARGET_OPT_CA_BUNDLE:
+        t->ca_bundle = arg;
+        return;
+    case TARGET_OPT_NO_VERIFY_SSL:
+        t->no_verify_ssl = true;
+        return;
+    case TARGET_OPT_CONNECT_TIMEOUT:
+        ms = &t->connect_timeout_ms;
+        name = "--connect-timeout";
+        break;
+    case TARGET_OPT_READ_TIMEOUT:
+        ms = &t->read_timeout_ms;
+        name = "--read-timeout";
+        break;
+    }
+    /* Seconds, as the AWS CLI takes them (fractions allowed); 0 = no timeout. */
+    char *end;
+    errno = 0;
+    double s = strtod(arg, &end);
+    if (errno || end == arg || *end || s < 0 || s > 86400) {
+        fflush(stdout);
+        fprintf(stderr,
+                "pqsh: %s needs a number of seconds (0 for none), not '%s'\n"
+                "Try 'pqsh --help' for more information.\n",
+                name, arg);
+        exit(2);
+    }
+    /* pq_aws_options: 0 means "the default", negative means "never". */
+    *ms = s == 0 ? -1 : (long)(s * 1000 + 0.5);
+    if (*ms == 0) *ms = 1;
+}
+
+/* --debug: one line per event on stderr; the aws module has already
+ * redacted the signature and every secret. */
+static void debug_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    fflush(stdout);
+    fprintf(stderr, "debug: %s\n", line);
+}
+
+pq_status target_open_aws(struct shell *sh, const char *region, const char *profile,
+                          const char *endpoint_url, struct pq_error *err)
+{
+    struct shell_target *t = &sh->target;
+    struct pq_aws_options ao;
+    struct pq_backend *b = NULL;
+    pq_aws_options_init(&ao);
+    if (profile) t->profile = profile;
+    ao.region = region;
+    ao.profile = t->profile;
+    ao.endpoint_url = endpoint_url;
+    ao.ca_bundle = t->ca_bundle;
+    ao.no_verify_ssl = t->no_verify_ssl;
+    /* 0 → the backend's default; the connect timeout has no "never". */
+    ao.connect_timeout_ms = t->connect_timeout_ms > 0 ? t->connect_timeout_ms : 0;
+    ao.read_timeout_ms = t->read_timeout_ms;
+    if (t->debug) ao.debug = debug_line;
+    if (t->no_verify_ssl && !t->warned) {
+        fflush(stdout);
+        fprintf(stderr, "pqsh: warning: --no-verify-ssl: TLS certificates are not verified; "
+                        "anyone on the network path can read and change the traffic\n");
+        t->warned = true;
+    }
+    pq_status st = pq_aws_backend_open(&ao, &b, err);
+    if (st == PQ_OK) {
+        if (sh->backend) pq_backend_close(sh->backend);
+        sh->backend = b;
+    }
+    return st;
+}
+
+/* The embedded engine on `path` (NULL: the data folder's local.db); *banner
+ * gets "local engine at PATH" or the like. */
+static pq_status open_local(struct shell *sh, const char *path, char **banner, struct pq_error *err)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    struct pq_backend *backend = NULL;
+    char *dir = NULL;
+    pq_status st;
+    pq_buf_init(&b);
+    if (!path || !*path) {
+        if (!(dir = shell_data_dir())) {
+            st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "no data folder");
+            goto out;
+        }
+        pq_buf_addf(&b, "%s/local.db", dir);
+        path = b.data;
+    }
+    const char *fixed = getenv("PQSH_TEST_FIXED_TIME");
+    struct pq_engine_options eo = {.path = path, .fixed_time = fixed ? strtod(fixed, NULL) : 0};
+    if ((st = pq_engine_backend_open(&eo, &backend, err)) != PQ_OK) goto out;
+    struct pq_buf text = PQ_BUF_INIT;
+    pq_buf_init(&text);
+    if (strcmp(path, ":memory:") == 0)
+        pq_buf_adds(&text, "local engine in memory (nothing is kept)");
+    else
+        pq_buf_addf(&text, "local engine at %s", path);
+    *banner = pq_buf_detach(&text, NULL);
+    if (sh->backend) pq_backend_close(sh->backend);
+    sh->backend = backend;
+out:
+    pq_buf_release(&b);
+    free(dir);
+    return st;
+}
+
+bool target_connect(struct shell *sh, const struct where *w, const char *args, size_t at)
+{
+    struct pq_error err;
+    char *banner = NULL;
+    pq_status st;
+    pq_error_init(&err);
+    if (!*args) {
+        printf("%s\n", sh->backend ? sh->backend->label : "(none)");
+        return true;
+    }
+    if (strcmp(args, "local") == 0 || strncmp(args, "local:", 6) == 0) {
+        st = open_local(sh, args[5] ? args + 6 : NULL, &banner, &err);
+    } else if (strcmp(args, "aws") == 0 || strncmp(args, "aws:", 4) == 0) {
+        st = target_open_aws(sh, args[3] ? args + 4 : NULL, NULL, NULL, &err);
+    } else if (strncmp(args, "http://", 7) == 0 || strncmp(args, "https://", 8) == 0) {
+        st = target_open_aws(sh, NULL, NULL, args, &err);
+    } else {
+        shell_errorf(w, "usage: .connect local[:PATH] | aws[:REGION] | URL");
+        return false;
+    }
+    if (st != PQ_OK) {
+        /* The session keeps its target. */
+        err.start = err.end = PQ_NO_POS;
+        shell_error(w, &err);
+        pq_error_release(&err);
+        return false;
+    }
+    shell_forget_keys(sh);
+    if (banner)
+        printf("connected to %s\n", banner);
+    else
+        printf("connected to Amazon DynamoDB (%s)\n", sh->backend->label);
+    free(banner);
+    return true;
+}
