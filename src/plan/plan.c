@@ -1,10 +1,11 @@
-/* plan.c — statements → steps: PartiQL statements, CREATE/DROP TABLE, DESCRIBE, SHOW TABLES. */
-#include "pqsh/plan.h"
+/* plan.c — statements → steps: PartiQL statements, INSERT … VALUES, batches, transactions. */
+#include "plan/internal.h"
 #include "pqsh/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <openssl/rand.h>
 
 void pq_plan_init(struct pq_plan *p)
 {
@@ -19,6 +20,9 @@ void pq_plan_release(struct pq_plan *p)
     for (size_t i = 0; i < p->nsteps; i++) {
         json_decref(p->steps[i].request);
         free(p->steps[i].table);
+        free(p->steps[i].member_locs);
+        free(p->steps[i].read_note);
+        free(p->steps[i].index);
     }
     free(p->steps);
     for (size_t i = 0; i < p->nnotices; i++)
@@ -27,9 +31,8 @@ void pq_plan_release(struct pq_plan *p)
     pq_plan_init(p);
 }
 
-/* Appends a step; steals `request`. */
-static struct pq_step *add_step(struct pq_plan *p, pq_step_type kind, const char *op,
-                                json_t *request, const char *table, struct pq_loc loc)
+struct pq_step *plan_add_step(struct pq_plan *p, pq_step_type kind, const char *op, json_t *request,
+                              const char *table, struct pq_loc loc)
 {
     p->steps = pq_xrealloc(p->steps, (p->nsteps + 1) * sizeof *p->steps);
     struct pq_step *st = &p->steps[p->nsteps++];
@@ -42,17 +45,32 @@ static struct pq_step *add_step(struct pq_plan *p, pq_step_type kind, const char
     return st;
 }
 
-static void add_notice(struct pq_plan *p, char *text)
+void plan_add_notice(struct pq_plan *p, char *text)
 {
     p->notices = pq_xrealloc(p->notices, (p->nnotices + 1) * sizeof *p->notices);
     p->notices[p->nnotices++] = text;
 }
 
-static json_t *table_request(const char *name)
+json_t *plan_table_request(const char *name)
 {
     json_t *req = json_object();
     json_object_set_new(req, "TableName", json_string(name));
     return req;
+}
+
+const json_t *plan_describe(const struct pq_plan_context *ctx, const char *table, const char **why)
+{
+    const char *ignored;
+    if (!why) why = &ignored;
+    *why = "the table's key schema is not known";
+    if (!ctx || !ctx->describe || !table) return NULL;
+    return ctx->describe(ctx->ctx, table, why);
+}
+
+static void ask_capacity(const struct pq_plan_context *ctx, json_t *req)
+{
+    if (ctx && ctx->capacity)
+        json_object_set_new(req, "ReturnConsumedCapacity", json_string("TOTAL"));
 }
 
 /* ---- PartiQL statements -------------------------------------------------- */
@@ -77,31 +95,67 @@ static pq_status select_limit(const struct pq_select *sel, uint64_t *limit, stru
     return PQ_OK;
 }
 
-/* Binds `s`, prints it, and appends an ExecuteStatement step. */
-static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
-                               pq_step_type kind, const char *tag, const char *table,
-                               struct pq_loc loc, struct pq_error *err)
+/* Binds `s` and prints it: *req = {"Statement", "Parameters"?} (new). */
+static pq_status statement_request(struct pq_stmt *s, const struct pq_vars *vars, json_t **req,
+                                   struct pq_error *err)
 {
     json_t *params = NULL;
     struct pq_buf text = PQ_BUF_INIT;
+    *req = NULL;
     pq_status st = pq_bind(s, vars, &params, err);
-    if (st) goto out;
+    if (st) return st;
     pq_buf_init(&text);
     pq_stmt_print(s, &text);
-    json_t *req = json_object();
-    json_object_set_new(req, "Statement", json_stringn(text.data, text.len));
+    *req = json_object();
+    json_object_set_new(*req, "Statement", json_stringn(text.data, text.len));
     /* DynamoDB refuses an empty Parameters list (reference §1.4). */
-    if (json_array_size(params)) json_object_set(req, "Parameters", params);
-    struct pq_step *step = add_step(p, kind, "ExecuteStatement", req, table, loc);
-    step->tag = tag;
-out:
+    if (json_array_size(params)) json_object_set(*req, "Parameters", params);
     pq_buf_release(&text);
-    if (params) json_decref(params);
-    return st;
+    json_decref(params);
+    return PQ_OK;
+}
+
+/* Binds `s`, prints it, and appends an ExecuteStatement step. */
+static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
+                               const struct pq_plan_context *ctx, pq_step_type kind,
+                               const char *tag, const char *table, struct pq_loc loc,
+                               struct pq_error *err)
+{
+    json_t *req;
+    pq_status st = statement_request(s, vars, &req, err);
+    if (st) return st;
+    if (kind == PQ_STEP_SELECT && s->kind == PQ_S_SELECT && ctx && ctx->consistent)
+        json_object_set_new(req, "ConsistentRead", json_true());
+    ask_capacity(ctx, req);
+    struct pq_step *step = plan_add_step(p, kind, "ExecuteStatement", req, table, loc);
+    step->tag = tag;
+    return PQ_OK;
+}
+
+/* How DynamoDB will read: the note EXPLAIN shows and .scanwarn asks about. */
+static void note_read(struct pq_step *step, const struct pq_select *sel,
+                      const struct pq_plan_context *ctx)
+{
+    const char *table = sel->from.table.name, *index = sel->from.index.name, *why = NULL;
+    const json_t *desc = plan_describe(ctx, table, &why);
+    struct pq_key_names k;
+    struct pq_buf b = PQ_BUF_INIT;
+    if (!desc) return;
+    pq_buf_init(&b);
+    if (!pq_keycond_schema(desc, index, &k)) {
+        pq_buf_addf(&b, "table '%s' has no index '%s'", table, index);
+    } else {
+        struct pq_read_plan rp;
+        pq_keycond_classify(sel->where, &k, &rp);
+        pq_read_plan_describe(&rp, table, index, json_object_get(step->request, "Parameters"), &b);
+        step->full_scan = !rp.query;
+        pq_read_plan_release(&rp);
+    }
+    step->read_note = pq_buf_detach(&b, NULL);
 }
 
 static pq_status plan_select(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
-                             struct pq_error *err)
+                             const struct pq_plan_context *ctx, struct pq_error *err)
 {
     uint64_t limit = 0;
     struct pq_select *sel = &s->u.select;
@@ -110,12 +164,13 @@ static pq_status plan_select(struct pq_plan *p, struct pq_stmt *s, const struct 
         if (st) return st;
     }
     pq_status st =
-        add_statement(p, s, vars, PQ_STEP_SELECT, NULL, sel->from.table.name, s->loc, err);
-    if (!st && sel->limit) {
-        p->steps[p->nsteps - 1].has_limit = true;
-        p->steps[p->nsteps - 1].limit = limit;
-    }
-    return st;
+        add_statement(p, s, vars, ctx, PQ_STEP_SELECT, NULL, sel->from.table.name, s->loc, err);
+    if (st) return st;
+    struct pq_step *step = &p->steps[p->nsteps - 1];
+    step->has_limit = sel->limit != NULL;
+    step->limit = limit;
+    note_read(step, sel, ctx);
+    return PQ_OK;
 }
 
 static struct pq_loc row_loc(struct pq_expr **row, size_t n, struct pq_loc fallback)
@@ -135,389 +190,271 @@ static struct pq_expr *key_literal(const char *name, struct pq_loc loc)
     return k;
 }
 
-/* INSERT INTO t (c1, c2) VALUES (v1, v2), (…): one
- * INSERT INTO "t" VALUE {'c1': v1, 'c2': v2} per row, in order. */
-static pq_status plan_insert_values(struct pq_plan *p, struct pq_stmt *s,
-                                    const struct pq_vars *vars, struct pq_error *err)
+/* Row `r` of INSERT … VALUES as INSERT INTO "t" VALUE {'c1': v1, …}. */
+static struct pq_stmt *row_insert(const struct pq_stmt *s, size_t r)
 {
     const struct pq_ident *table = &s->u.values.table;
     const struct pq_ident *cols = s->u.values.cols;
     size_t ncols = s->u.values.ncols;
-    if (!cols)
+    struct pq_expr **row = s->u.values.rows[r];
+    struct pq_stmt *ins = pq_xcalloc(1, sizeof *ins);
+    struct pq_expr *tuple = pq_xcalloc(1, sizeof *tuple);
+    ins->kind = PQ_S_INSERT;
+    ins->loc = row_loc(row, ncols, s->loc);
+    ins->u.insert.into.table.name = pq_xstrdup(table->name);
+    ins->u.insert.into.table.quoted = table->quoted;
+    ins->u.insert.into.table.loc = table->loc;
+    ins->u.insert.into.ncomponents = 1;
+    ins->u.insert.into.nsources = 1;
+    ins->u.insert.value = tuple;
+    ins->u.insert.nvalues = 1;
+    tuple->kind = PQ_E_TUPLE;
+    tuple->loc = ins->loc;
+    tuple->nitems = 2 * ncols;
+    tuple->items = pq_xcalloc(tuple->nitems, sizeof *tuple->items);
+    for (size_t c = 0; c < ncols; c++) {
+        tuple->items[2 * c] = key_literal(cols[c].name, cols[c].loc);
+        tuple->items[2 * c + 1] = pq_expr_clone(row[c]);
+    }
+    return ins;
+}
+
+/* INSERT INTO t (c1, c2) VALUES (v1, v2), (…): one PartiQL INSERT per row.
+ * One row is an ExecuteStatement; several go out as BatchExecuteStatement,
+ * 25 rows per call, each row with its own outcome. */
+static pq_status plan_insert_values(struct pq_plan *p, struct pq_stmt *s,
+                                    const struct pq_vars *vars, const struct pq_plan_context *ctx,
+                                    struct pq_error *err)
+{
+    const struct pq_ident *table = &s->u.values.table;
+    size_t ncols = s->u.values.ncols, nrows = s->u.values.nrows;
+    if (!s->u.values.cols)
         return pq_error_set(err, PQ_ERR_PLAN, table->loc.start, table->loc.end,
                             "INSERT … VALUES needs a column list after the table name: "
                             "DynamoDB items have no column order");
-    for (size_t r = 0; r < s->u.values.nrows; r++) {
-        struct pq_expr **row = s->u.values.rows[r];
+    for (size_t r = 0; r < nrows; r++) {
         size_t n = s->u.values.rowlen[r];
-        struct pq_loc loc = row_loc(row, n, s->loc);
+        struct pq_loc loc = row_loc(s->u.values.rows[r], n, s->loc);
         if (n != ncols)
             return pq_error_set(err, PQ_ERR_PLAN, loc.start, loc.end,
                                 "row %zu has %zu value%s but the column list names %zu", r + 1, n,
                                 n == 1 ? "" : "s", ncols);
     }
-    for (size_t r = 0; r < s->u.values.nrows; r++) {
-        struct pq_expr **row = s->u.values.rows[r];
-        struct pq_stmt *ins = pq_xcalloc(1, sizeof *ins);
-        struct pq_expr *tuple = pq_xcalloc(1, sizeof *tuple);
-        ins->kind = PQ_S_INSERT;
-        ins->loc = row_loc(row, ncols, s->loc);
-        ins->u.insert.into.table.name = pq_xstrdup(table->name);
-        ins->u.insert.into.table.quoted = table->quoted;
-        ins->u.insert.into.table.loc = table->loc;
-        ins->u.insert.into.ncomponents = 1;
-        ins->u.insert.into.nsources = 1;
-        ins->u.insert.value = tuple;
-        ins->u.insert.nvalues = 1;
-        tuple->kind = PQ_E_TUPLE;
-        tuple->loc = ins->loc;
-        tuple->nitems = 2 * ncols;
-        tuple->items = pq_xcalloc(tuple->nitems, sizeof *tuple->items);
-        for (size_t c = 0; c < ncols; c++) {
-            tuple->items[2 * c] = key_literal(cols[c].name, cols[c].loc);
-            tuple->items[2 * c + 1] = pq_expr_clone(row[c]);
-        }
+    if (nrows == 1) {
+        struct pq_stmt *ins = row_insert(s, 0);
         pq_status st =
-            add_statement(p, ins, vars, PQ_STEP_WRITE, "INSERT", table->name, ins->loc, err);
+            add_statement(p, ins, vars, ctx, PQ_STEP_WRITE, "INSERT", table->name, ins->loc, err);
         pq_stmt_free(ins);
-        if (st) return st;
+        return st;
     }
-    return PQ_OK;
+    json_t **reqs = pq_xcalloc(nrows, sizeof *reqs);
+    struct pq_member *m = pq_xcalloc(nrows, sizeof *m);
+    pq_status st = PQ_OK;
+    for (size_t r = 0; r < nrows && !st; r++) {
+        struct pq_stmt *ins = row_insert(s, r);
+        st = statement_request(ins, vars, &reqs[r], err);
+        pq_stmt_free(ins);
+        m[r] = (struct pq_member){reqs[r], table->name, false};
+    }
+    size_t first = p->nsteps;
+    if (!st) pq_plan_batch(m, nrows, ctx, p);
+    /* Each member points at its row. */
+    for (size_t i = first; i < p->nsteps; i++) {
+        struct pq_step *step = &p->steps[i];
+        step->member_locs = pq_xcalloc(step->nmembers, sizeof *step->member_locs);
+        for (size_t k = 0; k < step->nmembers; k++) {
+            size_t r = step->member_base + k;
+            step->member_locs[k] = row_loc(s->u.values.rows[r], ncols, s->loc);
+        }
+    }
+    for (size_t r = 0; r < nrows; r++)
+        if (reqs[r]) json_decref(reqs[r]);
+    free(reqs);
+    free(m);
+    return st;
 }
 
-/* ---- CREATE TABLE -------------------------------------------------------- */
+/* ---- batches and transactions --------------------------------------------- */
 
-/* Column type words (any case; a `(n)` or second word such as VARYING is
- * ignored): the key types S, N, B, and the words for other DynamoDB or SQL
- * types ('-'), which are fine on the non-key columns pqsh ignores. */
-static const struct {
-    const char *word;
-    char type;
-} type_words[] = {
-    {"STRING", 'S'},    {"S", 'S'},        {"TEXT", 'S'},    {"VARCHAR", 'S'},   {"CHAR", 'S'},
-    {"CHARACTER", 'S'}, {"NVARCHAR", 'S'}, {"NCHAR", 'S'},   {"NUMBER", 'N'},    {"N", 'N'},
-    {"NUMERIC", 'N'},   {"DECIMAL", 'N'},  {"DEC", 'N'},     {"INT", 'N'},       {"INTEGER", 'N'},
-    {"BIGINT", 'N'},    {"SMALLINT", 'N'}, {"TINYINT", 'N'}, {"FLOAT", 'N'},     {"REAL", 'N'},
-    {"DOUBLE", 'N'},    {"BINARY", 'B'},   {"B", 'B'},       {"BLOB", 'B'},      {"BYTES", 'B'},
-    {"VARBINARY", 'B'}, {"BYTEA", 'B'},    {"BOOLEAN", '-'}, {"BOOL", '-'},      {"MAP", '-'},
-    {"M", '-'},         {"STRUCT", '-'},   {"TUPLE", '-'},   {"LIST", '-'},      {"L", '-'},
-    {"SS", '-'},        {"NS", '-'},       {"BS", '-'},      {"SET", '-'},       {"NULL", '-'},
-    {"JSON", '-'},      {"DATE", '-'},     {"TIME", '-'},    {"TIMESTAMP", '-'}, {"DATETIME", '-'},
-    {"ANY", '-'},
-};
-
-/* 'S', 'N', 'B', '-' (a type, but not for keys) or 0 (not a type word). */
-static char type_of(const char *text)
+/* The member's statement as a BatchStatementRequest / ParameterizedStatement. */
+static json_t *member_request(const struct pq_member *m)
 {
-    size_t n = 0;
-    while (text[n] && text[n] != '(' && text[n] != ' ' && text[n] != '\t')
-        n++;
-    for (size_t i = 0; i < sizeof type_words / sizeof type_words[0]; i++)
-        if (strlen(type_words[i].word) == n && strncasecmp(type_words[i].word, text, n) == 0)
-            return type_words[i].type;
-    return 0;
+    json_t *r = json_object();
+    json_object_set(r, "Statement", json_object_get(m->request, "Statement"));
+    json_t *params = json_object_get(m->request, "Parameters");
+    if (json_array_size(params)) json_object_set(r, "Parameters", params);
+    return r;
 }
 
-struct key_choice {
-    const struct pq_ident *hash, *range;
-};
-
-static const struct pq_column *find_column(const struct pq_stmt *s, const char *name)
+/* The table all members share, or NULL. */
+static const char *common_table(const struct pq_member *m, size_t n)
 {
-    for (size_t i = 0; i < s->u.create.ncols; i++)
-        if (s->u.create.cols[i].name.name && strcmp(s->u.create.cols[i].name.name, name) == 0)
-            return &s->u.create.cols[i];
-    return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!m[i].table || !m[0].table || strcmp(m[i].table, m[0].table) != 0) return NULL;
+    return n ? m[0].table : NULL;
 }
 
-/* Key parts of a PRIMARY KEY (…) clause or an index: role 0 means "by
- * position" (first partition, second sort), 1 HASH, 2 RANGE. */
-static pq_status choose_parts(const struct pq_key_part *parts, size_t n, struct key_choice *kc,
+static bool all_reads(const struct pq_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!m[i].read) return false;
+    return n > 0;
+}
+
+void pq_plan_batch(const struct pq_member *m, size_t n, const struct pq_plan_context *ctx,
+                   struct pq_plan *out)
+{
+    for (size_t base = 0; base < n; base += PQ_BATCH_MAX) {
+        size_t k = n - base < PQ_BATCH_MAX ? n - base : PQ_BATCH_MAX;
+        json_t *list = json_array();
+        for (size_t i = 0; i < k; i++) {
+            json_t *r = member_request(&m[base + i]);
+            if (m[base + i].read && ctx && ctx->consistent)
+                json_object_set_new(r, "ConsistentRead", json_true());
+            json_array_append_new(list, r);
+        }
+        json_t *req = json_pack("{s:o}", "Statements", list);
+        ask_capacity(ctx, req);
+        struct pq_loc none = {PQ_NO_POS, PQ_NO_POS};
+        struct pq_step *step = plan_add_step(out, PQ_STEP_BATCH, "BatchExecuteStatement", req,
+                                             common_table(m + base, k), none);
+        step->member_base = base;
+        step->nmembers = k;
+        step->reads = all_reads(m + base, k);
+    }
+}
+
+pq_status pq_plan_transaction(const struct pq_member *m, size_t n, const char *token,
+                              const struct pq_plan_context *ctx, struct pq_plan *out,
                               struct pq_error *err)
 {
-    for (size_t i = 0; i < n; i++) {
-        const struct pq_key_part *kp = &parts[i];
-        int role = kp->role ? kp->role : (i == 0 ? 1 : 2);
-        const struct pq_ident **slot = role == 1 ? &kc->hash : &kc->range;
-        if (i >= 2 || *slot)
-            return pq_error_set(err, PQ_ERR_PLAN, kp->name.loc.start, kp->name.loc.end,
-                                "a DynamoDB key has one partition key and at most one sort key");
-        *slot = &kp->name;
-    }
+    pq_plan_init(out);
+    if (n == 0 || n > PQ_TRANSACTION_MAX)
+        return pq_error_set(err, PQ_ERR_PLAN, PQ_NO_POS, PQ_NO_POS,
+                            "a transaction holds 1 to %d statements, not %zu", PQ_TRANSACTION_MAX,
+                            n);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, member_request(&m[i]));
+    json_t *req = json_pack("{s:o,s:s}", "TransactStatements", list, "ClientRequestToken", token);
+    ask_capacity(ctx, req);
+    struct pq_loc none = {PQ_NO_POS, PQ_NO_POS};
+    struct pq_step *step = plan_add_step(out, PQ_STEP_TRANSACTION, "ExecuteTransaction", req,
+                                         common_table(m, n), none);
+    step->nmembers = n;
+    step->reads = all_reads(m, n);
     return PQ_OK;
 }
 
-/* The table's key: from PRIMARY KEY (…), or from the columns marked as keys. */
-static pq_status choose_table_key(const struct pq_stmt *s, struct key_choice *kc,
-                                  struct pq_error *err)
+void pq_plan_new_token(char out[37])
 {
-    const struct pq_ident *t = &s->u.create.table;
-    memset(kc, 0, sizeof *kc);
-    pq_status st = choose_parts(s->u.create.pk, s->u.create.npk, kc, err);
-    if (st) return st;
-    bool from_clause = s->u.create.npk > 0;
-    for (size_t i = 0; i < s->u.create.ncols; i++) {
-        const struct pq_column *c = &s->u.create.cols[i];
-        if (!c->key_role) continue;
-        const struct pq_ident **slot = c->key_role == 1 ? &kc->hash : &kc->range;
-        if (from_clause) {
-            /* Written twice: fine when both say the same thing. */
-            if (*slot && strcmp((*slot)->name, c->name.name) == 0) continue;
-            return pq_error_set(err, PQ_ERR_PLAN, c->name.loc.start, c->name.loc.end,
-                                "column '%s' is marked as a key but the PRIMARY KEY clause "
-                                "says otherwise",
-                                c->name.name);
-        }
-        if (*slot)
-            return pq_error_set(err, PQ_ERR_PLAN, c->name.loc.start, c->name.loc.end,
-                                c->key_role == 1 ? "a table has one partition key: '%s' is the "
-                                                   "second (use SORT KEY for a sort key)"
-                                                 : "a table has at most one sort key: '%s' is "
-                                                   "the second",
-                                c->name.name);
-        *slot = &c->name;
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) {
+        /* OpenSSL's generator failing is not recoverable for a token that
+         * must not repeat: /dev/urandom is the fallback. */
+        FILE *f = fopen("/dev/urandom", "rb");
+        if (!f || fread(b, 1, sizeof b, f) != sizeof b) abort();
+        fclose(f);
     }
-    if (!kc->hash)
-        return pq_error_set(err, PQ_ERR_PLAN, t->loc.start, t->loc.end,
-                            "table '%s' needs a partition key: mark a column PRIMARY KEY", t->name);
-    return PQ_OK;
-}
-
-/* Appends {AttributeName, AttributeType} for a key attribute unless present. */
-static pq_status define_attribute(const struct pq_stmt *s, const struct pq_ident *key, json_t *defs,
-                                  struct pq_error *err)
-{
-    size_t i;
-    json_t *d;
-    json_array_foreach(defs, i,
-                       d) if (strcmp(json_string_value(json_object_get(d, "AttributeName")),
-                                     key->name) == 0) return PQ_OK;
-    const struct pq_column *c = find_column(s, key->name);
-    if (!c || !c->type_text)
-        return pq_error_set(err, PQ_ERR_PLAN, key->loc.start, key->loc.end,
-                            "key attribute '%s' needs a column with a type (STRING, NUMBER "
-                            "or BINARY)",
-                            key->name);
-    char type[2] = {type_of(c->type_text), 0};
-    if (type[0] == '-')
-        return pq_error_set(err, PQ_ERR_PLAN, c->type_loc.start, c->type_loc.end,
-                            "key attribute '%s' cannot be %s: DynamoDB keys are STRING, NUMBER "
-                            "or BINARY",
-                            key->name, c->type_text);
-    json_array_append_new(
-        defs, json_pack("{s:s,s:s}", "AttributeName", key->name, "AttributeType", type));
-    return PQ_OK;
-}
-
-static json_t *key_schema(const struct key_choice *kc)
-{
-    json_t *ks = json_array();
-    json_array_append_new(
-        ks, json_pack("{s:s,s:s}", "AttributeName", kc->hash->name, "KeyType", "HASH"));
-    if (kc->range)
-        json_array_append_new(
-            ks, json_pack("{s:s,s:s}", "AttributeName", kc->range->name, "KeyType", "RANGE"));
-    return ks;
-}
-
-static json_t *throughput(const struct pq_stmt *s)
-{
-    return json_pack("{s:I,s:I}", "ReadCapacityUnits", (json_int_t)s->u.create.rcu,
-                     "WriteCapacityUnits", (json_int_t)s->u.create.wcu);
-}
-
-static bool provisioned(const struct pq_stmt *s)
-{
-    return s->u.create.billing == PQ_BILLING_PROVISIONED;
-}
-
-static pq_status index_request(const struct pq_stmt *s, const struct pq_index_def *ix, json_t *defs,
-                               json_t **out, struct pq_error *err)
-{
-    struct key_choice kc = {0};
-    pq_status st = choose_parts(ix->keys, ix->nkeys, &kc, err);
-    if (!st && !kc.hash)
-        st = pq_error_set(err, PQ_ERR_PLAN, ix->name.loc.start, ix->name.loc.end,
-                          "index '%s' needs a partition key", ix->name.name);
-    if (!st) st = define_attribute(s, kc.hash, defs, err);
-    if (!st && kc.range) st = define_attribute(s, kc.range, defs, err);
-    if (st) return st;
-    static const char *const proj_names[] = {"ALL", "KEYS_ONLY", "INCLUDE"};
-    json_t *proj = json_pack("{s:s}", "ProjectionType", proj_names[ix->projection]);
-    if (ix->projection == PQ_PROJ_INCLUDE) {
-        json_t *attrs = json_array();
-        for (size_t i = 0; i < ix->ninclude; i++)
-            json_array_append_new(attrs, json_string(ix->include[i].name));
-        json_object_set_new(proj, "NonKeyAttributes", attrs);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* variant 10 */
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 15];
     }
-    json_t *req = json_pack("{s:s,s:o,s:o}", "IndexName", ix->name.name, "KeySchema",
-                            key_schema(&kc), "Projection", proj);
-    if (ix->global && provisioned(s))
-        json_object_set_new(req, "ProvisionedThroughput", throughput(s));
-    *out = req;
-    return PQ_OK;
-}
-
-static bool used_by_index(const struct pq_stmt *s, const char *name)
-{
-    for (size_t i = 0; i < s->u.create.nindexes; i++) {
-        const struct pq_index_def *ix = &s->u.create.indexes[i];
-        for (size_t k = 0; k < ix->nkeys; k++)
-            if (strcmp(ix->keys[k].name.name, name) == 0) return true;
-    }
-    return false;
-}
-
-/* One line naming the columns that are not keys: DynamoDB is schemaless. */
-static void note_ignored_columns(struct pq_plan *p, const struct pq_stmt *s,
-                                 const struct key_choice *kc)
-{
-    struct pq_buf b = PQ_BUF_INIT;
-    size_t n = 0;
-    pq_buf_init(&b);
-    for (size_t i = 0; i < s->u.create.ncols; i++) {
-        const char *name = s->u.create.cols[i].name.name;
-        if (strcmp(name, kc->hash->name) == 0 ||
-            (kc->range && strcmp(name, kc->range->name) == 0) || used_by_index(s, name))
-            continue;
-        pq_buf_adds(&b, n++ ? ", " : "");
-        pq_buf_adds(&b, name);
-    }
-    if (n) {
-        struct pq_buf line = PQ_BUF_INIT;
-        pq_buf_init(&line);
-        pq_buf_addf(&line, "non-key column%s %s not declared: DynamoDB tables are schemaless",
-                    n == 1 ? "" : "s", b.data);
-        add_notice(p, pq_buf_detach(&line, NULL));
-    }
-    pq_buf_release(&b);
-}
-
-static pq_status plan_create_table(struct pq_plan *p, const struct pq_stmt *s, struct pq_error *err)
-{
-    struct key_choice kc;
-    json_t *defs = json_array(), *req = NULL, *gsis = json_array(), *lsis = json_array();
-    pq_status st = PQ_OK;
-    /* A type word pqsh does not know is a mistake on any column, key or not. */
-    for (size_t i = 0; i < s->u.create.ncols; i++) {
-        const struct pq_column *c = &s->u.create.cols[i];
-        if (c->type_text && !type_of(c->type_text)) {
-            st = pq_error_set(err, PQ_ERR_PLAN, c->type_loc.start, c->type_loc.end,
-                              "unknown type '%s' for column '%s' (keys are STRING, NUMBER "
-                              "or BINARY)",
-                              c->type_text, c->name.name);
-            goto out;
-        }
-    }
-    st = choose_table_key(s, &kc, err);
-    if (!st) st = define_attribute(s, kc.hash, defs, err);
-    if (!st && kc.range) st = define_attribute(s, kc.range, defs, err);
-    for (size_t i = 0; i < s->u.create.nindexes && !st; i++) {
-        const struct pq_index_def *ix = &s->u.create.indexes[i];
-        json_t *ireq = NULL;
-        st = index_request(s, ix, defs, &ireq, err);
-        if (!st) json_array_append_new(ix->global ? gsis : lsis, ireq);
-    }
-    if (st) goto out;
-    req = json_pack("{s:s,s:O,s:o}", "TableName", s->u.create.table.name, "AttributeDefinitions",
-                    defs, "KeySchema", key_schema(&kc));
-    if (provisioned(s)) {
-        json_object_set_new(req, "BillingMode", json_string("PROVISIONED"));
-        /* Zero units are left out so that DynamoDB names what is missing. */
-        if (s->u.create.rcu || s->u.create.wcu)
-            json_object_set_new(req, "ProvisionedThroughput", throughput(s));
-    } else {
-        json_object_set_new(req, "BillingMode", json_string("PAY_PER_REQUEST"));
-    }
-    if (json_array_size(gsis)) json_object_set(req, "GlobalSecondaryIndexes", gsis);
-    if (json_array_size(lsis)) json_object_set(req, "LocalSecondaryIndexes", lsis);
-    struct pq_step *step =
-        add_step(p, PQ_STEP_CREATE_TABLE, "CreateTable", req, s->u.create.table.name, s->loc);
-    step->tag = "CREATE TABLE";
-    if (s->u.create.if_not_exists) step->tolerate = "ResourceInUseException";
-    note_ignored_columns(p, s, &kc);
-out:
-    json_decref(defs);
-    json_decref(gsis);
-    json_decref(lsis);
-    return st;
+    out[o] = '\0';
 }
 
 /* ---- the dispatcher ------------------------------------------------------ */
 
-static pq_status unsupported(const struct pq_stmt *s, const char *what, struct pq_error *err)
+static pq_status not_planned(const struct pq_stmt *s, const char *what, struct pq_error *err)
 {
-    return pq_error_set(err, PQ_ERR_PLAN, s->loc.start, s->loc.end, "%s is not supported yet",
-                        what);
+    return pq_error_set(err, PQ_ERR_PLAN, s->loc.start, s->loc.end,
+                        "%s is run by the shell, not planned", what);
 }
 
 static pq_status plan_stmt(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
-                           struct pq_error *err)
+                           const struct pq_plan_context *ctx, struct pq_error *err)
 {
     struct pq_step *step;
     switch (s->kind) {
     case PQ_S_SELECT:
-        return plan_select(p, s, vars, err);
+        return plan_select(p, s, vars, ctx, err);
     case PQ_S_INSERT:
         /* `INSERT INTO t VALUES {…}` with one item: pqsh accepts the SQL word. */
         if (s->u.insert.values_keyword && s->u.insert.nvalues == 1)
             s->u.insert.values_keyword = false;
-        return add_statement(p, s, vars, PQ_STEP_WRITE, "INSERT", s->u.insert.into.table.name,
+        return add_statement(p, s, vars, ctx, PQ_STEP_WRITE, "INSERT", s->u.insert.into.table.name,
                              s->loc, err);
     case PQ_S_UPDATE:
-        return add_statement(p, s, vars, PQ_STEP_WRITE, "UPDATE", s->u.update.target.table.name,
-                             s->loc, err);
+        return add_statement(p, s, vars, ctx, PQ_STEP_WRITE, "UPDATE",
+                             s->u.update.target.table.name, s->loc, err);
     case PQ_S_DELETE:
-        return add_statement(p, s, vars, PQ_STEP_WRITE, "DELETE", s->u.del.from.table.name, s->loc,
-                             err);
+        return add_statement(p, s, vars, ctx, PQ_STEP_WRITE, "DELETE", s->u.del.from.table.name,
+                             s->loc, err);
     case PQ_S_EXISTS:
     case PQ_S_EXPR:
         /* DynamoDB answers these with its own error; let it. */
-        return add_statement(p, s, vars, PQ_STEP_SELECT, NULL, NULL, s->loc, err);
+        return add_statement(p, s, vars, ctx, PQ_STEP_SELECT, NULL, NULL, s->loc, err);
     case PQ_S_INSERT_VALUES:
-        return plan_insert_values(p, s, vars, err);
+        return plan_insert_values(p, s, vars, ctx, err);
     case PQ_S_CREATE_TABLE:
         return plan_create_table(p, s, err);
     case PQ_S_DROP_TABLE:
-        step = add_step(p, PQ_STEP_DROP_TABLE, "DeleteTable", table_request(s->u.drop.table.name),
-                        s->u.drop.table.name, s->loc);
+        step =
+            plan_add_step(p, PQ_STEP_DROP_TABLE, "DeleteTable",
+                          plan_table_request(s->u.drop.table.name), s->u.drop.table.name, s->loc);
         step->tag = "DROP TABLE";
         if (s->u.drop.if_exists) step->tolerate = "ResourceNotFoundException";
         return PQ_OK;
     case PQ_S_DESCRIBE:
-        add_step(p, PQ_STEP_DESCRIBE, "DescribeTable", table_request(s->u.describe.table.name),
-                 s->u.describe.table.name, s->loc);
+        plan_add_step(p, PQ_STEP_DESCRIBE, "DescribeTable",
+                      plan_table_request(s->u.describe.table.name), s->u.describe.table.name,
+                      s->loc);
         return PQ_OK;
     case PQ_S_SHOW_TABLES:
-        add_step(p, PQ_STEP_LIST_TABLES, "ListTables", json_object(), NULL, s->loc);
+        plan_add_step(p, PQ_STEP_LIST_TABLES, "ListTables", json_object(), NULL, s->loc);
+        return PQ_OK;
+    case PQ_S_CREATE_INDEX:
+        return plan_create_index(p, s, ctx, err);
+    case PQ_S_DROP_INDEX:
+        plan_drop_index(p, s);
         return PQ_OK;
     case PQ_S_EXPLAIN:
         if (!s->u.explain.inner || s->u.explain.inner->kind == PQ_S_EXPLAIN)
-            return unsupported(s, "EXPLAIN of this statement", err);
-        return plan_stmt(p, s->u.explain.inner, vars, err);
+            return pq_error_set(err, PQ_ERR_PLAN, s->loc.start, s->loc.end,
+                                "EXPLAIN of EXPLAIN shows nothing more");
+        return plan_stmt(p, s->u.explain.inner, vars, ctx, err);
     case PQ_S_SET_VAR:
     case PQ_S_UNSET_VAR:
-        return pq_error_set(err, PQ_ERR_PLAN, s->loc.start, s->loc.end,
-                            "variable statements are run by the shell, not planned");
+        return not_planned(s, "a variable statement", err);
     case PQ_S_BEGIN:
     case PQ_S_COMMIT:
     case PQ_S_ROLLBACK:
-        return unsupported(s, "a transaction (BEGIN / COMMIT / ROLLBACK)", err);
+        return not_planned(s, "a transaction (BEGIN / COMMIT / ROLLBACK)", err);
     case PQ_S_BEGIN_BATCH:
     case PQ_S_END_BATCH:
-        return unsupported(s, "a batch (BEGIN BATCH / END BATCH)", err);
-    case PQ_S_CREATE_INDEX:
-    case PQ_S_DROP_INDEX:
-        return unsupported(s, "CREATE / DROP INDEX on an existing table", err);
+        return not_planned(s, "a batch (BEGIN BATCH / END BATCH)", err);
     }
-    return unsupported(s, "this statement", err);
+    return pq_error_set(err, PQ_ERR_PLAN, s->loc.start, s->loc.end,
+                        "this statement is not supported");
+}
+
+pq_status pq_plan_build_ex(struct pq_stmt *s, const struct pq_vars *vars,
+                           const struct pq_plan_context *ctx, struct pq_plan *out,
+                           struct pq_error *err)
+{
+    pq_plan_init(out);
+    pq_status st = plan_stmt(out, s, vars, ctx, err);
+    if (st) pq_plan_release(out);
+    return st;
 }
 
 pq_status pq_plan_build(struct pq_stmt *s, const struct pq_vars *vars, struct pq_plan *out,
                         struct pq_error *err)
 {
-    pq_plan_init(out);
-    pq_status st = plan_stmt(out, s, vars, err);
-    if (st) pq_plan_release(out);
-    return st;
+    return pq_plan_build_ex(s, vars, NULL, out, err);
 }

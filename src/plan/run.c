@@ -1,5 +1,6 @@
-/* run.c — executes plan steps on a backend: paging, LIMIT, wait-for-ACTIVE, IF [NOT] EXISTS. */
-#include "pqsh/plan.h"
+/* run.c — executes plan steps on a backend: paging, LIMIT, batches, transactions,
+ * wait-for-ACTIVE, IF [NOT] EXISTS. */
+#include "plan/internal.h"
 #include "pqsh/buf.h"
 
 #include <stdlib.h>
@@ -33,6 +34,12 @@ static pq_status deliver(const struct pq_run_sink *sink, const struct pq_step *s
     return sink->rows(sink->ctx, step, rows, err);
 }
 
+static void capacity(const struct pq_run_sink *sink, const struct pq_step *step, json_t *resp)
+{
+    json_t *cc = json_object_get(resp, "ConsumedCapacity");
+    if (cc && sink && sink->capacity) sink->capacity(sink->ctx, step, cc);
+}
+
 static bool is_error(const struct pq_error *err, const char *type)
 {
     return err->code == PQ_ERR_SERVICE && err->type && type && strcmp(err->type, type) == 0;
@@ -52,6 +59,7 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
     for (;;) {
         st = pq_backend_call(b, step->op, req, &resp, err);
         if (st) goto out;
+        capacity(sink, step, resp);
         json_t *items = json_object_get(resp, "Items");
         size_t n = json_array_size(items);
         if (step->has_limit && n > left) {
@@ -95,27 +103,46 @@ out:
     return st;
 }
 
-static bool is_active(json_t *resp, const char *member)
+/* Whether a TableDescription shows the step done: the table ACTIVE
+ * (CREATE TABLE), the index ACTIVE (CREATE INDEX) or gone (DROP INDEX). */
+static bool is_done(const struct pq_step *step, const json_t *desc)
 {
-    const char *status =
-        json_string_value(json_object_get(json_object_get(resp, member), "TableStatus"));
-    return status && strcmp(status, "ACTIVE") == 0;
+    if (!desc) return false;
+    const char *status = json_string_value(json_object_get(desc, "TableStatus"));
+    if (step->kind != PQ_STEP_UPDATE_TABLE) return status && strcmp(status, "ACTIVE") == 0;
+    size_t i;
+    json_t *ix;
+    json_array_foreach(json_object_get(desc, "GlobalSecondaryIndexes"), i, ix)
+    {
+        const char *name = json_string_value(json_object_get(ix, "IndexName"));
+        if (!name || strcmp(name, step->index) != 0) continue;
+        const char *ist = json_string_value(json_object_get(ix, "IndexStatus"));
+        return step->index_create && ist && strcmp(ist, "ACTIVE") == 0;
+    }
+    return !step->index_create;
 }
 
-/* After CreateTable: DescribeTable with backoff until ACTIVE. Right after
- * CreateTable the cloud may still answer ResourceNotFoundException. */
-static pq_status wait_active(struct pq_backend *b, const struct pq_step *step, json_t *created,
-                             const struct pq_run_sink *sink, struct pq_error *err)
+/* After CreateTable / UpdateTable: DescribeTable with backoff until done.
+ * Right after CreateTable the cloud may still answer ResourceNotFoundException. */
+static pq_status wait_done(struct pq_backend *b, const struct pq_step *step, json_t *first,
+                           const struct pq_run_sink *sink, struct pq_error *err)
 {
     json_t *req = json_pack("{s:s}", "TableName", step->table);
     unsigned delay = 100, waited = 0;
-    bool active = is_active(created, "TableDescription");
+    bool done = is_done(step, json_object_get(first, "TableDescription"));
     pq_status st = PQ_OK;
-    while (!active) {
+    while (!done) {
         if (waited >= PQ_PLAN_ACTIVE_TIMEOUT_MS) {
-            st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
-                              "table '%s' did not become ACTIVE within %u seconds", step->table,
-                              PQ_PLAN_ACTIVE_TIMEOUT_MS / 1000);
+            if (step->kind == PQ_STEP_UPDATE_TABLE)
+                st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                                  "index '%s' of table '%s' did not become %s within %u seconds",
+                                  step->index, step->table,
+                                  step->index_create ? "ACTIVE" : "deleted",
+                                  PQ_PLAN_ACTIVE_TIMEOUT_MS / 1000);
+            else
+                st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                                  "table '%s' did not become ACTIVE within %u seconds", step->table,
+                                  PQ_PLAN_ACTIVE_TIMEOUT_MS / 1000);
             break;
         }
         pause_ms(sink, delay);
@@ -123,16 +150,127 @@ static pq_status wait_active(struct pq_backend *b, const struct pq_step *step, j
         delay = delay * 2 > 2000 ? 2000 : delay * 2;
         json_t *resp = NULL;
         st = pq_backend_call(b, "DescribeTable", req, &resp, err);
-        if (st && is_error(err, "ResourceNotFoundException")) {
+        if (st && step->kind == PQ_STEP_CREATE_TABLE &&
+            is_error(err, "ResourceNotFoundException")) {
             pq_error_release(err);
             st = PQ_OK;
             continue;
         }
         if (st) break;
-        active = is_active(resp, "Table");
+        done = is_done(step, json_object_get(resp, "Table"));
         json_decref(resp);
     }
     json_decref(req);
+    return st;
+}
+
+/* ---- batches and transactions ------------------------------------------- */
+
+/* Slot codes worth sending again (reference §3.2's Error.Code enum). */
+static bool retryable_code(const json_t *slot)
+{
+    static const char *const codes[] = {"ThrottlingError", "ProvisionedThroughputExceeded",
+                                        "RequestLimitExceeded", "TransactionConflict",
+                                        "InternalServerError"};
+    const char *code = json_string_value(json_object_get(json_object_get(slot, "Error"), "Code"));
+    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(code, codes[i]) == 0) return true;
+    return false;
+}
+
+#define BATCH_ATTEMPTS 4
+
+/* BatchExecuteStatement: HTTP 200 whatever the slots say (§3.2). Slots that
+ * failed with a retryable code are sent again (only those), with backoff;
+ * then every member's outcome goes to the sink in order. */
+static pq_status run_batch(struct pq_backend *b, const struct pq_step *step,
+                           const struct pq_run_sink *sink, struct pq_run_outcome *out,
+                           struct pq_error *err)
+{
+    json_t *all = json_object_get(step->request, "Statements");
+    size_t n = json_array_size(all), npending = n;
+    json_t **slots = pq_xcalloc(n ? n : 1, sizeof *slots);
+    size_t *pending = pq_xcalloc(n ? n : 1, sizeof *pending);
+    json_t *req = json_copy(step->request), *rows = json_array();
+    unsigned delay = 50;
+    pq_status st = PQ_OK;
+    for (size_t i = 0; i < n; i++)
+        pending[i] = i;
+    for (int attempt = 0; npending && attempt < BATCH_ATTEMPTS; attempt++) {
+        if (attempt) {
+            pause_ms(sink, delay);
+            delay *= 2;
+        }
+        json_t *list = json_array(), *resp = NULL;
+        for (size_t j = 0; j < npending; j++)
+            json_array_append(list, json_array_get(all, pending[j]));
+        json_object_set_new(req, "Statements", list);
+        st = pq_backend_call(b, step->op, req, &resp, err);
+        if (st) {
+            /* A retry that fails as a whole leaves the slots as they were. */
+            if (attempt == 0) goto out;
+            pq_error_release(err);
+            st = PQ_OK;
+            break;
+        }
+        capacity(sink, step, resp);
+        json_t *responses = json_object_get(resp, "Responses");
+        size_t still = 0;
+        for (size_t j = 0; j < npending; j++) {
+            json_t *slot = json_array_get(responses, j);
+            if (slots[pending[j]]) json_decref(slots[pending[j]]);
+            slots[pending[j]] =
+                slot ? json_incref(slot)
+                     : json_pack("{s:{s:s,s:s}}", "Error", "Code", "InternalServerError", "Message",
+                                 "the service returned no outcome for this statement");
+            if (retryable_code(slots[pending[j]])) pending[still++] = pending[j];
+        }
+        npending = still;
+        json_decref(resp);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *error = json_object_get(slots[i], "Error");
+        const json_t *item = json_object_get(slots[i], "Item");
+        if (sink && sink->member) sink->member(sink->ctx, step, i, error, item);
+        if (error)
+            out->failed++;
+        else
+            out->count++;
+        if (!error && item && step->reads) json_array_append(rows, (json_t *)item);
+    }
+    st = deliver(sink, step, rows, err);
+out:
+    for (size_t i = 0; i < n; i++)
+        if (slots[i]) json_decref(slots[i]);
+    free(slots);
+    free(pending);
+    json_decref(rows);
+    json_decref(req);
+    return st;
+}
+
+/* ExecuteTransaction: all or nothing. Reads give one row per statement
+ * (`{}` when the item does not exist); writes give an empty Responses. */
+static pq_status run_transaction(struct pq_backend *b, const struct pq_step *step,
+                                 const struct pq_run_sink *sink, struct pq_run_outcome *out,
+                                 struct pq_error *err)
+{
+    json_t *resp = NULL, *rows = json_array();
+    pq_status st = pq_backend_call(b, step->op, step->request, &resp, err);
+    if (st) goto out;
+    capacity(sink, step, resp);
+    json_t *responses = json_object_get(resp, "Responses");
+    for (size_t i = 0; i < step->nmembers; i++) {
+        const json_t *item = json_object_get(json_array_get(responses, i), "Item");
+        if (sink && sink->member) sink->member(sink->ctx, step, i, NULL, item);
+        if (step->reads)
+            json_array_append_new(rows, item ? json_copy((json_t *)item) : json_object());
+    }
+    out->count = step->nmembers;
+    st = deliver(sink, step, rows, err);
+out:
+    json_decref(rows);
+    if (resp) json_decref(resp);
     return st;
 }
 
@@ -174,9 +312,14 @@ pq_status pq_plan_run_step(struct pq_backend *b, const struct pq_step *step,
         return run_statement(b, step, sink, out, err);
     case PQ_STEP_LIST_TABLES:
         return run_list_tables(b, step, sink, out, err);
+    case PQ_STEP_BATCH:
+        return run_batch(b, step, sink, out, err);
+    case PQ_STEP_TRANSACTION:
+        return run_transaction(b, step, sink, out, err);
     case PQ_STEP_CREATE_TABLE:
     case PQ_STEP_DROP_TABLE:
     case PQ_STEP_DESCRIBE:
+    case PQ_STEP_UPDATE_TABLE:
         break;
     }
     st = pq_backend_call(b, step->op, step->request, &resp, err);
@@ -192,7 +335,8 @@ pq_status pq_plan_run_step(struct pq_backend *b, const struct pq_step *step,
         return PQ_OK;
     }
     if (st) goto out;
-    if (step->kind == PQ_STEP_CREATE_TABLE) st = wait_active(b, step, resp, sink, err);
+    if (step->kind == PQ_STEP_CREATE_TABLE || step->kind == PQ_STEP_UPDATE_TABLE)
+        st = wait_done(b, step, resp, sink, err);
     if (step->kind == PQ_STEP_DESCRIBE) {
         rows = json_array();
         json_array_append(rows, json_object_get(resp, "Table"));
@@ -228,8 +372,25 @@ void pq_step_describe(const struct pq_step *step, struct pq_buf *out)
     case PQ_STEP_LIST_TABLES:
         pq_buf_adds(out, " [follow LastEvaluatedTableName]");
         break;
+    case PQ_STEP_BATCH:
+        pq_buf_adds(out, " [one outcome per statement; retry slots that were throttled]");
+        break;
+    case PQ_STEP_TRANSACTION:
+        pq_buf_adds(out, step->reads ? " [all or nothing; one item per statement]"
+                                     : " [all or nothing]");
+        break;
+    case PQ_STEP_UPDATE_TABLE:
+        pq_buf_addf(out, " [then DescribeTable until index '%s' is %s]", step->index,
+                    step->index_create ? "ACTIVE" : "gone");
+        break;
     case PQ_STEP_WRITE:
     case PQ_STEP_DESCRIBE:
         break;
     }
+    if (step->read_note) pq_buf_addf(out, "\n  %s", step->read_note);
+    if (step->has_limit)
+        pq_buf_addf(out,
+                    "\n  LIMIT %llu is applied by pqsh: DynamoDB refuses LIMIT in a statement, so "
+                    "it is not sent and paging stops after %llu items",
+                    (unsigned long long)step->limit, (unsigned long long)step->limit);
 }

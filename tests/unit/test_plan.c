@@ -300,19 +300,38 @@ static void test_insert_values(void)
     pq_vars_set(&vs, "tok", pq_value_new_s("t2", 2));
     struct pq_stmt *s = insert_values(2);
     CHECK_EQ(pq_plan_build(s, &vs, &p, &err), PQ_OK);
-    CHECK_EQ(p.nsteps, 2);
+    /* Several rows: one BatchExecuteStatement, each row a member. */
+    CHECK_EQ(p.nsteps, 1);
+    CHECK_EQ(p.steps[0].kind, PQ_STEP_BATCH);
+    CHECK_STR(p.steps[0].op, "BatchExecuteStatement");
+    CHECK_EQ(p.steps[0].nmembers, 2);
+    CHECK_EQ(p.steps[0].member_base, 0);
+    CHECK(!p.steps[0].reads);
+    CHECK_STR(p.steps[0].table, "Orders");
+    /* A variable in a row becomes that row's own parameter. */
+    CHECK_JSON(p.steps[0].request,
+               "{\"Statements\":[{\"Statement\":\"INSERT INTO \\\"Orders\\\" VALUE "
+               "{'idempotency_token': 't1', 'order_amount': 1}\"},{\"Statement\":\"INSERT INTO "
+               "\\\"Orders\\\" VALUE {'idempotency_token': ?, 'order_amount': 2}\","
+               "\"Parameters\":[{\"S\":\"t2\"}]}]}");
+    CHECK_EQ(p.steps[0].member_locs[0].start, 61);
+    CHECK_EQ(p.steps[0].member_locs[1].start, 72);
+    CHECK_EQ(p.steps[0].member_locs[1].end, 78);
+    pq_plan_release(&p);
+    pq_stmt_free(s);
+
+    /* One row stays an ExecuteStatement. */
+    s = insert_values(2);
+    s->u.values.nrows = 1;
+    CHECK_EQ(pq_plan_build(s, &vs, &p, &err), PQ_OK);
+    CHECK_EQ(p.nsteps, 1);
     CHECK_EQ(p.steps[0].kind, PQ_STEP_WRITE);
     CHECK_STR(p.steps[0].tag, "INSERT");
     CHECK_JSON(p.steps[0].request, "{\"Statement\":\"INSERT INTO \\\"Orders\\\" VALUE "
                                    "{'idempotency_token': 't1', 'order_amount': 1}\"}");
-    /* A variable in a row becomes that row's own parameter. */
-    CHECK_JSON(p.steps[1].request,
-               "{\"Statement\":\"INSERT INTO \\\"Orders\\\" VALUE {'idempotency_token': ?, "
-               "'order_amount': 2}\",\"Parameters\":[{\"S\":\"t2\"}]}");
     CHECK_EQ(p.steps[0].loc.start, 61);
-    CHECK_EQ(p.steps[1].loc.start, 72);
-    CHECK_EQ(p.steps[1].loc.end, 78);
     pq_plan_release(&p);
+    s->u.values.nrows = 2;
     pq_stmt_free(s);
 
     /* A short row is refused before anything runs. */
@@ -418,7 +437,8 @@ static void test_run_paging(void)
 {
     struct fake f;
     struct collected c = {json_array(), 0, "", 0};
-    struct pq_run_sink sink = {&c, collect_rows, collect_notice, collect_sleep};
+    struct pq_run_sink sink = {
+        .ctx = &c, .rows = collect_rows, .notice = collect_notice, .sleep = collect_sleep};
     struct pq_run_outcome out;
     struct pq_error err;
     pq_error_init(&err);
@@ -486,7 +506,8 @@ static void test_run_ddl(void)
 {
     struct fake f;
     struct collected c = {json_array(), 0, "", 0};
-    struct pq_run_sink sink = {&c, collect_rows, collect_notice, collect_sleep};
+    struct pq_run_sink sink = {
+        .ctx = &c, .rows = collect_rows, .notice = collect_notice, .sleep = collect_sleep};
     struct pq_run_outcome out;
     struct pq_error err;
     pq_error_init(&err);
@@ -564,9 +585,281 @@ static void test_describe_step(void)
     st.limit = 5;
     pq_step_describe(&st, &b);
     CHECK_STR(b.data, "ExecuteStatement {\"Statement\":\"SELECT * FROM \\\"T\\\"\"} [follow "
-                      "NextToken; stop after 5 items]");
+                      "NextToken; stop after 5 items]\n  LIMIT 5 is applied by pqsh: DynamoDB "
+                      "refuses LIMIT in a statement, so it is not sent and paging stops after 5 "
+                      "items");
     pq_buf_release(&b);
     json_decref(st.request);
+}
+
+/* ---- batches, transactions, indexes ------------------------------------ */
+
+struct outcomes {
+    json_t *seen; /* [[i, code or null, item or null], …] */
+    json_t *capacity;
+    json_t *rows;
+};
+
+static void collect_member(void *ctx, const struct pq_step *step, size_t i, const json_t *error,
+                           const json_t *item)
+{
+    struct outcomes *o = ctx;
+    json_t *code = json_object_get(error, "Code");
+    json_array_append_new(
+        o->seen, json_pack("[I,O?,O?]", (json_int_t)(step->member_base + i), code, (json_t *)item));
+}
+
+static void collect_capacity(void *ctx, const struct pq_step *step, const json_t *consumed)
+{
+    struct outcomes *o = ctx;
+    json_array_append(o->capacity, (json_t *)consumed);
+}
+
+static pq_status collect_outcome_rows(void *ctx, const struct pq_step *step, json_t *rows,
+                                      struct pq_error *err)
+{
+    struct outcomes *o = ctx;
+    json_array_extend(o->rows, rows);
+    return PQ_OK;
+}
+
+static void no_sleep(void *ctx, unsigned ms) {}
+
+/* A member of table T; its request is freed by release_members(). */
+static struct pq_member member(const char *statement, bool read)
+{
+    return (struct pq_member){json_pack("{s:s}", "Statement", statement), "T", read};
+}
+
+static void release_members(struct pq_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_decref((json_t *)m[i].request);
+}
+
+/* 27 members: two calls (25 + 2); slot errors are per member; a throttled
+ * slot is sent again alone and its second answer counts. */
+static void test_batch(void)
+{
+    struct pq_member m[27];
+    struct pq_plan p;
+    struct pq_plan_context ctx = {.capacity = true};
+    char text[64];
+    for (size_t i = 0; i < 27; i++) {
+        snprintf(text, sizeof text, "INSERT INTO \"T\" VALUE {'k': %zu}", i);
+        m[i] = member(text, false);
+    }
+    pq_plan_init(&p);
+    pq_plan_batch(m, 27, &ctx, &p);
+    CHECK_EQ(p.nsteps, 2);
+    CHECK_EQ(p.steps[0].nmembers, 25);
+    CHECK_EQ(p.steps[1].nmembers, 2);
+    CHECK_EQ(p.steps[1].member_base, 25);
+    CHECK_EQ(json_array_size(json_object_get(p.steps[0].request, "Statements")), 25);
+    CHECK_STR(json_string_value(json_object_get(p.steps[0].request, "ReturnConsumedCapacity")),
+              "TOTAL");
+    CHECK_JSON(json_array_get(json_object_get(p.steps[1].request, "Statements"), 1),
+               "{\"Statement\":\"INSERT INTO \\\"T\\\" VALUE {'k': 26}\"}");
+
+    struct fake f;
+    struct outcomes o = {json_array(), json_array(), json_array()};
+    struct pq_run_sink sink = {.ctx = &o,
+                               .rows = collect_outcome_rows,
+                               .sleep = no_sleep,
+                               .member = collect_member,
+                               .capacity = collect_capacity};
+    struct pq_run_outcome out = {0};
+    struct pq_error err;
+    pq_error_init(&err);
+    fake_init(&f, "[{\"op\":\"BatchExecuteStatement\",\"response\":{\"Responses\":["
+                  "{\"TableName\":\"T\"},"
+                  "{\"Error\":{\"Code\":\"ThrottlingError\",\"Message\":\"slow down\"}}],"
+                  "\"ConsumedCapacity\":[{\"TableName\":\"T\",\"CapacityUnits\":1}]}},"
+                  "{\"op\":\"BatchExecuteStatement\",\"response\":{\"Responses\":["
+                  "{\"Error\":{\"Code\":\"DuplicateItem\",\"Message\":\"Duplicate primary key "
+                  "exists in table\"}}]}}]");
+    CHECK_EQ(pq_plan_run_step(&f.base, &p.steps[1], &sink, &out, &err), PQ_OK);
+    CHECK_EQ(out.count, 1);
+    CHECK_EQ(out.failed, 1);
+    CHECK_JSON(o.seen, "[[25,null,null],[26,\"DuplicateItem\",null]]");
+    CHECK_JSON(o.capacity, "[[{\"TableName\":\"T\",\"CapacityUnits\":1}]]");
+    /* The retry carries only the throttled statement. */
+    CHECK_EQ(json_array_size(json_object_get(json_object_get(json_array_get(f.seen, 1), "request"),
+                                             "Statements")),
+             1);
+    fake_release(&f);
+
+    /* A failed call fails the step. */
+    fake_init(&f, "[{\"op\":\"BatchExecuteStatement\",\"error\":\"ValidationException\"}]");
+    CHECK_EQ(pq_plan_run_step(&f.base, &p.steps[1], &sink, &out, &err), PQ_ERR_SERVICE);
+    fake_release(&f);
+    pq_plan_release(&p);
+
+    /* Reads: found items are rows. */
+    struct pq_member r[2] = {member("SELECT * FROM \"T\" WHERE \"k\" = 1", true),
+                             member("SELECT * FROM \"T\" WHERE \"k\" = 2", true)};
+    ctx.capacity = false;
+    ctx.consistent = true;
+    pq_plan_init(&p);
+    pq_plan_batch(r, 2, &ctx, &p);
+    CHECK(p.steps[0].reads);
+    CHECK_JSON(json_array_get(json_object_get(p.steps[0].request, "Statements"), 0),
+               "{\"Statement\":\"SELECT * FROM \\\"T\\\" WHERE \\\"k\\\" = 1\","
+               "\"ConsistentRead\":true}");
+    json_array_clear(o.seen);
+    fake_init(&f, "[{\"op\":\"BatchExecuteStatement\",\"response\":{\"Responses\":["
+                  "{\"TableName\":\"T\",\"Item\":{\"k\":{\"N\":\"1\"}}},{\"TableName\":\"T\"}]}}]");
+    memset(&out, 0, sizeof out);
+    CHECK_EQ(pq_plan_run_step(&f.base, &p.steps[0], &sink, &out, &err), PQ_OK);
+    CHECK_EQ(out.count, 2);
+    CHECK_JSON(o.rows, "[{\"k\":{\"N\":\"1\"}}]");
+    fake_release(&f);
+    pq_plan_release(&p);
+    release_members(m, 27);
+    release_members(r, 2);
+    json_decref(o.seen);
+    json_decref(o.capacity);
+    json_decref(o.rows);
+    pq_error_release(&err);
+}
+
+static void test_transaction(void)
+{
+    struct pq_member m[2] = {member("SELECT * FROM \"T\" WHERE \"k\" = 1", true),
+                             member("SELECT * FROM \"T\" WHERE \"k\" = 2", true)};
+    struct pq_plan p;
+    struct pq_error err;
+    pq_error_init(&err);
+    CHECK_EQ(pq_plan_transaction(m, 2, "tok-1", NULL, &p, &err), PQ_OK);
+    CHECK_EQ(p.nsteps, 1);
+    CHECK_EQ(p.steps[0].kind, PQ_STEP_TRANSACTION);
+    CHECK(p.steps[0].reads);
+    CHECK_JSON(p.steps[0].request,
+               "{\"TransactStatements\":[{\"Statement\":\"SELECT * FROM \\\"T\\\" WHERE "
+               "\\\"k\\\" = 1\"},{\"Statement\":\"SELECT * FROM \\\"T\\\" WHERE \\\"k\\\" = 2\"}],"
+               "\"ClientRequestToken\":\"tok-1\"}");
+    /* Reads: one row per statement, {} for an item that does not exist. */
+    struct fake f;
+    struct outcomes o = {json_array(), json_array(), json_array()};
+    struct pq_run_sink sink = {.ctx = &o, .rows = collect_outcome_rows, .member = collect_member};
+    struct pq_run_outcome out = {0};
+    fake_init(&f, "[{\"op\":\"ExecuteTransaction\",\"response\":{\"Responses\":["
+                  "{\"Item\":{\"k\":{\"N\":\"1\"}}},{}]}}]");
+    CHECK_EQ(pq_plan_run_step(&f.base, &p.steps[0], &sink, &out, &err), PQ_OK);
+    CHECK_EQ(out.count, 2);
+    CHECK_JSON(o.rows, "[{\"k\":{\"N\":\"1\"}},{}]");
+    fake_release(&f);
+    pq_plan_release(&p);
+
+    /* 0 or more than 100 statements are refused. */
+    CHECK_EQ(pq_plan_transaction(m, 0, "t", NULL, &p, &err), PQ_ERR_PLAN);
+    CHECK_EQ(pq_plan_transaction(m, 101, "t", NULL, &p, &err), PQ_ERR_PLAN);
+    CHECK_STR(err.message, "a transaction holds 1 to 100 statements, not 101");
+    release_members(m, 2);
+    json_decref(o.seen);
+    json_decref(o.capacity);
+    json_decref(o.rows);
+    pq_error_release(&err);
+}
+
+/* Random UUIDs of version 4, variant 10, never the same twice. */
+static void test_token(void)
+{
+    char a[37], b[37];
+    pq_plan_new_token(a);
+    pq_plan_new_token(b);
+    CHECK_EQ(strlen(a), 36);
+    CHECK(a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-');
+    CHECK(a[14] == '4');
+    CHECK(strchr("89ab", a[19]) != NULL);
+    CHECK(strcmp(a, b) != 0);
+}
+
+static const json_t *fixed_describe(void *ctx, const char *table, const char **why)
+{
+    return ctx;
+}
+
+/* CREATE INDEX byCustomer ON Orders (customer, placed) PROJECTION KEYS_ONLY */
+static void test_create_index(void)
+{
+    struct pq_stmt *s = pq_xcalloc(1, sizeof *s);
+    s->kind = PQ_S_CREATE_INDEX;
+    s->u.index.table = ident("Orders", 30);
+    s->u.index.index.name = ident("byCustomer", 13);
+    s->u.index.index.global = true;
+    s->u.index.index.keys[0].name = ident("customer", 38);
+    s->u.index.index.keys[1].name = ident("placed", 48);
+    s->u.index.index.nkeys = 2;
+    s->u.index.index.projection = PQ_PROJ_KEYS_ONLY;
+    json_t *desc =
+        json_loads("{\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
+                   "{\"AttributeName\":\"placed\",\"AttributeType\":\"N\"}],"
+                   "\"BillingModeSummary\":{\"BillingMode\":\"PROVISIONED\"},"
+                   "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":3}}",
+                   0, NULL);
+    struct pq_plan_context ctx = {.ctx = desc, .describe = fixed_describe};
+    struct pq_plan p;
+    struct pq_error err;
+    pq_error_init(&err);
+    CHECK_EQ(pq_plan_build_ex(s, NULL, &ctx, &p, &err), PQ_OK);
+    CHECK_EQ(p.nsteps, 1);
+    CHECK_EQ(p.steps[0].kind, PQ_STEP_UPDATE_TABLE);
+    CHECK_STR(p.steps[0].tag, "CREATE INDEX");
+    CHECK_STR(p.steps[0].index, "byCustomer");
+    /* `placed` has a type already; `customer` is taken as a string, and said so. */
+    CHECK_JSON(p.steps[0].request,
+               "{\"TableName\":\"Orders\",\"AttributeDefinitions\":[{\"AttributeName\":"
+               "\"customer\",\"AttributeType\":\"S\"},{\"AttributeName\":\"placed\","
+               "\"AttributeType\":\"N\"}],\"GlobalSecondaryIndexUpdates\":[{\"Create\":{"
+               "\"IndexName\":\"byCustomer\",\"KeySchema\":[{\"AttributeName\":\"customer\","
+               "\"KeyType\":\"HASH\"},{\"AttributeName\":\"placed\",\"KeyType\":\"RANGE\"}],"
+               "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"},\"ProvisionedThroughput\":{"
+               "\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":3}}}]}");
+    CHECK_EQ(p.nnotices, 1);
+    pq_plan_release(&p);
+
+    /* The runner waits until DescribeTable shows the index ACTIVE. */
+    struct fake f;
+    struct collected c = {json_array(), 0, "", 0};
+    struct pq_run_sink sink = {.ctx = &c, .sleep = collect_sleep};
+    struct pq_run_outcome out;
+    CHECK_EQ(pq_plan_build_ex(s, NULL, &ctx, &p, &err), PQ_OK);
+    fake_init(&f, "[{\"op\":\"UpdateTable\",\"response\":{\"TableDescription\":{"
+                  "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"byCustomer\",\"IndexStatus\":"
+                  "\"CREATING\"}]}}},"
+                  "{\"op\":\"DescribeTable\",\"response\":{\"Table\":{\"GlobalSecondaryIndexes\":"
+                  "[{\"IndexName\":\"byCustomer\",\"IndexStatus\":\"ACTIVE\"}]}}}]");
+    CHECK_EQ(pq_plan_run_step(&f.base, &p.steps[0], &sink, &out, &err), PQ_OK);
+    CHECK_EQ(f.next, 2);
+    fake_release(&f);
+    pq_plan_release(&p);
+
+    /* LSIs only come with their table. */
+    s->u.index.index.global = false;
+    CHECK_EQ(pq_plan_build_ex(s, NULL, &ctx, &p, &err), PQ_ERR_PLAN);
+    pq_stmt_free(s);
+
+    /* DROP INDEX: UpdateTable Delete, then wait until the index is gone. */
+    s = pq_xcalloc(1, sizeof *s);
+    s->kind = PQ_S_DROP_INDEX;
+    s->u.index.table = ident("Orders", 25);
+    s->u.index.index.name = ident("byCustomer", 11);
+    CHECK_EQ(pq_plan_build(s, NULL, &p, &err), PQ_OK);
+    CHECK_JSON(p.steps[0].request, "{\"TableName\":\"Orders\",\"GlobalSecondaryIndexUpdates\":"
+                                   "[{\"Delete\":{\"IndexName\":\"byCustomer\"}}]}");
+    fake_init(&f, "[{\"op\":\"UpdateTable\",\"response\":{\"TableDescription\":{"
+                  "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"byCustomer\",\"IndexStatus\":"
+                  "\"DELETING\"}]}}},"
+                  "{\"op\":\"DescribeTable\",\"response\":{\"Table\":{}}}]");
+    CHECK_EQ(pq_plan_run_step(&f.base, &p.steps[0], &sink, &out, &err), PQ_OK);
+    CHECK_EQ(f.next, 2);
+    fake_release(&f);
+    pq_plan_release(&p);
+    pq_stmt_free(s);
+    json_decref(desc);
+    json_decref(c.rows);
+    pq_error_release(&err);
 }
 
 int main(void)
@@ -579,5 +872,9 @@ int main(void)
     test_run_paging();
     test_run_ddl();
     test_describe_step();
+    test_batch();
+    test_transaction();
+    test_token();
+    test_create_index();
     DONE();
 }
