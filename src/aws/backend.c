@@ -336,8 +336,9 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
             goto out;
         }
         if (attempt - 1 < MAX_TRACKED_DELAYS) a->last_delays[attempt - 1] = delay;
-        debugf(a, "retrying %s (attempt %d of %d) in %ld ms after %s", op, attempt + 1,
-               a->retry.max_attempts, delay, err->type ? err->type : err->message);
+        debugf(a, "retrying %s (attempt %d of %d) in %ld ms (backoff ceiling %ld ms) after %s", op,
+               attempt + 1, a->retry.max_attempts, delay, a->retry.last_ceiling_ms,
+               err->type ? err->type : err->message);
         sleep_ms(delay);
     }
 out:

@@ -102,6 +102,7 @@ bool pq_retry_next(struct pq_retry *r, int attempt, pq_retry_class cls, bool tim
     for (int i = 1; i < attempt && ceiling < PQ_RETRY_MAX_BACKOFF_MS; i++)
         ceiling *= 2;
     if (ceiling > PQ_RETRY_MAX_BACKOFF_MS) ceiling = PQ_RETRY_MAX_BACKOFF_MS;
+    r->last_ceiling_ms = (long)ceiling;
     *delay_ms = (long)(r->random(r) * ceiling);
     return true;
 }

@@ -52,6 +52,7 @@ struct pq_retry {
     int quota;                            /* tokens left */
     uint64_t rng;                         /* xorshift state for the jitter */
     double (*random)(struct pq_retry *r); /* [0, 1); tests may replace it */
+    long last_ceiling_ms;                 /* backoff ceiling of the last pq_retry_next */
     bool adaptive;                        /* AWS_RETRY_MODE=adaptive */
     struct pq_rate_limiter rl;
 };

@@ -74,6 +74,10 @@ pq_status target_open_aws(struct shell *sh, const char *region, const char *prof
     ao.connect_timeout_ms = t->connect_timeout_ms > 0 ? t->connect_timeout_ms : 0;
     ao.read_timeout_ms = t->read_timeout_ms;
     if (t->debug) ao.debug = debug_line;
+    /* For the shell-level fault tests only: a small first backoff ceiling
+     * keeps retries quick while their growth stays visible in --debug. */
+    const char *base = getenv("PQSH_TEST_RETRY_BASE_MS");
+    if (base && *base) ao.retry_base_ms = atol(base);
     if (t->no_verify_ssl && !t->warned) {
         fflush(stdout);
         fprintf(stderr, "pqsh: warning: --no-verify-ssl: TLS certificates are not verified; "

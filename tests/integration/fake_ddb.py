@@ -3,7 +3,7 @@
 
 Usage: fake_ddb.py ACTION[,ACTION...]
 Each POST consumes the next action (the last one repeats):
-  ok        200 {"TableNames": []} with a correct x-amz-crc32
+  ok        200 {"TableNames": []} (ListTables) or {"Items": []} with a correct x-amz-crc32
   500       500 InternalServerError (JSON body)
   503       503 with a plain-text body
   throttle  400 ThrottlingException
@@ -64,8 +64,11 @@ class Handler(BaseHTTPRequestHandler):
                         "ua": self.headers.get("User-Agent")})
             action = ACTIONS[min(len(LOG) - 1, len(ACTIONS) - 1)]
         ns = "com.amazonaws.dynamodb.v20120810#"
+        # A well-formed empty answer for the operation asked.
+        okbody = '{"TableNames":[]}' if self.headers.get("X-Amz-Target", "").endswith(
+            "ListTables") else '{"Items":[]}'
         if action == "ok":
-            self.send(200, '{"TableNames":[]}')
+            self.send(200, okbody)
         elif action == "500":
             self.send(500, json.dumps({"__type": ns + "InternalServerError",
                                        "message": "Internal server error"}))
@@ -88,11 +91,11 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif action == "slow":
             time.sleep(3)
-            self.send(200, '{"TableNames":[]}')
+            self.send(200, okbody)
         elif action == "trunc":
             self.send(200, '{"TableNames":["a","b"', crc=False)
         elif action == "badcrc":
-            self.send(200, '{"TableNames":[]}', crc=12345)
+            self.send(200, okbody, crc=12345)
 
 
 class Server(ThreadingHTTPServer):
