@@ -43,10 +43,22 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     struct where w = {file, p->line, p->col, p->text, p->len};
     if (!p->is_command && only_comments(p->text, p->len)) return;
     if (sh->echo) echo(p);
-    if (p->is_command)
+    if (p->is_command) {
         shell_command(sh, &w);
-    else
-        shell_exec(sh, &w);
+        fflush(stdout);
+        return;
+    }
+    bool failed = sh->failed;
+    sh->failed = false;
+    shell_calls_wrap(sh); /* again: .connect may have opened another backend */
+    shell_page_begin(sh);
+    shell_timing_begin(sh);
+    shell_exec(sh, &w);
+    shell_timing_end(sh);
+    shell_page_end(sh);
+    bool ok = !sh->failed;
+    sh->failed = failed || !ok;
+    if (sh->tutorial) shell_tutorial_after(sh, ok);
     fflush(stdout);
 }
 

@@ -1,4 +1,5 @@
-/* main.c — pqsh: options, the target (embedded engine; AWS seam), the inputs, the exit status. */
+/* main.c — pqsh: options, the target (embedded engine; AWS seam), ~/.pqshrc, the inputs, the exit
+ * status. */
 #include "shell.h"
 #include "pqsh/aws.h"
 #include "pqsh/engine.h"
@@ -6,6 +7,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,8 +25,24 @@ static const char usage_text[] =
     "  -v, --var NAME=VALUE     set a variable; VALUE is a PartiQL literal, else a string\n"
     "      --bail               stop at the first statement that fails\n"
     "      --echo               print each statement before its result\n"
-    "      --mode MODE          table (default), json, ddbjson or csv\n"
-    "  -X, --no-history         do not read or write the history file\n"
+    "  -X, --no-rc              do not run ~/.pqshrc at start-up\n"
+    "      --tutorial [NAME]    start tutorial NAME at the prompt (on an in-memory\n"
+    "                           engine unless a target is given); alone: list them\n"
+    "\n"
+    "Output:\n"
+    "      --mode MODE          table (default), line, markdown, json, ddbjson, csv\n"
+    "                           or tsv\n"
+    "      --sort               order items and attributes deterministically (for\n"
+    "                           diffs and grading)\n"
+    "      --wrap               wrap long table cells instead of cutting them with …\n"
+    "      --width COLS         fit tables in COLS columns (default: the terminal's\n"
+    "                           width; none when output is not a terminal)\n"
+    "      --box                draw tables with box characters (default on a UTF-8\n"
+    "                           terminal)\n"
+    "      --no-color           no colour (also NO_COLOR=1; never when not a terminal)\n"
+    "      --no-pager           do not page tall results ($PAGER, default 'less -S';\n"
+    "                           only at the prompt)\n"
+    "      --no-history         do not read or write the history file\n"
     "\n"
     "Target:\n"
     "      --local PATH         the embedded engine on PATH (default\n"
@@ -45,8 +64,12 @@ static const char usage_text[] =
     "  -V, --version            show the version\n"
     "\n"
     "Exit status: 0 when every statement succeeded, 1 when one failed, 2 for\n"
-    "usage errors. PQSH_TEST_FIXED_TIME=SECONDS fixes the embedded engine's clock\n"
-    "(for reproducible test output).\n";
+    "usage errors.\n"
+    "\n"
+    "Environment: PAGER, NO_COLOR, PQSH_HISTSIZE (history entries kept, default\n"
+    "2000), PQSH_TUTORIAL_PATH (more tutorial folders, ':'-separated),\n"
+    "XDG_DATA_HOME (data folder), PQSH_TEST_FIXED_TIME=SECONDS (fixes the embedded\n"
+    "engine's clock, for reproducible test output). See pqsh(1).\n";
 
 struct source {
     bool is_file;
@@ -60,6 +83,10 @@ struct options {
     bool aws;
     const char *region, *profile, *endpoint_url;
     bool history;
+    bool no_rc;
+    bool no_color, no_pager, box;
+    bool want_tutorial;
+    const char *tutorial; /* NULL with want_tutorial: list them */
 };
 
 void shell_init(struct shell *sh)
@@ -67,12 +94,19 @@ void shell_init(struct shell *sh)
     memset(sh, 0, sizeof *sh);
     pq_vars_init(&sh->vars);
     sh->mode = MODE_TABLE;
+    sh->saved_stdout = -1;
 }
 
 void shell_release(struct shell *sh)
 {
+    shell_tutorial_free(sh);
+    shell_calls_release(sh);
+    shell_output_to(sh, NULL, NULL);
     pq_vars_release(&sh->vars);
     shell_forget_keys(sh);
+    json_decref(sh->attrs);
+    json_decref(sh->last_rows);
+    free(sh->last_table);
     if (sh->backend) pq_backend_close(sh->backend);
     sh->backend = NULL;
 }
@@ -164,12 +198,28 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         OPT_NO_VERIFY_SSL,
         OPT_CONNECT_TIMEOUT,
         OPT_READ_TIMEOUT,
+        OPT_SORT,
+        OPT_WRAP,
+        OPT_WIDTH,
+        OPT_BOX,
+        OPT_NO_COLOR,
+        OPT_NO_PAGER,
+        OPT_NO_HISTORY,
+        OPT_TUTORIAL,
     };
     static const struct option longopts[] = {
         {"file", required_argument, NULL, 'f'},
         {"command", required_argument, NULL, 'c'},
         {"var", required_argument, NULL, 'v'},
-        {"no-history", no_argument, NULL, 'X'},
+        {"no-rc", no_argument, NULL, 'X'},
+        {"no-history", no_argument, NULL, OPT_NO_HISTORY},
+        {"sort", no_argument, NULL, OPT_SORT},
+        {"wrap", no_argument, NULL, OPT_WRAP},
+        {"width", required_argument, NULL, OPT_WIDTH},
+        {"box", no_argument, NULL, OPT_BOX},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"no-pager", no_argument, NULL, OPT_NO_PAGER},
+        {"tutorial", optional_argument, NULL, OPT_TUTORIAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"bail", no_argument, NULL, OPT_BAIL},
@@ -201,7 +251,41 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
             set_var_option(sh, optarg);
             break;
         case 'X':
+            o->no_rc = true;
+            break;
+        case OPT_NO_HISTORY:
             o->history = false;
+            break;
+        case OPT_SORT:
+            sh->sort = true;
+            break;
+        case OPT_WRAP:
+            sh->wrap = true;
+            break;
+        case OPT_WIDTH: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 10 || n > 100000)
+                usage_error("--width needs a number of columns (10 or more), not '%s'", optarg);
+            sh->width = (unsigned)n;
+            break;
+        }
+        case OPT_BOX:
+            o->box = true;
+            break;
+        case OPT_NO_COLOR:
+            o->no_color = true;
+            break;
+        case OPT_NO_PAGER:
+            o->no_pager = true;
+            break;
+        case OPT_TUTORIAL:
+            o->want_tutorial = true;
+            /* `--tutorial NAME` as well as `--tutorial=NAME`. */
+            if (optarg)
+                o->tutorial = optarg;
+            else if (optind < argc && argv[optind][0] != '-')
+                o->tutorial = argv[optind++];
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -217,7 +301,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
             break;
         case OPT_MODE:
             if (!shell_set_mode(sh, optarg))
-                usage_error("unknown mode '%s' (table, json, ddbjson or csv)", optarg);
+                usage_error("unknown mode '%s' (" SHELL_MODES ")", optarg);
             break;
         case OPT_LOCAL:
             o->local = optarg;
@@ -279,7 +363,9 @@ static int open_target(struct shell *sh, const struct options *o, char **banner)
         ok = true;
         goto out;
     }
-    if (!path) {
+    if (!path && o->tutorial) {
+        path = ":memory:"; /* a tutorial starts from nothing and leaves nothing */
+    } else if (!path) {
         dir = shell_data_dir();
         if (!dir) goto out;
         pq_buf_addf(&b, "%s/local.db", dir);
@@ -331,6 +417,39 @@ static void run_source(struct shell *sh, const struct source *src)
     fclose(f);
 }
 
+/* ~/.pqshrc: statements and commands run before anything else (psql's
+ * psqlrc); -X skips it. A missing file is no error. */
+static void run_rc(struct shell *sh)
+{
+    const char *home = getenv("HOME");
+    if (!home || !*home) return;
+    struct pq_buf p = PQ_BUF_INIT;
+    pq_buf_init(&p);
+    pq_buf_addf(&p, "%s/.pqshrc", home);
+    FILE *f = fopen(p.data, "r");
+    if (f) {
+        shell_run_stream(sh, f, p.data);
+        fclose(f);
+    }
+    pq_buf_release(&p);
+}
+
+/* Terminal-only presentation: colour, box drawing, width, pager, progress. */
+static void setup_terminal(struct shell *sh, const struct options *o)
+{
+    setlocale(LC_CTYPE, ""); /* for readline's multibyte editing and the codeset */
+    bool out_tty = isatty(STDOUT_FILENO);
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+    sh->color =
+        out_tty && !o->no_color && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
+    sh->box = o->box || (out_tty && utf8);
+    sh->width_auto = !sh->width && out_tty;
+    if (sh->width_auto) sh->width = shell_term_cols();
+    sh->progress = sh->interactive && isatty(STDERR_FILENO);
+    sh->pager = sh->interactive && out_tty && !o->no_pager;
+}
+
 int main(int argc, char **argv)
 {
     struct shell sh;
@@ -338,16 +457,32 @@ int main(int argc, char **argv)
     char *banner = NULL;
     shell_init(&sh);
     parse_options(argc, argv, &sh, &o);
+    if (o.want_tutorial && !o.tutorial) {
+        shell_tutorial_list(stdout);
+        shell_release(&sh);
+        free(o.sources);
+        return 0;
+    }
+    sh.interactive = o.nsources == 0 && isatty(STDIN_FILENO);
+    setup_terminal(&sh, &o);
     int status = open_target(&sh, &o, &banner);
     if (status) {
         shell_release(&sh);
         free(o.sources);
         return status;
     }
+    shell_calls_wrap(&sh);
+    if (!o.no_rc) run_rc(&sh);
+    if (o.tutorial && !sh.quit && !shell_tutorial_start(&sh, o.tutorial)) {
+        free(banner);
+        free(o.sources);
+        shell_release(&sh);
+        return 2;
+    }
     for (size_t i = 0; i < o.nsources && !sh.quit; i++)
         run_source(&sh, &o.sources[i]);
-    if (o.nsources == 0) {
-        if (isatty(STDIN_FILENO))
+    if (o.nsources == 0 && !sh.quit) {
+        if (sh.interactive)
             shell_repl(&sh, banner, o.history);
         else
             shell_run_stream(&sh, stdin, "<stdin>");

@@ -1,22 +1,46 @@
-/* render.c — results on stdout: table, json, ddbjson and csv modes, status lines, DESCRIBE. */
+/* render.c — results on stdout: table, line, markdown, json, ddbjson, csv and tsv modes,
+ * status lines, DESCRIBE, --sort, and the progress counter of long SELECTs. */
 #define _GNU_SOURCE /* qsort_r */
 #include "shell.h"
+#include "grid.h"
 #include "pqsh/value.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Table and csv output need the columns of a whole block of items; blocks
- * are cut at this many items so that memory stays bounded. */
+ * are cut at this many items so that memory stays bounded (not with --sort,
+ * which orders the whole result). */
 #define BLOCK_ITEMS 1000
+/* Items of the last SELECT kept for tutorial checks. */
+#define LAST_ROWS_MAX 100
+/* A SELECT still paging after this long shows a live counter. */
+#define PROGRESS_AFTER_S 1.0
 
 struct render {
     struct shell *sh;
     const struct pq_step *step;
-    json_t *block; /* items waiting to be printed (table, csv) */
+    json_t *block;  /* items waiting to be printed (table, csv, …; all of them with --sort) */
+    size_t printed; /* items printed so far (line mode numbers them) */
     bool keys_known;
     char *hash, *range; /* key attribute names of step->table, NULL when unknown */
+    double started;     /* monotonic seconds */
+    unsigned long long pages, items;
+    bool counter_shown;
 };
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *shell_sgr(const struct shell *sh, const char *code)
+{
+    return sh->color ? code : "";
+}
 
 /* ---- the key-schema cache ------------------------------------------------ */
 
@@ -60,6 +84,9 @@ void shell_forget_keys(struct shell *sh)
     free(sh->keys);
     sh->keys = NULL;
     sh->nkeys = 0;
+    /* Called after DDL: the table names for completion are stale too. */
+    json_decref(sh->tables);
+    sh->tables = NULL;
 }
 
 static void learn_keys(struct render *r)
@@ -113,36 +140,126 @@ static void columns_of(const struct render *r, json_t *items, struct columns *co
     json_decref(seen);
 }
 
-/* Characters on screen: UTF-8 code points. */
-static size_t display_width(const char *s)
+/* ---- --sort: a fixed order for items, map keys and set members ------------ */
+
+static int name_cmp(const void *a, const void *b)
 {
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) w++;
-    return w;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void pad(size_t n)
+/* Set members and values of different types: type name, then text. */
+static int value_cmp(json_t *a, json_t *b)
 {
-    for (size_t i = 0; i < n; i++)
-        putchar(' ');
+    int cmp;
+    if (!a || !b) return !a - !b ? (a ? 1 : -1) : 0;
+    if (pq_value_compare(a, b, &cmp)) return cmp;
+    cmp = strcmp(pq_type_name(pq_value_type(a)), pq_type_name(pq_value_type(b)));
+    if (cmp) return cmp;
+    struct pq_buf x = PQ_BUF_INIT, y = PQ_BUF_INIT;
+    pq_buf_init(&x);
+    pq_buf_init(&y);
+    pq_value_to_partiql(a, &x);
+    pq_value_to_partiql(b, &y);
+    cmp = strcmp(x.data, y.data);
+    pq_buf_release(&x);
+    pq_buf_release(&y);
+    return cmp;
 }
 
-/* ---- table mode ---------------------------------------------------------- */
-
-/* One line of cells: ` a | b | c`, padded to the column widths, with no
- * blanks after the last cell. */
-static void table_row(const char **cells, const size_t *width, size_t n)
+static int member_cmp(const void *a, const void *b, void *type)
 {
-    for (size_t c = 0; c < n; c++) {
-        bool last = c + 1 == n;
-        if (c) putchar('|');
-        if (last && !*cells[c]) break;
-        printf(" %s", cells[c]);
-        if (!last) pad(width[c] - display_width(cells[c]) + 1);
+    json_t *x = json_pack("{s:O}", (const char *)type, *(json_t *const *)a);
+    json_t *y = json_pack("{s:O}", (const char *)type, *(json_t *const *)b);
+    int cmp = value_cmp(x, y);
+    json_decref(x);
+    json_decref(y);
+    return cmp;
+}
+
+/* A copy of an AttributeValue with map keys in byte order and set members
+ * in DynamoDB order (new reference). */
+static json_t *canonical(json_t *av)
+{
+    const char *type = NULL;
+    json_t *payload = NULL, *out;
+    size_t i;
+    json_t *v;
+    if (!json_is_object(av) || json_object_size(av) != 1) return json_incref(av);
+    json_object_foreach(av, type, payload) break;
+    if (strcmp(type, "M") == 0) {
+        const char **names = pq_xcalloc(json_object_size(payload) + 1, sizeof *names);
+        const char *k;
+        size_t n = 0;
+        json_object_foreach(payload, k, v) names[n++] = k;
+        qsort(names, n, sizeof *names, name_cmp);
+        json_t *m = json_object();
+        for (i = 0; i < n; i++)
+            json_object_set_new(m, names[i], canonical(json_object_get(payload, names[i])));
+        free(names);
+        out = json_pack("{s:o}", "M", m);
+    } else if (strcmp(type, "L") == 0) {
+        json_t *l = json_array();
+        json_array_foreach(payload, i, v) json_array_append_new(l, canonical(v));
+        out = json_pack("{s:o}", "L", l);
+    } else if (strcmp(type, "SS") == 0 || strcmp(type, "NS") == 0 || strcmp(type, "BS") == 0) {
+        size_t n = json_array_size(payload);
+        json_t **m = pq_xcalloc(n + 1, sizeof *m);
+        json_array_foreach(payload, i, v) m[i] = v;
+        char member[2] = {type[0], 0};
+        qsort_r(m, n, sizeof *m, member_cmp, member);
+        json_t *set = json_array();
+        for (i = 0; i < n; i++)
+            json_array_append(set, m[i]);
+        free(m);
+        out = json_pack("{s:o}", type, set);
+    } else {
+        out = json_incref(av);
     }
-    putchar('\n');
+    return out;
 }
+
+static json_t *canonical_item(json_t *item)
+{
+    json_t *out = json_object(), *v;
+    const char *k;
+    json_object_foreach(item, k, v) json_object_set_new(out, k, canonical(v));
+    return out;
+}
+
+struct item_order {
+    const struct columns *cols;
+};
+
+/* Items by their attributes in column order (keys first): a missing
+ * attribute sorts first. */
+static int item_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct columns *cols = ctx;
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    for (size_t c = 0; c < cols->n; c++) {
+        int cmp = value_cmp(json_object_get(x, cols->names[c]), json_object_get(y, cols->names[c]));
+        if (cmp) return cmp;
+    }
+    return 0;
+}
+
+static void sort_items(const struct render *r, json_t *items)
+{
+    struct columns cols;
+    size_t n = json_array_size(items), i;
+    json_t *item;
+    columns_of(r, items, &cols);
+    json_t **v = pq_xcalloc(n + 1, sizeof *v);
+    json_array_foreach(items, i, item) v[i] = json_incref(item);
+    qsort_r(v, n, sizeof *v, item_cmp, &cols);
+    json_array_clear(items);
+    for (i = 0; i < n; i++)
+        json_array_append_new(items, v[i]);
+    free(v);
+    free(cols.names);
+}
+
+/* ---- cells for the human modes ------------------------------------------- */
 
 /* A cell on one line: line breaks inside strings show as ↵ (as psql does),
  * so that rows stay aligned. Takes the buffer's text. */
@@ -163,16 +280,21 @@ static char *one_line(struct pq_buf *b)
     return pq_buf_detach(&out, NULL);
 }
 
-static void print_table(const struct render *r, json_t *items)
+static struct grid grid_of(const struct shell *sh)
+{
+    return (struct grid){
+        stdout, sh->box, sh->wrap, sh->width, shell_sgr(sh, "\033[1m"), shell_sgr(sh, "\033[0m")};
+}
+
+/* Table, line and markdown modes: every item's attributes as PartiQL text. */
+static void print_cells(struct render *r, json_t *items)
 {
     struct columns cols;
     size_t nitems = json_array_size(items);
     columns_of(r, items, &cols);
     if (cols.n == 0) goto out;
-    size_t *width = pq_xcalloc(cols.n, sizeof *width);
-    char **cells = pq_xcalloc(nitems * cols.n, sizeof *cells);
-    for (size_t c = 0; c < cols.n; c++)
-        width[c] = display_width(cols.names[c]);
+    char **cells = pq_xcalloc(nitems * cols.n + 1, sizeof *cells);
+    bool *present = pq_xcalloc(nitems * cols.n + 1, sizeof *present);
     for (size_t i = 0; i < nitems; i++) {
         json_t *item = json_array_get(items, i);
         for (size_t c = 0; c < cols.n; c++) {
@@ -181,23 +303,21 @@ static void print_table(const struct render *r, json_t *items)
             pq_buf_init(&b);
             if (v) pq_value_to_partiql(v, &b);
             cells[i * cols.n + c] = one_line(&b);
-            size_t w = display_width(cells[i * cols.n + c]);
-            if (w > width[c]) width[c] = w;
+            present[i * cols.n + c] = v != NULL;
         }
     }
-    table_row(cols.names, width, cols.n);
-    for (size_t c = 0; c < cols.n; c++) {
-        if (c) putchar('+');
-        for (size_t k = 0; k < width[c] + 2; k++)
-            putchar('-');
-    }
-    putchar('\n');
-    for (size_t i = 0; i < nitems; i++)
-        table_row((const char **)&cells[i * cols.n], width, cols.n);
+    struct grid g = grid_of(r->sh);
+    const char *const *cc = (const char *const *)cells;
+    if (r->sh->mode == MODE_LINE)
+        grid_lines(&g, cols.names, cc, present, cols.n, nitems, r->printed);
+    else if (r->sh->mode == MODE_MARKDOWN)
+        grid_markdown(&g, cols.names, cc, cols.n, nitems);
+    else
+        grid_table(&g, cols.names, cc, cols.n, nitems);
     for (size_t i = 0; i < nitems * cols.n; i++)
         free(cells[i]);
     free(cells);
-    free(width);
+    free(present);
 out:
     free(cols.names);
 }
@@ -222,11 +342,10 @@ static void csv_field(const char *s, size_t len)
 }
 
 /* Strings and numbers as their text, binary as base64, BOOL as true/false,
- * NULL and missing as an empty field, documents as plain JSON. */
-static void csv_value(json_t *v)
+ * NULL and missing as nothing, documents as plain JSON (csv and tsv). */
+static void plain_text(json_t *v, struct pq_buf *out)
 {
-    struct pq_buf b = PQ_BUF_INIT;
-    pq_buf_init(&b);
+    struct pq_buf b = *out;
     switch (pq_value_type(v)) {
     case PQ_T_S:
     case PQ_T_N:
@@ -242,21 +361,29 @@ static void csv_value(json_t *v)
         pq_value_to_plain_json(v, &b);
         break;
     }
+    *out = b;
+}
+
+static void csv_value(json_t *v)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    plain_text(v, &b);
     csv_field(b.data, b.len);
     pq_buf_release(&b);
 }
 
-static void print_csv(const struct render *r, json_t *items)
+static void print_csv(const struct render *r, json_t *items, bool header)
 {
     struct columns cols;
     size_t i;
     json_t *item;
     columns_of(r, items, &cols);
-    for (size_t c = 0; c < cols.n; c++) {
+    for (size_t c = 0; header && c < cols.n; c++) {
         if (c) putchar(',');
         csv_field(cols.names[c], strlen(cols.names[c]));
     }
-    printf("\r\n");
+    if (header) printf("\r\n");
     json_array_foreach(items, i, item)
     {
         for (size_t c = 0; c < cols.n; c++) {
@@ -266,6 +393,58 @@ static void print_csv(const struct render *r, json_t *items)
         }
         printf("\r\n");
     }
+    free(cols.names);
+}
+
+/* ---- tsv mode: tab-separated, \t \n \r \\ escaped (PostgreSQL text format) */
+
+static void tsv_field(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '\t':
+            fputs("\\t", stdout);
+            break;
+        case '\n':
+            fputs("\\n", stdout);
+            break;
+        case '\r':
+            fputs("\\r", stdout);
+            break;
+        case '\\':
+            fputs("\\\\", stdout);
+            break;
+        default:
+            putchar(s[i]);
+        }
+    }
+}
+
+static void print_tsv(const struct render *r, json_t *items, bool header)
+{
+    struct columns cols;
+    size_t i;
+    json_t *item;
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    columns_of(r, items, &cols);
+    for (size_t c = 0; header && c < cols.n; c++) {
+        if (c) putchar('\t');
+        tsv_field(cols.names[c], strlen(cols.names[c]));
+    }
+    if (header) putchar('\n');
+    json_array_foreach(items, i, item)
+    {
+        for (size_t c = 0; c < cols.n; c++) {
+            if (c) putchar('\t');
+            json_t *v = json_object_get(item, cols.names[c]);
+            pq_buf_reset(&b);
+            if (v) plain_text(v, &b);
+            tsv_field(b.data, b.len);
+        }
+        putchar('\n');
+    }
+    pq_buf_release(&b);
     free(cols.names);
 }
 
@@ -375,6 +554,24 @@ static void print_description(json_t *t)
     if (!any) printf("none\n");
 }
 
+/* ---- the progress counter (stderr, terminals only) ------------------------- */
+
+static void progress(struct render *r, bool done)
+{
+    if (!r->sh->progress) return;
+    if (done) {
+        if (r->counter_shown) fputs("\r\033[K", stderr);
+        r->counter_shown = false;
+        return;
+    }
+    double elapsed = now_s() - r->started;
+    if (elapsed < PROGRESS_AFTER_S) return;
+    fprintf(stderr, "\r\033[K%llu item%s, %llu page%s, %.1f s (Ctrl-C stops)", r->items,
+            r->items == 1 ? "" : "s", r->pages, r->pages == 1 ? "" : "s", elapsed);
+    fflush(stderr);
+    r->counter_shown = true;
+}
+
 /* ---- the sink ---------------------------------------------------------- */
 
 struct render *render_begin(struct shell *sh, const struct pq_step *step)
@@ -383,17 +580,59 @@ struct render *render_begin(struct shell *sh, const struct pq_step *step)
     r->sh = sh;
     r->step = step;
     r->block = json_array();
+    r->started = now_s();
+    /* .consistent on: DynamoDB's ConsistentRead on every read statement.
+     * UNCONFIRMED placement: the planner has no session options yet, so the
+     * request is amended here, just before the runner sends it. */
+    if (sh->consistent && step->kind == PQ_STEP_SELECT && json_is_object(step->request))
+        json_object_set_new(step->request, "ConsistentRead", json_true());
+    if (sh->explain) {
+        struct pq_buf b = PQ_BUF_INIT;
+        pq_buf_init(&b);
+        pq_step_describe(step, &b);
+        printf("%s-- %s%s\n", shell_sgr(sh, "\033[2m"), b.data, shell_sgr(sh, "\033[0m"));
+        pq_buf_release(&b);
+    }
+    if (step->kind == PQ_STEP_SELECT) {
+        json_decref(sh->last_rows);
+        sh->last_rows = json_array();
+        free(sh->last_table);
+        sh->last_table = step->table ? pq_xstrdup(step->table) : NULL;
+    }
+    shell_calls_step(sh, step);
     return r;
 }
 
 static void flush_block(struct render *r)
 {
-    if (json_array_size(r->block) == 0) return;
-    if (r->sh->mode == MODE_CSV)
-        print_csv(r, r->block);
-    else
-        print_table(r, r->block);
+    size_t n = json_array_size(r->block);
+    if (n == 0) return;
+    if (r->sh->sort) sort_items(r, r->block);
+    switch (r->sh->mode) {
+    case MODE_CSV:
+        print_csv(r, r->block, true);
+        break;
+    case MODE_TSV:
+        print_tsv(r, r->block, r->printed == 0);
+        break;
+    case MODE_JSON:
+    case MODE_DDBJSON: {
+        size_t i;
+        json_t *item;
+        json_array_foreach(r->block, i, item) print_json_item(r, item, r->sh->mode == MODE_DDBJSON);
+        break;
+    }
+    default:
+        print_cells(r, r->block);
+        break;
+    }
+    r->printed += n;
     json_array_clear(r->block);
+}
+
+static bool streams(const struct shell *sh)
+{
+    return !sh->sort && (sh->mode == MODE_JSON || sh->mode == MODE_DDBJSON);
 }
 
 pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struct pq_error *err)
@@ -420,15 +659,29 @@ pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struc
         return PQ_OK;
     }
     learn_keys(r);
+    r->pages++;
+    r->items += json_array_size(rows);
+    if (step->table) shell_note_attrs(r->sh, step->table, rows);
+    if (step->kind == PQ_STEP_SELECT && r->sh->last_rows) {
+        json_array_foreach(rows, i, row)
+        {
+            if (json_array_size(r->sh->last_rows) >= LAST_ROWS_MAX) break;
+            json_array_append(r->sh->last_rows, row);
+        }
+    }
     json_array_foreach(rows, i, row)
     {
-        if (r->sh->mode == MODE_JSON || r->sh->mode == MODE_DDBJSON) {
-            print_json_item(r, row, r->sh->mode == MODE_DDBJSON);
-            continue;
+        json_t *item = r->sh->sort ? canonical_item(row) : json_incref(row);
+        if (streams(r->sh)) {
+            print_json_item(r, item, r->sh->mode == MODE_DDBJSON);
+            r->printed++;
+        } else {
+            json_array_append(r->block, item);
+            if (!r->sh->sort && json_array_size(r->block) >= BLOCK_ITEMS) flush_block(r);
         }
-        json_array_append(r->block, row);
-        if (json_array_size(r->block) >= BLOCK_ITEMS) flush_block(r);
+        json_decref(item);
     }
+    progress(r, false);
     return PQ_OK;
 }
 
@@ -442,12 +695,16 @@ void render_status(const char *tag, bool with_count, unsigned long long count)
 
 void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
 {
+    progress(r, true);
     flush_block(r);
+    shell_calls_step(r->sh, NULL);
     const struct pq_step *step = r->step;
+    enum out_mode mode = r->sh->mode;
     if (ok) {
-        if (step->kind == PQ_STEP_SELECT && r->sh->mode == MODE_TABLE)
-            printf("(%llu item%s)\n", (unsigned long long)outcome->count,
-                   outcome->count == 1 ? "" : "s");
+        if (step->kind == PQ_STEP_SELECT && (mode == MODE_TABLE || mode == MODE_LINE))
+            printf("%s(%llu item%s)%s\n", shell_sgr(r->sh, "\033[2m"),
+                   (unsigned long long)outcome->count, outcome->count == 1 ? "" : "s",
+                   shell_sgr(r->sh, "\033[0m"));
         else if (step->kind == PQ_STEP_WRITE)
             render_status(step->tag, true, outcome->count);
         else if (step->tag)

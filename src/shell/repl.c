@@ -1,13 +1,17 @@
-/* repl.c — interactive input: banner, readline prompts, history. The only readline user. */
+/* repl.c — interactive input: banner, readline prompts, history, Ctrl-C. The only readline user
+ * (with complete.c, which it installs). */
 #include "shell.h"
 #include "pqsh/split.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <regex.h>
 #include <fcntl.h>
 #include <sys/select.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -75,6 +79,37 @@ static char *prompt_for(const char *label, pq_split_open open)
     return pq_buf_detach(&b, NULL);
 }
 
+/* Entries kept: PQSH_HISTSIZE (0 keeps none), default 2000. */
+static int history_size(void)
+{
+    const char *v = getenv("PQSH_HISTSIZE");
+    if (!v || !*v) return 2000;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *end || n < 0 || n > 1000000 ? 2000 : (int)n;
+}
+
+/* Text that looks like a credential never goes into the history: secret
+ * keys, session tokens, passwords, access key ids and user:password@ URLs. */
+static bool holds_credentials(const char *text)
+{
+    static const char *const words[] = {"secret",       "password",   "passwd",    "session_token",
+                                        "sessiontoken", "access_key", "credential"};
+    static regex_t key_id, url_userinfo;
+    static bool compiled;
+    if (!compiled) {
+        regcomp(&key_id, "(AKIA|ASIA)[A-Z0-9]{16}", REG_EXTENDED | REG_NOSUB);
+        regcomp(&url_userinfo, "://[^/@ ]+:[^/@ ]*@", REG_EXTENDED | REG_NOSUB);
+        compiled = true;
+    }
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        for (const char *p = text; *p; p++)
+            if (strncasecmp(p, words[i], n) == 0) return true;
+    }
+    return regexec(&key_id, text, 0, NULL, 0) == 0 || regexec(&url_userinfo, text, 0, NULL, 0) == 0;
+}
+
 static void history_open(const char *path)
 {
     /* Created private: statements may hold values worth keeping to oneself. */
@@ -84,15 +119,29 @@ static void history_open(const char *path)
     history_comment_char = '#';
     history_write_timestamps = 1;
     history_multiline_entries = 1;
+    stifle_history(history_size());
     read_history(path);
 }
 
 static void history_add(const char *path, struct pq_buf *entry)
 {
     if (entry->len == 0) return;
-    add_history(entry->data);
-    if (path) append_history(1, path);
+    bool blank = strspn(entry->data, " \t\n") == entry->len;
+    if (!blank && !holds_credentials(entry->data) && history_size() > 0) {
+        add_history(entry->data);
+        if (path) append_history(1, path);
+    }
     pq_buf_reset(entry);
+}
+
+bool shell_confirm(const char *question)
+{
+    bool interrupted;
+    char *answer = read_line(question, &interrupted);
+    bool yes = answer && tolower((unsigned char)answer[strspn(answer, " \t")]) == 'y';
+    free(answer);
+    shell_interrupted = 0;
+    return yes;
 }
 
 void shell_repl(struct shell *sh, const char *target, bool history)
@@ -107,6 +156,7 @@ void shell_repl(struct shell *sh, const char *target, bool history)
     sigaction(SIGINT, &sa, NULL);
     pq_buf_init(&entry);
     pq_split_init(&sp);
+    shell_complete_init(sh);
     printf("pqsh %s — %s\nEnter .help for help, .quit to leave.\n", PQSH_VERSION, target);
     if (history) {
         char *dir = shell_data_dir();
@@ -122,6 +172,7 @@ void shell_repl(struct shell *sh, const char *target, bool history)
     while (!sh->quit) {
         char *prompt = prompt_for(sh->backend->label, pq_split_state(&sp));
         bool interrupted;
+        shell_complete_pending(entry.data);
         char *line = read_line(prompt, &interrupted);
         free(prompt);
         if (interrupted) {
@@ -136,14 +187,22 @@ void shell_repl(struct shell *sh, const char *target, bool history)
         }
         if (entry.len) pq_buf_addc(&entry, '\n');
         pq_buf_adds(&entry, line);
-        pq_split_feed(&sp, line, strlen(line));
+        /* A multi-line entry recalled from history comes back as one line
+         * with line breaks: the splitter takes it line by line. */
+        for (char *p = line;;) {
+            char *nl = strchr(p, '\n');
+            pq_split_feed(&sp, p, nl ? (size_t)(nl - p) : strlen(p));
+            if (!nl) break;
+            p = nl + 1;
+        }
         free(line);
         if (pq_split_state(&sp) == PQ_OPEN_NONE) history_add(hist_path, &entry);
         shell_interrupted = 0;
         shell_drain(sh, &sp, "<stdin>");
     }
     shell_finish(sh, &sp, "<stdin>");
-    if (hist_path) history_truncate_file(hist_path, 2000);
+    shell_complete_pending(NULL);
+    if (hist_path) history_truncate_file(hist_path, history_size());
     free(hist_path);
     pq_buf_release(&entry);
     pq_split_release(&sp);

@@ -1,13 +1,19 @@
 /* shell.h — what the pqsh tool's files share: the session, input sources, rendering.
  *
  * Layout of the tool:
- *   main.c    options, target (embedded engine / AWS seam), exit status
- *   input.c   script input: lines → splitter → statements and commands
- *   repl.c    interactive input: readline, prompts, history (the only readline user)
- *   exec.c    one statement: parse → assignment or plan → run → render
- *   meta.c    dot / backslash commands (a command table)
- *   render.c  output modes: table, json, ddbjson, csv; status lines; DESCRIBE
- *   diag.c    file:line:col messages with the source line and a caret
+ *   main.c     options, target (embedded engine / AWS seam), ~/.pqshrc, exit status
+ *   input.c    script input: lines → splitter → statements and commands
+ *   repl.c     interactive input: readline, prompts, history (the only readline user)
+ *   complete.c tab completion (keywords, tables, attributes, variables, commands, files)
+ *   exec.c     one statement: parse → assignment or plan → run → render
+ *   meta.c     dot / backslash commands (a command table)
+ *   help.c     .help topics: syntax and a worked example per statement and command
+ *   render.c   output modes: table, line, markdown, json, ddbjson, csv, tsv; status
+ *              lines; DESCRIBE; --sort; progress counter
+ *   pager.c    tall interactive results through $PAGER; .output FILE
+ *   call.c     the shell's side of backend calls: timing, spinner, Ctrl-C cancel
+ *   tutorial.c tutorial mode: steps, checks and hints read from data files
+ *   diag.c     file:line:col messages with the source line and a caret
  *
  * Results go to stdout, errors and notices to stderr; stdout is flushed
  * before anything is written to stderr so merged output keeps its order.
@@ -29,7 +35,13 @@ enum out_mode {
     MODE_JSON,
     MODE_DDBJSON,
     MODE_CSV,
+    MODE_TSV,
+    MODE_MARKDOWN,
+    MODE_LINE,
 };
+
+struct tutorial;
+struct call_wrap;
 
 /* Key attribute names of a table, cached per session (dropped after DDL). */
 struct key_entry {
@@ -49,6 +61,26 @@ struct shell {
     int depth;   /* .read nesting */
     struct key_entry *keys;
     size_t nkeys;
+    /* Presentation and interaction (engineer I). */
+    bool interactive;  /* statements come from the prompt */
+    bool sort;         /* --sort: items and attributes in a fixed order */
+    bool wrap;         /* --wrap: wrap long cells instead of cutting them with … */
+    bool box;          /* table mode with box-drawing characters */
+    bool color;        /* ANSI colour on stdout */
+    bool progress;     /* live counters and spinners on stderr */
+    bool pager;        /* tall results through $PAGER */
+    bool timing;       /* .timing on */
+    bool consistent;   /* .consistent on: strongly consistent reads */
+    bool explain;      /* .explain on: show each step's API call before it runs */
+    unsigned width;    /* columns to fit tables in; 0 → no limit */
+    bool width_auto;   /* `width` follows the terminal's */
+    int saved_stdout;  /* .output FILE: the original stdout, or -1 */
+    json_t *tables;    /* table names for completion (cached), or NULL */
+    json_t *attrs;     /* {table: {attribute: true}} seen in results this session */
+    json_t *last_rows; /* items of the last SELECT (capped), for tutorial checks */
+    char *last_table;  /* table of the last SELECT (owned), or NULL */
+    struct tutorial *tutorial;
+    struct call_wrap *calls; /* see call.c */
     /* Target options kept for .connect (target.c, engineer L); strings borrowed from argv. */
     struct shell_target {
         bool debug, no_verify_ssl, warned;
@@ -88,8 +120,59 @@ char *shell_data_dir(void);
 
 /* repl.c — the interactive loop (stdin is a terminal). */
 void shell_repl(struct shell *sh, const char *target, bool history);
-/* Set by SIGINT; checked between result pages. */
+/* Set by SIGINT; checked between result pages and while a call runs. */
 extern volatile int shell_interrupted;
+/* Asks a yes/no question at the prompt; false unless the answer starts with y. */
+bool shell_confirm(const char *question);
+
+/* complete.c — installs readline's completion for this session. */
+void shell_complete_init(struct shell *sh);
+/* The statement typed so far on earlier lines (for completion context). */
+void shell_complete_pending(const char *text);
+/* Every table name of the target (all ListTables pages): a new reference,
+ * or NULL with `err` set. */
+json_t *shell_list_tables(struct shell *sh, struct pq_error *err);
+/* Table names (ListTables, cached until DDL); borrowed, never NULL. */
+json_t *shell_table_names(struct shell *sh);
+/* Remembers the attribute names of result items of `table`. */
+void shell_note_attrs(struct shell *sh, const char *table, json_t *items);
+
+/* help.c */
+/* Prints help on `topic` (a statement, a command, a mode); false when unknown. */
+bool shell_help_topic(const char *topic);
+/* Statement topics in order, for the overview and completion; NULL-terminated. */
+const char *shell_help_name(size_t i);
+
+/* pager.c — interactive results taller than the screen go through $PAGER. */
+void shell_page_begin(struct shell *sh);
+void shell_page_end(struct shell *sh);
+/* Terminal size of the real stdout (0 when it is not a terminal). */
+unsigned shell_term_rows(void);
+unsigned shell_term_cols(void);
+/* .output FILE (NULL: back to the real stdout); false with the message printed. */
+bool shell_output_to(struct shell *sh, const struct where *w, const char *path);
+
+/* call.c — wraps sh->backend (again after .connect) to time calls, show a
+ * spinner and let Ctrl-C abandon a call that is taking long. */
+void shell_calls_wrap(struct shell *sh);
+void shell_calls_release(struct shell *sh);
+/* Starts / ends the timing of one statement (prints with .timing on). */
+void shell_timing_begin(struct shell *sh);
+void shell_timing_end(struct shell *sh);
+/* Step being run (spinner text); NULL when none. */
+void shell_calls_step(struct shell *sh, const struct pq_step *step);
+
+/* tutorial.c */
+/* Lists the tutorials found (for --tutorial and .tutorial). */
+void shell_tutorial_list(FILE *out);
+/* Starts tutorial NAME (or a path to a .tut file); false with a message. */
+bool shell_tutorial_start(struct shell *sh, const char *name);
+/* After each statement in tutorial mode: checks the current step. */
+void shell_tutorial_after(struct shell *sh, bool statement_ok);
+void shell_tutorial_hint(struct shell *sh);
+void shell_tutorial_skip(struct shell *sh);
+void shell_tutorial_status(struct shell *sh);
+void shell_tutorial_free(struct shell *sh);
 
 /* exec.c */
 void shell_exec(struct shell *sh, const struct where *w);
@@ -97,10 +180,15 @@ void shell_exec(struct shell *sh, const struct where *w);
 /* meta.c — runs a dot / backslash command line. */
 void shell_command(struct shell *sh, const struct where *w);
 bool shell_set_mode(struct shell *sh, const char *name);
+#define SHELL_MODES "table, line, markdown, json, ddbjson, csv or tsv"
+/* Command names (aliases included) for completion; NULL past the end. */
+const char *shell_command_name(size_t i);
 void shell_list_vars(struct shell *sh);
 
 /* render.c */
 struct render;
+/* Colour escapes for stdout (empty strings without colour). */
+const char *shell_sgr(const struct shell *sh, const char *code);
 struct render *render_begin(struct shell *sh, const struct pq_step *step);
 pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struct pq_error *err);
 /* Flushes buffered rows and prints the status line or item count. */

@@ -1,0 +1,230 @@
+/* help.c — `.help TOPIC`: syntax, a sentence and a worked example for every statement and command.
+ */
+#include "shell.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct topic {
+    const char *name;    /* as listed: "CREATE TABLE", ".mode" */
+    const char *aliases; /* other names, '|'-separated ("DESC|DESCRIBE TABLE"), or NULL */
+    const char *syntax;
+    const char *about;
+    const char *example;
+};
+
+/* Statements first (listed by .help), then commands. */
+static const struct topic statements[] = {
+    {"SELECT", "QUERY",
+     "SELECT * | expr [, ...] FROM table[.\"index\"] [WHERE condition]\n"
+     "       [ORDER BY key [ASC|DESC]] [LIMIT n]",
+     "Reads items. With the partition key in WHERE it is a Query, else a Scan of the\n"
+     "whole table; results are fetched page by page (Ctrl-C stops).",
+     "SELECT * FROM Orders WHERE idempotency_token = 'token123';\n"
+     "SELECT order_id, order_amount FROM Orders WHERE order_amount > 50;"},
+    {"INSERT", "INSERT INTO|INSERT VALUE",
+     "INSERT INTO table VALUE {'attr': value, ...}\n"
+     "INSERT INTO table [(col, ...)] VALUES (value, ...), (value, ...)",
+     "Adds one item (DynamoDB refuses a duplicate primary key); the VALUES form\n"
+     "adds one item per row.",
+     "INSERT INTO Orders VALUE {'idempotency_token': 'token123', 'order_id': 'order001',\n"
+     "                          'customer_name': 'Alice', 'order_amount': 100};\n"
+     "INSERT INTO Orders (idempotency_token, order_id) VALUES ('t1', 'o1'), ('t2', 'o2');"},
+    {"UPDATE", NULL,
+     "UPDATE table SET path = value [, ...] [REMOVE path [, ...]] WHERE key = value\n"
+     "       [RETURNING ALL|MODIFIED OLD|NEW *]",
+     "Changes attributes of the one item the WHERE clause names by its full key.",
+     "UPDATE Orders SET order_amount = 120 WHERE idempotency_token = 'token123';"},
+    {"DELETE", NULL, "DELETE FROM table WHERE key = value [RETURNING ALL OLD *]",
+     "Deletes the one item the WHERE clause names by its full key.",
+     "DELETE FROM Orders WHERE idempotency_token = 'token123';"},
+    {"CREATE TABLE", NULL,
+     "CREATE TABLE [IF NOT EXISTS] table (attr TYPE [PRIMARY KEY|PARTITION KEY|SORT KEY], ...\n"
+     "       [, PRIMARY KEY (partition [, sort])] [, INDEX name (keys)])\n"
+     "       [BILLING MODE PAY_PER_REQUEST | PROVISIONED (read, write)]",
+     "Creates a table; TYPE is STRING, NUMBER or BINARY (VARCHAR, INT, ... are\n"
+     "accepted too). Only key attributes need a column.",
+     "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY);\n"
+     "CREATE TABLE Music (Artist STRING, SongTitle STRING, PRIMARY KEY (Artist, SongTitle));"},
+    {"DROP TABLE", NULL, "DROP TABLE [IF EXISTS] table", "Deletes a table and all its items.",
+     "DROP TABLE IF EXISTS Orders;"},
+    {"DESCRIBE", "DESC|DESCRIBE TABLE", "DESCRIBE [TABLE] table",
+     "Shows a table's key schema, status, billing, item count and indexes (also\n"
+     ".describe).",
+     "DESCRIBE Orders;"},
+    {"SHOW TABLES", NULL, "SHOW TABLES", "Lists the tables of the target (also .tables).",
+     "SHOW TABLES;"},
+    {"SET", "LET|VARIABLES|VARIABLE", "SET name = literal\nLET name = literal\nname = literal",
+     "Sets a session variable. Use it as :name (or a bare name) where a value goes;\n"
+     "it is sent as a typed parameter, never pasted into the text. .vars lists them.",
+     "SET token_to_check = 'token123';\n"
+     "SELECT * FROM Orders WHERE idempotency_token = :token_to_check;"},
+    {"UNSET", NULL, "UNSET name", "Removes a session variable (also \\unset name).",
+     "UNSET token_to_check;"},
+    {"EXPLAIN", NULL, "EXPLAIN statement",
+     "Shows the DynamoDB API calls a statement would make, without running it.",
+     "EXPLAIN SELECT * FROM Orders WHERE idempotency_token = 'token123';"},
+    {"BEGIN", "COMMIT|ROLLBACK|TRANSACTION|BEGIN TRANSACTION",
+     "BEGIN [TRANSACTION]; statement; ...; COMMIT [WITH TOKEN 'token'] | ROLLBACK",
+     "Collects statements and sends them as one ExecuteTransaction: all or nothing.\n"
+     "The token makes a retried COMMIT idempotent.",
+     "BEGIN;\n"
+     "INSERT INTO Orders VALUE {'idempotency_token': 't9', 'order_id': 'o9'};\n"
+     "UPDATE Orders SET order_amount = 5 WHERE idempotency_token = 't9';\n"
+     "COMMIT WITH TOKEN 'order-o9';"},
+    {"BEGIN BATCH", "END BATCH|BATCH", "BEGIN BATCH; statement; ...; END BATCH",
+     "Collects statements and sends them as BatchExecuteStatement (each succeeds or\n"
+     "fails on its own).",
+     "BEGIN BATCH;\n"
+     "INSERT INTO Orders VALUE {'idempotency_token': 't10', 'order_id': 'o10'};\n"
+     "INSERT INTO Orders VALUE {'idempotency_token': 't11', 'order_id': 'o11'};\n"
+     "END BATCH;"},
+    {"CREATE INDEX", NULL,
+     "CREATE [GLOBAL|LOCAL] INDEX name ON table (partition [HASH], [sort RANGE])\n"
+     "       [PROJECTION ALL | KEYS_ONLY | INCLUDE (attr, ...)]",
+     "Adds a secondary index; query it with SELECT ... FROM table.\"index\".",
+     "CREATE INDEX ByCustomer ON Orders (customer_name STRING);\n"
+     "SELECT * FROM Orders.\"ByCustomer\" WHERE customer_name = 'Alice';"},
+    {"DROP INDEX", NULL, "DROP INDEX name ON table", "Removes a global secondary index.",
+     "DROP INDEX ByCustomer ON Orders;"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static const struct topic commands[] = {
+    {".help", "\\?|\\h|help", ".help [topic]",
+     "Lists statements and commands, or explains one (any case, with or without '.').",
+     ".help select\n.help .mode"},
+    {".quit", "\\q|.exit|quit|exit", ".quit",
+     "Leaves pqsh (Ctrl-D too). In a script, stops reading.", ".quit"},
+    {".mode", "mode|modes|\\x", ".mode [table|line|markdown|json|ddbjson|csv|tsv]",
+     "Shows or sets how results print: table (box drawing on a UTF-8 terminal), line\n"
+     "(one attribute per line; \\x toggles it), markdown, json (plain values),\n"
+     "ddbjson (typed AttributeValues), csv (RFC 4180) and tsv.",
+     ".mode line\nSELECT * FROM Orders;\n.mode table"},
+    {".timing", "\\timing|timing", ".timing on|off",
+     "After each statement prints the total time and the part spent waiting for\n"
+     "DynamoDB (server) versus in pqsh (client).",
+     ".timing on\nSELECT * FROM Orders;"},
+    {".echo", NULL, ".echo on|off", "Prints each statement before its result (as --echo).",
+     ".echo on"},
+    {".bail", NULL, ".bail on|off", "Stops at the first failing statement (as --bail).",
+     ".bail on"},
+    {".read", "\\i", ".read FILE", "Runs the statements and commands in FILE (nesting allowed).",
+     ".read setup.sql"},
+    {".output", "\\o", ".output [FILE]",
+     "Sends results to FILE (created or truncated); without FILE, back to the screen.",
+     ".output orders.txt\nSELECT * FROM Orders;\n.output"},
+    {".tables", "\\dt", ".tables", "Lists the tables (SHOW TABLES).", ".tables"},
+    {".describe", "\\d", ".describe TABLE", "Describes a table (DESCRIBE TABLE).",
+     ".describe Orders"},
+    {".vars", "\\set", ".vars\n\\set [name [value]]\n\\unset name",
+     "Lists the variables as PartiQL literals; \\set sets one (the value is a\n"
+     "literal, or else taken as a string), \\unset removes one.",
+     "\\set customer 'Alice'\n.vars"},
+    {".connect", NULL, ".connect local[:PATH] | aws[:REGION] | URL",
+     "Switches the target: the embedded engine, Amazon DynamoDB, or another\n"
+     "DynamoDB-compatible endpoint.",
+     ".connect local::memory:\n.connect aws:eu-west-1"},
+    {".consistent", NULL, ".consistent on|off",
+     "Asks for strongly consistent reads (ConsistentRead) on SELECT.", ".consistent on"},
+    {".capacity", NULL, ".capacity on|off",
+     "Prints the capacity units each statement consumed (ReturnConsumedCapacity).",
+     ".capacity on\nSELECT * FROM Orders WHERE idempotency_token = 'token123';"},
+    {".explain", NULL, ".explain on|off",
+     "Prints the DynamoDB API call of each statement before running it (EXPLAIN\n"
+     "shows it without running).",
+     ".explain on\nSELECT * FROM Orders;"},
+    {".reset", NULL, ".reset [force]",
+     "Embedded engine only: drops every table after asking (force: without asking,\n"
+     "for scripts).",
+     ".reset"},
+    {".tutorial", "tutorial|.hint|.skip", ".tutorial [NAME|off]\n.hint\n.skip",
+     "Lists the tutorials or starts one (also pqsh --tutorial NAME). Each step states\n"
+     "a goal; type a statement and pqsh checks its effect. .hint helps, .skip moves on.",
+     ".tutorial idempotency"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+/* Case-insensitive, blanks collapsed, a leading '.' optional for commands. */
+static bool same(const char *name, const char *topic, size_t len)
+{
+    size_t i = 0, j = 0;
+    while (j < len && name[i]) {
+        if (isspace((unsigned char)topic[j])) {
+            if (name[i] != ' ') return false;
+            while (j < len && isspace((unsigned char)topic[j]))
+                j++;
+            i++;
+            continue;
+        }
+        if (tolower((unsigned char)name[i]) != tolower((unsigned char)topic[j])) return false;
+        i++;
+        j++;
+    }
+    return !name[i] && j == len;
+}
+
+static bool matches(const struct topic *t, const char *topic)
+{
+    size_t len = strlen(topic);
+    if (same(t->name, topic, len)) return true;
+    if (t->name[0] == '.' && same(t->name + 1, topic, len)) return true;
+    for (const char *a = t->aliases; a && *a;) {
+        const char *bar = strchr(a, '|');
+        size_t n = bar ? (size_t)(bar - a) : strlen(a);
+        char alias[64];
+        if (n < sizeof alias) {
+            memcpy(alias, a, n);
+            alias[n] = '\0';
+            if (same(alias, topic, len)) return true;
+        }
+        a = bar ? bar + 1 : a + n;
+    }
+    return false;
+}
+
+static void indent(const char *text)
+{
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        printf("    %.*s\n", (int)n, p);
+        p = nl ? nl + 1 : p + n;
+    }
+}
+
+static void show(const struct topic *t)
+{
+    printf("%s\n\nSyntax:\n", t->name);
+    indent(t->syntax);
+    printf("\n");
+    indent(t->about);
+    printf("\nExample:\n");
+    indent(t->example);
+}
+
+bool shell_help_topic(const char *topic)
+{
+    while (isspace((unsigned char)*topic))
+        topic++;
+    size_t len = strlen(topic);
+    while (len && isspace((unsigned char)topic[len - 1]))
+        len--;
+    char *t = pq_xstrndup(topic, len);
+    if (len && t[len - 1] == ';') t[len - 1] = '\0';
+    const struct topic *found = NULL;
+    for (const struct topic *s = statements; s->name && !found; s++)
+        if (matches(s, t)) found = s;
+    for (const struct topic *c = commands; c->name && !found; c++)
+        if (matches(c, t)) found = c;
+    free(t);
+    if (!found) return false;
+    show(found);
+    return true;
+}
+
+const char *shell_help_name(size_t i)
+{
+    return i < sizeof statements / sizeof statements[0] ? statements[i].name : NULL;
+}
