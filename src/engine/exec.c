@@ -97,6 +97,15 @@ void exec_check_rcc(const json_t *req, struct exec_violations *v)
         check_enum(v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
 }
 
+/* "<prefix><name>" in `path` (built only when a violation needs it). */
+static const char *member_path(struct pq_buf *path, const char *prefix, const char *name)
+{
+    pq_buf_reset(path);
+    pq_buf_adds(path, prefix);
+    pq_buf_adds(path, name);
+    return path->data;
+}
+
 void exec_request_check(const json_t *obj, const char *prefix, struct exec_violations *v)
 {
     static const char *const rv_values[] = {"ALL_OLD", "NONE", NULL};
@@ -107,15 +116,17 @@ void exec_request_check(const json_t *obj, const char *prefix, struct exec_viola
     const json_t *token = member(obj, "NextToken");
     const json_t *limit = member(obj, "Limit");
     const json_t *rv = member(obj, "ReturnValuesOnConditionCheckFailure");
-    pq_buf_addf(&path, "%sstatement", prefix);
-    if (json_is_string(stmt))
-        check_length(v, stmt, path.data, 1, 8192);
-    else if (*prefix)
-        exec_violation(v, "null", path.data, "not be null");
-    pq_buf_reset(&path);
-    pq_buf_addf(&path, "%sparameters", prefix);
+    if (json_is_string(stmt)) {
+        size_t n = json_string_length(stmt);
+        /* Characters never outnumber bytes: only a long text needs counting. */
+        if (n == 0 || n > 8192)
+            check_length(v, stmt, member_path(&path, prefix, "statement"), 1, 8192);
+    } else if (*prefix) {
+        exec_violation(v, "null", member_path(&path, prefix, "statement"), "not be null");
+    }
     if (json_is_array(params) && json_array_size(params) == 0)
-        exec_violation(v, "'[]'", path.data, "have length greater than or equal to 1");
+        exec_violation(v, "'[]'", member_path(&path, prefix, "parameters"),
+                       "have length greater than or equal to 1");
     if (json_is_string(token)) check_length(v, token, "nextToken", 1, 32768);
     if (!*prefix) exec_check_rcc(obj, v);
     if (json_is_integer(limit) && json_integer_value(limit) < 1) {
@@ -123,9 +134,9 @@ void exec_request_check(const json_t *obj, const char *prefix, struct exec_viola
         snprintf(val, sizeof val, "'%lld'", (long long)json_integer_value(limit));
         exec_violation(v, val, "limit", "have value greater than or equal to 1");
     }
-    pq_buf_reset(&path);
-    pq_buf_addf(&path, "%sreturnValuesOnConditionCheckFailure", prefix);
-    if (json_is_string(rv)) check_enum(v, rv, path.data, rv_values, "[ALL_OLD, NONE]");
+    if (json_is_string(rv))
+        check_enum(v, rv, member_path(&path, prefix, "returnValuesOnConditionCheckFailure"),
+                   rv_values, "[ALL_OLD, NONE]");
     pq_buf_release(&path);
 }
 

@@ -59,6 +59,7 @@ struct pq_store {
     sqlite3_stmt *cat_get, *cat_list;
     sqlite3_stmt *tok_get, *tok_put, *tok_purge;
     struct table_entry *tables;
+    struct pq_buf text; /* scratch: the JSON text of the item being written */
 };
 
 struct pq_cursor {
@@ -160,6 +161,7 @@ out:
 pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err)
 {
     struct pq_store *s = pq_xcalloc(1, sizeof *s);
+    pq_buf_init(&s->text);
     pq_status rc = PQ_OK;
     bool memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
     *out = NULL;
@@ -294,6 +296,7 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->tok_get);
     sqlite3_finalize(s->tok_put);
     sqlite3_finalize(s->tok_purge);
+    pq_buf_release(&s->text);
     if (s->db) {
         if (s->depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(s->db);
@@ -733,7 +736,7 @@ pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, cons
     if (step == SQLITE_ROW) {
         json_error_t jerr;
         *item = json_loadb((const char *)sqlite3_column_text(e->get, 0),
-                           (size_t)sqlite3_column_bytes(e->get, 0), 0, &jerr);
+                           (size_t)sqlite3_column_bytes(e->get, 0), JSON_ALLOW_NUL, &jerr);
         if (!*item)
             rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
                               "stored item of table %s is damaged: %s", t->name, jerr.text);
@@ -789,6 +792,82 @@ static pq_status index_add(struct pq_store *s, const struct pq_table_meta *t,
     return rc;
 }
 
+/* Appends a JSON string literal; runs of plain bytes are copied at once
+ * (UTF-8 passes through, control characters are escaped). */
+static void dump_string(const char *p, size_t n, struct pq_buf *b)
+{
+    static const char hex[] = "0123456789abcdef";
+    pq_buf_addc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        pq_buf_add(b, p + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', (char)c, 0};
+        if (c < 0x20) {
+            static const char short_esc[] = "btn\0fr";
+            if (c >= '\b' && c <= '\r' && c != 0x0b)
+                esc[1] = short_esc[c - '\b'];
+            else
+                snprintf(esc, sizeof esc, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+        }
+        pq_buf_adds(b, esc);
+    }
+    pq_buf_add(b, p + run, n - run);
+    pq_buf_addc(b, '"');
+}
+
+/* Compact JSON text of an item, as json_dumps(JSON_COMPACT) writes it
+ * (members in insertion order) but without its per-token callbacks. */
+static void dump_json(const json_t *j, struct pq_buf *b)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *v;
+        bool first = true;
+        pq_buf_addc(b, '{');
+        json_object_foreach((json_t *)j, k, v)
+        {
+            if (!first) pq_buf_addc(b, ',');
+            first = false;
+            dump_string(k, strlen(k), b);
+            pq_buf_addc(b, ':');
+            dump_json(v, b);
+        }
+        pq_buf_addc(b, '}');
+        break;
+    }
+    case JSON_ARRAY:
+        pq_buf_addc(b, '[');
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            if (i) pq_buf_addc(b, ',');
+            dump_json(json_array_get(j, i), b);
+        }
+        pq_buf_addc(b, ']');
+        break;
+    case JSON_STRING:
+        dump_string(json_string_value(j), json_string_length(j), b);
+        break;
+    case JSON_TRUE:
+        pq_buf_adds(b, "true");
+        break;
+    case JSON_FALSE:
+        pq_buf_adds(b, "false");
+        break;
+    case JSON_INTEGER:
+        pq_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        pq_buf_addf(b, "%.17g", json_real_value(j));
+        break;
+    default:
+        pq_buf_adds(b, "null");
+        break;
+    }
+}
+
 /* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert). */
 static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                             bool replace, bool *written, struct pq_error *err)
@@ -803,21 +882,17 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
     if (rc) return rc;
     struct pq_key k;
     store_key_init(&k);
-    char *text = NULL;
     if (!store_key_from_item(t, item, &k)) {
         rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
                           "item for table %s lacks a well-typed key", t->name);
         goto out;
     }
-    text = json_dumps(item, JSON_COMPACT);
-    if (!text) {
-        rc = pq_error_nomem(err);
-        goto out;
-    }
+    pq_buf_reset(&s->text);
+    dump_json(item, &s->text);
     sqlite3_stmt *st = *slot;
     bind_buf(st, 1, &k.hk);
     bind_buf(st, 2, &k.rk);
-    sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->text.data, (int)s->text.len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)pq_item_size(item));
     int step = sqlite3_step(st);
     bool changed = step == SQLITE_DONE && sqlite3_changes(s->db) > 0;
@@ -832,7 +907,6 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         if (rc == PQ_OK) rc = index_add(s, t, &k, item, err);
     }
 out:
-    free(text);
     store_key_release(&k);
     return rc;
 }
@@ -1178,7 +1252,7 @@ pq_status store_cursor_next(struct pq_cursor *c, json_t **item, size_t *size, st
     }
     json_error_t jerr;
     *item = json_loadb((const char *)sqlite3_column_text(c->stmt, 0),
-                       (size_t)sqlite3_column_bytes(c->stmt, 0), 0, &jerr);
+                       (size_t)sqlite3_column_bytes(c->stmt, 0), JSON_ALLOW_NUL, &jerr);
     if (!*item)
         return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "stored item is damaged: %s",
                             jerr.text);

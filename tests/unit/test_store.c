@@ -597,6 +597,28 @@ static void test_index_entries(struct pq_store *s)
     pq_buf_release(&hk);
 }
 
+/* Items are stored as JSON text: every string survives the round trip. */
+static void test_item_text(struct pq_store *s)
+{
+    CHECK_EQ(store_begin(s, &err), PQ_OK);
+    const struct pq_table_meta *t = create(s, "Texts", "pk", 'S', NULL, 0);
+    static const char text[] = "a\"b\\c\b\f\n\r\t\x01\x1f\x7f\0z \xc3\xa9 /";
+    json_t *item = json_pack("{s:{s:s}, s:{s:s#}, s:{s:[s,s]}, s:{s:b}, s:{s:{s:{s:s}}}}", "pk",
+                             "S", "k\"q", "s", "S", text, (int)sizeof text - 1, "ss", "SS", "x",
+                             "y", "b", "BOOL", 1, "m", "M", "in\ner", "S", "v");
+    CHECK_EQ(store_item_put(s, t, item, &err), PQ_OK);
+    struct pq_key k;
+    store_key_init(&k);
+    CHECK(store_key_from_item(t, item, &k));
+    json_t *back = NULL;
+    CHECK_EQ(store_item_get(s, t, &k, &back, &err), PQ_OK);
+    CHECK(back && json_equal(back, item));
+    if (back) json_decref(back);
+    json_decref(item);
+    store_key_release(&k);
+    CHECK_EQ(store_commit(s, &err), PQ_OK);
+}
+
 /* Tokens are found until they expire, and expired ones are purged. */
 static void test_tokens(struct pq_store *s)
 {
@@ -642,6 +664,7 @@ int main(void)
     test_list_and_drop(s);
     test_index_entries(s);
     test_tokens(s);
+    test_item_text(s);
     store_close(s);
     test_file();
     pq_error_release(&err);
