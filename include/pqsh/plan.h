@@ -95,6 +95,10 @@ struct pq_plan_context {
      * why). Used for the Query-vs-Scan note of a SELECT and the key types of
      * CREATE INDEX. */
     const json_t *(*describe)(void *ctx, const char *table, const char **why);
+    /* The type ('S', 'N' or 'B') attribute `attr` has in the items of
+     * `table` (a sample), or 0 when unknown. For CREATE INDEX on an attribute
+     * the table does not define yet. */
+    char (*attr_type)(void *ctx, const char *table, const char *attr);
     bool capacity;   /* ReturnConsumedCapacity TOTAL on statement calls */
     bool consistent; /* ConsistentRead on SELECT statements */
 };

@@ -127,8 +127,9 @@ struct typer {
     pq_status (*define)(const struct typer *t, const struct pq_ident *key, json_t *defs,
                         struct pq_error *err);
     const struct pq_stmt *s;
-    const json_t *desc;   /* CREATE INDEX: the table's description, or NULL */
-    struct pq_plan *plan; /* CREATE INDEX: for notices */
+    const json_t *desc;                /* CREATE INDEX: the table's description, or NULL */
+    struct pq_plan *plan;              /* CREATE INDEX: for notices */
+    const struct pq_plan_context *ctx; /* CREATE INDEX: for attr_type, or NULL */
 };
 
 /* CREATE TABLE: the key's column must have a key type. */
@@ -238,7 +239,7 @@ static void note_ignored_columns(struct pq_plan *p, const struct pq_stmt *s,
 pq_status plan_create_table(struct pq_plan *p, const struct pq_stmt *s, struct pq_error *err)
 {
     struct key_choice kc;
-    const struct typer ty = {define_from_columns, s, NULL, NULL};
+    const struct typer ty = {define_from_columns, s, NULL, NULL, NULL};
     json_t *defs = json_array(), *req = NULL, *gsis = json_array(), *lsis = json_array();
     pq_status st = PQ_OK;
     /* A type word pqsh does not know is a mistake on any column, key or not. */
@@ -291,14 +292,15 @@ out:
 /* ---- CREATE INDEX / DROP INDEX (UpdateTable) ---------------------------- */
 
 /* CREATE INDEX: the type of an attribute the table already defines (a key
- * of the table or of another index); DynamoDB knows no other types. An
- * attribute it does not define is taken as a string, with a notice: the
- * statement has no place for a type yet. */
+ * of the table or of another index); else the type it has in the table's
+ * items; else a string. The statement has no place for a type (yet), so the
+ * choice is said in a notice. */
 static pq_status define_from_table(const struct typer *ty, const struct pq_ident *key, json_t *defs,
                                    struct pq_error *err)
 {
     size_t i;
     json_t *d;
+    const char *table = ty->s->u.index.table.name;
     if (defined(defs, key->name)) return PQ_OK;
     json_array_foreach(json_object_get(ty->desc, "AttributeDefinitions"), i, d)
     {
@@ -309,14 +311,26 @@ static pq_status define_from_table(const struct typer *ty, const struct pq_ident
             return PQ_OK;
         }
     }
+    char type = 0;
+    if (ty->desc && ty->ctx && ty->ctx->attr_type)
+        type = ty->ctx->attr_type(ty->ctx->ctx, table, key->name);
+    static const char *const words[] = {"STRING", "NUMBER", "BINARY"};
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
-    pq_buf_addf(&b,
-                "'%s' is not a key attribute of table '%s' yet, so its type is unknown: "
-                "taken as STRING",
-                key->name, ty->s->u.index.table.name);
+    if (type == 'S' || type == 'N' || type == 'B')
+        pq_buf_addf(&b, "index key '%s' is %s, the type it has in the items of '%s'", key->name,
+                    words[type == 'S'   ? 0
+                          : type == 'N' ? 1
+                                        : 2],
+                    table);
+    else
+        pq_buf_addf(&b,
+                    "index key '%s' is taken as STRING: no item of '%s' has it yet, and "
+                    "DynamoDB defines only key attributes",
+                    key->name, table);
+    if (type != 'N' && type != 'B') type = 'S';
     plan_add_notice(ty->plan, pq_buf_detach(&b, NULL));
-    define(defs, key->name, 'S');
+    define(defs, key->name, type);
     return PQ_OK;
 }
 
@@ -345,7 +359,7 @@ pq_status plan_create_index(struct pq_plan *p, const struct pq_stmt *s,
                             "CREATE TABLE %s (…, INDEX %s LOCAL (…))",
                             table, ix->name.name);
     const json_t *desc = plan_describe(ctx, table, NULL);
-    const struct typer ty = {define_from_table, s, desc, p};
+    const struct typer ty = {define_from_table, s, desc, p, ctx};
     json_t *defs = json_array(), *create = NULL;
     pq_status st = index_request(&ty, ix, defs, &create, err);
     if (st) {

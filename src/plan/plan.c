@@ -140,8 +140,16 @@ static void note_read(struct pq_step *step, const struct pq_select *sel,
     const json_t *desc = plan_describe(ctx, table, &why);
     struct pq_key_names k;
     struct pq_buf b = PQ_BUF_INIT;
-    if (!desc) return;
     pq_buf_init(&b);
+    if (!desc) {
+        /* Without a context (unit tests, pqsh serve) there is nothing to say. */
+        if (ctx && ctx->describe) {
+            pq_buf_addf(&b, "Query or Scan: not known (%s)", why);
+            step->read_note = pq_buf_detach(&b, NULL);
+        }
+        pq_buf_release(&b);
+        return;
+    }
     if (!pq_keycond_schema(desc, index, &k)) {
         pq_buf_addf(&b, "table '%s' has no index '%s'", table, index);
     } else {

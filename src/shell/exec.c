@@ -1,54 +1,382 @@
-/* exec.c — one statement: parse, then assign a variable or plan, run and render. */
-#include "shell.h"
+/* exec.c — one statement: parse, then assign a variable, collect it into an open
+ * transaction or batch, or plan, run and render; consumed capacity; scan warnings. */
+#include "exec.h"
 #include "pqsh/parse.h"
 #include "pqsh/value.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-struct step_ctx {
+/* ---- table descriptions, cached per session (dropped after DDL) --------- */
+
+/* DescribeTable's "Table", or NULL with *why saying what went wrong. A
+ * failure is remembered too, until the next DDL statement. */
+static const json_t *describe_cached(void *ctx, const char *table, const char **why)
+{
+    struct shell *sh = ctx;
+    if (!sh->schemas) sh->schemas = json_object();
+    json_t *e = json_object_get(sh->schemas, table);
+    if (!e) {
+        json_t *req = json_pack("{s:s}", "TableName", table), *resp = NULL;
+        struct pq_error err;
+        pq_error_init(&err);
+        if (pq_backend_call(sh->backend, "DescribeTable", req, &resp, &err) == PQ_OK &&
+            json_is_object(json_object_get(resp, "Table"))) {
+            e = json_incref(json_object_get(resp, "Table"));
+        } else {
+            struct pq_buf b = PQ_BUF_INIT;
+            pq_buf_init(&b);
+            pq_buf_addf(&b, "DescribeTable failed: %s%s%s", err.type ? err.type : "",
+                        err.type ? ": " : "", err.message ? err.message : "no table description");
+            e = json_string(b.data);
+            pq_buf_release(&b);
+        }
+        if (resp) json_decref(resp);
+        json_decref(req);
+        pq_error_release(&err);
+        json_object_set_new(sh->schemas, table, e);
+    }
+    if (json_is_string(e)) {
+        if (why) *why = json_string_value(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* The type of `attr` in the first of at most 100 items of `table` that have
+ * it: one page of a Scan (reference §3.1 `Limit` counts items evaluated). */
+static char sample_type(void *ctx, const char *table, const char *attr)
+{
+    struct shell *sh = ctx;
+    struct pq_buf text = PQ_BUF_INIT;
+    struct pq_error err;
+    json_t *resp = NULL;
+    char type = 0;
+    pq_buf_init(&text);
+    pq_error_init(&err);
+    pq_buf_adds(&text, "SELECT ");
+    pq_buf_add_dquoted(&text, attr, strlen(attr));
+    pq_buf_adds(&text, " FROM ");
+    pq_buf_add_dquoted(&text, table, strlen(table));
+    pq_buf_adds(&text, " WHERE ");
+    pq_buf_add_dquoted(&text, attr, strlen(attr));
+    pq_buf_adds(&text, " IS NOT MISSING");
+    json_t *req = json_pack("{s:s,s:i}", "Statement", text.data, "Limit", 100);
+    if (pq_backend_call(sh->backend, "ExecuteStatement", req, &resp, &err) == PQ_OK) {
+        json_t *v = json_object_get(json_array_get(json_object_get(resp, "Items"), 0), attr);
+        switch (pq_value_type(v)) {
+        case PQ_T_S:
+            type = 'S';
+            break;
+        case PQ_T_N:
+            type = 'N';
+            break;
+        case PQ_T_B:
+            type = 'B';
+            break;
+        default:
+            break;
+        }
+        json_decref(resp);
+    }
+    json_decref(req);
+    pq_error_release(&err);
+    pq_buf_release(&text);
+    return type;
+}
+
+void shell_plan_context(struct shell *sh, struct pq_plan_context *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->ctx = sh;
+    ctx->describe = describe_cached;
+    ctx->attr_type = sample_type;
+    ctx->capacity = sh->capacity;
+    ctx->consistent = sh->consistent;
+}
+
+void shell_forget_schemas(struct shell *sh)
+{
+    if (sh->schemas) json_decref(sh->schemas);
+    sh->schemas = NULL;
+}
+
+void shell_exec_release(struct shell *sh)
+{
+    shell_block_free(sh);
+    shell_forget_schemas(sh);
+}
+
+/* ---- consumed capacity -------------------------------------------------- */
+
+/* Adds one ConsumedCapacity object to the per-table sums in `sums`:
+ * {table: [units, read, write]}. */
+static void add_capacity(json_t *sums, const json_t *cc)
+{
+    static const char *const members[] = {"CapacityUnits", "ReadCapacityUnits",
+                                          "WriteCapacityUnits"};
+    const char *table = json_string_value(json_object_get(cc, "TableName"));
+    if (!table) table = "?";
+    json_t *sum = json_object_get(sums, table);
+    if (!sum) {
+        sum = json_pack("[f,f,f]", 0.0, 0.0, 0.0);
+        json_object_set_new(sums, table, sum);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(cc, members[i]);
+        if (json_is_number(v))
+            json_array_set_new(
+                sum, i, json_real(json_real_value(json_array_get(sum, i)) + json_number_value(v)));
+    }
+}
+
+/* Capacity figures are doubles on the wire (reference §3.1), not item
+ * numbers: %g prints 0.5, 1, 2.5 as DynamoDB gives them. */
+static void print_capacity(const json_t *sums)
+{
+    const char *table;
+    json_t *sum;
+    if (json_object_size(sums) == 0) {
+        printf("Consumed capacity: not reported by the service\n");
+        return;
+    }
+    json_object_foreach((json_t *)sums, table, sum)
+    {
+        double units = json_real_value(json_array_get(sum, 0));
+        double read = json_real_value(json_array_get(sum, 1));
+        double write = json_real_value(json_array_get(sum, 2));
+        printf("Consumed capacity: %g unit%s on %s", units, units == 1 ? "" : "s", table);
+        if (read && write)
+            printf(" (%g read, %g write)", read, write);
+        else if (read || write)
+            printf(" (%s)", read ? "read" : "write");
+        putchar('\n');
+    }
+}
+
+/* ---- running steps -------------------------------------------------------- */
+
+struct run_ctx {
+    struct shell *sh;
     struct render *render;
     const struct where *w;
     size_t at; /* where notices point */
+    const struct member_place *places;
+    json_t *capacity;         /* per-table sums for .capacity */
+    uint64_t ok, failed;      /* batch members, over the whole plan */
+    struct pq_error *failure; /* receives the error of a failed step, or NULL */
 };
 
 static pq_status step_rows(void *ctx, const struct pq_step *step, json_t *rows,
                            struct pq_error *err)
 {
-    struct step_ctx *c = ctx;
+    struct run_ctx *c = ctx;
     return render_rows(c->render, step, rows, err);
 }
 
 static void step_notice(void *ctx, const struct pq_step *step, const char *text)
 {
-    struct step_ctx *c = ctx;
+    struct run_ctx *c = ctx;
     shell_notice(c->w, c->at, text);
 }
 
-/* Runs one step; false when it failed (the error is printed). */
-static bool run_step(struct shell *sh, const struct where *w, const struct pq_step *step,
-                     bool several)
+static void step_capacity(void *ctx, const struct pq_step *step, const json_t *consumed)
 {
+    struct run_ctx *c = ctx;
+    size_t i;
+    const json_t *cc;
+    if (json_is_array(consumed))
+        json_array_foreach(consumed, i, cc) add_capacity(c->capacity, cc);
+    else if (json_is_object(consumed))
+        add_capacity(c->capacity, consumed);
+}
+
+/* One line per batch member: `row 2: INSERT 1` on stdout, or the slot's
+ * error at the member's place (`file:line:col: error: row 3: DuplicateItem:
+ * Duplicate primary key exists in table`). */
+static void step_member(void *ctx, const struct pq_step *step, size_t i, const json_t *error,
+                        const json_t *item)
+{
+    struct run_ctx *c = ctx;
+    if (step->kind != PQ_STEP_BATCH) return;
+    size_t k = step->member_base + i;
+    const struct member_place *pl = c->places ? &c->places[k] : NULL;
+    const char *label = pl ? pl->label : "row";
+    const char *tag = pl ? pl->tag : step->reads ? "SELECT" : "INSERT";
+    if (!error) {
+        c->ok++;
+        printf("%s %zu: %s %d\n", label, k + 1, tag, step->reads ? item != NULL : 1);
+        return;
+    }
+    c->failed++;
+    const char *code = json_string_value(json_object_get(error, "Code"));
+    const char *msg = json_string_value(json_object_get(error, "Message"));
+    const struct where *w = pl ? &pl->w : c->w;
+    size_t at = pl ? pl->at : PQ_NO_POS, end = PQ_NO_POS;
+    if (!pl && step->member_locs) {
+        at = step->member_locs[i].start;
+        end = step->member_locs[i].end;
+    }
+    struct pq_error e;
+    pq_error_init(&e);
+    /* A service error without a type: the position, no caret, our label. */
+    pq_error_set(&e, PQ_ERR_SERVICE, at, end, "%s %zu: %s%s%s", label, k + 1, code ? code : "Error",
+                 msg ? ": " : "", msg ? msg : "");
+    shell_error(w, &e);
+    pq_error_release(&e);
+}
+
+static bool scanwarn_on(const struct shell *sh)
+{
+    return sh->scanwarn == 1 || (sh->scanwarn == 0 && sh->interactive);
+}
+
+/* .scanwarn: a SELECT that scans a whole table on the HTTP backend is asked
+ * about first (it reads, and bills, every item). */
+static bool scan_allowed(struct shell *sh, const struct where *w, const struct pq_step *step)
+{
+    if (step->kind != PQ_STEP_SELECT || !step->full_scan || !sh->backend->remote ||
+        !scanwarn_on(sh))
+        return true;
+    struct pq_buf q = PQ_BUF_INIT;
+    pq_buf_init(&q);
+    pq_buf_addf(&q, "%s.\nThis reads (and bills) every item. Run it anyway?", step->read_note);
+    bool yes = shell_confirm(q.data);
+    pq_buf_release(&q);
+    if (!yes)
+        shell_errorf(w, "not run: the SELECT would scan the whole table (.scanwarn off "
+                        "stops asking)");
+    return yes;
+}
+
+static bool is_ddl(const struct pq_step *step)
+{
+    return step->kind == PQ_STEP_CREATE_TABLE || step->kind == PQ_STEP_DROP_TABLE ||
+           step->kind == PQ_STEP_UPDATE_TABLE;
+}
+
+/* Runs one step; false when it failed (the error is printed). */
+static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several)
+{
+    struct shell *sh = c->sh;
     struct pq_error err;
     struct pq_run_outcome outcome = {0};
+    if (!scan_allowed(sh, c->w, step)) return false;
     /* With several steps (INSERT … VALUES rows) messages point at the row. */
-    struct step_ctx ctx = {render_begin(sh, step), w, several ? step->loc.start : PQ_NO_POS};
-    struct pq_run_sink sink = {.ctx = &ctx, .rows = step_rows, .notice = step_notice};
+    c->render = render_begin(sh, step);
+    c->at = several && step->loc.start != PQ_NO_POS ? step->loc.start : PQ_NO_POS;
+    struct pq_run_sink sink = {.ctx = c,
+                               .rows = step_rows,
+                               .notice = step_notice,
+                               .member = step_member,
+                               .capacity = step_capacity};
     pq_error_init(&err);
     pq_status st = pq_plan_run_step(sh->backend, step, &sink, &outcome, &err);
-    render_end(ctx.render, &outcome, st == PQ_OK);
+    render_end(c->render, &outcome, st == PQ_OK);
+    c->render = NULL;
     if (st) {
-        if (err.start == PQ_NO_POS && several) {
+        if (err.start == PQ_NO_POS && several && step->loc.start != PQ_NO_POS) {
             err.start = step->loc.start;
             err.end = step->loc.end;
         }
-        shell_error(w, &err);
-    } else if ((step->kind == PQ_STEP_CREATE_TABLE || step->kind == PQ_STEP_DROP_TABLE) &&
-               !outcome.skipped) {
+        shell_error(c->w, &err);
+        if (step->kind == PQ_STEP_TRANSACTION) shell_txn_report(step, &err, c->places);
+        if (c->failure) pq_error_move(c->failure, &err);
+    } else if (step->kind == PQ_STEP_TRANSACTION) {
+        render_status("COMMIT", true, outcome.count);
+    }
+    if (is_ddl(step) && !outcome.skipped) {
+        /* Even a failed CREATE INDEX may have changed something. */
         shell_forget_keys(sh);
+        shell_forget_schemas(sh);
     }
     pq_error_release(&err);
     return st == PQ_OK;
 }
+
+static bool calls_statements(const struct pq_plan *plan)
+{
+    for (size_t i = 0; i < plan->nsteps; i++)
+        if (strcmp(plan->steps[i].op, "ExecuteStatement") == 0 ||
+            plan->steps[i].kind == PQ_STEP_BATCH || plan->steps[i].kind == PQ_STEP_TRANSACTION)
+            return true;
+    return false;
+}
+
+bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_plan *plan,
+                    const struct member_place *places, struct pq_error *failure)
+{
+    struct run_ctx c = {sh, NULL, w, PQ_NO_POS, places, json_object(), 0, 0, failure};
+    bool ok = true, batch = false;
+    for (size_t i = 0; i < plan->nsteps && !sh->quit; i++) {
+        batch |= plan->steps[i].kind == PQ_STEP_BATCH;
+        if (!run_step(&c, &plan->steps[i], plan->nsteps > 1 && !places)) {
+            ok = false;
+            shell_fail(sh);
+        }
+    }
+    if (batch && (c.ok || c.failed)) {
+        printf("BATCH %llu: %llu succeeded", (unsigned long long)(c.ok + c.failed),
+               (unsigned long long)c.ok);
+        if (c.failed) printf(", %llu failed", (unsigned long long)c.failed);
+        putchar('\n');
+    }
+    if (c.failed) {
+        ok = false;
+        shell_fail(sh);
+    }
+    if (sh->capacity && calls_statements(plan)) print_capacity(c.capacity);
+    fflush(stdout);
+    json_decref(c.capacity);
+    return ok;
+}
+
+void shell_explain(const struct pq_plan *plan)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    for (size_t i = 0; i < plan->nsteps; i++) {
+        pq_buf_reset(&b);
+        pq_step_describe(&plan->steps[i], &b);
+        printf("%s\n", b.data);
+    }
+    pq_buf_release(&b);
+}
+
+/* ---- dot commands ----------------------------------------------------- */
+
+static bool on_off(const struct where *w, const char *cmd, const char *args, bool *flag)
+{
+    if (strcmp(args, "on") == 0 || strcmp(args, "off") == 0) {
+        *flag = strcmp(args, "on") == 0;
+        return true;
+    }
+    shell_errorf(w, "usage: %s on|off", cmd);
+    return false;
+}
+
+bool shell_cmd_capacity(struct shell *sh, const struct where *w, const char *args, size_t at)
+{
+    if (!*args) {
+        printf("%s\n", sh->capacity ? "on" : "off");
+        return true;
+    }
+    return on_off(w, ".capacity", args, &sh->capacity);
+}
+
+bool shell_cmd_scanwarn(struct shell *sh, const struct where *w, const char *args, size_t at)
+{
+    bool on = scanwarn_on(sh);
+    if (!*args) {
+        printf("%s\n", on ? "on" : "off");
+        return true;
+    }
+    if (!on_off(w, ".scanwarn", args, &on)) return false;
+    sh->scanwarn = on ? 1 : 2;
+    return true;
+}
+
+/* ---- one statement ------------------------------------------------------ */
 
 static bool assign(struct shell *sh, const char *name, struct pq_loc loc,
                    const struct pq_expr *value, struct pq_error *err)
@@ -65,16 +393,19 @@ static bool assign(struct shell *sh, const char *name, struct pq_loc loc,
     return true;
 }
 
-static void explain(const struct pq_plan *plan)
+static bool is_block_statement(const struct pq_stmt *s)
 {
-    struct pq_buf b = PQ_BUF_INIT;
-    pq_buf_init(&b);
-    for (size_t i = 0; i < plan->nsteps; i++) {
-        pq_buf_reset(&b);
-        pq_step_describe(&plan->steps[i], &b);
-        printf("%s\n", b.data);
+    if (s->kind == PQ_S_EXPLAIN && s->u.explain.inner) s = s->u.explain.inner;
+    switch (s->kind) {
+    case PQ_S_BEGIN:
+    case PQ_S_COMMIT:
+    case PQ_S_ROLLBACK:
+    case PQ_S_BEGIN_BATCH:
+    case PQ_S_END_BATCH:
+        return true;
+    default:
+        return false;
     }
-    pq_buf_release(&b);
 }
 
 void shell_exec(struct shell *sh, const struct where *w)
@@ -82,6 +413,7 @@ void shell_exec(struct shell *sh, const struct where *w)
     struct pq_stmt *s = NULL;
     struct pq_error err;
     struct pq_plan plan;
+    struct pq_plan_context ctx;
     const char *name;
     struct pq_loc name_loc;
     const struct pq_expr *value;
@@ -107,19 +439,26 @@ void shell_exec(struct shell *sh, const struct where *w)
         }
         goto out;
     }
-    if (pq_plan_build(s, &sh->vars, &plan, &err)) {
+    if (is_block_statement(s)) {
+        shell_block_statement(sh, w, s);
+        goto out;
+    }
+    shell_plan_context(sh, &ctx);
+    if (pq_plan_build_ex(s, &sh->vars, &ctx, &plan, &err)) {
         ok = false;
         goto out;
     }
     for (size_t i = 0; i < plan.nnotices; i++)
         shell_notice(w, PQ_NO_POS, plan.notices[i]);
     if (s->kind == PQ_S_EXPLAIN) {
-        explain(&plan);
+        shell_explain(&plan);
         goto out;
     }
-    for (size_t i = 0; i < plan.nsteps && !sh->quit; i++) {
-        if (!run_step(sh, w, &plan.steps[i], plan.nsteps > 1)) shell_fail(sh);
+    if (sh->block) {
+        if (!shell_block_add(sh, w, s, &plan)) shell_fail(sh);
+        goto out;
     }
+    shell_run_plan(sh, w, &plan, NULL, NULL);
 out:
     fflush(stdout);
     if (!ok) {

@@ -1,6 +1,7 @@
 /* meta.c — dot and backslash commands (psql-style aliases), from one table (like git.c's). */
 #include "shell.h"
 #include "target.h"
+#include "exec.h"
 #include "pqsh/value.h"
 
 #include <errno.h>
@@ -392,6 +393,10 @@ static const struct command commands[] = {
     {".read", ".read FILE", "run the statements in FILE", cmd_read},
     {".connect", ".connect local[:PATH]|aws[:REGION]|URL",
      "switch the target (no argument: show it)", target_connect},
+    {".capacity", ".capacity on|off", "print the capacity each statement consumed",
+     shell_cmd_capacity},
+    {".scanwarn", ".scanwarn on|off", "ask before a SELECT that scans a whole table (HTTP)",
+     shell_cmd_scanwarn},
     {"\\i", NULL, NULL, cmd_read},
     {".output", ".output [FILE]", "send results to FILE (no FILE: back to the screen)", cmd_output},
     {"\\o", NULL, NULL, cmd_output},

@@ -87,6 +87,12 @@ struct shell {
         const char *ca_bundle, *profile;
         long connect_timeout_ms, read_timeout_ms; /* 0: default; < 0: none */
     } target;
+    /* Transactions, batches, capacity, scan warnings (engineer K; see exec.h). */
+    struct shell_block *block; /* statements collected since BEGIN / BEGIN BATCH, or NULL */
+    const char *block_mark;    /* "txn" or "batch" while a block is open (for the prompt) */
+    bool capacity;             /* .capacity on: ConsumedCapacity after each statement */
+    int scanwarn;              /* .scanwarn: 0 default (on when interactive), 1 on, 2 off */
+    json_t *schemas;           /* {table: TableDescription or failure text}, or NULL */
 };
 
 /* Where a statement or command came from, for messages. */

@@ -1,0 +1,68 @@
+/* exec.h — what exec.c and txn.c share: running plans, transactions and batches,
+ * consumed capacity, scan warnings, and the table-description cache.
+ *
+ *   exec.c  one statement: parse → assignment, block statement or plan → run → render
+ *   txn.c   BEGIN [TRANSACTION] … COMMIT / ROLLBACK and BEGIN BATCH … END BATCH:
+ *           statements are planned when typed, collected, and sent together
+ *
+ * State lives in struct shell (shell.h): `block`, `block_mark`, `capacity`,
+ * `scanwarn`, `schemas`. shell_exec_release() frees it.
+ */
+#ifndef PQSH_SHELL_EXEC_H
+#define PQSH_SHELL_EXEC_H
+
+#include "shell.h"
+
+/* ---- exec.c ---------------------------------------------------------- */
+
+/* The planner's context for this session: cached DescribeTable results,
+ * .capacity and .consistent. */
+void shell_plan_context(struct shell *sh, struct pq_plan_context *ctx);
+/* Forgets cached table descriptions (after DDL). */
+void shell_forget_schemas(struct shell *sh);
+
+/* Where each member of a batch or transaction came from. */
+struct member_place {
+    struct where w;    /* the statement (w.text borrowed from the caller) */
+    size_t at;         /* byte in w.text the member starts at (a row), or PQ_NO_POS */
+    const char *tag;   /* "INSERT", "UPDATE", "DELETE", "SELECT", "EXISTS" */
+    const char *label; /* "row" (INSERT … VALUES) or "statement" */
+};
+
+/* Runs the steps of a plan; false when one failed (the error is printed,
+ * and moved to `failure` when that is not NULL). `places` (NULL when the
+ * plan comes from one statement) tells where the members of BATCH and
+ * TRANSACTION steps come from. Prints the batch summary and, with .capacity
+ * on, the capacity consumed. */
+bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_plan *plan,
+                    const struct member_place *places, struct pq_error *failure);
+
+/* Prints the plan as EXPLAIN does. */
+void shell_explain(const struct pq_plan *plan);
+
+/* .capacity on|off and .scanwarn on|off (entries in meta.c's table). */
+bool shell_cmd_capacity(struct shell *sh, const struct where *w, const char *args, size_t at);
+bool shell_cmd_scanwarn(struct shell *sh, const struct where *w, const char *args, size_t at);
+
+/* Frees what exec.c and txn.c keep in struct shell (an open block is
+ * discarded). For shell_release(). */
+void shell_exec_release(struct shell *sh);
+
+/* ---- txn.c ----------------------------------------------------------- */
+
+/* BEGIN, BEGIN BATCH, COMMIT, ROLLBACK, END BATCH, and EXPLAIN of them. */
+void shell_block_statement(struct shell *sh, const struct where *w, struct pq_stmt *s);
+/* While a block is open: collects the statements of `plan` (planned from
+ * `s`), or refuses them; false with the message printed. */
+bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_stmt *s,
+                     const struct pq_plan *plan);
+/* After a failed ExecuteTransaction: each statement's cancellation reason
+ * at its own place, or the statement a validation error names. */
+void shell_txn_report(const struct pq_step *step, const struct pq_error *err,
+                      const struct member_place *places);
+/* End of input with a block open: says it was not sent, and discards it. */
+void shell_block_abandon(struct shell *sh, const char *file);
+/* Frees an open block without a word. */
+void shell_block_free(struct shell *sh);
+
+#endif

@@ -1,0 +1,425 @@
+/* txn.c — BEGIN … COMMIT / ROLLBACK (ExecuteTransaction) and BEGIN BATCH … END BATCH
+ * (BatchExecuteStatement): statements are planned when typed, so mistakes show
+ * at once, collected with their places, and sent together. */
+#include "exec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The statements collected since BEGIN / BEGIN BATCH. */
+struct shell_block {
+    bool batch;
+    char *file; /* where BEGIN was */
+    unsigned line;
+    size_t n, cap;
+    json_t **requests; /* {"Statement", "Parameters"} each (owned) */
+    char **tables;     /* owned, may be NULL */
+    bool *reads;
+    struct member_place *places; /* w.file and w.text owned */
+    char token[37];              /* "" or the token of a COMMIT to retry */
+};
+
+static const char *block_word(const struct shell_block *b)
+{
+    return b->batch ? "batch" : "transaction";
+}
+
+void shell_block_free(struct shell *sh)
+{
+    struct shell_block *b = sh->block;
+    if (!b) return;
+    for (size_t i = 0; i < b->n; i++) {
+        json_decref(b->requests[i]);
+        free(b->tables[i]);
+        free((char *)b->places[i].w.file);
+        free((char *)b->places[i].w.text);
+    }
+    free(b->requests);
+    free(b->tables);
+    free(b->reads);
+    free(b->places);
+    free(b->file);
+    free(b);
+    sh->block = NULL;
+    sh->block_mark = NULL;
+}
+
+static void block_open(struct shell *sh, const struct where *w, bool batch)
+{
+    struct shell_block *b = pq_xcalloc(1, sizeof *b);
+    b->batch = batch;
+    b->file = pq_xstrdup(w->file);
+    b->line = w->line;
+    sh->block = b;
+    sh->block_mark = batch ? "batch" : "txn";
+}
+
+/* Appends one member; copies what it keeps. */
+static void block_push(struct shell_block *b, const json_t *request, const char *table, bool read,
+                       const struct where *w, size_t at, const char *tag)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 8;
+        b->requests = pq_xrealloc(b->requests, b->cap * sizeof *b->requests);
+        b->tables = pq_xrealloc(b->tables, b->cap * sizeof *b->tables);
+        b->reads = pq_xrealloc(b->reads, b->cap * sizeof *b->reads);
+        b->places = pq_xrealloc(b->places, b->cap * sizeof *b->places);
+    }
+    json_t *r = json_object();
+    json_object_set(r, "Statement", json_object_get(request, "Statement"));
+    json_t *params = json_object_get(request, "Parameters");
+    if (json_array_size(params)) json_object_set(r, "Parameters", params);
+    b->requests[b->n] = r;
+    b->tables[b->n] = table ? pq_xstrdup(table) : NULL;
+    b->reads[b->n] = read;
+    struct member_place *pl = &b->places[b->n];
+    pl->w = *w;
+    pl->w.file = pq_xstrdup(w->file);
+    pl->w.text = pq_xstrndup(w->text, w->len);
+    pl->at = at;
+    pl->tag = tag;
+    pl->label = "statement";
+    b->n++;
+}
+
+static const char *tag_of(const struct pq_stmt *s)
+{
+    switch (s->kind) {
+    case PQ_S_SELECT:
+        return "SELECT";
+    case PQ_S_INSERT:
+    case PQ_S_INSERT_VALUES:
+        return "INSERT";
+    case PQ_S_UPDATE:
+        return "UPDATE";
+    case PQ_S_DELETE:
+        return "DELETE";
+    case PQ_S_EXISTS:
+        return "EXISTS";
+    default:
+        return "STATEMENT";
+    }
+}
+
+static const char *refused_word(const struct pq_step *step)
+{
+    switch (step->kind) {
+    case PQ_STEP_CREATE_TABLE:
+        return "CREATE TABLE";
+    case PQ_STEP_DROP_TABLE:
+        return "DROP TABLE";
+    case PQ_STEP_UPDATE_TABLE:
+        return step->tag;
+    default:
+        return NULL;
+    }
+}
+
+bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_stmt *s,
+                     const struct pq_plan *plan)
+{
+    struct shell_block *b = sh->block;
+    size_t adding = 0;
+    bool metadata = plan->nsteps > 0;
+    for (size_t i = 0; i < plan->nsteps; i++) {
+        const struct pq_step *st = &plan->steps[i];
+        const char *word = refused_word(st);
+        if (word) {
+            shell_errorf(w, "%s cannot be part of a %s: %s first", word, block_word(b),
+                         b->batch ? "END BATCH or ROLLBACK" : "COMMIT or ROLLBACK");
+            return false;
+        }
+        if (st->has_limit) {
+            shell_errorf(w,
+                         "LIMIT cannot be applied inside a %s: its statements go out as one "
+                         "request",
+                         block_word(b));
+            return false;
+        }
+        metadata &= st->kind == PQ_STEP_DESCRIBE || st->kind == PQ_STEP_LIST_TABLES;
+        adding += st->kind == PQ_STEP_BATCH ? st->nmembers : 1;
+    }
+    /* DESCRIBE and SHOW TABLES change nothing: they run at once. */
+    if (metadata) return shell_run_plan(sh, w, plan, NULL, NULL);
+    if (!b->batch && b->n + adding > PQ_TRANSACTION_MAX) {
+        shell_errorf(w, "a transaction holds at most %d statements: this would make %zu",
+                     PQ_TRANSACTION_MAX, b->n + adding);
+        return false;
+    }
+    size_t first = b->n;
+    for (size_t i = 0; i < plan->nsteps; i++) {
+        const struct pq_step *st = &plan->steps[i];
+        if (st->kind != PQ_STEP_BATCH) {
+            block_push(b, st->request, st->table, s->kind == PQ_S_SELECT, w, PQ_NO_POS, tag_of(s));
+            continue;
+        }
+        /* Rows of INSERT … VALUES: one member each, pointing at its row. */
+        json_t *list = json_object_get(st->request, "Statements");
+        for (size_t k = 0; k < st->nmembers; k++)
+            block_push(b, json_array_get(list, k), st->table, false, w,
+                       st->member_locs ? st->member_locs[k].start : PQ_NO_POS, "INSERT");
+    }
+    if (b->n - first == 1)
+        printf("%s queued (statement %zu of the %s)\n", tag_of(s), b->n, block_word(b));
+    else
+        printf("%s queued (statements %zu-%zu of the %s)\n", tag_of(s), first + 1, b->n,
+               block_word(b));
+    return true;
+}
+
+static void build_members(const struct shell_block *b, struct pq_member *m)
+{
+    for (size_t i = 0; i < b->n; i++)
+        m[i] = (struct pq_member){b->requests[i], b->tables[i], b->reads[i]};
+}
+
+/* Errors after which the same COMMIT may still succeed: the transaction is
+ * kept, and COMMIT again sends it with the same ClientRequestToken, so that
+ * DynamoDB runs it at most once (reference §3.3). */
+static bool retryable(const struct pq_error *err)
+{
+    static const char *const types[] = {"TransactionInProgressException",
+                                        "ThrottlingException",
+                                        "ProvisionedThroughputExceededException",
+                                        "RequestLimitExceeded",
+                                        "InternalServerError",
+                                        "ServiceUnavailable",
+                                        "TransactionConflictException"};
+    if (err->code == PQ_ERR_IO || err->code == PQ_ERR_UNKNOWN) return true;
+    for (size_t i = 0; err->type && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(err->type, types[i]) == 0) return true;
+    return false;
+}
+
+/* Plans what COMMIT / END BATCH sends; false with the message printed. */
+static bool block_plan(struct shell *sh, const struct where *w, const struct pq_stmt *s,
+                       const char *token, struct pq_plan *plan)
+{
+    struct shell_block *b = sh->block;
+    struct pq_plan_context ctx;
+    struct pq_member *m = pq_xcalloc(b->n ? b->n : 1, sizeof *m);
+    struct pq_error err;
+    bool ok = true;
+    pq_error_init(&err);
+    shell_plan_context(sh, &ctx);
+    build_members(b, m);
+    pq_plan_init(plan);
+    if (b->batch) {
+        pq_plan_batch(m, b->n, &ctx, plan);
+    } else if (pq_plan_transaction(m, b->n, token, &ctx, plan, &err)) {
+        shell_error(w, &err);
+        ok = false;
+    }
+    pq_error_release(&err);
+    free(m);
+    return ok;
+}
+
+/* The token COMMIT sends: WITH TOKEN's, else the one a failed COMMIT of
+ * this transaction used, else a new random UUID. */
+static const char *commit_token(struct shell_block *b, const struct pq_stmt *s)
+{
+    if (s->u.commit.token) return s->u.commit.token;
+    if (!b->token[0]) pq_plan_new_token(b->token);
+    return b->token;
+}
+
+static void do_commit(struct shell *sh, const struct where *w, const struct pq_stmt *s)
+{
+    struct shell_block *b = sh->block;
+    struct pq_plan plan;
+    struct pq_error failure;
+    if (b->n == 0) {
+        shell_notice(w, PQ_NO_POS, "the transaction is empty: nothing was sent");
+        render_status("COMMIT", true, 0);
+        shell_block_free(sh);
+        return;
+    }
+    const char *token = commit_token(b, s);
+    if (!block_plan(sh, w, s, token, &plan)) {
+        shell_fail(sh);
+        return;
+    }
+    pq_error_init(&failure);
+    if (shell_run_plan(sh, w, &plan, b->places, &failure)) {
+        shell_block_free(sh);
+    } else if (retryable(&failure)) {
+        /* Keep the token even when WITH TOKEN gave it: COMMIT again repeats it. */
+        if (token != b->token) snprintf(b->token, sizeof b->token, "%s", token);
+        shell_notice(w, PQ_NO_POS,
+                     "the transaction is still open: COMMIT again sends it with the same "
+                     "ClientRequestToken (ROLLBACK discards it)");
+    } else {
+        shell_block_free(sh);
+    }
+    pq_error_release(&failure);
+    pq_plan_release(&plan);
+}
+
+static void do_end_batch(struct shell *sh, const struct where *w, const struct pq_stmt *s)
+{
+    struct pq_plan plan;
+    if (sh->block->n == 0) shell_notice(w, PQ_NO_POS, "the batch is empty: nothing was sent");
+    if (block_plan(sh, w, s, NULL, &plan)) shell_run_plan(sh, w, &plan, sh->block->places, NULL);
+    if (sh->block->n == 0) render_status("END BATCH", false, 0);
+    pq_plan_release(&plan);
+    shell_block_free(sh);
+}
+
+/* EXPLAIN BEGIN / COMMIT / …: what the statement would do, sending nothing. */
+static void explain_block(struct shell *sh, const struct where *w, const struct pq_stmt *s)
+{
+    struct shell_block *b = sh->block;
+    struct pq_plan plan;
+    bool ends = s->kind == PQ_S_COMMIT || s->kind == PQ_S_END_BATCH;
+    if (ends && b && b->batch == (s->kind == PQ_S_END_BATCH)) {
+        char token[37];
+        const char *t = NULL;
+        if (!b->batch) {
+            /* The token COMMIT would send, without fixing it for COMMIT. */
+            t = s->u.commit.token ? s->u.commit.token : b->token[0] ? b->token : token;
+            if (t == token) pq_plan_new_token(token);
+        }
+        if (b->n == 0) {
+            printf("(nothing: the %s is empty)\n", block_word(b));
+        } else if (block_plan(sh, w, s, t, &plan)) {
+            shell_explain(&plan);
+            pq_plan_release(&plan);
+        }
+        return;
+    }
+    switch (s->kind) {
+    case PQ_S_BEGIN:
+        printf("(nothing: BEGIN collects the statements that follow, sent as ExecuteTransaction "
+               "at COMMIT)\n");
+        break;
+    case PQ_S_BEGIN_BATCH:
+        printf("(nothing: BEGIN BATCH collects the statements that follow, sent as "
+               "BatchExecuteStatement at END BATCH)\n");
+        break;
+    case PQ_S_ROLLBACK:
+        printf("(nothing: ROLLBACK discards the collected statements)\n");
+        break;
+    default:
+        printf("(nothing: no %s is open)\n", s->kind == PQ_S_COMMIT ? "transaction" : "batch");
+        break;
+    }
+}
+
+void shell_block_statement(struct shell *sh, const struct where *w, struct pq_stmt *s)
+{
+    struct shell_block *b = sh->block;
+    if (s->kind == PQ_S_EXPLAIN) {
+        explain_block(sh, w, s->u.explain.inner);
+        return;
+    }
+    switch (s->kind) {
+    case PQ_S_BEGIN:
+    case PQ_S_BEGIN_BATCH:
+        if (b) {
+            shell_errorf(w, "a %s is already open (since %s:%u): %s first", block_word(b), b->file,
+                         b->line, b->batch ? "END BATCH or ROLLBACK" : "COMMIT or ROLLBACK");
+            shell_fail(sh);
+            return;
+        }
+        block_open(sh, w, s->kind == PQ_S_BEGIN_BATCH);
+        render_status(s->kind == PQ_S_BEGIN ? "BEGIN" : "BEGIN BATCH", false, 0);
+        return;
+    case PQ_S_COMMIT:
+    case PQ_S_END_BATCH: {
+        bool commit = s->kind == PQ_S_COMMIT;
+        if (!b || b->batch == commit) {
+            if (b)
+                shell_errorf(w, "a %s is open: %s sends it", block_word(b),
+                             b->batch ? "END BATCH" : "COMMIT");
+            else
+                shell_errorf(w, "%s without %s: no %s is open", commit ? "COMMIT" : "END BATCH",
+                             commit ? "BEGIN" : "BEGIN BATCH", commit ? "transaction" : "batch");
+            shell_fail(sh);
+            return;
+        }
+        if (commit)
+            do_commit(sh, w, s);
+        else
+            do_end_batch(sh, w, s);
+        return;
+    }
+    case PQ_S_ROLLBACK:
+        if (!b) {
+            shell_errorf(w, "ROLLBACK without BEGIN: no transaction is open");
+            shell_fail(sh);
+            return;
+        }
+        shell_block_free(sh);
+        render_status("ROLLBACK", false, 0);
+        return;
+    default:
+        return;
+    }
+}
+
+/* The first line of the member's statement, indented, under its message. */
+static void show_source(const struct member_place *pl)
+{
+    const char *t = pl->w.text;
+    size_t start = pl->at == PQ_NO_POS ? 0 : pl->at, len = pl->w.len;
+    while (start > 0 && t[start - 1] != '\n')
+        start--;
+    size_t end = start;
+    while (end < len && t[end] != '\n')
+        end++;
+    fprintf(stderr, "    %.*s\n", (int)(end - start), t + start);
+}
+
+static void member_notice(const struct member_place *pl, size_t i, const char *text)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_addf(&b, "statement %zu: %s", i + 1, text);
+    shell_notice(&pl->w, pl->at, b.data);
+    show_source(pl);
+    pq_buf_release(&b);
+}
+
+void shell_txn_report(const struct pq_step *step, const struct pq_error *err,
+                      const struct member_place *places)
+{
+    if (!places || err->code != PQ_ERR_SERVICE || !err->type) return;
+    if (strcmp(err->type, "TransactionCanceledException") == 0) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(err->detail, "CancellationReasons"), i, r)
+        {
+            if (i >= step->nmembers) break;
+            const char *code = json_string_value(json_object_get(r, "Code"));
+            const char *msg = json_string_value(json_object_get(r, "Message"));
+            struct pq_buf b = PQ_BUF_INIT;
+            pq_buf_init(&b);
+            pq_buf_addf(&b, "%s%s%s", code ? code : "?", msg ? ": " : "", msg ? msg : "");
+            member_notice(&places[step->member_base + i], i, b.data);
+            pq_buf_release(&b);
+        }
+        fflush(stderr);
+        return;
+    }
+    /* "Validation failed in TransactStatements[2]: …" names a statement. */
+    const char *p = err->message ? strstr(err->message, "TransactStatements[") : NULL;
+    if (!p) return;
+    char *endp;
+    unsigned long i = strtoul(p + strlen("TransactStatements["), &endp, 10);
+    if (*endp != ']' || i >= step->nmembers) return;
+    member_notice(&places[step->member_base + i], i, "the statement DynamoDB refers to");
+    fflush(stderr);
+}
+
+void shell_block_abandon(struct shell *sh, const char *file)
+{
+    struct shell_block *b = sh->block;
+    if (!b) return;
+    struct where w = {b->file, b->line, 1, "", 0};
+    shell_errorf(&w, "the %s begun here was never %s: its %zu statement%s %s not sent",
+                 block_word(b), b->batch ? "ended (END BATCH)" : "committed", b->n,
+                 b->n == 1 ? "" : "s", b->n == 1 ? "was" : "were");
+    shell_block_free(sh);
+    shell_fail(sh);
+}
