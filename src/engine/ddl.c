@@ -294,14 +294,12 @@ static void check_indexes(struct verrs *v, const char *base, const json_t *list,
     pq_buf_release(&q);
 }
 
-/* Every model constraint of a CreateTable request. The order of members in
- * a multi-error message is UNCONFIRMED except that GSIs come before LSIs. */
-static void check_create_constraints(struct verrs *v, const json_t *req)
+/* The AttributeDefinitions of CreateTable and UpdateTable. */
+static void check_attr_defs(struct verrs *v, const json_t *defs)
 {
     struct pq_buf p = PQ_BUF_INIT, q = PQ_BUF_INIT;
     pq_buf_init(&p);
     pq_buf_init(&q);
-    const json_t *defs = member(req, "AttributeDefinitions");
     for (size_t i = 0; i < json_array_size(defs); i++) {
         const json_t *d = elem_obj(defs, i);
         elem_path(&p, "attributeDefinitions", i);
@@ -310,6 +308,18 @@ static void check_create_constraints(struct verrs *v, const json_t *req)
         check_str(v, path_of(&q, p.data, "attributeType"), member(d, "AttributeType"),
                   &R_ATTR_TYPE);
     }
+    pq_buf_release(&p);
+    pq_buf_release(&q);
+}
+
+/* Every model constraint of a CreateTable request. The order of members in
+ * a multi-error message is UNCONFIRMED except that GSIs come before LSIs. */
+static void check_create_constraints(struct verrs *v, const json_t *req)
+{
+    struct pq_buf p = PQ_BUF_INIT, q = PQ_BUF_INIT;
+    pq_buf_init(&p);
+    pq_buf_init(&q);
+    check_attr_defs(v, member(req, "AttributeDefinitions"));
     const json_t *ks = member(req, "KeySchema");
     if (ks) check_key_schema(v, "keySchema", ks, 2);
     check_str(v, "tableName", member(req, "TableName"), &R_TABLE_NAME);
@@ -955,15 +965,7 @@ static void check_update_constraints(struct verrs *v, const json_t *req)
     struct pq_buf p = PQ_BUF_INIT, q = PQ_BUF_INIT;
     pq_buf_init(&p);
     pq_buf_init(&q);
-    const json_t *defs = member(req, "AttributeDefinitions");
-    for (size_t i = 0; i < json_array_size(defs); i++) {
-        const json_t *d = elem_obj(defs, i);
-        elem_path(&p, "attributeDefinitions", i);
-        check_str(v, path_of(&q, p.data, "attributeName"), member(d, "AttributeName"),
-                  &R_ATTR_NAME);
-        check_str(v, path_of(&q, p.data, "attributeType"), member(d, "AttributeType"),
-                  &R_ATTR_TYPE);
-    }
+    check_attr_defs(v, member(req, "AttributeDefinitions"));
     check_str(v, "tableName", member(req, "TableName"), &R_TABLE_NAME);
     check_str(v, "billingMode", member(req, "BillingMode"), &R_BILLING);
     check_throughput(v, "provisionedThroughput", member(req, "ProvisionedThroughput"));

@@ -1,22 +1,6 @@
 /* test_engine_index.c — secondary indexes (§4.2), UpdateTable, IN limits, ConsumedCapacity. */
 #include "test_engine_util.h"
 
-static const char *answer(const char *op, const char *request)
-{
-    static char out[16384];
-    json_t *r = call_json(op, request);
-    if (!r) {
-        snprintf(out, sizeof out, "%s: %s", last_err.type ? last_err.type : "?",
-                 last_err.message ? last_err.message : "?");
-        return out;
-    }
-    char *t = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
-    snprintf(out, sizeof out, "%s", t);
-    free(t);
-    json_decref(r);
-    return out;
-}
-
 /* A member of the last DescribeTable answer, by dotted path ("a.0.b"). */
 static json_t *described;
 static const char *at(const char *path)
@@ -51,36 +35,37 @@ static void create_indexed(void)
         "CreateTable",
         "{\"TableName\":\"Idx\",\"BillingMode\":\"PAY_PER_REQUEST\","
         "\"AttributeDefinitions\":[" DEF("pk", "S") "," DEF("sk", "N") "," DEF("g", "S") "," DEF(
-            "n", "N") "," DEF("ls",
-                              "N") "],"
-                                   "\"KeySchema\":[" KEY("pk", "HASH") "," KEY(
-                                       "sk",
-                                       "RANGE") "],"
-                                                "\"GlobalSecondaryIndexes\":[{\"IndexName\":"
-                                                "\"byG\",\"KeySchema\":[" KEY("g", "HASH") "," KEY(
-                                                    "n",
-                                                    "RANGE") "],\"Projection\":{\"ProjectionType\":"
-                                                             "\"KEYS_ONLY\"}},"
-                                                             "{\"IndexName\":\"byN\",\"KeySchema\":"
-                                                             "[" KEY(
-                                                                 "n",
-                                                                 "HASH") "],\"Projection\":{"
-                                                                         "\"ProjectionType\":"
-                                                                         "\"INCLUDE\","
-                                                                         "\"NonKeyAttributes\":["
-                                                                         "\"v\"]}}],"
-                                                                         "\"LocalSecondaryIndexes\""
-                                                                         ":[{\"IndexName\":"
-                                                                         "\"byLs\",\"KeySchema\":"
-                                                                         "[" KEY("pk", "HASH") "," KEY(
-                                                                             "ls",
-                                                                             "RANGE") "],"
-                                                                                      "\"Projection"
-                                                                                      "\":{"
-                                                                                      "\"Projection"
-                                                                                      "Type\":"
-                                                                                      "\"KEYS_"
-                                                                                      "ONLY\"}}]}");
+            "n",
+            "N") "," DEF("ls",
+                         "N") "],"
+                              "\"KeySchema\":[" KEY("pk", "HASH") "," KEY(
+                                  "sk",
+                                  "RANGE") "],"
+                                           "\"GlobalSecondaryIndexes\":[{\"IndexName\":"
+                                           "\"byG\",\"KeySchema\":[" KEY("g", "HASH") "," KEY(
+                                               "n",
+                                               "RANGE") "],\"Projection\":{\"ProjectionType\":"
+                                                        "\"KEYS_ONLY\"}},"
+                                                        "{\"IndexName\":\"byN\",\"KeySchema\":"
+                                                        "[" KEY(
+                                                            "n",
+                                                            "HASH") "],\"Projection\":{"
+                                                                    "\"ProjectionType\":"
+                                                                    "\"INCLUDE\","
+                                                                    "\"NonKeyAttributes\":["
+                                                                    "\"v\"]}}],"
+                                                                    "\"LocalSecondaryIndexes\""
+                                                                    ":[{\"IndexName\":"
+                                                                    "\"byLs\",\"KeySchema\":"
+                                                                    "[" KEY("pk", "HASH") "," KEY(
+                                                                        "ls",
+                                                                        "RANGE") "],"
+                                                                                 "\"Projection"
+                                                                                 "\":{"
+                                                                                 "\"Projection"
+                                                                                 "Type\":"
+                                                                                 "\"KEYS_"
+                                                                                 "ONLY\"}}]}");
     if (!r) {
         fprintf(stderr, "CreateTable Idx: %s\n", last_err.message);
         exit(1);

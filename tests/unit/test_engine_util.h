@@ -137,6 +137,24 @@ static const char *error_of(const char *stmt)
     return error_p(stmt, NULL);
 }
 
+/* Calls `op` and returns the whole response, or "<type>: <message>", as
+ * compact sorted JSON text (static buffer). */
+static inline const char *answer(const char *op, const char *request)
+{
+    static char out[16384];
+    json_t *r = call_json(op, request);
+    if (!r) {
+        snprintf(out, sizeof out, "%s: %s", last_err.type ? last_err.type : "?",
+                 last_err.message ? last_err.message : "?");
+        return out;
+    }
+    char *t = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+    snprintf(out, sizeof out, "%s", t);
+    free(t);
+    json_decref(r);
+    return out;
+}
+
 /* Runs a write that must succeed. */
 static void ok(const char *stmt)
 {
