@@ -1,0 +1,79 @@
+/* server.h — the embedded engine served over DynamoDB's HTTP protocol (`pqsh serve`).
+ *
+ * An HTTP/1.1 server (libmicrohttpd, a pool of worker threads, keep-alive)
+ * that speaks AWS JSON 1.0 exactly as DynamoDB does: POST / with
+ * `X-Amz-Target: DynamoDB_20120810.<Op>`, answers with
+ * `application/x-amz-json-1.0`, `x-amzn-RequestId` and `x-amz-crc32`, errors
+ * as {"__type": "<namespace>#<Name>", "message": "…"} with DynamoDB's
+ * status codes, and the protocol-level errors of reference §1.5.
+ *
+ * Engine calls are serialised (one engine, one SQLite connection): HTTP
+ * parsing, signature checks and JSON coding run in parallel in the workers,
+ * the engine runs one call at a time, so no write is lost or torn.
+ *
+ * Authentication: without keys, any well-formed SigV4 Authorization header is
+ * accepted and a request without one is refused (DynamoDB Local's rule). With
+ * keys, every signature is verified with aws/sigv4 (scope, signed host, the
+ * 15-minute clock-skew window) and refused with DynamoDB's messages.
+ *
+ * The core never prints: one access-log line per request goes to `log` when
+ * it is set (called from worker threads, one call per line).
+ *
+ * Ownership: the options are borrowed during pq_server_start only, except
+ * `engine` and `keys`, which must outlive the server. pq_server_stop()
+ * finishes the requests in flight, closes every connection and frees the
+ * server; it does not close the engine.
+ */
+#ifndef PQSH_SERVER_H
+#define PQSH_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "pqsh/engine.h"
+#include "pqsh/error.h"
+
+#define PQ_SERVER_MAX_BODY (16u * 1024 * 1024) /* DynamoDB's request size limit */
+
+struct pq_server;
+struct pq_server_keys;
+
+typedef void (*pq_server_log_fn)(void *ctx, const char *line);
+
+struct pq_server_options {
+    const char *host;                  /* numeric address to bind; NULL → "127.0.0.1" */
+    unsigned port;                     /* 0 → any free port (see pq_server_port) */
+    struct pq_engine *engine;          /* required; borrowed */
+    const struct pq_server_keys *keys; /* NULL → accept any well-formed signature */
+    unsigned threads;                  /* worker threads; 0 → 4 */
+    unsigned timeout_s;                /* idle / stalled connection timeout; 0 → 30 s */
+    size_t max_body;                   /* request body limit in bytes; 0 → PQ_SERVER_MAX_BODY */
+    double auth_now;                   /* epoch seconds the signature check takes as "now";
+                                          0 → the real clock (tests set it) */
+    pq_server_log_fn log;              /* NULL → no access log */
+    void *log_ctx;
+};
+
+/* Binds and starts serving. PQ_ERR_IO when the address cannot be bound. */
+pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server **out,
+                          struct pq_error *err) PQ_MUST_USE;
+/* The TCP port the server listens on. */
+unsigned pq_server_port(const struct pq_server *s);
+/* Stops accepting connections, waits (at most `grace_ms`) for the requests in
+ * flight to be answered, then closes everything and frees `s`. NULL is allowed. */
+void pq_server_stop(struct pq_server *s, unsigned grace_ms);
+
+/* Access keys for signature verification, read from a file of
+ * "ACCESS_KEY_ID SECRET_ACCESS_KEY" lines (whitespace or one comma between
+ * them; blank lines and lines starting with '#' are skipped). PQ_ERR_IO when
+ * the file cannot be read, PQ_ERR_USAGE (with file:line) for a malformed
+ * line or a file without keys. *out is new: pq_server_keys_free it. */
+pq_status pq_server_keys_load(const char *path, struct pq_server_keys **out,
+                              struct pq_error *err) PQ_MUST_USE;
+/* Adds one pair (copied). For tests and embedders; *keys may start NULL. */
+void pq_server_keys_add(struct pq_server_keys **keys, const char *access_key,
+                        const char *secret_key);
+size_t pq_server_keys_count(const struct pq_server_keys *keys);
+/* Wipes the secrets and frees. NULL is allowed. */
+void pq_server_keys_free(struct pq_server_keys *keys);
+
+#endif

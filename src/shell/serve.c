@@ -1,0 +1,223 @@
+/* serve.c — `pqsh serve`: options, the engine and the HTTP server, the wait for a signal.
+ *
+ * The server itself lives in the core (server.h); this file only reads the
+ * options, opens the engine (the same default database the shell uses, so
+ * SDKs see the tables the shell shows), prints the URL to use, and stops
+ * cleanly on SIGINT / SIGTERM: requests in flight are answered, then the
+ * database is closed.
+ */
+#include "shell.h"
+#include "pqsh/engine.h"
+#include "pqsh/server.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRACE_MS 10000
+
+static const char serve_usage[] =
+    "usage: pqsh serve [OPTION]...\n"
+    "Serve the embedded engine over DynamoDB's HTTP protocol, so that boto3, the\n"
+    "AWS CLI and the other SDKs can use it as an endpoint.\n"
+    "\n"
+    "      --host ADDRESS     numeric address to bind (default 127.0.0.1;\n"
+    "                         0.0.0.0 serves every interface)\n"
+    "      --port PORT        TCP port (default 8000; 0 picks a free one)\n"
+    "      --local PATH       the database file (default $XDG_DATA_HOME/pqsh/local.db,\n"
+    "                         the shell's); ':memory:' keeps nothing\n"
+    "      --auth FILE        verify every SigV4 signature against the\n"
+    "                         'ACCESS_KEY_ID SECRET' lines of FILE (default: any\n"
+    "                         well-formed signature is accepted, as DynamoDB Local does)\n"
+    "      --threads N        HTTP worker threads (default 4)\n"
+    "      --timeout SECONDS  close connections idle or stalled this long (default 30)\n"
+    "      --verbose          one access-log line per request on stderr\n"
+    "  -h, --help             show this help\n";
+
+struct serve_options {
+    const char *host;
+    unsigned port;
+    const char *local;
+    const char *auth;
+    unsigned threads;
+    unsigned timeout_s;
+    bool verbose;
+};
+
+static int serve_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "pqsh serve: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'pqsh serve --help' for more information.\n");
+    return 2;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') return false;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v > max) return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_serve_options(int argc, char **argv, struct serve_options *o)
+{
+    enum { O_HOST = 256, O_PORT, O_LOCAL, O_AUTH, O_THREADS, O_TIMEOUT, O_VERBOSE };
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, O_HOST},
+        {"port", required_argument, NULL, O_PORT},
+        {"local", required_argument, NULL, O_LOCAL},
+        {"auth", required_argument, NULL, O_AUTH},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"verbose", no_argument, NULL, O_VERBOSE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->host = "127.0.0.1";
+    o->port = 8000;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_HOST:
+            o->host = optarg;
+            break;
+        case O_PORT:
+            if (!parse_uint(optarg, 65535, &o->port))
+                return serve_usage_error("invalid port '%s'", optarg);
+            break;
+        case O_LOCAL:
+            o->local = optarg;
+            break;
+        case O_AUTH:
+            o->auth = optarg;
+            break;
+        case O_THREADS:
+            if (!parse_uint(optarg, 256, &o->threads) || o->threads == 0)
+                return serve_usage_error("invalid thread count '%s' (1 to 256)", optarg);
+            break;
+        case O_TIMEOUT:
+            if (!parse_uint(optarg, 86400, &o->timeout_s) || o->timeout_s == 0)
+                return serve_usage_error("invalid timeout '%s' (seconds, 1 to 86400)", optarg);
+            break;
+        case O_VERBOSE:
+            o->verbose = true;
+            break;
+        case 'h':
+            fputs(serve_usage, stdout);
+            return 0;
+        case ':':
+            return serve_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return serve_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return serve_usage_error("unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+static void log_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", line);
+}
+
+int pq_shell_serve(int argc, char **argv)
+{
+    struct serve_options o = {0};
+    struct pq_error err;
+    struct pq_engine *engine = NULL;
+    struct pq_server_keys *keys = NULL;
+    struct pq_server *server = NULL;
+    char *dir = NULL, *path = NULL;
+    int status = parse_serve_options(argc, argv, &o);
+    if (status >= 0) return status;
+    status = 1;
+    pq_error_init(&err);
+
+    if (o.auth && pq_server_keys_load(o.auth, &keys, &err)) goto fail;
+    if (o.local) {
+        path = pq_xstrdup(o.local);
+    } else {
+        dir = shell_data_dir();
+        if (!dir) goto out;
+        size_t n = strlen(dir) + sizeof "/local.db";
+        path = pq_xmalloc(n);
+        snprintf(path, n, "%s/local.db", dir);
+    }
+    const char *fixed = getenv("PQSH_TEST_FIXED_TIME");
+    struct pq_engine_options eo = {.path = path, .fixed_time = fixed ? strtod(fixed, NULL) : 0};
+    if (pq_engine_open(&eo, &engine, &err)) goto fail;
+
+    /* The workers inherit this mask: only sigwait below sees SIGINT / SIGTERM. */
+    /* A shell starts background jobs with SIGINT ignored; an ignored signal
+     * never reaches sigwait, so take the default disposition back first. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct pq_server_options so = {
+        .host = o.host,
+        .port = o.port,
+        .engine = engine,
+        .keys = keys,
+        .threads = o.threads,
+        .timeout_s = o.timeout_s,
+        .log = o.verbose ? log_line : NULL,
+    };
+    if (pq_server_start(&so, &server, &err)) goto fail;
+
+    bool v6 = strchr(o.host, ':') != NULL;
+    char url[128];
+    snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", o.host, v6 ? "]" : "",
+             pq_server_port(server));
+    printf("pqsh serve: DynamoDB endpoint at %s (%s%s)\n", url,
+           strcmp(path, ":memory:") == 0 ? "engine in memory, nothing is kept" : "local engine at ",
+           strcmp(path, ":memory:") == 0 ? "" : path);
+    if (keys)
+        printf("  signatures verified against %zu key%s from %s\n", pq_server_keys_count(keys),
+               pq_server_keys_count(keys) == 1 ? "" : "s", o.auth);
+    else
+        printf("  any signed request is accepted (any access key and secret)\n");
+    printf("  try: aws dynamodb list-tables --endpoint-url %s\n", url);
+    printf("  Ctrl-C stops the server.\n");
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&stop, &sig) != 0)
+        ;
+    if (o.verbose)
+        fprintf(stderr, "pqsh serve: %s, finishing requests in flight\n",
+                sig == SIGINT ? "interrupted" : "terminated");
+    pq_server_stop(server, GRACE_MS);
+    server = NULL;
+    status = 0;
+    goto out;
+fail:
+    fprintf(stderr, "pqsh serve: error: %s%s%s\n", err.type ? err.type : "", err.type ? ": " : "",
+            err.message ? err.message : "failed");
+    if (err.code == PQ_ERR_USAGE) status = 2;
+out:
+    pq_server_stop(server, GRACE_MS);
+    pq_engine_close(engine);
+    pq_server_keys_free(keys);
+    pq_error_release(&err);
+    free(path);
+    free(dir);
+    return status;
+}
