@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Starts moto_server on a loopback port WITH signature checking, for the AWS backend tests.
 
+`moto_auth.py noauth` starts it without signature checking instead (any
+credentials, session tokens included, are accepted) and prints {"port"}.
+
 The first INITIAL_NO_AUTH_ACTION_COUNT requests are unauthenticated: they
 create an IAM user, a `dynamodb:*` policy and an access key. From then on
 moto verifies every request's SigV4 signature against that key. Prints one
@@ -11,7 +14,9 @@ import logging
 import os
 import sys
 
-os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+NOAUTH = sys.argv[1:] == ["noauth"]
+if not NOAUTH:
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 import boto3  # noqa: E402
@@ -26,6 +31,11 @@ def main():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    if NOAUTH:
+        print(json.dumps({"port": port}), flush=True)
+        sys.stdin.read()
+        server.stop()
+        return
     iam = boto3.client("iam", endpoint_url="http://%s:%d" % (host, port), region_name="us-east-1",
                        aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
     iam.create_user(UserName="pqsh")
