@@ -99,6 +99,13 @@ struct pq_plan_context {
      * `table` (a sample), or 0 when unknown. For CREATE INDEX on an attribute
      * the table does not define yet. */
     char (*attr_type)(void *ctx, const char *table, const char *attr);
+    /* The text the statement was parsed from (its byte ranges point into
+     * it), or NULL. A statement with a clause DynamoDB refuses and pqsh's
+     * printer leaves out (GROUP BY, HAVING, DISTINCT, OFFSET, ON CONFLICT,
+     * several FROM sources) is sent as written, so that DynamoDB answers
+     * with its own message instead of running something else. */
+    const char *source;
+    size_t source_len;
     bool capacity;   /* ReturnConsumedCapacity TOTAL on statement calls */
     bool consistent; /* ConsistentRead on SELECT statements */
 };
@@ -166,8 +173,9 @@ struct pq_read_plan {
     bool query;
     struct pq_key_read *reads; /* one per OR branch when every branch pins, else one */
     size_t nreads;
-    bool filter;     /* conditions beyond the key conditions filter the items read */
-    const char *why; /* Scan: why (static text naming no attribute) */
+    bool filter;      /* conditions beyond the key conditions filter the items read */
+    const char *why;  /* Scan: why, to follow the partition key's name (static) */
+    const char *hash; /* the partition key (borrowed from the key names) */
 };
 
 /* Classifies `where` (NULL: no WHERE clause). Borrowed pointers into `where`. */

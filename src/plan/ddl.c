@@ -312,7 +312,12 @@ static pq_status define_from_table(const struct typer *ty, const struct pq_ident
         }
     }
     char type = 0;
-    if (ty->desc && ty->ctx && ty->ctx->attr_type)
+    if (!ty->desc) {
+        /* No such table (or no description): DynamoDB will say so. */
+        define(defs, key->name, 'S');
+        return PQ_OK;
+    }
+    if (ty->ctx && ty->ctx->attr_type)
         type = ty->ctx->attr_type(ty->ctx->ctx, table, key->name);
     static const char *const words[] = {"STRING", "NUMBER", "BINARY"};
     struct pq_buf b = PQ_BUF_INIT;

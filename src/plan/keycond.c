@@ -164,14 +164,15 @@ void pq_keycond_classify(const struct pq_expr *where, const struct pq_key_names 
 {
     const struct pq_expr *cond = NULL;
     memset(out, 0, sizeof *out);
+    out->hash = k->hash;
     if (!where) {
-        out->why = "no WHERE clause";
+        out->why = "there is no WHERE clause";
         return;
     }
     if (!pins(where, k->hash, &cond)) {
         out->why = where->kind == PQ_E_BINARY && where->op == PQ_OP_OR
-                       ? "an OR branch does not pin the partition key by = or IN"
-                       : "the WHERE clause does not pin the partition key by = or IN";
+                       ? "an OR branch has no = or IN on partition key"
+                       : "WHERE has no = or IN on partition key";
         out->filter = true;
         return;
     }
@@ -281,7 +282,11 @@ void pq_read_plan_describe(const struct pq_read_plan *p, const char *table, cons
     }
     if (!p->query) {
         pq_buf_addf(out, "Scan of the whole %s: %s", what.data, p->why);
-        if (p->filter) pq_buf_adds(out, "; the WHERE clause filters every item read");
+        if (p->filter) {
+            pq_buf_addc(out, ' ');
+            pq_buf_add_dquoted(out, p->hash, strlen(p->hash));
+            pq_buf_adds(out, ", so WHERE filters every item read");
+        }
         pq_buf_release(&what);
         return;
     }

@@ -115,6 +115,30 @@ static pq_status statement_request(struct pq_stmt *s, const struct pq_vars *vars
     return PQ_OK;
 }
 
+/* A clause DynamoDB refuses that pq_stmt_print does not print: sending the
+ * printed text would run another statement than the one written. */
+static bool has_refused_clause(const struct pq_stmt *s)
+{
+    const struct pq_select *sel = s->kind == PQ_S_SELECT   ? &s->u.select
+                                  : s->kind == PQ_S_EXISTS ? s->u.exists.select
+                                                           : NULL;
+    if (sel) return sel->unsupported || sel->from.nsources > 1;
+    return s->kind == PQ_S_INSERT && s->u.insert.unsupported;
+}
+
+/* Such a statement goes out as written (LIMIT and all), parameters bound
+ * from the text's own `?` only: DynamoDB refuses it whatever the values. */
+static bool send_as_written(const struct pq_stmt *s, const struct pq_plan_context *ctx, json_t *req)
+{
+    if (!ctx || !ctx->source || !has_refused_clause(s) || s->loc.end > ctx->source_len ||
+        s->loc.start >= s->loc.end)
+        return false;
+    json_object_set_new(req, "Statement",
+                        json_stringn(ctx->source + s->loc.start, s->loc.end - s->loc.start));
+    json_object_del(req, "Parameters");
+    return true;
+}
+
 /* Binds `s`, prints it, and appends an ExecuteStatement step. */
 static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
                                const struct pq_plan_context *ctx, pq_step_type kind,
@@ -124,6 +148,7 @@ static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struc
     json_t *req;
     pq_status st = statement_request(s, vars, &req, err);
     if (st) return st;
+    send_as_written(s, ctx, req);
     if (kind == PQ_STEP_SELECT && s->kind == PQ_S_SELECT && ctx && ctx->consistent)
         json_object_set_new(req, "ConsistentRead", json_true());
     ask_capacity(ctx, req);
@@ -151,7 +176,7 @@ static void note_read(struct pq_step *step, const struct pq_select *sel,
         return;
     }
     if (!pq_keycond_schema(desc, index, &k)) {
-        pq_buf_addf(&b, "table '%s' has no index '%s'", table, index);
+        pq_buf_addf(&b, "Query or Scan: not known (table '%s' has no index '%s')", table, index);
     } else {
         struct pq_read_plan rp;
         pq_keycond_classify(sel->where, &k, &rp);
@@ -175,7 +200,8 @@ static pq_status plan_select(struct pq_plan *p, struct pq_stmt *s, const struct 
         add_statement(p, s, vars, ctx, PQ_STEP_SELECT, NULL, sel->from.table.name, s->loc, err);
     if (st) return st;
     struct pq_step *step = &p->steps[p->nsteps - 1];
-    step->has_limit = sel->limit != NULL;
+    /* Sent as written, LIMIT included: DynamoDB answers for it. */
+    step->has_limit = sel->limit != NULL && !(ctx && ctx->source && has_refused_clause(s));
     step->limit = limit;
     note_read(step, sel, ctx);
     return PQ_OK;

@@ -358,7 +358,8 @@ void pq_step_describe(const struct pq_step *step, struct pq_buf *out)
     case PQ_STEP_SELECT:
         pq_buf_adds(out, " [follow NextToken");
         if (step->has_limit)
-            pq_buf_addf(out, "; stop after %llu items", (unsigned long long)step->limit);
+            pq_buf_addf(out, "; stop after %llu item%s", (unsigned long long)step->limit,
+                        step->limit == 1 ? "" : "s");
         pq_buf_adds(out, "]");
         break;
     case PQ_STEP_CREATE_TABLE:
@@ -391,6 +392,7 @@ void pq_step_describe(const struct pq_step *step, struct pq_buf *out)
     if (step->has_limit)
         pq_buf_addf(out,
                     "\n  LIMIT %llu is applied by pqsh: DynamoDB refuses LIMIT in a statement, so "
-                    "it is not sent and paging stops after %llu items",
-                    (unsigned long long)step->limit, (unsigned long long)step->limit);
+                    "it is not sent and paging stops after %llu item%s",
+                    (unsigned long long)step->limit, (unsigned long long)step->limit,
+                    step->limit == 1 ? "" : "s");
 }

@@ -95,6 +95,14 @@ void shell_plan_context(struct shell *sh, struct pq_plan_context *ctx)
     ctx->consistent = sh->consistent;
 }
 
+/* The same for a statement parsed from `w`. */
+static void statement_context(struct shell *sh, const struct where *w, struct pq_plan_context *ctx)
+{
+    shell_plan_context(sh, ctx);
+    ctx->source = w->text;
+    ctx->source_len = w->len;
+}
+
 void shell_forget_schemas(struct shell *sh)
 {
     if (sh->schemas) json_decref(sh->schemas);
@@ -325,7 +333,9 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
         ok = false;
         shell_fail(sh);
     }
-    if (sh->capacity && calls_statements(plan)) print_capacity(c.capacity);
+    /* A failed call reports no capacity: say nothing rather than "not reported". */
+    if (sh->capacity && calls_statements(plan) && (ok || json_object_size(c.capacity)))
+        print_capacity(c.capacity);
     fflush(stdout);
     json_decref(c.capacity);
     return ok;
@@ -443,7 +453,7 @@ void shell_exec(struct shell *sh, const struct where *w)
         shell_block_statement(sh, w, s);
         goto out;
     }
-    shell_plan_context(sh, &ctx);
+    statement_context(sh, w, &ctx);
     if (pq_plan_build_ex(s, &sh->vars, &ctx, &plan, &err)) {
         ok = false;
         goto out;
