@@ -9,6 +9,7 @@
  */
 #include "engine/batch.h"
 #include "engine/internal.h"
+#include "engine/item_ops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -281,6 +282,9 @@ static const struct op {
     {"ExecuteStatement", exec_execute_statement, F_EXECUTE_STATEMENT},
     {"BatchExecuteStatement", batch_execute_statement, F_BATCH_EXECUTE},
     {"ExecuteTransaction", txn_execute_transaction, F_EXECUTE_TRANSACTION},
+    {"PutItem", item_put_item, NULL},
+    {"GetItem", item_get_item, NULL},
+    {"DeleteItem", item_delete_item, NULL},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,
