@@ -1,0 +1,50 @@
+# serve_lib.sh — sourced by the test_serve_*.sh tests: start and stop `pqsh serve`.
+#
+# serve_start ARGS... starts "$PQSH serve --port 0 ARGS..." in the background
+# and sets SERVE_PID, SERVE_PORT and SERVE_URL from the URL it prints.
+# serve_stop sends SIGTERM and waits; its status is the server's exit status.
+# A private HOME and dummy credentials keep real AWS settings out.
+
+serve_setup() {
+    WORK=$(mktemp -d /tmp/pqsh-serve-XXXXXX)
+    export HOME="$WORK/home" XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config"
+    mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
+    export AWS_CONFIG_FILE="$WORK/none" AWS_SHARED_CREDENTIALS_FILE="$WORK/none"
+    export AWS_ACCESS_KEY_ID=AKIDPQSHTEST AWS_SECRET_ACCESS_KEY=pqsh-test-secret
+    export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+    unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB
+    if ! "$PQSH" serve --help 2>/dev/null | grep -q "usage: pqsh serve"; then
+        echo "FAIL: $PQSH has no 'serve' command (main.c must call pq_shell_serve)"
+        exit 1
+    fi
+}
+
+serve_start() {
+    SERVE_LOG="$WORK/serve.$RANDOM.log"
+    "$PQSH" serve --port 0 "$@" >"$SERVE_LOG.out" 2>"$SERVE_LOG" &
+    SERVE_PID=$!
+    for _ in $(seq 100); do
+        SERVE_URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$SERVE_LOG.out" 2>/dev/null | head -1)
+        [ -n "$SERVE_URL" ] && break
+        kill -0 "$SERVE_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ -z "$SERVE_URL" ]; then
+        echo "FAIL: pqsh serve did not start"; cat "$SERVE_LOG.out" "$SERVE_LOG"; exit 1
+    fi
+    SERVE_PORT=${SERVE_URL##*:}
+}
+
+serve_stop() {
+    [ -n "${SERVE_PID:-}" ] || return 0
+    kill -TERM "$SERVE_PID" 2>/dev/null
+    wait "$SERVE_PID"
+    local status=$?
+    SERVE_PID=
+    return $status
+}
+
+serve_cleanup() {
+    if [ -n "${SERVE_PID:-}" ]; then kill -KILL "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; fi
+    rm -rf "$WORK"
+}
