@@ -33,6 +33,9 @@ LOCK = threading.Lock()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Whole responses in one write: headers and body sent apart meet the
+    # client's delayed ACK (Nagle) and cost ~40 ms a request.
+    wbufsize = 1 << 16
 
     def log_message(self, *args):
         pass
