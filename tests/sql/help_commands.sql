@@ -1,0 +1,21 @@
+-- .help for every command, by its name, without the dot, and by a psql alias.
+.help .help
+.help .quit
+.help .mode
+.help .timing
+.help .echo
+.help .bail
+.help .read
+.help .output
+.help .tables
+.help .describe
+.help .vars
+.help .connect
+.help .consistent
+.help .capacity
+.help .explain
+.help .reset
+.help .tutorial
+.help \dt
+.help timing
+.help \x

@@ -1,0 +1,30 @@
+# lib.sh — helpers for the tmux terminal tests (sourced): a private tmux server,
+# typing lines, reading the screen, waiting for text.
+sock="pqsh-term-$$-${RANDOM}"
+tmp=$(mktemp -d)
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; echo "--- screen:" >&2; screen >&2; exit 1; }
+screen() { tmux -L "$sock" capture-pane -p -J -S -300 -t "${pane:-0}"; }
+screen_escapes() { tmux -L "$sock" capture-pane -p -e -J -S -300 -t "${pane:-0}"; }
+keys() { tmux -L "$sock" send-keys -t "${pane:-0}" "$@"; }
+# Types text without Enter. tmux ends a command at an argument's trailing ';'.
+type_text() {
+  local s="$1"
+  [[ $s == *';' ]] && s="${s%;}\\;"
+  keys -l -- "$s"
+}
+type_line() { type_text "$1"; keys Enter; }
+# Waits until the screen matches an extended regex (count occurrences ≥ N).
+wait_for() {
+  local re="$1" n="${2:-1}" i
+  for i in $(seq 1 200); do
+    if [ "$(screen | grep -cE -- "$re" || true)" -ge "$n" ]; then return 0; fi
+    sleep 0.05
+  done
+  fail "timed out waiting for /$re/ ×$n"
+}
+# Starts COMMAND in a new session (window 0) of the private server.
+start() {
+  tmux -L "$sock" new-session -d -x "${cols:-120}" -y "${rows:-40}" "$1; sleep 30"
+}
