@@ -63,40 +63,40 @@ static const struct {
      "Query on table \"T\", 2 partitions: key conditions (\"pk\" = 'a' OR \"pk\" = 'b'); the "
      "rest of WHERE filters"},
     /* rule 2: everything else scans */
-    {"SELECT * FROM T", NULL, "Scan of the whole table \"T\": no WHERE clause"},
+    {"SELECT * FROM T", NULL, "Scan of the whole table \"T\": there is no WHERE clause"},
     {"SELECT * FROM T WHERE pk > 'a'", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE x = 1", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE pk = 'a' OR x = 'b'", NULL,
-     "Scan of the whole table \"T\": an OR branch does not pin the partition key by = or IN; "
-     "the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": an OR branch has no = or IN on partition key \"pk\", so "
+     "WHERE filters every item read"},
     {"SELECT * FROM T WHERE pk <> 'a'", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE NOT pk = 'a'", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE pk NOT IN ['a']", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE sk = 1", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE pk = other", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     {"SELECT * FROM T WHERE m.pk = 'a'", NULL,
-     "Scan of the whole table \"T\": the WHERE clause does not pin the partition key by = or "
-     "IN; the WHERE clause filters every item read"},
+     "Scan of the whole table \"T\": WHERE has no = or IN on partition key \"pk\", so WHERE "
+     "filters every item read"},
     /* an index: its own keys count, the table's do not */
     {"SELECT * FROM T WHERE gpk = 1 AND gsk >= 2", "i",
      "Query on index \"T\".\"i\": key condition \"gpk\" = 1 AND \"gsk\" >= 2"},
     {"SELECT * FROM T WHERE pk = 1", "i",
-     "Scan of the whole index \"T\".\"i\": the WHERE clause does not pin the partition key by = "
-     "or IN; the WHERE clause filters every item read"},
+     "Scan of the whole index \"T\".\"i\": WHERE has no = or IN on partition key \"gpk\", so "
+     "WHERE filters every item read"},
 };
 
 static void test_cases(void)
