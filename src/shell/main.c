@@ -1,6 +1,7 @@
 /* main.c — pqsh: options, the target (embedded engine; AWS seam), ~/.pqshrc, the inputs, the exit
  * status. */
 #include "shell.h"
+#include "exec.h"
 #include "pqsh/aws.h"
 #include "pqsh/engine.h"
 #include "target.h"
@@ -100,6 +101,7 @@ void shell_init(struct shell *sh)
 void shell_release(struct shell *sh)
 {
     shell_tutorial_free(sh);
+    shell_exec_release(sh); /* an open BEGIN block, cached table descriptions */
     shell_calls_release(sh);
     shell_output_to(sh, NULL, NULL);
     pq_vars_release(&sh->vars);
