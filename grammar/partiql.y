@@ -222,6 +222,7 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into
 %token K_OLD "OLD" K_NEW "NEW" K_EXISTS "EXISTS" K_AND "AND" K_OR "OR" K_NOT "NOT"
 %token K_IS "IS" K_IN "IN" K_BETWEEN "BETWEEN" K_LIKE "LIKE" K_TRUE "TRUE"
 %token K_FALSE "FALSE" K_NULL "NULL" K_MISSING "MISSING" K_PIVOT "PIVOT"
+%token K_JOIN "JOIN"
 %token K_DISTINCT "DISTINCT" K_ON "ON" K_CONFLICT "CONFLICT"
 /* pqsh keywords: tokens in SHELL mode only. */
 %token K_CREATE "CREATE" K_TABLE "TABLE" K_IF "IF" K_PRIMARY "PRIMARY" K_KEY "KEY"
@@ -434,7 +435,12 @@ proj_list:
 from_list:
     from_source { $$ = $1; $$.nsources = 1; }
   | from_list ',' from_source { $$ = $1; $$.nsources++; pq_from_release(&$3); }
+    /* Joins are counted as further sources: DynamoDB reads one table or index.
+     * `a INNER JOIN b` reads INNER as a's alias (LEFT OUTER JOIN does not parse). */
+  | from_list K_JOIN from_source opt_join_on { $$ = $1; $$.nsources++; pq_from_release(&$3); }
   ;
+
+opt_join_on: %empty | K_ON expr { pq_expr_free($2); } ;
 
 from_source:
     from_path
@@ -734,6 +740,18 @@ call:
         $$->name_loc = L(@1);
         CHECK_DEPTH($$, @$);
     }
+  | ident '(' '*' ')' {
+        $$ = new_expr(PQ_E_CALL, @$);
+        $$->name = $1.name;
+        $$->name_loc = $1.loc;
+        $$->star_arg = true;
+    }
+  | RESERVED_WORD '(' '*' ')' {
+        $$ = new_expr(PQ_E_CALL, @$);
+        $$->name = src_text(ctx, @1);
+        $$->name_loc = L(@1);
+        $$->star_arg = true;
+    }
   | K_EXISTS '(' expr_list ')' {
         $$ = with_items(new_expr(PQ_E_CALL, @$), $3);
         $$->name = src_text(ctx, @1);
@@ -840,7 +858,7 @@ any_keyword:
   | K_GROUP | K_HAVING | K_AS | K_AT | K_VALUE | K_VALUES | K_INSERT | K_INTO | K_UPDATE
   | K_SET | K_REMOVE | K_DELETE | K_RETURNING | K_ALL | K_EXISTS | K_AND | K_OR | K_NOT
   | K_IS | K_IN | K_BETWEEN | K_LIKE | K_TRUE | K_FALSE | K_NULL | K_MISSING | K_PIVOT
-  | K_DISTINCT | K_ON | K_CONFLICT | K_CREATE | K_TABLE | K_IF | K_DROP | K_DESCRIBE
+  | K_DISTINCT | K_ON | K_JOIN | K_CONFLICT | K_CREATE | K_TABLE | K_IF | K_DROP | K_DESCRIBE
   | K_SHOW | K_LET | K_UNSET | K_BEGIN | K_COMMIT | K_WITH | K_ROLLBACK | K_END
   | K_EXPLAIN | K_VARYING | K_PRECISION
   ;

@@ -102,6 +102,7 @@ struct pq_expr {
     struct pq_expr **items;     /* TUPLE, LIST, BAG, CALL args, BETWEEN bounds */
     size_t nitems;
     struct pq_select *select;   /* EXISTS */
+    bool star_arg;              /* CALL written name(*), e.g. COUNT(*) (refused by DynamoDB) */
     bool paren;                 /* written inside parentheses: `(e)`, or a row `(a, b)`
                                    (then kind is PQ_E_LIST); a parser hint only */
     unsigned depth;             /* parser bookkeeping: levels in this subtree (leaf = 0 or 1) */

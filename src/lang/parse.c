@@ -57,6 +57,7 @@ static const struct keyword keywords[] = {
     {"INSERT", K_INSERT, false},
     {"INTO", K_INTO, false},
     {"IS", K_IS, false},
+    {"JOIN", K_JOIN, false},
     {"KEY", K_KEY, true},
     {"KEYS", K_KEYS, true},
     {"KEYS_ONLY", K_KEYS_ONLY, true},

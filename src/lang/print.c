@@ -275,7 +275,10 @@ static void print_expr(const struct pq_expr *e, struct pq_buf *out)
         break;
     case PQ_E_CALL:
         pq_buf_adds(out, e->name);
-        print_enclosed("(", e, ")", out);
+        if (e->star_arg)
+            pq_buf_adds(out, "(*)");
+        else
+            print_enclosed("(", e, ")", out);
         break;
     case PQ_E_EXISTS:
         pq_buf_adds(out, "EXISTS(");

@@ -211,6 +211,24 @@ static void test_select(void)
         CHECK_EQ(s->u.select.unsupported_loc.end, 47);
         pq_stmt_free(s);
     }
+    /* Joins count as further sources; COUNT(*) is a call with a star argument. */
+    s = parse("SELECT * FROM a JOIN b ON a.x = b.y WHERE a.k = 1", STRICT);
+    if (s) {
+        CHECK_EQ(s->u.select.from.nsources, 2);
+        CHECK_STR(s->u.select.from.table.name, "a");
+        CHECK(s->u.select.where != NULL);
+        pq_stmt_free(s);
+    }
+    check_print("SELECT COUNT(*) FROM t", STRICT, PQ_S_SELECT, "SELECT COUNT(*) FROM \"t\"");
+    s = parse("SELECT a FROM t WHERE count(*) > 1", SHELL);
+    if (s) {
+        const struct pq_expr *c = s->u.select.where->lhs;
+        CHECK_EQ(c->kind, PQ_E_CALL);
+        CHECK(c->star_arg);
+        CHECK_EQ(c->nitems, 0);
+        CHECK_STR(c->name, "count");
+        pq_stmt_free(s);
+    }
     s = parse("select * from t x offset 3", SHELL);
     if (s) {
         CHECK_STR(s->u.select.from.alias.name, "x");
