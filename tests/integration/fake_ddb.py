@@ -2,7 +2,8 @@
 """A fault-injecting fake DynamoDB on a loopback port, for the AWS backend tests.
 
 Usage: fake_ddb.py ACTION[,ACTION...]
-Each POST consumes the next action (the last one repeats):
+Each POST consumes the next action (the last one repeats); DescribeTable is
+always answered (an ACTIVE table keyed by idempotency_token) and consumes none:
   ok        200 {"TableNames": []} (ListTables) or {"Items": []} with a correct x-amz-crc32
   500       500 InternalServerError (JSON body)
   503       503 with a plain-text body
@@ -28,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ACTIONS = sys.argv[1].split(",") if len(sys.argv) > 1 else ["ok"]
 LOG = []
+SCRIPTED = [0]  # requests that consumed an action
 LOCK = threading.Lock()
 
 
@@ -58,14 +60,27 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
+        target = self.headers.get("X-Amz-Target", "")
+        if target.endswith(".DescribeTable"):
+            # Table metadata the planner may ask for is always answered and
+            # does not consume a scripted action: the faults are for statements.
+            name = json.loads(body or b"{}").get("TableName", "T")
+            with LOCK:
+                LOG.append({"target": target, "time": time.time(), "port": self.client_address[1]})
+            return self.send(200, json.dumps({"Table": {
+                "TableName": name, "TableStatus": "ACTIVE",
+                "KeySchema": [{"AttributeName": "idempotency_token", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "idempotency_token",
+                                          "AttributeType": "S"}]}}))
         with LOCK:
+            SCRIPTED[0] += 1
             LOG.append({"target": self.headers.get("X-Amz-Target"), "time": time.time(),
                         "port": self.client_address[1],
                         "auth": self.headers.get("Authorization"),
                         "token": self.headers.get("X-Amz-Security-Token"),
                         "body": body.decode("utf-8", "replace"),
                         "ua": self.headers.get("User-Agent")})
-            action = ACTIONS[min(len(LOG) - 1, len(ACTIONS) - 1)]
+            action = ACTIONS[min(SCRIPTED[0] - 1, len(ACTIONS) - 1)]
         ns = "com.amazonaws.dynamodb.v20120810#"
         # A well-formed empty answer for the operation asked.
         okbody = '{"TableNames":[]}' if self.headers.get("X-Amz-Target", "").endswith(

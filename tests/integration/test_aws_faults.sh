@@ -33,8 +33,10 @@ start_fake() {
     PORT=$(head -1 "$WORK/port")
     URL="http://127.0.0.1:$PORT"
 }
+# Requests for the statement itself (the planner may also send DescribeTable
+# to learn a table's keys; those are not the attempts under test).
 attempts() {
-    python3 -c "import json,sys,urllib.request; print(len(json.load(urllib.request.urlopen(sys.argv[1]))))" "$URL/__log"
+    python3 -c "import json,sys,urllib.request; print(sum(1 for r in json.load(urllib.request.urlopen(sys.argv[1])) if not (r['target'] or '').endswith('.DescribeTable')))" "$URL/__log"
 }
 
 export HOME="$WORK/home" XDG_DATA_HOME="$WORK/data"
@@ -101,10 +103,16 @@ start_fake reset
 run reset-write 1 1 -- --endpoint-url "$URL" -c "$INSERT" &&
     has reset-write "outcome unknown: the ExecuteStatement request may or may not have been applied (connection was closed before a valid response" &&
     ok reset-write
+# The SELECT's first attempt goes over the connection kept alive after the
+# planner's DescribeTable; libcurl itself sends a request once more on a fresh
+# connection when a reused one dies before any answer, so the server may see
+# 5 requests for pqsh's 4 attempts.
 start_fake reset
-run reset-read 1 4 -- --endpoint-url "$URL" --debug -c "$SELECT" &&
+run reset-read 1 - -- --endpoint-url "$URL" --debug -c "$SELECT" &&
     has reset-read "error: connection was closed before a valid response from endpoint URL" &&
+    has reset-read "giving up on ExecuteStatement after 4 attempts" &&
     grew reset-read "20 40 80 " && ok reset-read
+n=$(attempts); { [ "$n" = 4 ] || [ "$n" = 5 ]; } || fail "reset-read: $n requests reached the server"
 
 start_fake reset,ok
 run reset-then-ok 0 2 -- --endpoint-url "$URL" -c "$SELECT" && has reset-then-ok "(0 items)" && ok reset-then-ok
