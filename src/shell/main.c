@@ -454,6 +454,8 @@ static void setup_terminal(struct shell *sh, const struct options *o)
 
 int main(int argc, char **argv)
 {
+    /* `pqsh serve …`: the embedded engine as a DynamoDB endpoint (serve.c). */
+    if (argc > 1 && strcmp(argv[1], "serve") == 0) return pq_shell_serve(argc - 1, argv + 1);
     struct shell sh;
     struct options o = {0};
     char *banner = NULL;
@@ -489,6 +491,8 @@ int main(int argc, char **argv)
         else
             shell_run_stream(&sh, stdin, "<stdin>");
     }
+    /* A BEGIN or BEGIN BATCH never closed: say so, and fail the run. */
+    if (!sh.quit) shell_block_abandon(&sh, NULL);
     fflush(stdout);
     status = sh.failed ? 1 : 0;
     free(banner);

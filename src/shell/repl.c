@@ -66,7 +66,7 @@ static char *read_line(const char *prompt, bool *interrupted)
 
 /* `pqsh local> `, or what is open in the statement being typed: `-> ` text,
  * `'> ` a string, `"> ` a quoted identifier, `*> ` a block comment. */
-static char *prompt_for(const char *label, pq_split_open open)
+static char *prompt_for(const char *label, const char *block, pq_split_open open)
 {
     static const char *const marks[] = {[PQ_OPEN_NONE] = ">",
                                         [PQ_OPEN_TEXT] = "->",
@@ -75,7 +75,9 @@ static char *prompt_for(const char *label, pq_split_open open)
                                         [PQ_OPEN_COMMENT] = "*>"};
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
-    pq_buf_addf(&b, "pqsh %s%s ", label, marks[open]);
+    /* An open BEGIN / BEGIN BATCH shows as `pqsh local[txn]> `. */
+    pq_buf_addf(&b, block ? "pqsh %s[%s]%s " : "pqsh %s%s%s ", label, block ? block : "",
+                marks[open]);
     return pq_buf_detach(&b, NULL);
 }
 
@@ -170,7 +172,7 @@ void shell_repl(struct shell *sh, const char *target, bool history)
         }
     }
     while (!sh->quit) {
-        char *prompt = prompt_for(sh->backend->label, pq_split_state(&sp));
+        char *prompt = prompt_for(sh->backend->label, sh->block_mark, pq_split_state(&sp));
         bool interrupted;
         shell_complete_pending(entry.data);
         char *line = read_line(prompt, &interrupted);
