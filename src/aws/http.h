@@ -5,6 +5,12 @@
  * replaces the system CA store. Content is never decoded (identity), so the
  * x-amz-crc32 header applies to the bytes received.
  *
+ * Known limit: when a kept-alive connection dies before any answer, libcurl
+ * itself sends the request once more on a new connection (there is no option
+ * to stop it). A server that acted on the first copy and then reset the
+ * connection would see a write twice; DynamoDB closes idle connections
+ * rather than mid-request, and a second INSERT is refused as a duplicate.
+ *
  * Ownership: pq_http_new returns a handle to pq_http_free. A response owns
  * its body and strings: pq_http_response_init() before a request,
  * pq_http_response_release() after.

@@ -199,25 +199,13 @@ static void test_endpoints(void)
                    false);
 }
 
-/* Resolves credentials for `profile`; returns the status, fills `c`. */
-static pq_status resolve(const char *profile, struct pq_creds *c, struct pq_error *err)
-{
-    struct pq_aws_config cfg;
-    struct pq_http_options ho = {0};
-    pq_status st = pq_aws_config_load(&cfg, profile, err);
-    if (st != PQ_OK) return st;
-    st = pq_creds_resolve(c, &cfg, "us-east-1", &ho, err);
-    pq_aws_config_release(&cfg);
-    return st;
-}
-
 static void check_key(const char *profile, pq_creds_source source, const char *akid,
                       const char *token)
 {
     struct pq_creds c;
     struct pq_error err;
     pq_error_init(&err);
-    CHECK_EQ(resolve(profile, &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds(profile, "us-east-1", &c, &err), PQ_OK);
     if (err.message) fprintf(stderr, "resolve: %s\n", err.message);
     CHECK_EQ(c.source, source);
     CHECK_STR(c.cur.access_key, akid);
@@ -247,20 +235,20 @@ static void test_static_sources(void)
     unsetenv("AWS_PROFILE");
     check_key("dev", PQ_CREDS_CONFIG_FILE, "AKCONFIGDEV", NULL); /* --profile skips them */
     unsetenv("AWS_SECRET_ACCESS_KEY");
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds(NULL, "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message, "partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY");
     clean_env();
 
     /* Role profiles without a source are refused before any STS call
      * (test_aws_sts.c covers working roles against a fake STS). */
-    CHECK_EQ(resolve("role-nosource", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("role-nosource", "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message, "profile 'role-nosource' has role_arn but neither source_profile nor "
                            "credential_source");
 
     /* Nothing anywhere: the message lists what was tried. */
     setenv("AWS_CONFIG_FILE", "/nonexistent/x", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/y", 1);
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds(NULL, "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message,
               "unable to locate credentials; tried environment variables (AWS_ACCESS_KEY_ID, "
               "AWS_SECRET_ACCESS_KEY), assume-role (no role_arn in profile default), web "
@@ -302,7 +290,7 @@ static void test_process(void)
     setenv("AWS_CONFIG_FILE", cfg, 1);
 
     CHECK(pq_aws_parse_time("2030-01-01T00:00:00Z", &exp));
-    CHECK_EQ(resolve("proc", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("proc", "us-east-1", &c, &err), PQ_OK);
     CHECK_EQ(c.source, PQ_CREDS_PROCESS);
     CHECK_STR(c.cur.access_key, "AKPROC1");
     CHECK_STR(c.cur.session_token, "proc-token");
@@ -323,7 +311,7 @@ static void test_process(void)
     CHECK_STR(err.message, "error when retrieving credentials from custom-process: boom 4");
     pq_creds_release(&c);
 
-    CHECK_EQ(resolve("v2", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("v2", "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK(strstr(err.message, "only Version 1 is supported") != NULL);
     check_key("noexp", PQ_CREDS_PROCESS, "AKNOEXP", NULL);
     clean_env();
@@ -358,10 +346,10 @@ static void test_container_and_imds(void)
     setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokfile, 1);
     check_key(NULL, PQ_CREDS_CONTAINER, "ASIAFAKE", "fake-token");
     unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds(NULL, "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message, "error when retrieving credentials from container-role: HTTP 401");
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://203.0.113.9/creds", 1);
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds(NULL, "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK(strstr(err.message, "unsupported host") != NULL);
     unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
@@ -379,7 +367,7 @@ static void test_container_and_imds(void)
     setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
     check_key(NULL, PQ_CREDS_IMDS, "ASIAFAKE", "fake-token");
     setenv("AWS_EC2_METADATA_V1_DISABLED", "true", 1);
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds(NULL, "us-east-1", &c, &err), PQ_ERR_IO);
     CHECK(strstr(err.message, "IMDSv1 is disabled") != NULL);
     helper_stop(&h);
     clean_env();

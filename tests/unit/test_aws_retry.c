@@ -34,29 +34,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static json_t *server_log(int port)
-{
-    struct pq_http_options ho = {0};
-    struct pq_http *h = NULL;
-    struct pq_http_response resp;
-    struct pq_error err;
-    pq_http_sent sent;
-    bool timed_out;
-    char url[64];
-    json_t *log = NULL;
-    pq_error_init(&err);
-    pq_http_response_init(&resp);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/__log", port);
-    if (pq_http_new(&ho, &h, &err) == PQ_OK &&
-        pq_http_request(h, "GET", url, NULL, NULL, 0, 2000, &resp, &sent, &timed_out, &err) ==
-            PQ_OK)
-        log = json_loadb(resp.body.data, resp.body.len, 0, NULL);
-    pq_http_response_release(&resp);
-    pq_http_free(h);
-    pq_error_release(&err);
-    return log;
-}
-
 /* Runs `op` once against a fresh fake server scripted with `actions`. */
 static void run(const char *actions, const char *op, const char *request, int max_attempts,
                 long read_timeout_ms, struct outcome *o)
@@ -91,7 +68,7 @@ static void run(const char *actions, const char *op, const char *request, int ma
         CHECK(pq_aws_last_call_stats(b, &o->attempts, o->delays, 8));
         pq_backend_close(b);
     }
-    o->log = server_log(port);
+    o->log = helper_get_json(port, "/__log");
     helper_stop(&h);
 }
 

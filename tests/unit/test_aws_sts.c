@@ -15,46 +15,12 @@
 static char dir[64];
 static int sts_port;
 
-static json_t *sts_log(void)
-{
-    struct pq_http_options ho = {0};
-    struct pq_http *h = NULL;
-    struct pq_http_response resp;
-    struct pq_error err;
-    pq_http_sent sent;
-    bool timed_out;
-    char url[64];
-    json_t *log = NULL;
-    pq_error_init(&err);
-    pq_http_response_init(&resp);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/__log", sts_port);
-    if (pq_http_new(&ho, &h, &err) == PQ_OK &&
-        pq_http_request(h, "GET", url, NULL, NULL, 0, 2000, &resp, &sent, &timed_out, &err) ==
-            PQ_OK)
-        log = json_loadb(resp.body.data, resp.body.len, 0, NULL);
-    pq_http_response_release(&resp);
-    pq_http_free(h);
-    pq_error_release(&err);
-    return log;
-}
-
 /* Field `key` of log entry `i` counted from the end (0 = the last one). */
 static const char *logged(json_t *log, size_t from_end, const char *key)
 {
     size_t n = json_array_size(log);
     if (from_end >= n) return NULL;
     return json_string_value(json_object_get(json_array_get(log, n - 1 - from_end), key));
-}
-
-static pq_status resolve(const char *profile, struct pq_creds *c, struct pq_error *err)
-{
-    struct pq_aws_config cfg;
-    struct pq_http_options ho = {0};
-    pq_status st = pq_aws_config_load(&cfg, profile, err);
-    if (st != PQ_OK) return st;
-    st = pq_creds_resolve(c, &cfg, "eu-north-1", &ho, err);
-    pq_aws_config_release(&cfg);
-    return st;
 }
 
 static void test_xml(void)
@@ -93,13 +59,13 @@ static void test_assume_role(void)
     const struct pq_aws_creds *k;
     pq_error_init(&err);
 
-    CHECK_EQ(resolve("role1", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("role1", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.source, PQ_CREDS_ASSUME_ROLE);
     CHECK_STR(pq_creds_source_name(c.source), "assume-role");
     CHECK(strncmp(c.cur.access_key ? c.cur.access_key : "", "ASIA", 4) == 0);
     CHECK(c.cur.session_token && strncmp(c.cur.session_token, "role-token-", 11) == 0);
     CHECK(c.cur.expiration > time(NULL));
-    json_t *log = sts_log();
+    json_t *log = helper_get_json(sts_port, "/__log");
     CHECK_STR(logged(log, 0, "action"), "AssumeRole");
     CHECK_STR(logged(log, 0, "role"), "arn:aws:iam::123456789012:role/one");
     CHECK_STR(logged(log, 0, "session"), "sess-1");
@@ -122,10 +88,10 @@ static void test_assume_role(void)
     pq_creds_release(&c);
 
     /* A chain: role2's source is role1, so role1's credentials sign role2's call. */
-    CHECK_EQ(resolve("chain", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("chain", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.source, PQ_CREDS_ASSUME_ROLE);
     CHECK(c.parent && c.parent->source == PQ_CREDS_ASSUME_ROLE);
-    log = sts_log();
+    log = helper_get_json(sts_port, "/__log");
     CHECK_STR(logged(log, 0, "role"), "arn:aws:iam::123456789012:role/two");
     CHECK(strncmp(logged(log, 0, "signed_by") ? logged(log, 0, "signed_by") : "", "ASIA", 4) == 0);
     CHECK(strncmp(logged(log, 0, "session") ? logged(log, 0, "session") : "", "pqsh-session-",
@@ -135,40 +101,40 @@ static void test_assume_role(void)
     pq_creds_release(&c);
 
     /* A profile that is its own source with static keys is fine … */
-    CHECK_EQ(resolve("self", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("self", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.parent ? c.parent->source : PQ_CREDS_NONE, PQ_CREDS_CONFIG_FILE);
     pq_creds_release(&c);
     /* … a loop is not. */
-    CHECK_EQ(resolve("loop-a", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("loop-a", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK(err.message && strstr(err.message, "infinite loop in credential configuration"));
-    CHECK_EQ(resolve("ghost-source", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("ghost-source", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message, "the source_profile 'ghost' referenced in profile 'ghost-source' does "
                            "not exist");
-    CHECK_EQ(resolve("both", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("both", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message, "profile 'both' has both source_profile and credential_source");
-    CHECK_EQ(resolve("mfa", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("mfa", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK(err.message && strstr(err.message, "mfa_serial"));
 
     /* credential_source = Environment, even with --profile. */
     setenv("AWS_ACCESS_KEY_ID", "AKSOURCE", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "source-secret", 1);
-    CHECK_EQ(resolve("envsrc", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("envsrc", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.parent ? c.parent->source : PQ_CREDS_NONE, PQ_CREDS_ENV);
     pq_creds_release(&c);
     unsetenv("AWS_ACCESS_KEY_ID");
     unsetenv("AWS_SECRET_ACCESS_KEY");
-    CHECK_EQ(resolve("envsrc", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("envsrc", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK(err.message && strstr(err.message, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are "
                                              "not set"));
 
     /* STS's own refusal, with its code and message (parsed from XML). */
-    CHECK_EQ(resolve("denied", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("denied", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message,
               "error when retrieving credentials from assume-role: an error occurred "
               "(AccessDenied) when calling the AssumeRole operation: User is not authorized to "
               "perform: sts:AssumeRole");
     /* A wrong source secret: the fake STS's botocore check refuses the signature. */
-    CHECK_EQ(resolve("badsource", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("badsource", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK(err.message && strstr(err.message, "(SignatureDoesNotMatch)"));
     pq_error_release(&err);
 }
@@ -181,9 +147,9 @@ static void test_web_identity(void)
     pq_error_init(&err);
     snprintf(token, sizeof token, "%s/webtoken", dir);
 
-    CHECK_EQ(resolve("web", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("web", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.source, PQ_CREDS_WEB_IDENTITY);
-    json_t *log = sts_log();
+    json_t *log = helper_get_json(sts_port, "/__log");
     CHECK_STR(logged(log, 0, "action"), "AssumeRoleWithWebIdentity");
     CHECK_STR(logged(log, 0, "role"), "arn:aws:iam::123456789012:role/web");
     json_decref(log);
@@ -199,15 +165,15 @@ static void test_web_identity(void)
     setenv("AWS_WEB_IDENTITY_TOKEN_FILE", token, 1);
     setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/env-web", 1);
     setenv("AWS_ROLE_SESSION_NAME", "env-session", 1);
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds(NULL, "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.source, PQ_CREDS_WEB_IDENTITY);
-    log = sts_log();
+    log = helper_get_json(sts_port, "/__log");
     CHECK_STR(logged(log, 0, "role"), "arn:aws:iam::123456789012:role/env-web");
     CHECK_STR(logged(log, 0, "session"), "env-session");
     json_decref(log);
     pq_creds_release(&c);
     unsetenv("AWS_ROLE_ARN");
-    CHECK_EQ(resolve(NULL, &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds(NULL, "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK(err.message && strstr(err.message, "no role ARN"));
     unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
     unsetenv("AWS_ROLE_SESSION_NAME");
@@ -219,11 +185,11 @@ static void test_sso(void)
     struct pq_creds c;
     struct pq_error err;
     pq_error_init(&err);
-    CHECK_EQ(resolve("sso-new", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("sso-new", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.source, PQ_CREDS_SSO);
     CHECK(c.cur.session_token && strncmp(c.cur.session_token, "role-token-", 11) == 0);
     CHECK(c.cur.expiration > time(NULL) + 3000);
-    json_t *log = sts_log();
+    json_t *log = helper_get_json(sts_port, "/__log");
     CHECK_STR(logged(log, 0, "action"), "GetRoleCredentials");
     CHECK_STR(logged(log, 0, "account"), "111122223333");
     CHECK_STR(logged(log, 0, "role"), "ReadOnly");
@@ -231,17 +197,17 @@ static void test_sso(void)
     pq_creds_release(&c);
 
     /* Legacy keys: the cache file is named by the start URL's SHA-1; it expired. */
-    CHECK_EQ(resolve("sso-legacy", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("sso-legacy", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message, "error when retrieving credentials from sso: the SSO session has "
                            "expired; run 'aws sso login' for this profile");
-    CHECK_EQ(resolve("sso-missing", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("sso-missing", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK_STR(err.message,
               "profile 'sso-missing' is configured to use SSO but is missing: sso_account_id "
               "sso_role_name");
-    CHECK_EQ(resolve("sso-nologin", &c, &err), PQ_ERR_IO);
+    CHECK_EQ(resolve_creds("sso-nologin", "eu-north-1", &c, &err), PQ_ERR_IO);
     CHECK(err.message && strstr(err.message, "no valid SSO token in"));
     /* An SSO profile as the source of a role. */
-    CHECK_EQ(resolve("role-from-sso", &c, &err), PQ_OK);
+    CHECK_EQ(resolve_creds("role-from-sso", "eu-north-1", &c, &err), PQ_OK);
     CHECK_EQ(c.parent ? c.parent->source : PQ_CREDS_NONE, PQ_CREDS_SSO);
     pq_creds_release(&c);
     pq_error_release(&err);

@@ -14,6 +14,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <jansson.h>
+#include "aws/config.h"
+#include "aws/creds.h"
+#include "aws/http.h"
 #include "pqsh/buf.h"
 
 struct helper {
@@ -85,6 +89,45 @@ static inline void write_file(const char *path, const char *text, bool exec)
     fputs(text, f);
     fclose(f);
     if (exec) chmod(path, 0700);
+}
+
+/* GET http://127.0.0.1:PORT/PATH through pqsh's own HTTP client and parse the
+ * JSON answer (a helper's /__log). A new reference, or NULL. */
+static inline json_t *helper_get_json(int port, const char *path)
+{
+    struct pq_http_options ho = {0};
+    struct pq_http *h = NULL;
+    struct pq_http_response resp;
+    struct pq_error err;
+    pq_http_sent sent;
+    bool timed_out;
+    char url[128];
+    json_t *doc = NULL;
+    pq_error_init(&err);
+    pq_http_response_init(&resp);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    if (pq_http_new(&ho, &h, &err) == PQ_OK &&
+        pq_http_request(h, "GET", url, NULL, NULL, 0, 2000, &resp, &sent, &timed_out, &err) ==
+            PQ_OK)
+        doc = json_loadb(resp.body.data, resp.body.len, 0, NULL);
+    pq_http_response_release(&resp);
+    pq_http_free(h);
+    pq_error_release(&err);
+    return doc;
+}
+
+/* Loads the configuration for `profile` (NULL: the default rules) and walks
+ * the credential chain with `region` for STS. */
+static inline pq_status resolve_creds(const char *profile, const char *region, struct pq_creds *c,
+                                      struct pq_error *err)
+{
+    struct pq_aws_config cfg;
+    struct pq_http_options ho = {0};
+    pq_status st = pq_aws_config_load(&cfg, profile, err);
+    if (st != PQ_OK) return st;
+    st = pq_creds_resolve(c, &cfg, region, &ho, err);
+    pq_aws_config_release(&cfg);
+    return st;
 }
 
 #endif
