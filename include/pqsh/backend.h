@@ -19,6 +19,10 @@ struct pq_backend_ops {
     pq_status (*call)(struct pq_backend *b, const char *op, json_t *request, json_t **response,
                       struct pq_error *err);
     void (*close)(struct pq_backend *b);
+    /* Optional (NULL: not supported). Asks the call running on another thread
+     * to stop soon; that call then fails. Safe to call from any thread, and a
+     * no-op when no call is running. */
+    void (*cancel)(struct pq_backend *b);
 };
 
 struct pq_backend {
@@ -31,6 +35,14 @@ static inline pq_status pq_backend_call(struct pq_backend *b, const char *op, js
                                         json_t **response, struct pq_error *err)
 {
     return b->ops->call(b, op, request, response, err);
+}
+
+/* Asks a running call to stop (see ops->cancel); false when the backend cannot. */
+static inline bool pq_backend_cancel(struct pq_backend *b)
+{
+    if (!b->ops->cancel) return false;
+    b->ops->cancel(b);
+    return true;
 }
 
 /* Closes the backend and frees it (including `label`). NULL is allowed. */

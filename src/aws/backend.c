@@ -363,7 +363,7 @@ static void aws_close(struct pq_backend *b)
     free(a);
 }
 
-static const struct pq_backend_ops aws_ops = {aws_call, aws_close};
+static const struct pq_backend_ops aws_ops = {aws_call, aws_close, NULL};
 
 bool pq_aws_last_call_stats(const struct pq_backend *b, int *attempts, long *delays_ms,
                             int max_delays)

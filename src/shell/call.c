@@ -19,6 +19,8 @@
 /* The spinner appears after this long without an answer. */
 #define SPIN_AFTER_S 0.5
 #define POLL_NS 50000000L
+/* How long a cancelled call may take to stop before it is abandoned. */
+#define CANCEL_GRACE_S 1.0
 
 struct job {
     pthread_t thread;
@@ -134,6 +136,28 @@ static pq_status interrupted(struct pq_error *err, const char *what)
     return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "interrupted%s", what);
 }
 
+/* After Ctrl-C: asks the backend to stop the call and gives it a moment.
+ * True when the call ended (its own error, usually "interrupted", stands). */
+static bool cancel_job(struct call_wrap *w, struct job *j)
+{
+    if (!pq_backend_cancel(w->inner)) return false;
+    double until = now_s() + CANCEL_GRACE_S;
+    pthread_mutex_lock(&j->lock);
+    while (!j->done && now_s() < until) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += POLL_NS;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&j->cond, &j->lock, &t);
+    }
+    bool done = j->done;
+    pthread_mutex_unlock(&j->lock);
+    return done;
+}
+
 static pq_status threaded_call(struct call_wrap *w, const char *op, json_t *request,
                                json_t **response, struct pq_error *err)
 {
@@ -167,7 +191,7 @@ static pq_status threaded_call(struct call_wrap *w, const char *op, json_t *requ
         free(j);
         return pq_backend_call(w->inner, op, request, response, err);
     }
-    if (!wait_job(w->sh, j)) {
+    if (!wait_job(w->sh, j) && !cancel_job(w, j)) {
         w->pending = j;
         return interrupted(err, " (the request was abandoned; if it was a write, it may "
                                 "still take effect)");
@@ -215,7 +239,12 @@ static void wrap_close(struct pq_backend *b)
     free(w);
 }
 
-static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close};
+static void wrap_cancel(struct pq_backend *b)
+{
+    pq_backend_cancel(((struct call_wrap *)b)->inner);
+}
+
+static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close, wrap_cancel};
 
 void shell_calls_wrap(struct shell *sh)
 {
