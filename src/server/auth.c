@@ -322,7 +322,7 @@ pq_status srv_auth_check(const struct pq_server_keys *keys, const struct srv_req
         goto out;
     }
     char iso[17];
-    time_t t;
+    time_t t = 0;
     if ((rc = request_time(rq, iso, &t, err))) goto out;
 
     /* Credential = AKID/date/region/service/aws4_request (the key id may not
