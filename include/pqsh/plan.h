@@ -107,6 +107,11 @@ struct pq_plan_context {
     const char *source;
     size_t source_len;
     bool capacity;   /* ReturnConsumedCapacity TOTAL on statement calls */
+    /* Work out each SELECT's Query-vs-Scan note (step->read_note,
+     * step->full_scan), asking `describe` for the key schema. Only when the
+     * note is shown (EXPLAIN, .explain) or acted on (.scanwarn): a
+     * DescribeTable round trip is not free on DynamoDB. */
+    bool read_notes;
     bool consistent; /* ConsistentRead on SELECT statements */
 };
 

@@ -108,4 +108,9 @@ void pq_value_add_json_string(struct pq_buf *out, const char *s, size_t len);
  * order of encodings equals DynamoDB's key order. false for other types. */
 bool pq_value_encode_key(const json_t *av, struct pq_buf *out);
 
+/* DynamoDB's 32-level nesting limit over every attribute of an item built
+ * by a statement (INSERT item, UPDATE result): the "Nesting Levels have
+ * exceeded supported limits…" ValidationException when exceeded. */
+pq_status pq_item_check_nesting(const json_t *item, struct pq_error *err) PQ_MUST_USE;
+
 #endif

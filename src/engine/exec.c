@@ -401,6 +401,7 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
                                        keys[k]->name);
         if ((st = exec_check_key_value(keys[k], v, k == 0, err)) != PQ_OK) return st;
     }
+    if ((st = pq_item_check_nesting(s->key, err)) != PQ_OK) return st;
     if (pq_item_size(s->key) > MAX_ITEM_BYTES)
         return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
     return index_check_item(s->table, s->key, err);
@@ -609,6 +610,7 @@ static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const stru
     }
     item = json_deep_copy(old);
     if ((st = ev_update_apply(s->update, item, err)) != PQ_OK) goto out;
+    if ((st = pq_item_check_nesting(item, err)) != PQ_OK) goto out;
     if (pq_item_size(item) > MAX_ITEM_BYTES) {
         st = pq_error_validation(err, "Item size to update has exceeded the maximum allowed size");
         goto out;

@@ -411,10 +411,18 @@ void pq_stmt_print(const struct pq_stmt *s, struct pq_buf *out)
     case PQ_S_EXPR:
         pq_expr_print(s->u.expr.expr, out);
         break;
-    case PQ_S_EXPLAIN:
+    case PQ_S_EXPLAIN: {
+        /* Nothing when the inner statement has no DynamoDB text either. */
+        size_t mark = out->len;
         pq_buf_adds(out, "EXPLAIN ");
+        size_t body = out->len;
         pq_stmt_print(s->u.explain.inner, out);
+        if (out->len == body) {
+            out->len = mark;
+            out->data[mark] = '\0';
+        }
         break;
+    }
     default:
         /* pqsh statements have no DynamoDB text. */
         break;

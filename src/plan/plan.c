@@ -122,6 +122,13 @@ static bool has_refused_clause(const struct pq_stmt *s)
     const struct pq_select *sel = s->kind == PQ_S_SELECT   ? &s->u.select
                                   : s->kind == PQ_S_EXISTS ? s->u.exists.select
                                                            : NULL;
+    const struct pq_from *from = sel                      ? &sel->from
+                                 : s->kind == PQ_S_INSERT ? &s->u.insert.into
+                                 : s->kind == PQ_S_UPDATE ? &s->u.update.target
+                                 : s->kind == PQ_S_DELETE ? &s->u.del.from
+                                                          : NULL;
+    /* The tree keeps two FROM components: a third would be lost in print. */
+    if (from && from->ncomponents > 2) return true;
     if (sel) return sel->unsupported || sel->from.nsources > 1;
     return s->kind == PQ_S_INSERT && s->u.insert.unsupported;
 }
@@ -203,7 +210,7 @@ static pq_status plan_select(struct pq_plan *p, struct pq_stmt *s, const struct 
     /* Sent as written, LIMIT included: DynamoDB answers for it. */
     step->has_limit = sel->limit != NULL && !(ctx && ctx->source && has_refused_clause(s));
     step->limit = limit;
-    note_read(step, sel, ctx);
+    if (ctx && ctx->read_notes) note_read(step, sel, ctx);
     return PQ_OK;
 }
 

@@ -103,6 +103,14 @@ static void statement_context(struct shell *sh, const struct where *w, struct pq
     ctx->source_len = w->len;
 }
 
+static bool scanwarn_on(const struct shell *sh);
+
+/* Whether a plan's Query-vs-Scan notes will be shown or acted on. */
+static bool wants_read_notes(const struct shell *sh, const struct pq_stmt *s)
+{
+    return s->kind == PQ_S_EXPLAIN || sh->explain || (sh->backend->remote && scanwarn_on(sh));
+}
+
 void shell_forget_schemas(struct shell *sh)
 {
     if (sh->schemas) json_decref(sh->schemas);
@@ -454,6 +462,7 @@ void shell_exec(struct shell *sh, const struct where *w)
         goto out;
     }
     statement_context(sh, w, &ctx);
+    ctx.read_notes = wants_read_notes(sh, s);
     if (pq_plan_build_ex(s, &sh->vars, &ctx, &plan, &err)) {
         ok = false;
         goto out;

@@ -261,3 +261,42 @@ pq_status pq_value_validate_partiql(json_t *av, struct pq_error *err)
     struct vctx c = {true, err};
     return check(&c, av, 0);
 }
+
+/* Depth of containers below `av` (an M or L counts 1, as in check()). */
+static int depth(const json_t *av, int limit)
+{
+    pq_type t = pq_value_type(av);
+    if (t != PQ_T_M && t != PQ_T_L) return 0;
+    if (limit <= 0) return 1;
+    json_t *p = pq_value_payload(av);
+    int max = 0;
+    if (t == PQ_T_M) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(p, k, v)
+        {
+            int d = depth(v, limit - 1);
+            if (d > max) max = d;
+        }
+    } else {
+        for (size_t i = 0; i < json_array_size(p); i++) {
+            int d = depth(json_array_get(p, i), limit - 1);
+            if (d > max) max = d;
+        }
+    }
+    return max + 1;
+}
+
+pq_status pq_item_check_nesting(const json_t *item, struct pq_error *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)item, k, v)
+    {
+        if (depth(v, NEST_MAX) > NEST_MAX) {
+            struct vctx c = {false, err};
+            return nesting(&c);
+        }
+    }
+    return PQ_OK;
+}

@@ -227,6 +227,35 @@ static void test_delete(void)
     ok("INSERT INTO \"Tab\" VALUE {'pk': 'd', 'sk': 1}");
 }
 
+/* Literal items obey the 32-level nesting limit like parameters do. */
+static void test_nesting(void)
+{
+    const char *want = "ValidationException: Nesting Levels have exceeded supported limits: "
+                       "Attributes in the item have nested levels beyond supported limit";
+    char deep[512], ok32[512], stmt[1200];
+    /* n nested lists around 1: the attribute's value is n levels deep. */
+    for (int n = 32; n <= 33; n++) {
+        char *b = n == 32 ? ok32 : deep;
+        size_t len = 0;
+        for (int i = 0; i < n; i++)
+            b[len++] = '[';
+        b[len++] = '1';
+        for (int i = 0; i < n; i++)
+            b[len++] = ']';
+        b[len] = '\0';
+    }
+    snprintf(stmt, sizeof stmt, "INSERT INTO \"Tab\" VALUE {'pk': 'n', 'sk': 1, 'd': %s}", deep);
+    CHECK_STR(error_of(stmt), want);
+    snprintf(stmt, sizeof stmt, "INSERT INTO \"Tab\" VALUE {'pk': 'n', 'sk': 1, 'd': %s}", ok32);
+    ok(stmt);
+    snprintf(stmt, sizeof stmt, "UPDATE \"Tab\" SET e = %s WHERE pk = 'n' AND sk = 1", deep);
+    CHECK_STR(error_of(stmt), want);
+    /* A path into a map adds its levels: {'m': 32 levels} one level down is 33. */
+    ok("UPDATE \"Tab\" SET m = {} WHERE pk = 'n' AND sk = 1");
+    snprintf(stmt, sizeof stmt, "UPDATE \"Tab\" SET m.x = %s WHERE pk = 'n' AND sk = 1", ok32);
+    CHECK_STR(error_of(stmt), want);
+}
+
 int main(void)
 {
     engine_start(0);
@@ -236,6 +265,7 @@ int main(void)
     test_update_actions();
     test_conditions();
     test_delete();
+    test_nesting();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();

@@ -144,6 +144,8 @@ static void test_texts(void)
     check_text("SELECT * FROM t WHERE a = :v", "SELECT * FROM \"t\" WHERE \"a\" = :v");
     /* pqsh statements have no DynamoDB text; EXPLAIN prints its statement. */
     check_text("CREATE TABLE t (a S PRIMARY KEY)", "");
+    check_text("EXPLAIN CREATE TABLE t (a S PRIMARY KEY)", "");
+    check_text("EXPLAIN DESCRIBE t", "");
     check_text("EXPLAIN DELETE FROM t WHERE pk = 1", "EXPLAIN DELETE FROM \"t\" WHERE \"pk\" = 1");
 }
 
