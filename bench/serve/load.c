@@ -1,0 +1,267 @@
+/* load.c — a small keep-alive load generator for DynamoDB-protocol endpoints (bench/serve).
+ *
+ * usage: load HOST PORT MODE CLIENTS SECONDS
+ *   MODE preload  INSERT items k0 … k999 into "Bench" (one client), then exit
+ *   MODE insert   CLIENTS threads INSERT fresh keys for SECONDS
+ *   MODE select   CLIENTS threads SELECT k<random 0..999> by key for SECONDS
+ *   MODE list     CLIENTS threads send ListTables (a trivial request) for SECONDS
+ * Prints one line: MODE CLIENTS REQUESTS SECONDS REQ/S P50_MS P99_MS ERRORS.
+ *
+ * Each client thread keeps one TCP connection open (HTTP/1.1 keep-alive) and
+ * sends the next request when the previous answer is complete; it reconnects
+ * when the server closes. Requests carry a syntactically valid SigV4
+ * Authorization header (neither server under test verifies it here), so the
+ * figures measure the server, not the client's signing. Plain sockets keep
+ * the client's own cost small: it shares the machine with the server.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PRELOAD 1000
+#define MAX_SAMPLES 4000000
+
+struct client {
+    int id;
+    int fd;
+    long requests, errors;
+    double *lat; /* milliseconds */
+    long nlat, cap;
+};
+
+static const char *host;
+static int port;
+static const char *mode;
+static double seconds;
+static double t_end;
+static char run_tag[32];
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int connect_server(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    inet_pton(AF_INET, host, &sa.sin_addr);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0) return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads one response; returns the status, 0 on a broken connection; sets
+ * *close when the server will close the connection. */
+static int read_response(int fd, bool *close_after)
+{
+    static __thread char buf[1 << 16];
+    size_t len = 0;
+    char *end = NULL;
+    *close_after = false;
+    while (!end) {
+        if (len == sizeof buf) return 0;
+        ssize_t r = recv(fd, buf + len, sizeof buf - len, 0);
+        if (r <= 0) return 0;
+        len += (size_t)r;
+        buf[len < sizeof buf ? len : sizeof buf - 1] = '\0';
+        end = memmem(buf, len, "\r\n\r\n", 4);
+    }
+    int status = 0;
+    sscanf(buf, "HTTP/%*s %d", &status);
+    size_t head = (size_t)(end - buf) + 4;
+    long clen = -1;
+    for (char *p = buf; p < end; p = strchr(p, '\n') + 1) {
+        if (strncasecmp(p, "Content-Length:", 15) == 0) clen = strtol(p + 15, NULL, 10);
+        if (strncasecmp(p, "Connection: close", 17) == 0) *close_after = true;
+        if (strncmp(buf, "HTTP/1.0", 8) == 0) *close_after = true;
+        if (!strchr(p, '\n')) break;
+    }
+    if (clen < 0) { /* read to the end */
+        *close_after = true;
+        while (recv(fd, buf, sizeof buf, 0) > 0)
+            ;
+        return status;
+    }
+    size_t have = len - head;
+    while (have < (size_t)clen) {
+        ssize_t r = recv(fd, buf, sizeof buf, 0);
+        if (r <= 0) return 0;
+        have += (size_t)r;
+    }
+    return status;
+}
+
+static int call(struct client *c, const char *op, const char *body)
+{
+    char req[4096];
+    int n = snprintf(req, sizeof req,
+                     "POST / HTTP/1.1\r\nHost: %s:%d\r\n"
+                     "Content-Type: application/x-amz-json-1.0\r\n"
+                     "X-Amz-Target: DynamoDB_20120810.%s\r\n"
+                     "X-Amz-Date: 20240101T000000Z\r\n"
+                     "Authorization: AWS4-HMAC-SHA256 Credential=AKIDBENCH/20240101/us-east-1/"
+                     "dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;"
+                     "x-amz-target, Signature=0000000000000000000000000000000000000000000000000000"
+                     "000000000000\r\n"
+                     "Content-Length: %zu\r\n\r\n%s",
+                     host, port, op, strlen(body), body);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (c->fd < 0) c->fd = connect_server();
+        if (c->fd < 0) return 0;
+        bool close_after;
+        int status = send_all(c->fd, req, (size_t)n) == 0 ? read_response(c->fd, &close_after) : 0;
+        if (status && !close_after) return status;
+        close(c->fd);
+        c->fd = -1;
+        if (status) return status;
+    }
+    return 0;
+}
+
+static void sample(struct client *c, double ms)
+{
+    if (c->nlat == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 4096;
+        if (c->cap > MAX_SAMPLES) c->cap = MAX_SAMPLES;
+        c->lat = realloc(c->lat, (size_t)c->cap * sizeof *c->lat);
+    }
+    if (c->nlat < c->cap) c->lat[c->nlat++] = ms;
+}
+
+static void *run_client(void *arg)
+{
+    struct client *c = arg;
+    unsigned seed = (unsigned)c->id * 2654435761u + 1;
+    char body[512];
+    for (long i = 0; now() < t_end; i++) {
+        if (strcmp(mode, "insert") == 0)
+            snprintf(
+                body, sizeof body,
+                "{\"Statement\":\"INSERT INTO \\\"Bench\\\" VALUE {'k': '%s-c%d-%ld', 'v': %ld, "
+                "'note': 'benchmark item'}\"}",
+                run_tag, c->id, i, i);
+        else
+            snprintf(body, sizeof body,
+                     "{\"Statement\":\"SELECT * FROM \\\"Bench\\\" WHERE k = ?\","
+                     "\"Parameters\":[{\"S\":\"k%d\"}]}",
+                     rand_r(&seed) % PRELOAD);
+        bool list = strcmp(mode, "list") == 0;
+        double t0 = now();
+        int status = call(c, list ? "ListTables" : "ExecuteStatement", list ? "{}" : body);
+        sample(c, (now() - t0) * 1e3);
+        c->requests++;
+        if (status != 200) c->errors++;
+    }
+    if (c->fd >= 0) close(c->fd);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int preload(void)
+{
+    struct client c = {.fd = -1};
+    const char *create =
+        "{\"TableName\":\"Bench\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":"
+        "[{\"AttributeName\":\"k\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":"
+        "\"k\",\"KeyType\":\"HASH\"}]}";
+    if (call(&c, "CreateTable", create) != 200) {
+        fprintf(stderr, "load: CreateTable failed\n");
+        return 1;
+    }
+    char body[512];
+    for (int i = 0; i < PRELOAD; i++) {
+        snprintf(body, sizeof body,
+                 "{\"Statement\":\"INSERT INTO \\\"Bench\\\" VALUE {'k': 'k%d', 'v': %d, 'note': "
+                 "'benchmark item'}\"}",
+                 i, i);
+        if (call(&c, "ExecuteStatement", body) != 200) {
+            fprintf(stderr, "load: preload INSERT %d failed\n", i);
+            return 1;
+        }
+    }
+    if (c.fd >= 0) close(c.fd);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: load HOST PORT preload|insert|select|list CLIENTS SECONDS\n");
+        return 2;
+    }
+    host = argv[1];
+    port = atoi(argv[2]);
+    mode = argv[3];
+    int clients = atoi(argv[4]);
+    seconds = atof(argv[5]);
+    if (strcmp(mode, "preload") == 0) return preload();
+    snprintf(run_tag, sizeof run_tag, "r%ld-%d", (long)time(NULL), (int)getpid());
+    struct client *cs = calloc((size_t)clients, sizeof *cs);
+    pthread_t *th = calloc((size_t)clients, sizeof *th);
+    double t0 = now();
+    t_end = t0 + seconds;
+    for (int i = 0; i < clients; i++) {
+        cs[i].id = i;
+        cs[i].fd = -1;
+        pthread_create(&th[i], NULL, run_client, &cs[i]);
+    }
+    long total = 0, errors = 0, n = 0;
+    for (int i = 0; i < clients; i++) {
+        pthread_join(th[i], NULL);
+        total += cs[i].requests;
+        errors += cs[i].errors;
+        n += cs[i].nlat;
+    }
+    double elapsed = now() - t0;
+    double *all = malloc((size_t)(n ? n : 1) * sizeof *all);
+    long k = 0;
+    for (int i = 0; i < clients; i++) {
+        memcpy(all + k, cs[i].lat, (size_t)cs[i].nlat * sizeof *all);
+        k += cs[i].nlat;
+        free(cs[i].lat);
+    }
+    qsort(all, (size_t)n, sizeof *all, cmp_double);
+    double p50 = n ? all[n / 2] : 0, p99 = n ? all[(long)((double)n * 0.99)] : 0;
+    printf("%s %d %ld %.2f %.0f %.3f %.3f %ld\n", mode, clients, total, elapsed,
+           (double)total / elapsed, p50, p99, errors);
+    free(all);
+    free(cs);
+    free(th);
+    return 0;
+}
