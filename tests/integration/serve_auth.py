@@ -20,18 +20,10 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
+from serve_check import check, finish
+
 URL, MODE, AKID, SECRET = sys.argv[1:5]
 HOST = urllib.parse.urlparse(URL).netloc
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print("ok   " + name)
-    else:
-        failures += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 class NoHostSigV4(SigV4Auth):
@@ -108,7 +100,7 @@ if MODE == "any":
     old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
     r = send(signed(body, akid="X", secret="Y", when=old), body)
     check("no clock check without --auth", r[0] == 200, r)
-    sys.exit(1 if failures else 0)
+    finish()
 
 check("the configured key is accepted", sdk_error(AKID, SECRET) is None)
 e = sdk_error(AKID, SECRET + "x")
@@ -148,4 +140,4 @@ r = send(h, body)
 check("a scope for another service is refused", r[1] == "InvalidSignatureException"
       and r[2].startswith("Credential should be scoped to correct service: 'dynamodb'."), r)
 
-sys.exit(1 if failures else 0)
+finish()

@@ -23,6 +23,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError, ConnectionClosedError
 
+from serve_check import check, finish
+
 TABLE = "Load"
 
 
@@ -99,16 +101,6 @@ def all_items(c):
             return items
 
 
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    print(("ok   " if cond else "FAIL ") + name + ("" if cond else " " + str(detail)[:2000]))
-    if not cond:
-        failures += 1
-
-
 def run_verify(url, clients, n, shared, results):
     res = [json.load(open(p)) for p in results]
     check("every client finished", len(res) == clients, len(res))
@@ -132,7 +124,7 @@ def run_verify(url, clients, n, shared, results):
             if len(w) != 1 or by_key[k]["writer"]["N"] != str(w[0])
             or by_key[k]["payload"]["S"] != payload(k, w[0])]
     check("every item is the whole item its acknowledged writer sent", not torn, torn[:5])
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 def run_verify_acked(url, results):
@@ -141,7 +133,7 @@ def run_verify_acked(url, results):
     missing = [k for k in acked if k not in keys]
     check("writes acknowledged before SIGTERM survive the restart (%d)" % len(acked),
           acked and not missing, missing[:5])
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 if __name__ == "__main__":

@@ -4,9 +4,13 @@
 # and sets SERVE_PID, SERVE_PORT and SERVE_URL from the URL it prints.
 # serve_stop sends SIGTERM and waits; its status is the server's exit status.
 # A private HOME and dummy credentials keep real AWS settings out.
+# serve_setup also installs the cleanup trap and the failure counter `fails`;
+# serve_finish prints the summary and exits with the tests' status.
 
 serve_setup() {
     WORK=$(mktemp -d /tmp/pqsh-serve-XXXXXX)
+    fails=0
+    trap serve_cleanup EXIT
     export HOME="$WORK/home" XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config"
     mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
     export AWS_CONFIG_FILE="$WORK/none" AWS_SHARED_CREDENTIALS_FILE="$WORK/none"
@@ -47,4 +51,9 @@ serve_stop() {
 serve_cleanup() {
     if [ -n "${SERVE_PID:-}" ]; then kill -KILL "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; fi
     rm -rf "$WORK"
+}
+
+serve_finish() {
+    [ "$fails" = 0 ] && echo "all passed" || echo "$fails failed"
+    exit $((fails > 0))
 }

@@ -9,17 +9,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from serve_check import check, finish
+
 URL = sys.argv[1]
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    if cond:
-        print("ok   " + name)
-    else:
-        failures += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def error_of(fn, **kw):
@@ -211,4 +203,4 @@ check("delete_table", r["TableDescription"]["TableName"] == "Orders")
 e = error_of(ddb.describe_table, TableName="Orders")
 check("deleted table is gone", e and e[0] == "ResourceNotFoundException", e)
 
-sys.exit(1 if failures else 0)
+finish()

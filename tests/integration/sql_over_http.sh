@@ -18,33 +18,13 @@ dir=$(dirname "$2")
 name=$(basename "$2" .sql)
 cd "$dir" || exit 2
 
-work=$(mktemp -d /tmp/pqsh-sqlhttp-XXXXXX)
-server=
-cleanup() {
-  [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export HOME="$work" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
-export AWS_CONFIG_FILE="$work/none" AWS_SHARED_CREDENTIALS_FILE="$work/none"
-export AWS_ACCESS_KEY_ID=AKIDSQLHTTP AWS_SECRET_ACCESS_KEY=sql-over-http AWS_REGION=us-east-1
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB AWS_DEFAULT_REGION
+PQSH=$pqsh
+. "$here/serve_lib.sh"
+serve_setup
 export PQSH_TEST_FIXED_TIME=1700000000
-
-"$pqsh" serve --local :memory: --port 0 >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-url=
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.out" 2>/dev/null | head -1)
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.05
-done
-if [ -z "$url" ]; then
-  echo "pqsh serve did not start:" >&2
-  cat "$work/serve.out" "$work/serve.err" >&2
-  exit 1
-fi
+serve_start --local :memory:
+url=$SERVE_URL
+work=$WORK
 
 args=()
 first=$(head -n 1 "$name.sql")

@@ -7,8 +7,6 @@ PQSH=${1:?usage: test_serve_auth.sh PQSH_BINARY}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/serve_lib.sh"
 serve_setup
-trap serve_cleanup EXIT
-fails=0
 
 serve_start --local :memory:
 python3 "$HERE/serve_auth.py" "$SERVE_URL" any AKIDPQSHTEST pqsh-test-secret || fails=$((fails+1))
@@ -44,5 +42,4 @@ printf 'only-one-field\n' >"$WORK/bad"
 [ $? = 1 ] && grep -q "cannot read" "$WORK/out" && echo "ok   missing key file" ||
     { echo "FAIL missing key file"; cat "$WORK/out"; fails=$((fails+1)); }
 
-[ $fails = 0 ] && echo "all passed" || echo "$fails failed"
-exit $((fails > 0))
+serve_finish

@@ -8,8 +8,6 @@ PQSH=${1:?usage: test_serve_badinput.sh PQSH_BINARY}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/serve_lib.sh"
 serve_setup
-trap serve_cleanup EXIT
-fails=0
 
 serve_start --local "$WORK/bad.db" --timeout 2 --threads 2 --verbose
 python3 "$HERE/serve_badinput.py" "$SERVE_URL" || fails=$((fails+1))
@@ -23,5 +21,4 @@ grep -q " 413 RequestEntityTooLargeException " "$SERVE_LOG" && echo "ok   oversi
 serve_stop && echo "ok   exit status 0" || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 grep -E "runtime error|AddressSanitizer|LeakSanitizer" "$SERVE_LOG" && { echo "FAIL: sanitizer report"; fails=$((fails+1)); }
 
-[ $fails = 0 ] && echo "all passed" || echo "$fails failed"
-exit $((fails > 0))
+serve_finish

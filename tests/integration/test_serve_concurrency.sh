@@ -9,8 +9,6 @@ PQSH=${1:?usage: test_serve_concurrency.sh PQSH_BINARY}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/serve_lib.sh"
 serve_setup
-trap serve_cleanup EXIT
-fails=0
 PY="$HERE/serve_concurrency.py"
 CLIENTS=8 N=1000 SHARED=250
 DB="$WORK/load.db"
@@ -44,5 +42,4 @@ serve_start --local "$DB"
 python3 "$PY" verify-acked "$SERVE_URL" "$WORK"/acked.* || fails=$((fails+1))
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
-[ $fails = 0 ] && echo "all passed" || echo "$fails failed"
-exit $((fails > 0))
+serve_finish

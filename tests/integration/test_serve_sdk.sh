@@ -7,8 +7,6 @@ PQSH=${1:?usage: test_serve_sdk.sh PQSH_BINARY}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/serve_lib.sh"
 serve_setup
-trap serve_cleanup EXIT
-fails=0
 
 serve_start --local :memory:
 python3 "$HERE/serve_sdk.py" "$SERVE_URL" || fails=$((fails+1))
@@ -61,5 +59,4 @@ expect "delete-table" 'rc == 0 and j["TableDescription"]["TableName"] == "Orders
 expect "list-tables after delete" 'rc == 0 and j["TableNames"] == []' -- dynamodb list-tables
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
-[ $fails = 0 ] && echo "all passed" || echo "$fails failed"
-exit $((fails > 0))
+serve_finish
