@@ -92,6 +92,8 @@ int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx);
 int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len);
 /* Checks quoted text: valid UTF-8, no NUL. Sets the error and returns false if not. */
 bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
+/* The body of a b64'…' literal (at byte `offset`) is well-formed base64. */
+bool pq_parse_check_base64(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
 /* A lexical error (DynamoDB detail ""). */
 void pq_parse_lex_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *fmt, ...)
     PQ_PRINTF(4, 5);
@@ -205,7 +207,7 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into
     struct pq_path_step step;
 }
 
-%token <str> NUMBER STRING
+%token <str> NUMBER STRING BINARY
 %token <ident> IDENT QIDENT
 %token <num> PARAM
 %token RESERVED_WORD "reserved word"
@@ -719,6 +721,8 @@ literal:
         free($1);
     }
   | STRING { $$ = lit(json_pack("{s:s}", "S", $1), @$); free($1); }
+    /* b64'AAE=': pqsh's binary literal (SHELL mode; the binder sends it as a parameter). */
+  | BINARY { $$ = lit(json_pack("{s:s}", "B", $1), @$); free($1); }
   | K_TRUE { $$ = lit(json_pack("{s:b}", "BOOL", 1), @$); }
   | K_FALSE { $$ = lit(json_pack("{s:b}", "BOOL", 0), @$); }
   | K_NULL { $$ = lit(json_pack("{s:b}", "NULL", 1), @$); }

@@ -330,7 +330,12 @@ struct engine_backend {
 static pq_status backend_call(struct pq_backend *b, const char *op, json_t *request,
                               json_t **response, struct pq_error *err)
 {
-    return pq_engine_call(((struct engine_backend *)b)->engine, op, request, response, err);
+    pq_status st = pq_engine_call(((struct engine_backend *)b)->engine, op, request, response, err);
+    /* A byte range the engine found points into the request's Statement text,
+     * which DynamoDB's wire does not carry: a backend answers as the wire does,
+     * so callers see the same error in-process and over HTTP. */
+    if (st) err->start = err->end = PQ_NO_POS;
+    return st;
 }
 
 static void backend_close(struct pq_backend *b)

@@ -74,6 +74,7 @@ static char literal_kind(const struct pq_expr *e)
     pq_type t = pq_value_type(e->lit);
     if (t == PQ_T_N) return 'N';
     if (t == PQ_T_S && !sign) return 'S';
+    if (t == PQ_T_B && !sign) return 'B'; /* pqsh's b64'…' literal (SHELL mode only) */
     return 0;
 }
 
@@ -265,7 +266,7 @@ static pq_status eval_bag(struct lctx *c, const struct pq_expr *e, json_t **out)
         json_array_append(arr, pq_value_payload(val));
         json_decref(val);
     }
-    set = pq_value_new(kind == 'S' ? PQ_T_SS : PQ_T_NS, arr);
+    set = pq_value_new(kind == 'S' ? PQ_T_SS : kind == 'B' ? PQ_T_BS : PQ_T_NS, arr);
     arr = NULL;
     if (pq_value_set_has_duplicates(set)) {
         json_t *members = pq_value_payload(set);

@@ -2,6 +2,7 @@
  * and turns syntax errors into pqsh messages plus DynamoDB's detail category.
  */
 #include "pqsh/parse.h"
+#include "pqsh/value.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -200,6 +201,19 @@ bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, si
         i += n;
     }
     return true;
+}
+
+bool pq_parse_check_base64(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset)
+{
+    struct pq_buf bytes;
+    pq_buf_init(&bytes);
+    bool ok = pq_base64_decode(s, len, &bytes);
+    pq_buf_release(&bytes);
+    if (!ok)
+        pq_parse_lex_error(ctx, offset, offset + 5 + len,
+                           "invalid base64 in a binary literal (b64'…' takes standard base64 "
+                           "with padding)");
+    return ok;
 }
 
 static bool is_infix(int tok)

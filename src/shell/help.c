@@ -55,6 +55,15 @@ static const struct topic statements[] = {
      "DESCRIBE Orders;"},
     {"SHOW TABLES", NULL, "SHOW TABLES", "Lists the tables of the target (also .tables).",
      "SHOW TABLES;"},
+    {"LITERALS", "TYPES|LITERAL|BINARY",
+     "'text'  12.5  -1e3  TRUE  FALSE  NULL  {'k': value, ...}  [value, ...]\n"
+     "<<'a', 'b'>>  <<1, 2>>  b64'AAE='  <<b64'AA==', b64'/w=='>>",
+     "Values as DynamoDB's PartiQL writes them: strings (' doubled inside), exact\n"
+     "numbers, booleans, NULL, maps, lists, string and number sets. b64'...' is\n"
+     "pqsh's binary value (base64), the way results show binary: DynamoDB has no\n"
+     "binary literal, so pqsh always sends it as a typed parameter.",
+     "INSERT INTO Files VALUE {'name': 'logo', 'png': b64'iVBORw0KGgo=', 'tags': <<'a', 'b'>>};\n"
+     "SET key = b64'AAEC/w==';"},
     {"SET", "LET|VARIABLES|VARIABLE", "SET name = literal\nLET name = literal\nname = literal",
      "Sets a session variable. Use it as :name (or a bare name) where a value goes;\n"
      "it is sent as a typed parameter, never pasted into the text. .vars lists them.",

@@ -229,6 +229,25 @@ static void test_select(void)
         CHECK_STR(c->name, "count");
         pq_stmt_free(s);
     }
+    /* b64'…' is a binary literal in SHELL mode only; DynamoDB reads a word and a string. */
+    s = parse("SELECT * FROM t WHERE b = b64'AAE='", SHELL);
+    if (s) {
+        const struct pq_expr *r = s->u.select.where->rhs;
+        CHECK_EQ(r->kind, PQ_E_LIT);
+        CHECK_STR(json_string_value(json_object_get(r->lit, "B")), "AAE=");
+        CHECK_EQ(r->loc.start, 26);
+        CHECK_EQ(r->loc.end, 35);
+        pq_stmt_free(s);
+    }
+    {
+        static const struct bad strict_b64 = {"SELECT * FROM t WHERE b = b64'AAE='",
+                                              STRICT,
+                                              "unexpected ''AAE='' after the end of the statement",
+                                              29,
+                                              35,
+                                              "Unexpected token after expression"};
+        check_bad(&strict_b64);
+    }
     s = parse("select * from t x offset 3", SHELL);
     if (s) {
         CHECK_STR(s->u.select.from.alias.name, "x");
