@@ -182,10 +182,16 @@ int pq_shell_serve(int argc, char **argv)
     };
     if (pq_server_start(&so, &server, &err)) goto fail;
 
-    bool v6 = strchr(o.host, ':') != NULL;
+    /* A wildcard address is no URL: name the loopback one, say the rest. */
+    bool any4 = strcmp(o.host, "0.0.0.0") == 0, any6 = strcmp(o.host, "::") == 0;
+    const char *shown = any4 ? "127.0.0.1" : any6 ? "::1" : o.host;
+    bool v6 = strchr(shown, ':') != NULL;
     char url[128];
-    snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", o.host, v6 ? "]" : "",
+    snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", shown, v6 ? "]" : "",
              pq_server_port(server));
+    if (any4 || any6)
+        printf("pqsh serve: listening on every %s interface (port %u)\n", any4 ? "IPv4" : "IPv6",
+               pq_server_port(server));
     printf("pqsh serve: DynamoDB endpoint at %s (%s%s)\n", url,
            strcmp(path, ":memory:") == 0 ? "engine in memory, nothing is kept" : "local engine at ",
            strcmp(path, ":memory:") == 0 ? "" : path);
