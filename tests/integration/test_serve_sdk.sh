@@ -59,4 +59,16 @@ expect "delete-table" 'rc == 0 and j["TableDescription"]["TableName"] == "Orders
 expect "list-tables after delete" 'rc == 0 and j["TableNames"] == []' -- dynamodb list-tables
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
+# Ctrl-C (SIGINT, which a script's background jobs start out ignoring) stops
+# the server cleanly too.
+serve_start --local "$WORK/int.db" --verbose
+aws dynamodb list-tables >/dev/null
+kill -INT "$SERVE_PID"
+wait "$SERVE_PID"
+status=$?
+SERVE_PID=
+[ $status = 0 ] && grep -q "interrupted, finishing requests in flight" "$SERVE_LOG" &&
+    grep -q " POST ListTables 200 " "$SERVE_LOG" && echo "ok   SIGINT stops the server (status 0)" ||
+    { echo "FAIL SIGINT: status $status"; cat "$SERVE_LOG"; fails=$((fails+1)); }
+
 serve_finish
