@@ -132,6 +132,8 @@ static struct pq_ident kw_ident(struct pq_parse_ctx *ctx, PQYYLTYPE l);
 static struct pq_expr *new_expr(pq_expr_kind kind, PQYYLTYPE l);
 static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQYYLTYPE l);
 static struct pq_expr *lit(json_t *v, PQYYLTYPE l);
+static json_t *av_text(const char *type, char *text);
+static json_t *av_bool(const char *type, bool b);
 static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l);
 static unsigned set_depth(struct pq_expr *e);
 static struct pq_expr *path_root(struct pq_ident id);
@@ -158,9 +160,10 @@ static bool to_int64(const char *text, int64_t *out);
 static pq_returning returning(int kind, int age);
 static bool index_keys(struct pq_parse_ctx *ctx, struct pq_index_def *d, struct pqg_keys *k);
 static void index_projection(struct pq_index_def *d, int proj, struct pqg_idents *inc);
-static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into,
+static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from *into,
                                    struct pqg_idents *cols, bool values_kw,
                                    struct pqg_exprs *items, PQYYLTYPE l);
+static struct pq_from take_from(struct pq_from *f);
 
 /* Expressions deeper than this are refused, so that no recursive walk over a
  * tree (free, print, evaluation) can exhaust the C stack. */
@@ -195,14 +198,14 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into
     struct pqg_exprs *exprs;
     struct pq_select *sel;
     struct pq_stmt *stmt;
-    struct pq_from from;
+    struct pq_from *from; /* big structs as pointers: bison copies the union */
     struct pqg_updops *upd;
     struct pqg_orders *order;
     struct pqg_idents *idents;
     struct pqg_keys *keys;
     struct pqg_table *table;
-    struct pq_column col;
-    struct pq_index_def index;
+    struct pq_column *col;
+    struct pq_index_def *index;
     struct pqg_mark mark;
     struct pq_path_step step;
 }
@@ -264,15 +267,15 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into
 %destructor { exprs_free($$); } <exprs>
 %destructor { if ($$) { pq_select_release($$); free($$); } } <sel>
 %destructor { pq_stmt_free($$); } <stmt>
-%destructor { pq_from_release(&$$); } <from>
+%destructor { if ($$) { pq_from_release($$); free($$); } } <from>
 %destructor { free($$.name); } <step>
 %destructor { updops_free($$); } <upd>
 %destructor { orders_free($$); } <order>
 %destructor { idents_free($$); } <idents>
 %destructor { keys_free($$); } <keys>
 %destructor { table_free($$); } <table>
-%destructor { pq_column_release(&$$); } <col>
-%destructor { pq_index_def_release(&$$); } <index>
+%destructor { if ($$) { pq_column_release($$); free($$); } } <col>
+%destructor { if ($$) { pq_index_def_release($$); free($$); } } <index>
 
 %left K_OR
 %left K_AND
@@ -326,7 +329,7 @@ dml_stmt:
     }
   | K_UPDATE from_source upd_clauses opt_where opt_returning {
         $$ = new_stmt(PQ_S_UPDATE, @$);
-        $$->u.update.target = $2;
+        $$->u.update.target = take_from($2);
         $$->u.update.ops = $3->v;
         $$->u.update.nops = $3->n;
         free($3);
@@ -336,7 +339,7 @@ dml_stmt:
     }
   | K_FROM from_source opt_where upd_clauses opt_returning {
         $$ = new_stmt(PQ_S_UPDATE, @$);
-        $$->u.update.target = $2;
+        $$->u.update.target = take_from($2);
         $$->u.update.where = $3;
         $$->u.update.ops = $4->v;
         $$->u.update.nops = $4->n;
@@ -347,7 +350,7 @@ dml_stmt:
     }
   | K_DELETE K_FROM from_source opt_where opt_returning {
         $$ = new_stmt(PQ_S_DELETE, @$);
-        $$->u.del.from = $3;
+        $$->u.del.from = take_from($3);
         $$->u.del.where = $4;
         $$->u.del.returning = (pq_returning)$5;
         $$->u.del.returning_loc = L(@5);
@@ -372,7 +375,7 @@ select:
         opt_limit opt_offset {
         $$ = $3;
         $$->loc = L(@$);
-        $$->from = $5;
+        $$->from = take_from($5);
         $$->where = $6;
         if ($9) {
             $$->order = $9->v;
@@ -435,34 +438,39 @@ proj_list:
   ;
 
 from_list:
-    from_source { $$ = $1; $$.nsources = 1; }
-  | from_list ',' from_source { $$ = $1; $$.nsources++; pq_from_release(&$3); }
+    from_source { $$ = $1; $$->nsources = 1; }
+  | from_list ',' from_source { $$ = $1; $$->nsources++; pq_from_release($3); free($3); }
     /* Joins are counted as further sources: DynamoDB reads one table or index.
      * `a INNER JOIN b` reads INNER as a's alias (LEFT OUTER JOIN does not parse). */
-  | from_list K_JOIN from_source opt_join_on { $$ = $1; $$.nsources++; pq_from_release(&$3); }
+  | from_list K_JOIN from_source opt_join_on {
+        $$ = $1;
+        $$->nsources++;
+        pq_from_release($3);
+        free($3);
+    }
   ;
 
 opt_join_on: %empty | K_ON expr { pq_expr_free($2); } ;
 
 from_source:
     from_path
-  | from_path K_AS ident { $$ = $1; $$.alias = $3; }
-  | from_path ident { $$ = $1; $$.alias = $2; }
+  | from_path K_AS ident { $$ = $1; $$->alias = $3; }
+  | from_path ident { $$ = $1; $$->alias = $2; }
   ;
 
 /* "table" or "table"."index"; further components are counted for the engine. */
 from_path:
     ident {
-        memset(&$$, 0, sizeof $$);
-        $$.table = $1;
-        $$.ncomponents = 1;
-        $$.empty_component = !$1.name[0];
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->table = $1;
+        $$->ncomponents = 1;
+        $$->empty_component = !$1.name[0];
     }
   | from_path '.' ident {
         $$ = $1;
-        $$.ncomponents++;
-        if (!$3.name[0]) $$.empty_component = true;
-        if ($$.ncomponents == 2) $$.index = $3;
+        $$->ncomponents++;
+        if (!$3.name[0]) $$->empty_component = true;
+        if ($$->ncomponents == 2) $$->index = $3;
         else pq_ident_release(&$3);
     }
   ;
@@ -717,15 +725,14 @@ literal:
             pq_parse_error(ctx, L(@1), "", "number exponent out of range");
             YYERROR;
         }
-        $$ = lit(json_pack("{s:s}", "N", $1), @$);
-        free($1);
+        $$ = lit(av_text("N", $1), @$);
     }
-  | STRING { $$ = lit(json_pack("{s:s}", "S", $1), @$); free($1); }
+  | STRING { $$ = lit(av_text("S", $1), @$); }
     /* b64'AAE=': pqsh's binary literal (SHELL mode; the binder sends it as a parameter). */
-  | BINARY { $$ = lit(json_pack("{s:s}", "B", $1), @$); free($1); }
-  | K_TRUE { $$ = lit(json_pack("{s:b}", "BOOL", 1), @$); }
-  | K_FALSE { $$ = lit(json_pack("{s:b}", "BOOL", 0), @$); }
-  | K_NULL { $$ = lit(json_pack("{s:b}", "NULL", 1), @$); }
+  | BINARY { $$ = lit(av_text("B", $1), @$); }
+  | K_TRUE { $$ = lit(av_bool("BOOL", true), @$); }
+  | K_FALSE { $$ = lit(av_bool("BOOL", false), @$); }
+  | K_NULL { $$ = lit(av_bool("NULL", true), @$); }
   ;
 
 var_name: ident | RESERVED_WORD { $$ = kw_ident(ctx, @1); } ;
@@ -954,7 +961,8 @@ table_elems:
     column_def {
         $$ = table_new();
         $$->cols = pq_xmalloc(sizeof *$$->cols);
-        $$->cols[$$->ncols++] = $1;
+        $$->cols[$$->ncols++] = *$1;
+        free($1);
     }
   | K_PRIMARY K_KEY '(' key_parts ')' {
         $$ = table_new();
@@ -965,12 +973,14 @@ table_elems:
   | index_def {
         $$ = table_new();
         $$->indexes = pq_xmalloc(sizeof *$$->indexes);
-        $$->indexes[$$->nindexes++] = $1;
+        $$->indexes[$$->nindexes++] = *$1;
+        free($1);
     }
   | table_elems ',' column_def {
         $$ = $1;
         $$->cols = pq_xrealloc($$->cols, ($$->ncols + 1) * sizeof *$$->cols);
-        $$->cols[$$->ncols++] = $3;
+        $$->cols[$$->ncols++] = *$3;
+        free($3);
     }
   | table_elems ',' K_PRIMARY K_KEY '(' key_parts ')' {
         $$ = $1;
@@ -987,7 +997,8 @@ table_elems:
   | table_elems ',' index_def {
         $$ = $1;
         $$->indexes = pq_xrealloc($$->indexes, ($$->nindexes + 1) * sizeof *$$->indexes);
-        $$->indexes[$$->nindexes++] = $3;
+        $$->indexes[$$->nindexes++] = *$3;
+        free($3);
     }
   ;
 
@@ -995,36 +1006,36 @@ table_elems:
 column_def:
     col_ident col_type col_attrs {
         $$ = $2;
-        $$.name = $1;
-        $$.key_role = $3;
-        $$.type = type_code($$.type_text);
+        $$->name = $1;
+        $$->key_role = $3;
+        $$->type = type_code($$->type_text);
     }
   ;
 
 col_type:
-    type_name_word { $$ = (struct pq_column){0}; $$.type_text = src_text(ctx, @1); $$.type_loc = L(@1); }
+    type_name_word { $$ = pq_xcalloc(1, sizeof *$$); $$->type_text = src_text(ctx, @1); $$->type_loc = L(@1); }
   | type_name_word '(' NUMBER ')' {
         free($3);
-        $$ = (struct pq_column){0};
-        $$.type_text = src_text(ctx, @$);
-        $$.type_loc = L(@$);
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->type_text = src_text(ctx, @$);
+        $$->type_loc = L(@$);
     }
   | type_name_word '(' NUMBER ',' NUMBER ')' {
         free($3);
         free($5);
-        $$ = (struct pq_column){0};
-        $$.type_text = src_text(ctx, @$);
-        $$.type_loc = L(@$);
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->type_text = src_text(ctx, @$);
+        $$->type_loc = L(@$);
     }
   | type_name_word K_VARYING {
-        $$ = (struct pq_column){0};
-        $$.type_text = src_text(ctx, @$);
-        $$.type_loc = L(@$);
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->type_text = src_text(ctx, @$);
+        $$->type_loc = L(@$);
     }
   | type_name_word K_PRECISION {
-        $$ = (struct pq_column){0};
-        $$.type_text = src_text(ctx, @$);
-        $$.type_loc = L(@$);
+        $$ = pq_xcalloc(1, sizeof *$$);
+        $$->type_text = src_text(ctx, @$);
+        $$->type_loc = L(@$);
     }
   ;
 
@@ -1065,29 +1076,33 @@ key_role:
 index_def:
     K_INDEX ident index_scope index_body {
         $$ = $4;
-        $$.name = $2;
-        $$.global = $3 != 2;
-        $$.loc = L(@$);
+        $$->name = $2;
+        $$->global = $3 != 2;
+        $$->loc = L(@$);
     }
-  | K_GLOBAL K_INDEX ident index_body { $$ = $4; $$.name = $3; $$.global = true; $$.loc = L(@$); }
-  | K_LOCAL K_INDEX ident index_body { $$ = $4; $$.name = $3; $$.global = false; $$.loc = L(@$); }
+  | K_GLOBAL K_INDEX ident index_body { $$ = $4; $$->name = $3; $$->global = true; $$->loc = L(@$); }
+  | K_LOCAL K_INDEX ident index_body { $$ = $4; $$->name = $3; $$->global = false; $$->loc = L(@$); }
   ;
 
 index_scope: %empty { $$ = 0; } | K_GLOBAL { $$ = 1; } | K_LOCAL { $$ = 2; } ;
 
 index_body:
     '(' key_parts ')' opt_projection {
-        memset(&$$, 0, sizeof $$);
-        if (!index_keys(ctx, &$$, $2)) YYERROR;
-        index_projection(&$$, $4, NULL);
+        $$ = pq_xcalloc(1, sizeof *$$);
+        if (!index_keys(ctx, $$, $2)) {
+            free($$);
+            YYERROR;
+        }
+        index_projection($$, $4, NULL);
     }
   | '(' key_parts ')' K_PROJECTION K_INCLUDE '(' ident_list ')' {
-        memset(&$$, 0, sizeof $$);
-        if (!index_keys(ctx, &$$, $2)) {
+        $$ = pq_xcalloc(1, sizeof *$$);
+        if (!index_keys(ctx, $$, $2)) {
+            free($$);
             idents_free($7);
             YYERROR;
         }
-        index_projection(&$$, PQ_PROJ_INCLUDE, $7);
+        index_projection($$, PQ_PROJ_INCLUDE, $7);
     }
   ;
 
@@ -1147,7 +1162,8 @@ create_index:
     K_CREATE index_scope K_INDEX ident K_ON ident index_body {
         $$ = new_stmt(PQ_S_CREATE_INDEX, @$);
         $$->u.index.table = $6;
-        $$->u.index.index = $7;
+        $$->u.index.index = *$7;
+        free($7);
         $$->u.index.index.name = $4;
         $$->u.index.index.global = $2 != 2;
         $$->u.index.index.loc = L(@$);
@@ -1219,6 +1235,23 @@ static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQ
     e->lhs = a;
     e->rhs = b;
     return e;
+}
+
+/* {"S": text} etc. built directly (json_pack's format parsing is most of a
+ * literal's cost). Takes `text`, which the lexer has checked to be UTF-8. */
+static json_t *av_text(const char *type, char *text)
+{
+    json_t *o = json_object();
+    if (!o || json_object_set_new_nocheck(o, type, json_string_nocheck(text))) abort();
+    free(text);
+    return o;
+}
+
+static json_t *av_bool(const char *type, bool b)
+{
+    json_t *o = json_object();
+    if (!o || json_object_set_new_nocheck(o, type, json_boolean(b))) abort();
+    return o;
 }
 
 static struct pq_expr *lit(json_t *v, PQYYLTYPE l)
@@ -1529,10 +1562,19 @@ static void index_projection(struct pq_index_def *d, int proj, struct pqg_idents
 /* INSERT INTO t [(cols)] VALUE(S) items: DynamoDB's form is PQ_S_INSERT; SQL
  * rows `(a, b), …` or a column list make pqsh's PQ_S_INSERT_VALUES (SHELL mode
  * only — in STRICT mode they stay PQ_S_INSERT for the engine to refuse). */
-static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from into,
+/* The value of a heap-allocated FROM, which is freed. */
+static struct pq_from take_from(struct pq_from *f)
+{
+    struct pq_from v = *f;
+    free(f);
+    return v;
+}
+
+static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from *into_p,
                                    struct pqg_idents *cols, bool values_kw,
                                    struct pqg_exprs *items, PQYYLTYPE l)
 {
+    struct pq_from into = take_from(into_p);
     bool rows = cols != NULL;
     for (size_t i = 0; i < items->n && values_kw; i++)
         if (items->v[i]->paren) rows = true;

@@ -26,7 +26,15 @@ char *pq_buf_detach(struct pq_buf *b, size_t *len);
 void pq_buf_reset(struct pq_buf *b);
 void pq_buf_add(struct pq_buf *b, const void *data, size_t len);
 void pq_buf_adds(struct pq_buf *b, const char *s);
-void pq_buf_addc(struct pq_buf *b, char c);
+/* Makes room for `extra` more bytes (and the NUL). */
+void pq_buf_grow(struct pq_buf *b, size_t extra);
+/* One byte; inline because splitters and printers append byte by byte. */
+static inline void pq_buf_addc(struct pq_buf *b, char c)
+{
+    if (b->len + 2 > b->cap) pq_buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void pq_buf_addf(struct pq_buf *b, const char *fmt, ...) PQ_PRINTF(2, 3);
 void pq_buf_vaddf(struct pq_buf *b, const char *fmt, va_list ap);
 /* Appends `s` as a PartiQL single-quoted string literal ('' doubles a quote). */

@@ -13,11 +13,39 @@
 
 #define NOT_WELL_FORMED "Statement wasn't well formed, can't be processed: "
 
+/* One step of the path to the member being evaluated (".k" or "[i]"),
+ * kept on the C stack; the text ("root.a[2]") is made only for a message. */
+struct lstep {
+    const struct lstep *up;
+    const char *key; /* NULL for a list index */
+    size_t index;
+};
+
 struct lctx {
     const json_t *params;
     struct pq_error *err;
-    struct pq_buf path; /* "root", "root.a", "root.a[2]" */
+    const struct lstep *top; /* NULL at the root */
+    struct pq_buf path;      /* scratch for path_text() */
 };
+
+static void add_steps(struct pq_buf *b, const struct lstep *st)
+{
+    if (!st) return;
+    add_steps(b, st->up);
+    if (st->key)
+        pq_buf_addf(b, ".%s", st->key);
+    else
+        pq_buf_addf(b, "[%zu]", st->index);
+}
+
+/* "root", "root.a", "root.a[2]": where the member being evaluated sits. */
+static const char *path_text(struct lctx *c)
+{
+    pq_buf_reset(&c->path);
+    pq_buf_adds(&c->path, "root");
+    add_steps(&c->path, c->top);
+    return c->path.data;
+}
 
 static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out);
 
@@ -125,7 +153,7 @@ static pq_status eval_number(struct lctx *c, const struct pq_expr *e, json_t **o
     if (f != PQ_DEC_OK)
         return at(
             c->err, e,
-            pq_error_validation(c->err, "%s under %s", pq_decimal_fail_message(f), c->path.data));
+            pq_error_validation(c->err, "%s under %s", pq_decimal_fail_message(f), path_text(c)));
     *out = pq_value_new_n(&d);
     return PQ_OK;
 }
@@ -152,20 +180,14 @@ static pq_status eval_unary(struct lctx *c, const struct pq_expr *e, json_t **ou
     return PQ_OK;
 }
 
-/* Evaluates a tuple or list member with its step (".k", "[1]") added to the path. */
-static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **out,
-                             const char *step, ...) PQ_PRINTF(4, 5);
-static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **out,
-                             const char *step, ...)
+/* Evaluates a tuple member (`key`) or list element (`index`) one step down the path. */
+static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **out, const char *key,
+                             size_t index)
 {
-    size_t base = c->path.len;
-    va_list ap;
-    va_start(ap, step);
-    pq_buf_vaddf(&c->path, step, ap);
-    va_end(ap);
+    struct lstep step = {c->top, key, index};
+    c->top = &step;
     pq_status st = eval(c, e, out);
-    c->path.len = base;
-    c->path.data[base] = '\0';
+    c->top = step.up;
     return st;
 }
 
@@ -197,17 +219,17 @@ static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **ou
             st = at(c->err, k,
                     pq_error_validation(
                         c->err, "Tuple keys must be of type String. Actual type: %s under %s",
-                        partiql_type(k, c->params), c->path.data));
+                        partiql_type(k, c->params), path_text(c)));
             goto fail;
         }
         if (json_object_get(m, key)) {
             st = at(c->err, k,
                     pq_error_validation(c->err, "Duplicate keys in tuple. Key: %s under %s", key,
-                                        c->path.data));
+                                        path_text(c)));
             goto fail;
         }
         json_t *val = NULL;
-        if ((st = eval_member(c, v, &val, ".%s", key))) goto fail;
+        if ((st = eval_member(c, v, &val, key, 0))) goto fail;
         json_object_set_new(m, key, val);
     }
     *out = pq_value_new(PQ_T_M, m);
@@ -223,7 +245,7 @@ static pq_status eval_list(struct lctx *c, const struct pq_expr *e, json_t **out
     json_t *l = json_array();
     for (size_t i = 0; i < e->nitems; i++) {
         json_t *val = NULL;
-        if ((st = eval_member(c, e->items[i], &val, "[%zu]", i))) goto fail;
+        if ((st = eval_member(c, e->items[i], &val, NULL, i))) goto fail;
         json_array_append_new(l, val);
     }
     *out = pq_value_new(PQ_T_L, l);
@@ -325,9 +347,8 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
 pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
                           struct pq_error *err)
 {
-    struct lctx c = {params, err, PQ_BUF_INIT};
+    struct lctx c = {params, err, NULL, PQ_BUF_INIT};
     pq_buf_init(&c.path);
-    pq_buf_adds(&c.path, "root");
     *out = NULL;
     pq_status st = eval(&c, e, out);
     pq_buf_release(&c.path);

@@ -69,12 +69,13 @@ void pq_buf_reset(struct pq_buf *b)
     if (b->cap) b->data[0] = '\0';
 }
 
-static void grow(struct pq_buf *b, size_t extra)
+void pq_buf_grow(struct pq_buf *b, size_t extra)
 {
     if (!b->data) pq_buf_init(b);
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1) cap *= 2;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
     if (b->cap) {
         b->data = pq_xrealloc(b->data, cap);
     } else {
@@ -86,7 +87,7 @@ static void grow(struct pq_buf *b, size_t extra)
 
 void pq_buf_add(struct pq_buf *b, const void *data, size_t len)
 {
-    grow(b, len);
+    pq_buf_grow(b, len);
     if (len) memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
@@ -95,11 +96,6 @@ void pq_buf_add(struct pq_buf *b, const void *data, size_t len)
 void pq_buf_adds(struct pq_buf *b, const char *s)
 {
     pq_buf_add(b, s, strlen(s));
-}
-
-void pq_buf_addc(struct pq_buf *b, char c)
-{
-    pq_buf_add(b, &c, 1);
 }
 
 void pq_buf_vaddf(struct pq_buf *b, const char *fmt, va_list ap)
@@ -111,7 +107,7 @@ void pq_buf_vaddf(struct pq_buf *b, const char *fmt, va_list ap)
     int n = vsnprintf(NULL, 0, fmt, cp);
     va_end(cp);
     if (n < 0) return;
-    grow(b, (size_t)n);
+    pq_buf_grow(b, (size_t)n);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
