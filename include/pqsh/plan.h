@@ -72,6 +72,10 @@ struct pq_step {
      * table …"), or NULL when the key schema was not available. */
     char *read_note; /* owned */
     bool full_scan;  /* read_note says Scan */
+    /* WRITE: DynamoDB does not say whether the write found an item (a DELETE
+     * of an absent key succeeds), so no count is known unless RETURNING
+     * brings the item back. */
+    bool count_unknown;
     /* UPDATE_TABLE: the index created (index_create) or dropped. */
     char *index; /* owned */
     bool index_create;

@@ -433,9 +433,12 @@ static pq_status plan_stmt(struct pq_plan *p, struct pq_stmt *s, const struct pq
     case PQ_S_UPDATE:
         return add_statement(p, s, vars, ctx, PQ_STEP_WRITE, "UPDATE",
                              s->u.update.target.table.name, s->loc, err);
-    case PQ_S_DELETE:
-        return add_statement(p, s, vars, ctx, PQ_STEP_WRITE, "DELETE", s->u.del.from.table.name,
-                             s->loc, err);
+    case PQ_S_DELETE: {
+        pq_status st = add_statement(p, s, vars, ctx, PQ_STEP_WRITE, "DELETE",
+                                     s->u.del.from.table.name, s->loc, err);
+        if (!st) p->steps[p->nsteps - 1].count_unknown = s->u.del.returning == PQ_RET_NONE;
+        return st;
+    }
     case PQ_S_EXISTS:
     case PQ_S_EXPR:
         /* DynamoDB answers these with its own error; let it. */

@@ -95,7 +95,10 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
         if (slice) json_decref(slice);
         slice = NULL;
     }
-    if (step->kind == PQ_STEP_WRITE && out->count == 0) out->count = 1;
+    /* An INSERT or UPDATE that succeeded wrote its one item; a DELETE counts
+     * only the items RETURNING brought back (an absent key succeeds too). */
+    if (step->kind == PQ_STEP_WRITE && out->count == 0 && strcmp(step->tag, "DELETE") != 0)
+        out->count = 1;
 out:
     if (slice) json_decref(slice);
     if (resp) json_decref(resp);

@@ -221,7 +221,12 @@ static void step_member(void *ctx, const struct pq_step *step, size_t i, const j
     const char *tag = pl ? pl->tag : step->reads ? "SELECT" : "INSERT";
     if (!error) {
         c->ok++;
-        printf("%s %zu: %s %d\n", label, k + 1, tag, step->reads ? item != NULL : 1);
+        /* A DELETE's slot does not say whether an item was there (unless
+         * RETURNING brought it back), so it gets no count. */
+        if (!step->reads && !item && strcmp(tag, "DELETE") == 0)
+            printf("%s %zu: %s\n", label, k + 1, tag);
+        else
+            printf("%s %zu: %s %d\n", label, k + 1, tag, step->reads ? item != NULL : 1);
         return;
     }
     c->failed++;

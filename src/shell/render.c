@@ -706,7 +706,7 @@ void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
                    (unsigned long long)outcome->count, outcome->count == 1 ? "" : "s",
                    shell_sgr(r->sh, "\033[0m"));
         else if (step->kind == PQ_STEP_WRITE)
-            render_status(step->tag, true, outcome->count);
+            render_status(step->tag, !step->count_unknown, outcome->count);
         else if (step->tag)
             render_status(step->tag, false, 0);
     }
