@@ -705,6 +705,10 @@ void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
             printf("%s(%llu item%s)%s\n", shell_sgr(r->sh, "\033[2m"),
                    (unsigned long long)outcome->count, outcome->count == 1 ? "" : "s",
                    shell_sgr(r->sh, "\033[0m"));
+        else if (step->kind == PQ_STEP_LIST_TABLES && (mode == MODE_TABLE || mode == MODE_LINE))
+            printf("%s(%llu table%s)%s\n", shell_sgr(r->sh, "\033[2m"),
+                   (unsigned long long)outcome->count, outcome->count == 1 ? "" : "s",
+                   shell_sgr(r->sh, "\033[0m"));
         else if (step->kind == PQ_STEP_WRITE)
             render_status(step->tag, !step->count_unknown, outcome->count);
         else if (step->tag)

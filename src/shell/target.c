@@ -1,5 +1,6 @@
 /* target.c — AWS connection options, --debug tracing, and `.connect` to switch targets. */
 #include "target.h"
+#include "exec.h"
 #include "pqsh/aws.h"
 #include "pqsh/engine.h"
 
@@ -137,6 +138,13 @@ bool target_connect(struct shell *sh, const struct where *w, const char *args, s
         printf("%s\n", sh->backend ? sh->backend->label : "(none)");
         return true;
     }
+    if (sh->block) {
+        /* Its statements were planned against this target's tables. */
+        bool batch = sh->block_mark && strcmp(sh->block_mark, "batch") == 0;
+        shell_errorf(w, ".connect cannot switch targets inside an open %s: %s or ROLLBACK first",
+                     batch ? "batch" : "transaction", batch ? "END BATCH" : "COMMIT");
+        return false;
+    }
     if (strcmp(args, "local") == 0 || strncmp(args, "local:", 6) == 0) {
         st = open_local(sh, args[5] ? args + 6 : NULL, &banner, &err);
     } else if (strcmp(args, "aws") == 0 || strncmp(args, "aws:", 4) == 0) {
@@ -155,6 +163,7 @@ bool target_connect(struct shell *sh, const struct where *w, const char *args, s
         return false;
     }
     shell_forget_keys(sh);
+    shell_forget_schemas(sh);
     if (banner)
         printf("connected to %s\n", banner);
     else

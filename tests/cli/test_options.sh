@@ -72,10 +72,11 @@ HOME="$tmp/home" XDG_DATA_HOME="$tmp/xdg" "$pqsh" -c "SHOW TABLES;" > "$tmp/out"
   fail "default engine under XDG_DATA_HOME failed"
 [ -f "$tmp/xdg/pqsh/local.db" ] || fail "no \$XDG_DATA_HOME/pqsh/local.db"
 [ "$(stat -c %a "$tmp/xdg/pqsh")" = 700 ] || fail "\$XDG_DATA_HOME/pqsh is not 0700"
-[ ! -s "$tmp/out" ] || fail "a new XDG_DATA_HOME should have no tables: $(cat "$tmp/out")"
+[ "$(cat "$tmp/out")" = "(0 tables)" ] || fail "a new XDG_DATA_HOME should have no tables: $(cat "$tmp/out")"
 # The same file again: the table made through HOME is there.
 out=$(HOME="$tmp/home" XDG_DATA_HOME= "$pqsh" -c "SHOW TABLES;" 2>&1)
-[ "$out" = Things ] || fail "the default engine file did not keep the table: '$out'"
+[ "$out" = "Things
+(1 table)" ] || fail "the default engine file did not keep the table: '$out'"
 
 [ "$fails" = 0 ] && echo "ok"
 exit $((fails > 0))
