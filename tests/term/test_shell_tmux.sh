@@ -79,6 +79,9 @@ hist="$tmp/data/pqsh/history"
 grep -q "wJalrXUtnFEMIK7MDENG" "$hist" && fail "a secret reached the history file"
 grep -q "^  FROM Orders$" "$hist" || fail "the three-line statement is not kept whole in the history"
 tmux -L "$sock" kill-server 2>/dev/null || true
+# A fresh server on its own socket: a new session on the socket of a server
+# still shutting down fails ("server exited unexpectedly").
+sock="$sock-2"
 
 # Scripts are never paged, even on a terminal; NO_COLOR turns colour off.
 rm -f "$tmp/pager-used"
