@@ -38,6 +38,7 @@ wait_for '^Why this matters$'
 wait_for "^Tutorial 'idempotency' complete: 4 of 4 steps done\.$"
 type_line ".quit"
 tmux -L "$sock" kill-server 2>/dev/null || true
+sock="$sock-2" # a new server on its own socket (see test_shell_tmux.sh)
 
 # A teacher's own tutorial, found through PQSH_TUTORIAL_PATH.
 mkdir -p "$tmp/class"
