@@ -87,51 +87,6 @@ void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t
 
 /* ---- compilation -------------------------------------------------------- */
 
-const char *ev_op_text(pq_op op)
-{
-    switch (op) {
-    case PQ_OP_EQ:
-        return "=";
-    case PQ_OP_NE:
-        return "<>";
-    case PQ_OP_LT:
-        return "<";
-    case PQ_OP_LE:
-        return "<=";
-    case PQ_OP_GT:
-        return ">";
-    case PQ_OP_GE:
-        return ">=";
-    case PQ_OP_AND:
-        return "AND";
-    case PQ_OP_OR:
-        return "OR";
-    case PQ_OP_ADD:
-        return "+";
-    case PQ_OP_SUB:
-        return "-";
-    case PQ_OP_MUL:
-        return "*";
-    case PQ_OP_DIV:
-        return "/";
-    case PQ_OP_MOD:
-        return "%";
-    case PQ_OP_CONCAT:
-        return "||";
-    case PQ_OP_LIKE:
-        return "LIKE";
-    case PQ_OP_NOT:
-        return "NOT";
-    case PQ_OP_NEG:
-        return "-";
-    case PQ_OP_POS:
-        return "+";
-    case PQ_OP_NONE:
-        break;
-    }
-    return "?";
-}
-
 /* Functions DynamoDB accepts in a WHERE clause, with their operand counts. */
 typedef enum fn_id {
     FN_NONE,
@@ -276,7 +231,7 @@ static pq_status compile_operand(const struct ev_ctx *cx, const struct pq_expr *
             return pq_error_validation(err,
                                        "Unsupported operator in Condition Expression. "
                                        "Operator: %s",
-                                       ev_op_text(e->op));
+                                       pq_op_text(e->op));
         break;
     default:
         break;
@@ -435,7 +390,7 @@ static pq_status compile_cond(const struct ev_ctx *cx, const struct pq_expr *e,
             if ((st = compile_operand(cx, e->lhs, add_operand(c), err)) != PQ_OK) return st;
             if ((st = compile_operand(cx, e->rhs, add_operand(c), err)) != PQ_OK) return st;
             if (e->op != PQ_OP_EQ && e->op != PQ_OP_NE)
-                return check_ordered(c, ev_op_text(e->op), err);
+                return check_ordered(c, pq_op_text(e->op), err);
             return PQ_OK;
         }
         if (e->op == PQ_OP_LIKE)

@@ -107,9 +107,6 @@ bool ev_operand_is_attr(const struct ev_operand *o, const char *name);
 /* Appends DynamoDB's position suffix " at <line>:<column>:<length>" (1-based,
  * counted in characters) for the byte range `loc` of `text`. */
 void ev_loc_suffix(struct pq_buf *b, const char *text, size_t len, struct pq_loc loc);
-/* Operator as written in PartiQL ("<=", "AND", "||", …). (lang/print.c has
- * the same table; one exported from ast.h could serve both.) */
-const char *ev_op_text(pq_op op);
 /* Appends a path as DynamoDB prints it in messages: "[a, b, [1]]". */
 void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t nsteps);
 

@@ -213,7 +213,7 @@ static pq_status compile_value(const struct ev_ctx *cx, const struct pq_expr *e,
         v->kind = VX_CONST;
         return ev_constant(cx, e, &v->value, err);
     }
-    const char *name = ev_op_text(e->op);
+    const char *name = pq_op_text(e->op);
     if (e->kind == PQ_E_BETWEEN) name = "BETWEEN";
     if (e->kind == PQ_E_IN) name = "IN";
     return pq_error_validation(err, "Unsupported operator in Update Expression. Operator: %s",
