@@ -56,7 +56,7 @@ void pq_engine_close(struct pq_engine *e)
 
 /* ---- request shapes ------------------------------------------------- */
 
-enum shape_kind { K_STRING, K_BOOL, K_INT, K_LIST, K_STRUCT };
+enum shape_kind { K_STRING, K_BOOL, K_INT, K_LIST, K_STRUCT, K_MAP };
 
 struct field;
 
@@ -64,7 +64,7 @@ struct shape {
     enum shape_kind kind;
     const char *java;           /* K_BOOL / K_INT / K_STRING: the Java type named in messages */
     const struct field *fields; /* K_STRUCT: known members (NULL: any object) */
-    const struct shape *elem;   /* K_LIST */
+    const struct shape *elem;   /* K_LIST: each element; K_MAP: each value */
 };
 
 struct field {
@@ -79,6 +79,10 @@ static const struct shape S_INT = {K_INT, "Integer", NULL, NULL};
 static const struct shape S_OBJECT = {K_STRUCT, NULL, NULL, NULL};
 static const struct shape S_STRINGS = {K_LIST, NULL, NULL, &S_STRING};
 static const struct shape S_OBJECTS = {K_LIST, NULL, NULL, &S_OBJECT};
+/* Item, Key, ExpressionAttributeValues: name → AttributeValue object. */
+static const struct shape S_VALUE_MAP = {K_MAP, NULL, NULL, &S_OBJECT};
+/* ExpressionAttributeNames: "#n" → attribute name. */
+static const struct shape S_NAME_MAP = {K_MAP, NULL, NULL, &S_STRING};
 
 static const struct field F_ATTRDEF[] = {
     {"AttributeName", &S_STRING}, {"AttributeType", &S_STRING}, {NULL, NULL}};
@@ -157,6 +161,43 @@ static const struct field F_EXECUTE_STATEMENT[] = {
     {"Limit", &S_INT},
     {"ReturnValuesOnConditionCheckFailure", &S_STRING},
     {NULL, NULL}};
+
+/* The item operations (engine/item_ops.c), legacy members included so their
+ * JSON types are checked like the service checks them. */
+static const struct field F_PUT_ITEM[] = {{"TableName", &S_STRING},
+                                          {"Item", &S_VALUE_MAP},
+                                          {"Expected", &S_OBJECT},
+                                          {"ConditionalOperator", &S_STRING},
+                                          {"ReturnValues", &S_STRING},
+                                          {"ReturnConsumedCapacity", &S_STRING},
+                                          {"ReturnItemCollectionMetrics", &S_STRING},
+                                          {"ConditionExpression", &S_STRING},
+                                          {"ExpressionAttributeNames", &S_NAME_MAP},
+                                          {"ExpressionAttributeValues", &S_VALUE_MAP},
+                                          {"ReturnValuesOnConditionCheckFailure", &S_STRING},
+                                          {NULL, NULL}};
+
+static const struct field F_GET_ITEM[] = {{"TableName", &S_STRING},
+                                          {"Key", &S_VALUE_MAP},
+                                          {"ConsistentRead", &S_BOOL},
+                                          {"AttributesToGet", &S_STRINGS},
+                                          {"ProjectionExpression", &S_STRING},
+                                          {"ReturnConsumedCapacity", &S_STRING},
+                                          {"ExpressionAttributeNames", &S_NAME_MAP},
+                                          {NULL, NULL}};
+
+static const struct field F_DELETE_ITEM[] = {{"TableName", &S_STRING},
+                                             {"Key", &S_VALUE_MAP},
+                                             {"Expected", &S_OBJECT},
+                                             {"ConditionalOperator", &S_STRING},
+                                             {"ReturnValues", &S_STRING},
+                                             {"ReturnConsumedCapacity", &S_STRING},
+                                             {"ReturnItemCollectionMetrics", &S_STRING},
+                                             {"ConditionExpression", &S_STRING},
+                                             {"ExpressionAttributeNames", &S_NAME_MAP},
+                                             {"ExpressionAttributeValues", &S_VALUE_MAP},
+                                             {"ReturnValuesOnConditionCheckFailure", &S_STRING},
+                                             {NULL, NULL}};
 
 static const struct field F_BATCH_STATEMENT[] = {{"Statement", &S_STRING},
                                                  {"Parameters", &S_OBJECTS},
@@ -251,10 +292,25 @@ static pq_status check_shape(const json_t *v, const struct shape *sh, struct pq_
             if (rc) return rc;
         }
         return PQ_OK;
+    case K_MAP:
     case K_STRUCT:
         if (json_is_array(v))
             return pq_error_service(err, type, "Start of list found where not expected");
         if (!json_is_object(v)) return pq_error_service(err, type, "Unexpected field type");
+        if (sh->kind == K_MAP) {
+            const char *k;
+            json_t *m;
+            json_object_foreach((json_t *)v, k, m)
+            {
+                /* A scalar where an AttributeValue object belongs. */
+                if (sh->elem->kind == K_STRUCT && !json_is_null(m) && !json_is_object(m) &&
+                    !json_is_array(m))
+                    return pq_error_service(err, type, "Unexpected value type in payload");
+                pq_status rc = check_shape(m, sh->elem, err);
+                if (rc) return rc;
+            }
+            return PQ_OK;
+        }
         for (const struct field *f = sh->fields; f && f->name; f++) {
             const json_t *m = json_object_get(v, f->name);
             pq_status rc = m ? check_shape(m, f->shape, err) : PQ_OK;
@@ -282,9 +338,9 @@ static const struct op {
     {"ExecuteStatement", exec_execute_statement, F_EXECUTE_STATEMENT},
     {"BatchExecuteStatement", batch_execute_statement, F_BATCH_EXECUTE},
     {"ExecuteTransaction", txn_execute_transaction, F_EXECUTE_TRANSACTION},
-    {"PutItem", item_put_item, NULL},
-    {"GetItem", item_get_item, NULL},
-    {"DeleteItem", item_delete_item, NULL},
+    {"PutItem", item_put_item, F_PUT_ITEM},
+    {"GetItem", item_get_item, F_GET_ITEM},
+    {"DeleteItem", item_delete_item, F_DELETE_ITEM},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

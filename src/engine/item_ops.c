@@ -21,125 +21,6 @@
 
 enum item_op { OP_PUT, OP_GET, OP_DELETE };
 
-/* ---- member JSON types ------------------------------------------------ */
-
-/* 's' string, 'b' boolean, 'o' object (map or structure), 'l' list. */
-struct member_type {
-    const char *name;
-    char kind;
-    unsigned ops; /* bit per enum item_op */
-};
-
-#define PUT (1u << OP_PUT)
-#define GET (1u << OP_GET)
-#define DEL (1u << OP_DELETE)
-
-static const struct member_type members[] = {
-    {"TableName", 's', PUT | GET | DEL},
-    {"Item", 'o', PUT},
-    {"Key", 'o', GET | DEL},
-    {"ConsistentRead", 'b', GET},
-    {"AttributesToGet", 'l', GET},
-    {"ProjectionExpression", 's', GET},
-    {"Expected", 'o', PUT | DEL},
-    {"ConditionalOperator", 's', PUT | DEL},
-    {"ReturnValues", 's', PUT | DEL},
-    {"ReturnConsumedCapacity", 's', PUT | GET | DEL},
-    {"ReturnItemCollectionMetrics", 's', PUT | DEL},
-    {"ConditionExpression", 's', PUT | DEL},
-    {"ExpressionAttributeNames", 'o', PUT | GET | DEL},
-    {"ExpressionAttributeValues", 'o', PUT | DEL},
-    {"ReturnValuesOnConditionCheckFailure", 's', PUT | DEL},
-};
-
-/* The name the service's Java deserialiser gives a JSON token (as api.c). */
-static const char *token_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        return "STRING_VALUE";
-    case JSON_INTEGER:
-        return "NUMBER_VALUE";
-    case JSON_REAL:
-        return "DECIMAL_VALUE";
-    case JSON_TRUE:
-        return "TRUE_VALUE";
-    case JSON_FALSE:
-        return "FALSE_VALUE";
-    default:
-        return "VALUE";
-    }
-}
-
-/* SerializationException for a member of the wrong JSON type, worded as
- * api.c words it for the other operations (dynalite's recording, §1.5). */
-static pq_status check_member_types(const json_t *req, enum item_op op, struct pq_error *err)
-{
-    const char *type = "SerializationException";
-    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
-        const struct member_type *m = &members[i];
-        const json_t *v = json_object_get(req, m->name);
-        if (!(m->ops & (1u << op)) || !v || json_is_null(v)) continue;
-        switch (m->kind) {
-        case 's':
-        case 'b':
-            if (m->kind == 's' ? json_is_string(v) : json_is_boolean(v)) continue;
-            if (json_is_array(v))
-                return pq_error_service(err, type,
-                                        "Unrecognized collection type class java.lang.%s",
-                                        m->kind == 's' ? "String" : "Boolean");
-            if (json_is_object(v))
-                return pq_error_service(err, type,
-                                        "Start of structure or map found where not expected");
-            return pq_error_service(err, type, "%s cannot be converted to %s", token_name(v),
-                                    m->kind == 's' ? "String" : "Boolean");
-        case 'o':
-            if (json_is_object(v)) continue;
-            if (json_is_array(v))
-                return pq_error_service(err, type, "Start of list found where not expected");
-            return pq_error_service(err, type, "Unexpected field type");
-        case 'l':
-            if (json_is_array(v)) {
-                for (size_t j = 0; j < json_array_size(v); j++)
-                    if (!json_is_string(json_array_get(v, j)))
-                        return pq_error_service(err, type, "%s cannot be converted to String",
-                                                token_name(json_array_get(v, j)));
-                continue;
-            }
-            if (json_is_object(v))
-                return pq_error_service(err, type,
-                                        "Start of structure or map found where not expected");
-            return pq_error_service(err, type, "Unexpected field type");
-        }
-    }
-    /* Map members hold objects: attribute values and expression names. */
-    static const char *const maps[] = {"Item", "Key", "ExpressionAttributeValues", NULL};
-    for (const char *const *p = maps; *p; p++) {
-        const json_t *m = json_object_get(req, *p);
-        const char *k;
-        const json_t *v;
-        if (!json_is_object(m)) continue;
-        json_object_foreach((json_t *)m, k, v)
-        {
-            if (json_is_object(v) || json_is_null(v)) continue;
-            return pq_error_service(err, type,
-                                    json_is_array(v) ? "Start of list found where not expected"
-                                                     : "Unexpected value type in payload");
-        }
-    }
-    const json_t *names = json_object_get(req, "ExpressionAttributeNames");
-    const char *k;
-    const json_t *v;
-    if (json_is_object(names))
-        json_object_foreach(
-            (json_t *)names, k,
-            v) if (!json_is_string(v) &&
-                   !json_is_null(v)) return pq_error_service(err, type,
-                                                             "%s cannot be converted to String",
-                                                             token_name(v));
-    return PQ_OK;
-}
-
 /* ---- model constraints ------------------------------------------------ */
 
 static const json_t *member(const json_t *req, const char *name)
@@ -621,7 +502,7 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
     pq_status st;
     memset(r, 0, sizeof *r);
     r->op = op;
-    if ((st = check_member_types(req, op, err))) return st;
+    /* Member JSON types were checked by api.c's request shapes. */
     const char *values_member = op == OP_PUT ? "Item" : "Key";
     if (!member(req, "TableName"))
         return pq_error_validation(
