@@ -269,6 +269,15 @@ static void test_validation(void)
                  "{\"TableName\":\"Orders\",\"Key\":{\"idempotency_token\":{\"S\":\"a\"}},"
                  "\"ConsistentRead\":\"yes\"}",
                  "SerializationException", "STRING_VALUE cannot be converted to Boolean");
+    /* Inside the maps: AttributeValue objects, and names that are strings. */
+    expect_error("PutItem", "{\"TableName\":\"Orders\",\"Item\":{\"a\":\"x\"}}",
+                 "SerializationException", "Unexpected value type in payload");
+    expect_error("PutItem", "{\"TableName\":\"Orders\",\"Item\":{\"a\":[]}}",
+                 "SerializationException", "Start of list found where not expected");
+    expect_error("GetItem",
+                 "{\"TableName\":\"Orders\",\"Key\":{\"idempotency_token\":{\"S\":\"a\"}},"
+                 "\"ExpressionAttributeNames\":{\"#n\":7}}",
+                 "SerializationException", "NUMBER_VALUE cannot be converted to String");
 }
 
 int main(void)
