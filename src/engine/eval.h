@@ -198,6 +198,10 @@ void exec_request_check(const json_t *obj, const char *prefix, struct exec_viola
  * error. */
 pq_status exec_request_read(const json_t *obj, struct exec_request *r,
                             struct pq_error *err) PQ_MUST_USE;
+/* Adds "Member must satisfy enum value set: <shown>" when the string `s`
+ * (absent: NULL, no check) is none of `values` (NULL-terminated). */
+void exec_check_enum(struct exec_violations *v, const json_t *s, const char *member,
+                     const char *const *values, const char *shown);
 /* Adds the violations of ReturnConsumedCapacity to `v`. */
 void exec_check_rcc(const json_t *req, struct exec_violations *v);
 /* The item key a statement names by equality on every key attribute of its

@@ -67,9 +67,10 @@ static void check_length(struct exec_violations *v, const json_t *s, const char 
     pq_buf_release(&rule);
 }
 
-static void check_enum(struct exec_violations *v, const json_t *s, const char *member,
-                       const char *const *values, const char *shown)
+void exec_check_enum(struct exec_violations *v, const json_t *s, const char *member,
+                     const char *const *values, const char *shown)
 {
+    if (!s) return;
     for (const char *const *p = values; *p; p++)
         if (strcmp(json_string_value(s), *p) == 0) return;
     struct pq_buf val = PQ_BUF_INIT, rule = PQ_BUF_INIT;
@@ -94,7 +95,7 @@ void exec_check_rcc(const json_t *req, struct exec_violations *v)
     static const char *const rcc_values[] = {"INDEXES", "TOTAL", "NONE", NULL};
     const json_t *rcc = member(req, "ReturnConsumedCapacity");
     if (json_is_string(rcc))
-        check_enum(v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
+        exec_check_enum(v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
 }
 
 /* "<prefix><name>" in `path` (built only when a violation needs it). */
@@ -135,8 +136,8 @@ void exec_request_check(const json_t *obj, const char *prefix, struct exec_viola
         exec_violation(v, val, "limit", "have value greater than or equal to 1");
     }
     if (json_is_string(rv))
-        check_enum(v, rv, member_path(&path, prefix, "returnValuesOnConditionCheckFailure"),
-                   rv_values, "[ALL_OLD, NONE]");
+        exec_check_enum(v, rv, member_path(&path, prefix, "returnValuesOnConditionCheckFailure"),
+                        rv_values, "[ALL_OLD, NONE]");
     pq_buf_release(&path);
 }
 

@@ -29,22 +29,6 @@ static const json_t *member(const json_t *req, const char *name)
     return json_is_null(m) ? NULL : m;
 }
 
-static void check_enum(struct exec_violations *v, const json_t *s, const char *at,
-                       const char *const *values, const char *shown)
-{
-    if (!s) return;
-    for (const char *const *p = values; *p; p++)
-        if (strcmp(json_string_value(s), *p) == 0) return;
-    struct pq_buf val = PQ_BUF_INIT, rule = PQ_BUF_INIT;
-    pq_buf_init(&val);
-    pq_buf_init(&rule);
-    pq_buf_addf(&val, "'%s'", json_string_value(s));
-    pq_buf_addf(&rule, "satisfy enum value set: %s", shown);
-    exec_violation(v, val.data, at, rule.data);
-    pq_buf_release(&val);
-    pq_buf_release(&rule);
-}
-
 static void check_table_name(struct exec_violations *v, const json_t *name)
 {
     const char *s = json_string_value(name);
@@ -75,14 +59,14 @@ static pq_status check_constraints(const json_t *req, enum item_op op, struct pq
     check_table_name(&v, member(req, "TableName"));
     if (op != OP_GET) {
         /* The enum in the order the service prints it (dynalite's recording). */
-        check_enum(&v, member(req, "ReturnValues"), "returnValues", rv,
-                   "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
-        check_enum(&v, member(req, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
-                   ricm, "[SIZE, NONE]");
-        check_enum(&v, member(req, "ReturnValuesOnConditionCheckFailure"),
-                   "returnValuesOnConditionCheckFailure", rvccf, "[ALL_OLD, NONE]");
-        check_enum(&v, member(req, "ConditionalOperator"), "conditionalOperator", condop,
-                   "[AND, OR]");
+        exec_check_enum(&v, member(req, "ReturnValues"), "returnValues", rv,
+                        "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
+        exec_check_enum(&v, member(req, "ReturnItemCollectionMetrics"),
+                        "returnItemCollectionMetrics", ricm, "[SIZE, NONE]");
+        exec_check_enum(&v, member(req, "ReturnValuesOnConditionCheckFailure"),
+                        "returnValuesOnConditionCheckFailure", rvccf, "[ALL_OLD, NONE]");
+        exec_check_enum(&v, member(req, "ConditionalOperator"), "conditionalOperator", condop,
+                        "[AND, OR]");
     } else {
         const json_t *atg = member(req, "AttributesToGet");
         if (atg && json_array_size(atg) == 0)
