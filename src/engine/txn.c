@@ -230,7 +230,6 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
     for (size_t i = 0; i < n && st == PQ_OK; i++) {
         st = exec_request_read(json_array_get(list, i), &ts[i].r, err);
         ts[i].r.mode = EXEC_TRANSACTION;
-        ts[i].r.consistent_read = true; /* transactional reads are serializable */
     }
     if (st != PQ_OK) goto out;
 
@@ -258,6 +257,10 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
         pq_error_init(&e1);
         st = exec_prepare(e, &t->r, &t->s, &e1);
         if (st == PQ_OK) st = check_statement(t, &e1);
+        /* Transactional reads are serializable. Set only now: prepared as
+         * consistent, a read of a GSI would be refused for that before the
+         * rule of transactions that refuses every index read (§3.3). */
+        t->r.consistent_read = true;
         if (st != PQ_OK) {
             if (st == PQ_ERR_SERVICE && e1.type && strcmp(e1.type, "ValidationException") == 0)
                 st = pq_error_validation(err, "Validation failed in TransactStatements[%zu]: %s", i,
