@@ -141,6 +141,11 @@ pq_status batch_execute_statement(struct pq_engine *e, json_t *req, json_t **res
         if (st == PQ_OK && is_read(sl->s) && !exec_full_key(sl->s, &sl->key))
             st = pq_error_validation(&e1, "Select statements within BatchExecuteStatement must "
                                           "specify the primary key in the where clause.");
+        /* A batch read is a BatchGetItem, which has no filter: a condition
+         * besides the key is refused with DynamoDB Local's text (§3.2; the
+         * cloud's answer is UNCONFIRMED). */
+        if (st == PQ_OK && is_read(sl->s) && exec_has_extra_condition(sl->s))
+            st = pq_error_validation(&e1, "Only single item select is supported");
         if (st != PQ_OK) {
             if (!slot_error(st)) {
                 pq_error_move(err, &e1);
@@ -149,6 +154,8 @@ pq_status batch_execute_statement(struct pq_engine *e, json_t *req, json_t **res
             slot_fail(sl, &e1);
             exec_stmt_free(sl->s);
             sl->s = NULL;
+            if (sl->key) json_decref(sl->key);
+            sl->key = NULL;
         } else {
             reads |= is_read(sl->s);
             writes |= !is_read(sl->s);
