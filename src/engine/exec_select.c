@@ -339,6 +339,20 @@ static pq_status add_branch(struct plan *p, const struct pq_key_attr *hash,
                             const struct pq_key_attr *range, struct ev_cond *branch, size_t bno,
                             struct pq_error *err)
 {
+    struct ev_cond *const *conj;
+    size_t nconj, npins = 0;
+    ev_conjuncts(&branch, &conj, &nconj);
+    for (size_t i = 0; i < nconj; i++) {
+        const json_t **v = NULL;
+        size_t nv = 0;
+        npins += pins(conj[i], hash->name, &v, &nv);
+        free(v);
+    }
+    /* `pk = 'a' AND pk = 'b'`: the text is the shared catalog's (§4.2.1
+     * item 6); that DynamoDB refuses this case with it is UNCONFIRMED. */
+    if (npins > 1)
+        return pq_error_validation(
+            err, "Only single equality condition should be present on hash key %s", hash->name);
     const json_t **vals = NULL;
     size_t nvals = 0;
     pins(branch, hash->name, &vals, &nvals);
@@ -354,10 +368,20 @@ static pq_status add_branch(struct plan *p, const struct pq_key_attr *hash,
             if (sort_bounds(kids[i], range, &proto)) break;
     }
     pq_status st = PQ_OK;
-    for (size_t i = 0; i < nvals; i++) {
-        /* A value of the wrong type names no partition: nothing to read
+    for (size_t i = 0; i < nvals && st == PQ_OK; i++) {
+        /* No key holds a BOOL, NULL, list, map or set: the shared catalog's
+         * text (§4.2.1 item 6; the exact trigger is UNCONFIRMED). */
+        pq_type vt = pq_value_type(vals[i]);
+        if (vt != PQ_T_S && vt != PQ_T_N && vt != PQ_T_B) {
+            st = pq_error_validation(err,
+                                     "Key value must be of type S, N, or B. Key name: %s, Key "
+                                     "type: %s",
+                                     hash->name, pq_type_name(vt));
+            break;
+        }
+        /* A value of another key type names no partition: nothing to read
          * (DynamoDB's answer here is UNCONFIRMED). */
-        if (pq_value_type(vals[i]) != key_type(hash)) continue;
+        if (vt != key_type(hash)) continue;
         struct krange r = proto;
         pq_buf_init(&r.hk);
         pq_buf_init(&r.lo);
