@@ -30,6 +30,10 @@ SELECT * FROM Orders WHERE id = 1;
 -- Not a key condition (a filter of a Scan): no such rule.
 SELECT * FROM Orders WHERE amount = TRUE OR id = 'o1';
 
+-- Numbers in a condition obey DynamoDB's range, with the path of the value.
+SELECT * FROM Orders WHERE amount = 1e126;
+SELECT * FROM Orders WHERE amount = [1, -1e126];
+
 -- At most 50 partitions read by one statement.
 SELECT id FROM Orders WHERE id IN ['o1', 'k02', 'k03', 'k04', 'k05', 'k06', 'k07', 'k08', 'k09', 'k10',
     'k11', 'k12', 'k13', 'k14', 'k15', 'k16', 'k17', 'k18', 'k19', 'k20',
