@@ -1,0 +1,38 @@
+/* test_fuzz_findings.c — inputs fuzz_engine found, each reduced to its essence, and the answer
+ * expected. */
+#include "test_engine_util.h"
+
+static void setup(void)
+{
+    engine_start(0);
+    create_table("Hash", "pk", 'S', NULL, 0);
+    create_table("HashRange", "pk", 'S', "sk", 'N');
+    ok("INSERT INTO \"HashRange\" VALUE {'pk': 'a', 'sk': 1}");
+}
+
+/* A value in an INSERT item that is not a constant reached the literal
+ * evaluator, whose PQ_ERR_PLAN is no service error. */
+static void test_insert_nonconstant_value(void)
+{
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': sk = 'c'}"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:33:8");
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': 1 + 1}"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:33:5");
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': 'a', 'm': {'x': [1, other.y]}}"),
+              "ValidationException: Unsupported data type: other under key root at 1:53:7");
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': 'a', 'x': MISSING}"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:43:7");
+    /* A call anywhere is still named. */
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': 1 + size(x)}"),
+              "ValidationException: Unsupported data type: size under key root at 1:37:4");
+    CHECK_STR(items("SELECT * FROM \"Hash\""), "[]");
+}
+
+int main(void)
+{
+    setup();
+    test_insert_nonconstant_value();
+    pq_engine_close(eng);
+    pq_error_release(&last_err);
+    DONE();
+}
