@@ -264,6 +264,7 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
     *response = NULL;
     pq_http_response_init(&resp);
     a->last_attempts = 0;
+    pq_http_cancel_reset(a->http);
 
     for (int attempt = 1;; attempt++) {
         pq_http_sent sent = PQ_HTTP_NOT_SENT;
@@ -325,6 +326,12 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
         }
 
         pq_retry_after_response(&a->retry, cls == PQ_RETRY_THROTTLE, mono_now());
+        if (pq_http_cancelled(a->http)) {
+            /* Ctrl-C: no retry. A write may have gone out already. */
+            pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "interrupted");
+            st = unknown && !safe ? unknown_outcome(op, err) : PQ_ERR_IO;
+            goto out;
+        }
         if (unknown && !safe) {
             st = unknown_outcome(op, err);
             goto out;
@@ -339,7 +346,15 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
         debugf(a, "retrying %s (attempt %d of %d) in %ld ms (backoff ceiling %ld ms) after %s", op,
                attempt + 1, a->retry.max_attempts, delay, a->retry.last_ceiling_ms,
                err->type ? err->type : err->message);
-        sleep_ms(delay);
+        /* The backoff ends early on Ctrl-C. */
+        for (long left = delay; left > 0 && !pq_http_cancelled(a->http); left -= 50)
+            sleep_ms(left < 50 ? left : 50);
+        if (pq_http_cancelled(a->http)) {
+            pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                         "interrupted while waiting to retry %s", op);
+            st = PQ_ERR_IO;
+            goto out;
+        }
     }
 out:
     pq_http_response_release(&resp);
@@ -363,7 +378,12 @@ static void aws_close(struct pq_backend *b)
     free(a);
 }
 
-static const struct pq_backend_ops aws_ops = {aws_call, aws_close, NULL};
+static void aws_cancel(struct pq_backend *b)
+{
+    pq_http_cancel(((struct aws_backend *)b)->http);
+}
+
+static const struct pq_backend_ops aws_ops = {aws_call, aws_close, aws_cancel};
 
 bool pq_aws_last_call_stats(const struct pq_backend *b, int *attempts, long *delays_ms,
                             int max_delays)

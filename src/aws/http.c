@@ -2,6 +2,7 @@
 #include "aws/http.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,7 @@ struct pq_http {
     double last_activity; /* monotonic seconds of the last byte moved */
     curl_off_t last_dl, last_ul;
     bool read_timed_out;
+    atomic_bool cancel; /* pq_http_cancel: set from another thread */
 };
 
 static double mono_now(void)
@@ -34,6 +36,7 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
                        curl_off_t ulnow)
 {
     struct pq_http *h = ctx;
+    if (atomic_load(&h->cancel)) return 1; /* CURLE_ABORTED_BY_CALLBACK */
     double now = mono_now();
     if (dlnow != h->last_dl || ulnow != h->last_ul) {
         h->last_dl = dlnow;
@@ -46,6 +49,21 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
         return 1;
     }
     return 0;
+}
+
+void pq_http_cancel(struct pq_http *h)
+{
+    atomic_store(&h->cancel, true);
+}
+
+bool pq_http_cancelled(struct pq_http *h)
+{
+    return atomic_load(&h->cancel);
+}
+
+void pq_http_cancel_reset(struct pq_http *h)
+{
+    atomic_store(&h->cancel, false);
 }
 
 uint32_t pq_crc32(const void *data, size_t len)
@@ -275,6 +293,8 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
             pretransfer = 1;
             snprintf(h->errbuf, sizeof h->errbuf, "no data for %ld ms", h->idle_limit_ms);
         }
+        if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&h->cancel))
+            snprintf(h->errbuf, sizeof h->errbuf, "cancelled");
         const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
         if (*timed_out && pretransfer > 0)
             st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,

@@ -68,6 +68,13 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
  * false (nothing allocated) when the URL is not http:// or https://. */
 bool pq_http_split_url(const char *url, char **host, char **path);
 
+/* Ctrl-C: makes the transfer in progress (or the next one) stop at
+ * libcurl's next progress callback; safe from any thread. The flag stays set
+ * until pq_http_cancel_reset (at the start of the next backend call). */
+void pq_http_cancel(struct pq_http *h);
+bool pq_http_cancelled(struct pq_http *h);
+void pq_http_cancel_reset(struct pq_http *h);
+
 /* Number of TCP connections opened so far (keep-alive tests). */
 long pq_http_connects(const struct pq_http *h);
 

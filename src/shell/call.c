@@ -19,8 +19,9 @@
 /* The spinner appears after this long without an answer. */
 #define SPIN_AFTER_S 0.5
 #define POLL_NS 50000000L
-/* How long a cancelled call may take to stop before it is abandoned. */
-#define CANCEL_GRACE_S 1.0
+/* How long a cancelled call may take to stop before it is abandoned (libcurl
+ * checks its progress callback about once a second). */
+#define CANCEL_GRACE_S 1.5
 
 struct job {
     pthread_t thread;
@@ -191,15 +192,24 @@ static pq_status threaded_call(struct call_wrap *w, const char *op, json_t *requ
         free(j);
         return pq_backend_call(w->inner, op, request, response, err);
     }
-    if (!wait_job(w->sh, j) && !cancel_job(w, j)) {
-        w->pending = j;
-        return interrupted(err, " (the request was abandoned; if it was a write, it may "
-                                "still take effect)");
+    bool cancelled = false;
+    if (!wait_job(w->sh, j)) {
+        if (!cancel_job(w, j)) {
+            w->pending = j;
+            return interrupted(err, " (the request was abandoned; if it was a write, it may "
+                                    "still take effect)");
+        }
+        cancelled = true;
     }
     pq_status st = j->status;
     *response = j->response;
     j->response = NULL;
-    if (st) pq_error_move(err, &j->err);
+    /* A call stopped by Ctrl-C reads "interrupted", whatever layer noticed;
+     * a write whose fate is open keeps saying so. */
+    if (st && cancelled && st != PQ_ERR_UNKNOWN)
+        st = interrupted(err, "");
+    else if (st)
+        pq_error_move(err, &j->err);
     job_free(j);
     return st;
 }
