@@ -68,10 +68,41 @@ bool ev_operand_is_attr(const struct ev_operand *o, const char *name)
            strcmp(o->path.steps[0].name, name) == 0;
 }
 
+/* The first part of `e` that is not a constant (a path, an operator,
+ * MISSING …), looking inside tuples, lists and bags; NULL when `e` is constant. */
+static const struct pq_expr *first_nonconstant(const struct pq_expr *e)
+{
+    if (pq_literal_is_constant(e)) return NULL;
+    if (e->kind == PQ_E_TUPLE || e->kind == PQ_E_LIST || e->kind == PQ_E_BAG) {
+        for (size_t i = 0; i < e->nitems; i++) {
+            const struct pq_expr *c = first_nonconstant(e->items[i]);
+            if (c) return c;
+        }
+    }
+    return e;
+}
+
+/* A value that is not a constant where DynamoDB needs one (an INSERT item,
+ * a collection operand) is refused like a function in an INSERT item (§4.4),
+ * naming a path by its first attribute and anything else UNKNOWN (as
+ * DynamoDB names an unknown type, §4.1). UNCONFIRMED: the service's message
+ * for these. */
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err)
 {
-    return pq_literal_eval(e, cx->params, out, err);
+    const struct pq_expr *bad = first_nonconstant(e);
+    *out = NULL;
+    if (!bad) return pq_literal_eval(e, cx->params, out, err);
+    const char *name = bad->kind == PQ_E_PATH && bad->nsteps && bad->steps[0].name
+                           ? bad->steps[0].name
+                           : "UNKNOWN";
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_addf(&b, "Unsupported data type: %s under key root", name);
+    ev_loc_suffix(&b, cx->text, cx->len, bad->loc);
+    pq_status st = pq_error_validation(err, "%s", b.data);
+    pq_buf_release(&b);
+    return st;
 }
 
 void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t *n)
@@ -223,6 +254,14 @@ static pq_status compile_operand(const struct ev_ctx *cx, const struct pq_expr *
         o->kind = EV_O_COND;
         return compile_call(cx, e, &o->cond, err);
     }
+    case PQ_E_UNARY:
+        /* -a, +size(a): the sign of something that is not a number literal. */
+        if (e->op != PQ_OP_NOT && !pq_literal_is_constant(e))
+            return pq_error_validation(err,
+                                       "Unsupported operator in Condition Expression. "
+                                       "Operator: %s",
+                                       pq_op_text(e->op));
+        break;
     case PQ_E_BINARY:
         if (e->op == PQ_OP_ADD || e->op == PQ_OP_SUB || e->op == PQ_OP_MUL || e->op == PQ_OP_DIV ||
             e->op == PQ_OP_MOD || e->op == PQ_OP_CONCAT)
@@ -236,7 +275,11 @@ static pq_status compile_operand(const struct ev_ctx *cx, const struct pq_expr *
     default:
         break;
     }
-    if (pq_literal_is_constant(e)) {
+    /* A collection holding a path ([a, 1]) or a :variable is neither a
+     * constant nor a condition (compile_cond would hand it back here):
+     * ev_constant refuses it. */
+    if (pq_literal_is_constant(e) || e->kind == PQ_E_TUPLE || e->kind == PQ_E_LIST ||
+        e->kind == PQ_E_BAG || e->kind == PQ_E_VAR) {
         o->kind = EV_O_CONST;
         return ev_constant(cx, e, &o->value, err);
     }

@@ -357,45 +357,6 @@ static const struct pq_expr *first_call(const struct pq_expr *e)
     return c ? c : first_call(e->rhs);
 }
 
-/* The first part of an INSERT item that is not a constant (a path, an
- * operator, MISSING …), or NULL when the whole item is constant. */
-static const struct pq_expr *first_nonconstant(const struct pq_expr *e)
-{
-    if (pq_literal_is_constant(e)) return NULL;
-    if (e->kind == PQ_E_TUPLE || e->kind == PQ_E_LIST || e->kind == PQ_E_BAG) {
-        for (size_t i = 0; i < e->nitems; i++) {
-            const struct pq_expr *c = first_nonconstant(e->items[i]);
-            if (c) return c;
-        }
-    }
-    return e;
-}
-
-/* A call in an INSERT item is "Unsupported data type: <name> under key root
- * at …" (§4.4). Other non-constant values get the same message, naming a
- * path by its first attribute and anything else UNKNOWN (as DynamoDB names an
- * unknown type, §4.1); UNCONFIRMED for these. */
-static pq_status unsupported_item_value(const struct exec_stmt *s, const struct pq_expr *item,
-                                        struct pq_error *err)
-{
-    const struct pq_expr *bad = first_call(item);
-    const char *name = bad ? bad->name : NULL;
-    struct pq_loc loc = bad ? bad->name_loc : item->loc;
-    if (!bad && (bad = first_nonconstant(item)) != NULL) {
-        loc = bad->loc;
-        name = bad->kind == PQ_E_PATH && bad->nsteps && bad->steps[0].name ? bad->steps[0].name
-                                                                           : "UNKNOWN";
-    }
-    if (!name) return PQ_OK;
-    struct pq_buf b = PQ_BUF_INIT;
-    pq_buf_init(&b);
-    pq_buf_addf(&b, "Unsupported data type: %s under key root", name);
-    ev_loc_suffix(&b, s->cx.text, s->cx.len, loc);
-    pq_status st = pq_error_validation(err, "%s", b.data);
-    pq_buf_release(&b);
-    return st;
-}
-
 static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct pq_error *err)
 {
     pq_status st;
@@ -418,7 +379,16 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
     if (a->u.insert.into.index.name)
         return pq_error_validation(err, "This operation is not supported on an index");
     if ((st = find_table(e, &a->u.insert.into, &s->table, err)) != PQ_OK) return st;
-    if ((st = unsupported_item_value(s, item, err)) != PQ_OK) return st;
+    const struct pq_expr *call = first_call(item);
+    if (call) {
+        struct pq_buf b = PQ_BUF_INIT;
+        pq_buf_init(&b);
+        pq_buf_addf(&b, "Unsupported data type: %s under key root", call->name);
+        ev_loc_suffix(&b, s->cx.text, s->cx.len, call->name_loc);
+        st = pq_error_validation(err, "%s", b.data);
+        pq_buf_release(&b);
+        return st;
+    }
     json_t *m = NULL;
     if ((st = ev_constant(&s->cx, item, &m, err)) != PQ_OK) return st;
     s->key = json_incref(pq_value_payload(m));

@@ -28,10 +28,37 @@ static void test_insert_nonconstant_value(void)
     CHECK_STR(items("SELECT * FROM \"Hash\""), "[]");
 }
 
+/* A signed path (-pk) or a collection holding a path ([pk]) in WHERE went
+ * from compile_operand to compile_cond and back until the stack ran out. */
+static void test_where_nonconstant_operand(void)
+{
+    CHECK_STR(error_of("SELECT * FROM \"Hash\" WHERE -pk = 'a'"),
+              "ValidationException: Unsupported operator in Condition Expression. Operator: -");
+    CHECK_STR(error_of("SELECT * FROM \"Hash\" WHERE pk = 'a' AND +size(x) > 1"),
+              "ValidationException: Unsupported operator in Condition Expression. Operator: +");
+    CHECK_STR(
+        answer("ExecuteTransaction",
+               "{\"TransactStatements\": [{\"Statement\": \"EXISTS(SELECT * FROM \\\"Hash\\\" "
+               "WHERE pk = 'a' AND -n = 1)\"}]}"),
+        "ValidationException: Validation failed in TransactStatements[0]: Unsupported operator "
+        "in Condition Expression. Operator: -");
+    CHECK_STR(error_of("SELECT * FROM \"Hash\" WHERE [pk, 1] = 1"),
+              "ValidationException: Unsupported data type: pk under key root at 1:29:2");
+    CHECK_STR(error_of("UPDATE \"HashRange\" SET x = 1 WHERE pk = 'a' AND sk = 1 AND "
+                       "{'a': <<sk>>} = x"),
+              "ValidationException: Unsupported data type: sk under key root at 1:68:2");
+    CHECK_STR(error_of("DELETE FROM \"HashRange\" WHERE pk = 'a' AND sk = 1 AND [-x] = y"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:56:2");
+    /* NOT and a signed number are still fine. */
+    CHECK_STR(items("SELECT sk FROM \"HashRange\" WHERE pk = 'a' AND NOT sk = -1"),
+              "[{\"sk\":{\"N\":\"1\"}}]");
+}
+
 int main(void)
 {
     setup();
     test_insert_nonconstant_value();
+    test_where_nonconstant_operand();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();
