@@ -125,8 +125,7 @@ static const char *const setup_items[] = {
     "INSERT INTO \"HashRange\" VALUE {'pk': 'a', 'sk': 2.5, 'v': 'two and a half'}",
     "INSERT INTO \"HashRange\" VALUE {'pk': 'a', 'sk': -3e10, 'l': [[], {}]}",
     "INSERT INTO \"HashRange\" VALUE {'pk': 'b', 'sk': 0, 'ns': <<1, 2.0, 3e2>>}",
-    "INSERT INTO \"Indexed\" VALUE {'pk': 'a', 'sk': 1, 'l': 'x', 'g': 7, 'gs': 'y', 'x': 1, 'z': "
-    "2}",
+    "INSERT INTO \"Indexed\" VALUE {'pk': 'a', 'sk': 1, 'l': 'x', 'g': 7, 'gs': 'y', 'x': 1}",
     "INSERT INTO \"Indexed\" VALUE {'pk': 'a', 'sk': 2, 'g': 7, 'gs': 'z'}",
     "INSERT INTO \"Indexed\" VALUE {'pk': 'b', 'sk': 1, 'l': 'w', 'g': 'not a number'}",
     "INSERT INTO \"Indexed\" VALUE {'pk': 'c', 'sk': 3, 'b': ?, 'x': [1]}",
