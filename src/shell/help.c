@@ -93,7 +93,7 @@ static const struct topic statements[] = {
      "CREATE [GLOBAL|LOCAL] INDEX name ON table (partition [HASH], [sort RANGE])\n"
      "       [PROJECTION ALL | KEYS_ONLY | INCLUDE (attr, ...)]",
      "Adds a secondary index; query it with SELECT ... FROM table.\"index\".",
-     "CREATE INDEX ByCustomer ON Orders (customer_name STRING);\n"
+     "CREATE INDEX ByCustomer ON Orders (customer_name);\n"
      "SELECT * FROM Orders.\"ByCustomer\" WHERE customer_name = 'Alice';"},
     {"DROP INDEX", NULL, "DROP INDEX name ON table", "Removes a global secondary index.",
      "DROP INDEX ByCustomer ON Orders;"},
