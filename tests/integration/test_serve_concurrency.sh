@@ -33,7 +33,16 @@ for c in 1 2 3 4; do
     python3 "$PY" until-stopped "$SERVE_URL" "$c" "$WORK/acked.$c" &
     pids+=($!)
 done
-sleep 1.5
+# SIGTERM only once every writer has had a write acknowledged (starting
+# boto3 can take seconds on a loaded machine, e.g. under ASan in CI), then a
+# little more so that writes are in flight.
+for i in $(seq 1 600); do
+    n=0
+    for c in 1 2 3 4; do [ -s "$WORK/acked.$c" ] && n=$((n + 1)); done
+    [ "$n" = 4 ] && break
+    sleep 0.05
+done
+sleep 0.5
 serve_stop && echo "ok   SIGTERM: exit status 0" || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 for p in "${pids[@]}"; do wait "$p"; done
 [ ! -s "$DB-wal" ] && echo "ok   database closed cleanly (no WAL left)" ||
