@@ -69,17 +69,24 @@ bool ev_operand_is_attr(const struct ev_operand *o, const char *name)
 }
 
 /* The first part of `e` that is not a constant (a path, an operator,
- * MISSING …), looking inside tuples, lists and bags; NULL when `e` is constant. */
+ * MISSING, a sign on something else than a number …), looking inside tuples,
+ * lists and bags; NULL when pq_literal_eval can evaluate `e`. */
 static const struct pq_expr *first_nonconstant(const struct pq_expr *e)
 {
-    if (pq_literal_is_constant(e)) return NULL;
+    if (e->kind == PQ_E_UNARY) { /* a sign applies to a number literal only: -'a', -? */
+        const struct pq_expr *x = e;
+        while (x->kind == PQ_E_UNARY && (x->op == PQ_OP_NEG || x->op == PQ_OP_POS) && x->lhs)
+            x = x->lhs;
+        return x->kind == PQ_E_LIT && pq_value_type(x->lit) == PQ_T_N ? NULL : e;
+    }
     if (e->kind == PQ_E_TUPLE || e->kind == PQ_E_LIST || e->kind == PQ_E_BAG) {
         for (size_t i = 0; i < e->nitems; i++) {
             const struct pq_expr *c = first_nonconstant(e->items[i]);
             if (c) return c;
         }
+        return NULL;
     }
-    return e;
+    return pq_literal_is_constant(e) ? NULL : e;
 }
 
 /* A value that is not a constant where DynamoDB needs one (an INSERT item,
@@ -255,8 +262,8 @@ static pq_status compile_operand(const struct ev_ctx *cx, const struct pq_expr *
         return compile_call(cx, e, &o->cond, err);
     }
     case PQ_E_UNARY:
-        /* -a, +size(a): the sign of something that is not a number literal. */
-        if (e->op != PQ_OP_NOT && !pq_literal_is_constant(e))
+        /* -a, +size(a), -'s': the sign of something that is not a number literal. */
+        if (e->op != PQ_OP_NOT && first_nonconstant(e))
             return pq_error_validation(err,
                                        "Unsupported operator in Condition Expression. "
                                        "Operator: %s",

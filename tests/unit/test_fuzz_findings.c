@@ -49,6 +49,17 @@ static void test_where_nonconstant_operand(void)
               "ValidationException: Unsupported data type: sk under key root at 1:68:2");
     CHECK_STR(error_of("DELETE FROM \"HashRange\" WHERE pk = 'a' AND sk = 1 AND [-x] = y"),
               "ValidationException: Unsupported data type: UNKNOWN under key root at 1:56:2");
+    /* A sign on a string or a parameter is no constant either. */
+    CHECK_STR(error_of("SELECT * FROM \"Hash\" WHERE pk = -'a'"),
+              "ValidationException: Unsupported operator in Condition Expression. Operator: -");
+    CHECK_STR(error_p("SELECT * FROM \"Hash\" WHERE pk = 'a' AND n = +?", "[{\"N\": \"1\"}]"),
+              "ValidationException: Unsupported operator in Condition Expression. Operator: +");
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': +'a'}"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:33:4");
+    CHECK_STR(error_of("INSERT INTO \"Hash\" VALUE {'pk': 'a', 'l': [- -TRUE]}"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:44:7");
+    CHECK_STR(error_of("UPDATE \"HashRange\" SET x = -'a' WHERE pk = 'a' AND sk = 1"),
+              "ValidationException: Unsupported data type: UNKNOWN under key root at 1:28:4");
     /* NOT and a signed number are still fine. */
     CHECK_STR(items("SELECT sk FROM \"HashRange\" WHERE pk = 'a' AND NOT sk = -1"),
               "[{\"sk\":{\"N\":\"1\"}}]");
