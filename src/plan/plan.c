@@ -130,7 +130,8 @@ static bool has_refused_clause(const struct pq_stmt *s)
     /* The tree keeps two FROM components: a third would be lost in print. */
     if (from && from->ncomponents > 2) return true;
     if (sel) return sel->unsupported || sel->from.nsources > 1;
-    return s->kind == PQ_S_INSERT && s->u.insert.unsupported;
+    /* VALUE {…}, {…}: the tree keeps the first item only. */
+    return s->kind == PQ_S_INSERT && (s->u.insert.unsupported || s->u.insert.nvalues > 1);
 }
 
 /* Such a statement goes out as written (LIMIT and all), parameters bound

@@ -17,6 +17,7 @@ UPDATE Orders SET tags = set_delete(tags, <<'b', 'c'>>) WHERE id = 'o1';
 -- VALUES in place of VALUE, with several items: DynamoDB inserts one item
 -- per statement.
 INSERT INTO Orders VALUES {'id': 'o2'}, {'id': 'o3'};
+INSERT INTO Orders VALUE {'id': 'o2'}, {'id': 'o3'};
 -- An item holds values only: a signed path has no type DynamoDB knows.
 INSERT INTO Orders VALUE {'id': 'o4', 'l': [-amount]};
 SELECT * FROM Orders;
