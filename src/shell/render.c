@@ -581,11 +581,6 @@ struct render *render_begin(struct shell *sh, const struct pq_step *step)
     r->step = step;
     r->block = json_array();
     r->started = now_s();
-    /* .consistent on: DynamoDB's ConsistentRead on every read statement.
-     * UNCONFIRMED placement: the planner has no session options yet, so the
-     * request is amended here, just before the runner sends it. */
-    if (sh->consistent && step->kind == PQ_STEP_SELECT && json_is_object(step->request))
-        json_object_set_new(step->request, "ConsistentRead", json_true());
     if (sh->explain) {
         struct pq_buf b = PQ_BUF_INIT;
         pq_buf_init(&b);

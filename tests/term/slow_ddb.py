@@ -1,5 +1,6 @@
 """slow_ddb.py PORTFILE — a DynamoDB-protocol server on loopback that answers
-ExecuteStatement at once, except statements mentioning 'Slow' (20 s late)."""
+ExecuteStatement at once, except statements mentioning 'Slow' (20 s late) and
+'Paged' (8 pages of 3 items, each page 0.4 s late, linked by NextToken)."""
 import json, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,7 +16,13 @@ class Handler(BaseHTTPRequestHandler):
         op = self.headers.get("X-Amz-Target", "").split(".")[-1]
         if op == "ExecuteStatement" and "Slow" in body.get("Statement", ""):
             time.sleep(20)
-        if op == "ExecuteStatement":
+        if op == "ExecuteStatement" and "Paged" in body.get("Statement", ""):
+            time.sleep(0.4)
+            page = int(body.get("NextToken", "0"))
+            out = {"Items": [{"k": {"S": "p%d-%d" % (page, i)}} for i in range(3)]}
+            if page < 7:
+                out["NextToken"] = str(page + 1)
+        elif op == "ExecuteStatement":
             out = {"Items": [{"k": {"S": "fast"}}]}
         elif op == "ListTables":
             out = {"TableNames": ["Fast", "Slow"]}
