@@ -18,7 +18,8 @@
  *
  * Any other first byte picks one of these by its value. Checks, beyond "no
  * crash, no leak, no UB": an error is PQ_ERR_SERVICE with a type and a
- * message and no response; a success is a JSON object that dumps; after the
+ * message and no response, and leaves the store (descriptions and items) as
+ * it was; a success is a JSON object that dumps; after the
  * input every table scans (paging through NextToken) to items whose
  * attributes are canonical AttributeValues and whose keys have the table's
  * key types, DescribeTable's ItemCount matches the scan, each index holds
@@ -217,6 +218,23 @@ static json_t *statement_list(const struct line *lines, size_t n, json_t *reques
     return list;
 }
 
+static char *store_digest(struct pq_engine *e);
+
+/* call() for the input's own requests: a call that fails leaves the store
+ * as it was (every call is one SQLite transaction). */
+static json_t *input_call(struct pq_engine *e, const char *op, json_t *req)
+{
+    char *before = store_digest(e);
+    json_t *resp = call(e, op, req);
+    if (!resp) {
+        char *after = store_digest(e);
+        if (strcmp(before, after) != 0) die("a failed call changed the store", last_error);
+        free(after);
+    }
+    free(before);
+    return resp;
+}
+
 static void run_statement(struct pq_engine *e, const struct line *lines, size_t n, bool paging)
 {
     json_t *s = n ? line_json(&lines[0]) : NULL;
@@ -224,13 +242,13 @@ static void run_statement(struct pq_engine *e, const struct line *lines, size_t 
     json_t *req = json_pack("{s:o}", "Statement", s);
     for (size_t i = 1; i < n; i++)
         if (is_json_line(&lines[i])) apply_json_line(req, &lines[i]);
-    json_t *resp = call(e, "ExecuteStatement", req);
+    json_t *resp = input_call(e, "ExecuteStatement", req);
     for (int page = 0; paging && resp && page < MAX_PAGES; page++) {
         json_t *token = json_object_get(resp, "NextToken");
         if (!token) break;
         json_object_set(req, "NextToken", token);
         json_decref(resp);
-        resp = call(e, "ExecuteStatement", req);
+        resp = input_call(e, "ExecuteStatement", req);
     }
     json_decref(resp);
     json_decref(req);
@@ -252,16 +270,16 @@ static void run_input(struct pq_engine *e, const char *text, size_t len)
     case 'B':
         req = json_object();
         json_object_set_new(req, "Statements", statement_list(lines, n, req));
-        resp = call(e, "BatchExecuteStatement", req);
+        resp = input_call(e, "BatchExecuteStatement", req);
         break;
     case 'T':
         req = json_object();
         json_object_set_new(req, "TransactStatements", statement_list(lines, n, req));
-        resp = call(e, "ExecuteTransaction", req);
+        resp = input_call(e, "ExecuteTransaction", req);
         /* The same request again: an idempotent replay or the same answer. */
         if (json_object_get(req, "ClientRequestToken")) {
             json_decref(resp);
-            resp = call(e, "ExecuteTransaction", req);
+            resp = input_call(e, "ExecuteTransaction", req);
         }
         break;
     default: {
@@ -271,7 +289,7 @@ static void run_input(struct pq_engine *e, const char *text, size_t len)
         const char *body = n > 1 ? lines[1].text : "";
         req = json_loadb(body, len - 1 - (size_t)(body - (text + 1)), 0, NULL);
         if (!req) return;
-        resp = call(e, op, req);
+        resp = input_call(e, op, req);
         break;
     }
     }
@@ -332,6 +350,36 @@ static json_t *scan(struct pq_engine *e, const char *from)
     }
     json_decref(req);
     return all;
+}
+
+/* Every table's description and items as one text (a new string). */
+static char *store_digest(struct pq_engine *e)
+{
+    struct pq_error err;
+    pq_error_init(&err);
+    json_t *names = NULL;
+    bool more = false;
+    if (store_table_list(e->store, NULL, 1000, &names, &more, &err) != PQ_OK)
+        die("table list", err.message);
+    json_t *all = json_object();
+    size_t i;
+    json_t *name;
+    json_array_foreach(names, i, name)
+    {
+        const struct pq_table_meta *t = NULL;
+        if (store_table_get(e->store, json_string_value(name), &t, &err) != PQ_OK || !t)
+            die("listed table is not there", json_string_value(name));
+        char from[600];
+        snprintf(from, sizeof from, "\"%s\"", t->name);
+        json_object_set_new(
+            all, t->name,
+            json_pack("{s:O,s:o}", "description", t->description, "items", scan(e, from)));
+    }
+    json_decref(names);
+    pq_error_release(&err);
+    char *text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(all);
+    return text;
 }
 
 static void check_table(struct pq_engine *e, const struct pq_table_meta *t)
