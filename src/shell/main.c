@@ -64,8 +64,9 @@ static const char usage_text[] =
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
-    "Exit status: 0 when every statement succeeded, 1 when one failed, 2 for\n"
-    "usage errors.\n"
+    "Exit status: 0 when every statement succeeded, 1 when one failed (scripts,\n"
+    "-f, -c; a session at the prompt that ends normally exits 0), 2 for usage\n"
+    "errors.\n"
     "\n"
     "Environment: PAGER, NO_COLOR, PQSH_HISTSIZE (history entries kept, default\n"
     "2000), PQSH_TUTORIAL_PATH (more tutorial folders, ':'-separated),\n"
@@ -494,7 +495,10 @@ int main(int argc, char **argv)
     /* A BEGIN or BEGIN BATCH never closed: say so, and fail the run. */
     if (!sh.quit) shell_block_abandon(&sh, NULL);
     fflush(stdout);
-    status = sh.failed ? 1 : 0;
+    /* A script (or -f / -c) fails when a statement failed; a session at the
+     * prompt that ends normally succeeds, whatever was mistyped in it (psql
+     * and sqlite3 do the same). */
+    status = sh.failed && !sh.interactive ? 1 : 0;
     free(banner);
     free(o.sources);
     shell_release(&sh);

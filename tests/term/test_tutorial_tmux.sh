@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A student types the tutorial at a real pqsh prompt (tmux send-keys), one
 # statement split over three lines; the answers are read off the screen
-# (capture-pane). Afterwards the history file exists with mode 0600.
+# (capture-pane). Ctrl-D leaves; afterwards the history file exists with mode 0600.
 set -euo pipefail
 pqsh=${1:?usage: test_tutorial_tmux.sh PQSH}
 tmp=$(mktemp -d)
@@ -30,7 +30,7 @@ wait_for() {
 
 mkdir -p "$tmp/data"
 tmux -L "$sock" new-session -d -x 160 -y 50 \
-  "env -u NO_COLOR TERM=xterm XDG_DATA_HOME='$tmp/data' HOME='$tmp' '$pqsh' --local :memory:; sleep 5"
+  "env -u NO_COLOR TERM=xterm XDG_DATA_HOME='$tmp/data' HOME='$tmp' '$pqsh' --local :memory:; echo pqsh-exit=\$?; sleep 5"
 wait_for '^pqsh local> $'
 screen | grep -q 'local engine in memory' || fail "banner does not name the target"
 
@@ -70,7 +70,10 @@ screen | grep -qE '^ +\^' || fail "no caret line under a syntax error"
 type_line "SELECT order_id FROM Orders;"
 wait_for '^\(1 item\)$' 2
 
-type_line ".quit"
+# Ctrl-D on an empty line leaves the shell, with status 0 (a failed
+# statement earlier in a session does not make the session fail).
+tmux -L "$sock" send-keys C-d
+wait_for '^pqsh-exit=0$'
 for i in $(seq 1 100); do
   [ -f "$tmp/data/pqsh/history" ] && ! tmux -L "$sock" list-panes -F '#{pane_current_command}' 2>/dev/null | grep -q pqsh && break
   sleep 0.05
