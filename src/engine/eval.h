@@ -111,7 +111,10 @@ void ev_loc_suffix(struct pq_buf *b, const char *text, size_t len, struct pq_loc
 void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t nsteps);
 
 /* Evaluates a constant expression (literal, parameter, tuple, list, bag) with
- * pq_literal_eval; *out is a new reference. */
+ * pq_literal_eval; *out is a new reference. Anything else in a value position
+ * (a path, an operator, a sign on a non-number) is refused with DynamoDB's
+ * ValidationException ("Unsupported data type: … under key root"), never the
+ * literal layer's own PQ_ERR_PLAN. */
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err) PQ_MUST_USE;
 
