@@ -11,30 +11,8 @@
 set -u
 PQSH=${1:?usage: test_moto_batch.sh PQSH_BINARY}
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d /tmp/pqsh-moto-batch-XXXXXX)
-fails=0
-
-cleanup() {
-    exec 7>&- 2>/dev/null
-    wait 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-mkfifo "$WORK/in"
-python3 "$HERE/moto_auth.py" <"$WORK/in" >"$WORK/moto.out" 2>"$WORK/moto.err" &
-exec 7>"$WORK/in"
-for _ in $(seq 100); do [ -s "$WORK/moto.out" ] && break; sleep 0.1; done
-INFO=$(head -1 "$WORK/moto.out")
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$INFO" "$1"; }
-PORT=$(field port) || { echo "moto did not start"; cat "$WORK/moto.err"; exit 1; }
-
-export HOME="$WORK/home" XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
-export AWS_CONFIG_FILE="$WORK/none" AWS_SHARED_CREDENTIALS_FILE="$WORK/none"
-export AWS_ACCESS_KEY_ID=$(field access_key) AWS_SECRET_ACCESS_KEY=$(field secret_key)
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB AWS_REGION
-URL="http://127.0.0.1:$PORT"
+. "$HERE/moto_lib.sh"
+moto_setup pqsh-moto-batch
 
 # check NAME EXPECTED_STATUS EXPECTED_TEXT... -- pqsh args (stdin: $WORK/stdin)
 : >"$WORK/stdin"
