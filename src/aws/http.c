@@ -109,6 +109,11 @@ pq_status pq_http_new(const struct pq_http_options *opt, struct pq_http **out, s
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    /* A connection idle this long is not reused: servers drop idle
+     * keep-alive connections, and a request sent on one that died is the
+     * case libcurl resends by itself (see http.h). Under typical idle
+     * timeouts of 30-60 s, so a dead one is rarely picked. */
+    curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 20L);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
