@@ -237,6 +237,7 @@ static struct pq_from take_from(struct pq_from *f);
 %token K_READ "READ" K_WRITE "WRITE" K_INDEX "INDEX" K_GLOBAL "GLOBAL" K_LOCAL "LOCAL"
 %token K_PROJECTION "PROJECTION" K_KEYS "KEYS" K_ONLY "ONLY" K_KEYS_ONLY "KEYS_ONLY"
 %token K_INCLUDE "INCLUDE" K_DROP "DROP" K_DESCRIBE "DESCRIBE" K_SHOW "SHOW"
+%token K_TO "TO"
 %token K_TABLES "TABLES" K_LET "LET" K_UNSET "UNSET" K_BEGIN "BEGIN"
 %token K_TRANSACTION "TRANSACTION" K_COMMIT "COMMIT" K_WITH "WITH" K_TOKEN "TOKEN"
 %token K_ROLLBACK "ROLLBACK" K_BATCH "BATCH" K_END "END" K_EXPLAIN "EXPLAIN"
@@ -859,7 +860,7 @@ unreserved_kw:
     K_MODIFIED | K_OLD | K_NEW | K_KEY | K_PARTITION | K_SORT | K_HASH | K_RANGE | K_BILLING
   | K_MODE | K_PAY_PER_REQUEST | K_DEMAND | K_PROVISIONED | K_RCU | K_WCU | K_READ | K_WRITE
   | K_PROJECTION | K_KEYS | K_ONLY | K_KEYS_ONLY | K_INCLUDE | K_TABLES | K_TRANSACTION
-  | K_TOKEN | K_BATCH
+  | K_TOKEN | K_BATCH | K_TO
   ;
 
 /* Everything the lexer can return for a word other than IDENT / RESERVED_WORD. */
@@ -899,12 +900,7 @@ shell_stmt:
   | K_DESC ident { $$ = new_stmt(PQ_S_DESCRIBE, @$); $$->u.describe.table = $2; }
   | K_DESC K_TABLE ident { $$ = new_stmt(PQ_S_DESCRIBE, @$); $$->u.describe.table = $3; }
   | K_SHOW K_TABLES { $$ = new_stmt(PQ_S_SHOW_TABLES, @$); }
-  | K_SET ident '=' expr {
-        $$ = new_stmt(PQ_S_SET_VAR, @$);
-        $$->u.set_var.name = $2;
-        $$->u.set_var.value = $4;
-    }
-  | K_LET ident '=' expr {
+  | set_word ident set_op expr {
         $$ = new_stmt(PQ_S_SET_VAR, @$);
         $$->u.set_var.name = $2;
         $$->u.set_var.value = $4;
@@ -921,6 +917,11 @@ shell_stmt:
   | K_END K_BATCH { $$ = new_stmt(PQ_S_END_BATCH, @$); }
   | K_EXPLAIN stmt { $$ = new_stmt(PQ_S_EXPLAIN, @$); $$->u.explain.inner = $2; }
   ;
+
+/* SET name = v as README spells it; also PostgreSQL's SET name TO v and the
+ * := of PL/pgSQL, MySQL and Pascal — students type all of them. */
+set_word: K_SET | K_LET ;
+set_op: '=' | K_TO | ':' '=' ;
 
 opt_if_exists: %empty { $$ = 0; } | K_IF K_EXISTS { $$ = 1; } ;
 opt_if_not_exists: %empty { $$ = 0; } | K_IF K_NOT K_EXISTS { $$ = 1; } ;

@@ -97,6 +97,7 @@ static const struct keyword keywords[] = {
     {"SORT", K_SORT, true},
     {"TABLE", K_TABLE, true},
     {"TABLES", K_TABLES, true},
+    {"TO", K_TO, true},
     {"TOKEN", K_TOKEN, true},
     {"TRANSACTION", K_TRANSACTION, true},
     {"TRUE", K_TRUE, false},

@@ -766,9 +766,20 @@ static void test_errors(void)
         /* Lexical errors. */
         {"SELECT * FROM t WHERE a = 'open", SHELL, "unterminated string", 26, 31, ""},
         {"SELECT * FROM \"open", SHELL, "unterminated quoted identifier", 14, 19, ""},
-        {"SELECT * FROM t WHERE a = `1`", SHELL, "unexpected '`' (Ion literals are not supported)",
+        {"SELECT * FROM t WHERE a = `1`", SHELL,
+         "unexpected '`' (Ion literals are not supported; quote a name with double quotes: "
+         "\"Orders\")",
          26, 27, ""},
-        {"SELECT * FROM t WHERE a = @", SHELL, "unexpected character '@'", 26, 27, ""},
+        {"SELECT * FROM t WHERE a = @", SHELL,
+         "unexpected character '@': a variable is written :name (set it with SET name = value)", 26,
+         27, ""},
+        {"SELECT * FROM t WHERE a = $1", SHELL,
+         "unexpected character '$': a variable is written :name (set it with SET name = value)", 26,
+         27, ""},
+        {"SELECT * FROM t WHERE a == 1", SHELL, "unexpected '==': equality is written with one '='",
+         24, 26, ""},
+        {"SELECT * FROM t WHERE a == 1", STRICT, "unexpected '=', expected an expression", 25, 26,
+         "Unexpected operator"},
         {"SELECT * FROM t WHERE a = \xc3\xa9", SHELL, "unexpected non-ASCII text (quote it)", 26,
          28, ""},
         {"SELECT * FROM t WHERE a = '\xff'", SHELL, "invalid UTF-8 in quoted text", 27, 28, ""},
@@ -837,14 +848,14 @@ static void test_reserved(void)
 static void test_keywords(void)
 {
     static const char *const shell_words[] = {
-        "BATCH",     "BEGIN",       "BILLING",    "COMMIT",      "CREATE",    "DEMAND",
-        "DESCRIBE",  "DROP",        "END",        "EXPLAIN",     "GLOBAL",    "HASH",
-        "IF",        "INCLUDE",     "INDEX",      "KEY",         "KEYS",      "KEYS_ONLY",
-        "LET",       "LOCAL",       "MODE",       "ONLY",        "PARTITION", "PAY_PER_REQUEST",
-        "PRECISION", "PRIMARY",     "PROJECTION", "PROVISIONED", "RANGE",     "RCU",
-        "READ",      "ROLLBACK",    "SHOW",       "SORT",        "TABLE",     "TABLES",
-        "TOKEN",     "TRANSACTION", "UNSET",      "VARYING",     "WCU",       "WITH",
-        "WRITE"};
+        "BATCH",     "BEGIN",    "BILLING",     "COMMIT",      "CREATE",    "DEMAND",
+        "DESCRIBE",  "DROP",     "END",         "EXPLAIN",     "GLOBAL",    "HASH",
+        "IF",        "INCLUDE",  "INDEX",       "KEY",         "KEYS",      "KEYS_ONLY",
+        "LET",       "LOCAL",    "MODE",        "ONLY",        "PARTITION", "PAY_PER_REQUEST",
+        "PRECISION", "PRIMARY",  "PROJECTION",  "PROVISIONED", "RANGE",     "RCU",
+        "READ",      "ROLLBACK", "SHOW",        "SORT",        "TABLE",     "TABLES",
+        "TO",        "TOKEN",    "TRANSACTION", "UNSET",       "VARYING",   "WCU",
+        "WITH",      "WRITE"};
     /* In SHELL mode the unreserved ones are names: `x = <word>` parses for them,
      * and for reserved ones it fails — either way the word must not be IDENT
      * in a place where only a keyword fits, which `BEGIN <word>` would show.
