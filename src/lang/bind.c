@@ -390,6 +390,21 @@ bool pq_bind_assignment(const struct pq_stmt *s, const char **name, struct pq_lo
     return true;
 }
 
+/* `s` with every ' doubled, as a single-quoted PartiQL string needs (caller frees). */
+static char *double_quotes(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        n += *p == '\'' ? 2 : 1;
+    char *out = pq_xmalloc(n + 1), *o = out;
+    for (const char *p = s; *p; p++) {
+        *o++ = *p;
+        if (*p == '\'') *o++ = '\'';
+    }
+    *o = '\0';
+    return out;
+}
+
 pq_status pq_vars_eval(const struct pq_vars *vars, const struct pq_expr *value, json_t **out,
                        struct pq_error *err)
 {
@@ -399,6 +414,19 @@ pq_status pq_vars_eval(const struct pq_vars *vars, const struct pq_expr *value, 
     *out = NULL;
     if (st) goto out;
     if (!pq_literal_is_constant(copy)) {
+        if (value->kind == PQ_E_PATH && value->nsteps == 1 &&
+            value->steps[0].kind == PQ_STEP_NAME) {
+            /* SET t = "token123" or SET t = token123: a name where a string
+             * was meant (a variable's name would have been bound above). */
+            char *str = double_quotes(value->steps[0].name);
+            st = pq_error_set(err, PQ_ERR_BIND, value->loc.start, value->loc.end,
+                              "a variable's value must be a literal: %s%s%s is a name; a string "
+                              "is written in single quotes, '%s'",
+                              value->steps[0].quoted ? "\"" : "", value->steps[0].name,
+                              value->steps[0].quoted ? "\"" : "", str);
+            free(str);
+            goto out;
+        }
         st = pq_error_set(err, PQ_ERR_BIND, value->loc.start, value->loc.end,
                           "a variable's value must be a literal");
         goto out;

@@ -18,6 +18,11 @@ SELECT * FROM Orders WHERE idempotency_token = $token_to_check;
 SELECT * FROM Orders WHERE idempotency_token = $1;
 SELECT * FROM Orders WHERE idempotency_token = &token_to_check;
 
+-- A double-quoted or bare word is a name, not a string.
+SET token_to_check = "token123";
+SET token_to_check = token123;
+SET token_to_check = "it's";
+
 -- '==' is not PartiQL's equality.
 SELECT * FROM Orders WHERE idempotency_token == token_to_check;
 
