@@ -237,7 +237,7 @@ static struct pq_from take_from(struct pq_from *f);
 %token K_READ "READ" K_WRITE "WRITE" K_INDEX "INDEX" K_GLOBAL "GLOBAL" K_LOCAL "LOCAL"
 %token K_PROJECTION "PROJECTION" K_KEYS "KEYS" K_ONLY "ONLY" K_KEYS_ONLY "KEYS_ONLY"
 %token K_INCLUDE "INCLUDE" K_DROP "DROP" K_DESCRIBE "DESCRIBE" K_SHOW "SHOW"
-%token K_TO "TO"
+%token K_TO "TO" K_CONSTRAINT "CONSTRAINT"
 %token K_TABLES "TABLES" K_LET "LET" K_UNSET "UNSET" K_BEGIN "BEGIN"
 %token K_TRANSACTION "TRANSACTION" K_COMMIT "COMMIT" K_WITH "WITH" K_TOKEN "TOKEN"
 %token K_ROLLBACK "ROLLBACK" K_BATCH "BATCH" K_END "END" K_EXPLAIN "EXPLAIN"
@@ -872,7 +872,7 @@ any_keyword:
   | K_IS | K_IN | K_BETWEEN | K_LIKE | K_TRUE | K_FALSE | K_NULL | K_MISSING | K_PIVOT
   | K_DISTINCT | K_ON | K_JOIN | K_CONFLICT | K_CREATE | K_TABLE | K_IF | K_DROP | K_DESCRIBE
   | K_SHOW | K_LET | K_UNSET | K_BEGIN | K_COMMIT | K_WITH | K_ROLLBACK | K_END
-  | K_EXPLAIN | K_VARYING | K_PRECISION
+  | K_EXPLAIN | K_VARYING | K_PRECISION | K_CONSTRAINT
   ;
 
 ident_list:
@@ -923,6 +923,10 @@ shell_stmt:
 set_word: K_SET | K_LET ;
 set_op: '=' | K_TO | ':' '=' ;
 
+/* SQL's CONSTRAINT pk_orders PRIMARY KEY (…): DynamoDB keys have no name, so
+ * the name is read and dropped. */
+opt_constraint: %empty | K_CONSTRAINT ident { pq_ident_release(&$2); } ;
+
 opt_if_exists: %empty { $$ = 0; } | K_IF K_EXISTS { $$ = 1; } ;
 opt_if_not_exists: %empty { $$ = 0; } | K_IF K_NOT K_EXISTS { $$ = 1; } ;
 
@@ -965,11 +969,11 @@ table_elems:
         $$->cols[$$->ncols++] = *$1;
         free($1);
     }
-  | K_PRIMARY K_KEY '(' key_parts ')' {
+  | opt_constraint K_PRIMARY K_KEY '(' key_parts ')' {
         $$ = table_new();
-        $$->pk = $4->v;
-        $$->npk = $4->n;
-        free($4);
+        $$->pk = $5->v;
+        $$->npk = $5->n;
+        free($5);
     }
   | index_def {
         $$ = table_new();
@@ -983,17 +987,17 @@ table_elems:
         $$->cols[$$->ncols++] = *$3;
         free($3);
     }
-  | table_elems ',' K_PRIMARY K_KEY '(' key_parts ')' {
+  | table_elems ',' opt_constraint K_PRIMARY K_KEY '(' key_parts ')' {
         $$ = $1;
         if ($$->pk) {
-            keys_free($6);
+            keys_free($7);
             table_free($$);
-            pq_parse_error(ctx, L(@3), "", "PRIMARY KEY is given twice");
+            pq_parse_error(ctx, L(@4), "", "PRIMARY KEY is given twice");
             YYERROR;
         }
-        $$->pk = $6->v;
-        $$->npk = $6->n;
-        free($6);
+        $$->pk = $7->v;
+        $$->npk = $7->n;
+        free($7);
     }
   | table_elems ',' index_def {
         $$ = $1;

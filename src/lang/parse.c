@@ -35,6 +35,7 @@ static const struct keyword keywords[] = {
     {"BY", K_BY, false},
     {"COMMIT", K_COMMIT, true},
     {"CONFLICT", K_CONFLICT, false},
+    {"CONSTRAINT", K_CONSTRAINT, true},
     {"CREATE", K_CREATE, true},
     {"DELETE", K_DELETE, false},
     {"DEMAND", K_DEMAND, true},

@@ -848,14 +848,15 @@ static void test_reserved(void)
 static void test_keywords(void)
 {
     static const char *const shell_words[] = {
-        "BATCH",     "BEGIN",    "BILLING",     "COMMIT",      "CREATE",    "DEMAND",
-        "DESCRIBE",  "DROP",     "END",         "EXPLAIN",     "GLOBAL",    "HASH",
-        "IF",        "INCLUDE",  "INDEX",       "KEY",         "KEYS",      "KEYS_ONLY",
-        "LET",       "LOCAL",    "MODE",        "ONLY",        "PARTITION", "PAY_PER_REQUEST",
-        "PRECISION", "PRIMARY",  "PROJECTION",  "PROVISIONED", "RANGE",     "RCU",
-        "READ",      "ROLLBACK", "SHOW",        "SORT",        "TABLE",     "TABLES",
-        "TO",        "TOKEN",    "TRANSACTION", "UNSET",       "VARYING",   "WCU",
-        "WITH",      "WRITE"};
+        "BATCH",     "BEGIN",   "BILLING",    "COMMIT",      "CONSTRAINT",
+        "CREATE",    "DEMAND",  "DESCRIBE",   "DROP",        "END",
+        "EXPLAIN",   "GLOBAL",  "HASH",       "IF",          "INCLUDE",
+        "INDEX",     "KEY",     "KEYS",       "KEYS_ONLY",   "LET",
+        "LOCAL",     "MODE",    "ONLY",       "PARTITION",   "PAY_PER_REQUEST",
+        "PRECISION", "PRIMARY", "PROJECTION", "PROVISIONED", "RANGE",
+        "RCU",       "READ",    "ROLLBACK",   "SHOW",        "SORT",
+        "TABLE",     "TABLES",  "TO",         "TOKEN",       "TRANSACTION",
+        "UNSET",     "VARYING", "WCU",        "WITH",        "WRITE"};
     /* In SHELL mode the unreserved ones are names: `x = <word>` parses for them,
      * and for reserved ones it fails — either way the word must not be IDENT
      * in a place where only a keyword fits, which `BEGIN <word>` would show.
