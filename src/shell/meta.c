@@ -145,6 +145,12 @@ static bool cmd_set(struct shell *sh, const struct where *w, const char *args, s
     const char *value = args + n;
     while (is_blank(*value))
         value++;
+    /* `\set x = 'v'` (SET's '=' out of habit) means `\set x 'v'`. */
+    if (value[0] == '=' && (is_blank(value[1]) || !value[1])) {
+        value++;
+        while (is_blank(*value))
+            value++;
+    }
     if (!pq_vars_valid_name(args, n)) {
         shell_errorf(w, "invalid variable name '%.*s' (letters, digits and _)", (int)n, args);
         return false;

@@ -31,3 +31,6 @@ SELECT * FROM Orders WHERE idempotency_token = token_to_check;
 SELECT * FROM Orders WHERE idempotency_token = :token_to_check;
 SELECT * FROM Orders WHERE idempotency_token = token_to_check LIMIT 1;
 select * from "Orders" where "idempotency_token" = :token_to_check;
+-- \set with SET's '=' out of habit: the '=' is not part of the value.
+\set habit = 'token123'
+.vars
