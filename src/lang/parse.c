@@ -288,6 +288,12 @@ static void describe_expected(struct pq_parse_ctx *ctx, const int *expected, int
         }
         return;
     }
+    /* SELECT's projection may end here (`SELECT 1`, `SELECT EXISTS(…)`):
+     * what is missing is the table. */
+    if (expects(expected, n, K_FROM)) {
+        pq_buf_adds(b, ", expected FROM and a table name");
+        return;
+    }
     if (n == 0 || n > 4) return;
     pq_buf_adds(b, ", expected ");
     for (int i = 0; i < n; i++) {

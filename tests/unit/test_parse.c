@@ -706,6 +706,11 @@ static void test_errors(void)
          "Unexpected term"},
         {"SELECT * FROM", STRICT, "unexpected end of input, expected table name", 13, 13,
          "Unexpected term"},
+        /* A projection with no FROM: what is missing is the table. */
+        {"SELECT 1", SHELL, "unexpected end of input, expected FROM and a table name", 8, 8,
+         "Unexpected term"},
+        {"SELECT EXISTS(SELECT * FROM t WHERE k = 1)", STRICT,
+         "unexpected end of input, expected FROM and a table name", 42, 42, "Unexpected term"},
         {"SELECT * FROM t WHERE a = 1 AND", STRICT,
          "unexpected end of input, expected an expression", 31, 31,
          "Missing right-hand side expression of infix operator"},
