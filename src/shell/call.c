@@ -106,6 +106,19 @@ static void spinner(struct shell *sh, double waited, bool clear)
     now_running.spinner_shown = true;
 }
 
+/* Waits (j->lock held) until the job signals or one poll interval passes. */
+static void poll_wait(struct job *j)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += POLL_NS;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&j->cond, &j->lock, &until);
+}
+
 /* Waits for a job; false when Ctrl-C came first (the job keeps running). */
 static bool wait_job(struct shell *sh, struct job *j)
 {
@@ -113,14 +126,7 @@ static bool wait_job(struct shell *sh, struct job *j)
     bool done;
     pthread_mutex_lock(&j->lock);
     while (!(done = j->done) && !shell_interrupted) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += POLL_NS;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&j->cond, &j->lock, &until);
+        poll_wait(j);
         if (!j->done) {
             pthread_mutex_unlock(&j->lock);
             spinner(sh, now_s() - t0, false);
@@ -145,14 +151,7 @@ static bool cancel_job(struct call_wrap *w, struct job *j)
     double until = now_s() + CANCEL_GRACE_S;
     pthread_mutex_lock(&j->lock);
     while (!j->done && now_s() < until) {
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        t.tv_nsec += POLL_NS;
-        if (t.tv_nsec >= 1000000000L) {
-            t.tv_sec++;
-            t.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&j->cond, &j->lock, &t);
+        poll_wait(j);
     }
     bool done = j->done;
     pthread_mutex_unlock(&j->lock);
