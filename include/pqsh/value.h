@@ -69,6 +69,17 @@ pq_status pq_value_validate_partiql(json_t *av, struct pq_error *err) PQ_MUST_US
  * numerically, binary by decoded bytes). false for other types. */
 bool pq_value_set_has_duplicates(const json_t *av);
 
+/* Set arithmetic for UPDATE's set_add / set_delete and UpdateExpression's
+ * ADD / DELETE: `a` and `b` are sets of one type (SS, NS or BS), members
+ * compared as DynamoDB does (numbers numerically, binary by bytes). Both run
+ * in O((n + m) log(n + m)) on sorted member keys, whatever the attacker
+ * sends. The union is a's members as written, then b's members that a lacks;
+ * the difference is a's members that b lacks. *out is a new reference, or
+ * NULL when the result is empty (an emptied set disappears). false (and
+ * *out NULL) when the types differ or are not sets, or a member is malformed. */
+bool pq_value_set_union(const json_t *a, const json_t *b, json_t **out) PQ_MUST_USE;
+bool pq_value_set_difference(const json_t *a, const json_t *b, json_t **out) PQ_MUST_USE;
+
 /* Parses the number of an N value. PQ_DEC_* failure for bad text. */
 pq_decimal_fail pq_value_number(const json_t *av, struct pq_decimal *out);
 /* Decodes the base64 of a B payload into `out` (appended). false if malformed. */

@@ -284,37 +284,8 @@ static pq_status set_op(pq_type t, const json_t *cur, const json_t *arg, bool ad
         return PQ_OK;
     }
     if (pq_value_type(cur) != t) return pq_error_validation(err, "%s", msg_operand_type);
-    pq_type mt = t == PQ_T_SS ? PQ_T_S : t == PQ_T_NS ? PQ_T_N : PQ_T_B;
-    const json_t *have = pq_value_payload(cur), *give = pq_value_payload(arg);
-    json_t *res = json_array();
-    /* Members of `cur` kept (set_delete drops those in `arg`). */
-    for (size_t i = 0; i < json_array_size(have); i++) {
-        json_t *m = pq_value_new(mt, json_incref(json_array_get(have, i)));
-        bool in_arg = false;
-        for (size_t j = 0; !add && !in_arg && j < json_array_size(give); j++) {
-            json_t *g = pq_value_new(mt, json_incref(json_array_get(give, j)));
-            in_arg = pq_value_equal(m, g);
-            json_decref(g);
-        }
-        if (!in_arg) json_array_append(res, json_array_get(have, i));
-        json_decref(m);
-    }
-    for (size_t j = 0; add && j < json_array_size(give); j++) {
-        json_t *g = pq_value_new(mt, json_incref(json_array_get(give, j)));
-        bool dup = false;
-        for (size_t i = 0; !dup && i < json_array_size(have); i++) {
-            json_t *m = pq_value_new(mt, json_incref(json_array_get(have, i)));
-            dup = pq_value_equal(m, g);
-            json_decref(m);
-        }
-        if (!dup) json_array_append(res, json_array_get(give, j));
-        json_decref(g);
-    }
-    if (json_array_size(res) == 0) {
-        json_decref(res); /* an emptied set disappears */
-        return PQ_OK;
-    }
-    *out = pq_value_new(t, res);
+    bool ok = add ? pq_value_set_union(cur, arg, out) : pq_value_set_difference(cur, arg, out);
+    if (!ok) return pq_error_validation(err, "%s", msg_operand_type);
     return PQ_OK;
 }
 

@@ -494,7 +494,8 @@ static pq_status build_plan(const struct exec_stmt *s, struct plan *p, struct pq
             p->r[i].hdir = o.hash_desc ? -1 : 1;
             p->r[i].rdir = o.range_desc ? -1 : 1;
         }
-        qsort(p->r, p->n, sizeof *p->r, range_cmp);
+        /* p->r is NULL when no branch was planned: qsort(NULL, 0, …) is undefined. */
+        if (p->n > 1) qsort(p->r, p->n, sizeof *p->r, range_cmp);
     }
     return PQ_OK;
 }

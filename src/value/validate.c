@@ -138,7 +138,7 @@ static pq_status check_set(struct vctx *c, pq_type t, json_t *arr)
     }
 
     size_t n = 0;
-    struct value_key *k = value_set_keys(t, arr, &n);
+    struct value_key *k = value_set_keys(t, arr, &n, NULL);
     bool dup = k && value_keys_duplicate(k, n);
     value_keys_free(k, n);
     if (dup) {

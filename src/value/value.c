@@ -1,4 +1,5 @@
 /* value.c — AttributeValues: type tags, constructors, equality, ordering, size, key encoding. */
+#define _GNU_SOURCE /* qsort_r */
 #include "pqsh/value.h"
 #include "value_internal.h"
 
@@ -118,7 +119,7 @@ bool value_scalar_key(pq_type t, const json_t *s, struct pq_buf *out)
     }
 }
 
-static int key_cmp(const struct value_key *a, const struct value_key *b)
+int value_key_cmp(const struct value_key *a, const struct value_key *b)
 {
     size_t n = a->b.len < b->b.len ? a->b.len : b->b.len;
     int c = memcmp(a->b.data, b->b.data, n);
@@ -127,9 +128,10 @@ static int key_cmp(const struct value_key *a, const struct value_key *b)
     return 0;
 }
 
-static int key_qsort_cmp(const void *a, const void *b)
+static int key_qsort_cmp(const void *a, const void *b, void *work)
 {
-    int c = key_cmp(a, b);
+    if (work) ++*(size_t *)work;
+    int c = value_key_cmp(a, b);
     if (c) return c;
     const struct value_key *ka = a, *kb = b;
     return ka->idx < kb->idx ? -1 : ka->idx > kb->idx;
@@ -142,7 +144,7 @@ void value_keys_free(struct value_key *k, size_t n)
     free(k);
 }
 
-struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n)
+struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n, size_t *work)
 {
     size_t count = json_array_size(arr);
     struct value_key *k = pq_xcalloc(count, sizeof *k);
@@ -154,7 +156,7 @@ struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n)
             return NULL;
         }
     }
-    qsort(k, count, sizeof *k, key_qsort_cmp);
+    qsort_r(k, count, sizeof *k, key_qsort_cmp, work);
     *n = count;
     return k;
 }
@@ -162,7 +164,7 @@ struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n)
 bool value_keys_duplicate(const struct value_key *k, size_t n)
 {
     for (size_t i = 1; i < n; i++)
-        if (key_cmp(&k[i - 1], &k[i]) == 0) return true;
+        if (value_key_cmp(&k[i - 1], &k[i]) == 0) return true;
     return false;
 }
 
@@ -171,7 +173,7 @@ bool pq_value_set_has_duplicates(const json_t *av)
     pq_type t = pq_value_type(av);
     if (t != PQ_T_SS && t != PQ_T_NS && t != PQ_T_BS) return false;
     size_t n = 0;
-    struct value_key *k = value_set_keys(t, pq_value_payload(av), &n);
+    struct value_key *k = value_set_keys(t, pq_value_payload(av), &n, NULL);
     bool dup = k && value_keys_duplicate(k, n);
     value_keys_free(k, n);
     return dup;
@@ -184,12 +186,12 @@ static bool sets_equal(pq_type t, const json_t *a, const json_t *b)
     size_t na = 0, nb = 0;
     bool eq = false;
     if (json_array_size(a) != json_array_size(b)) return false;
-    struct value_key *ka = value_set_keys(t, a, &na);
-    struct value_key *kb = value_set_keys(t, b, &nb);
+    struct value_key *ka = value_set_keys(t, a, &na, NULL);
+    struct value_key *kb = value_set_keys(t, b, &nb, NULL);
     if (!ka || !kb) goto out;
     eq = true;
     for (size_t i = 0; eq && i < na; i++)
-        eq = key_cmp(&ka[i], &kb[i]) == 0;
+        eq = value_key_cmp(&ka[i], &kb[i]) == 0;
 out:
     value_keys_free(ka, na);
     value_keys_free(kb, nb);
@@ -203,7 +205,7 @@ static bool scalar_cmp(pq_type t, const json_t *a, const json_t *b, int *cmp)
     pq_buf_init(&ka.b);
     pq_buf_init(&kb.b);
     bool ok = value_scalar_key(t, a, &ka.b) && value_scalar_key(t, b, &kb.b);
-    if (ok) *cmp = key_cmp(&ka, &kb);
+    if (ok) *cmp = value_key_cmp(&ka, &kb);
     pq_buf_release(&ka.b);
     pq_buf_release(&kb.b);
     return ok;

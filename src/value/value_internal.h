@@ -25,10 +25,17 @@ struct value_key {
 bool value_scalar_key(pq_type t, const json_t *s, struct pq_buf *out);
 
 /* Keys of every member of a set payload, sorted (ties by position); NULL if
- * a member is malformed. *n receives the member count. */
-struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n);
+ * a member is malformed. *n receives the member count. When `work` is not
+ * NULL, the key comparisons made are added to it (tests bound the growth). */
+struct value_key *value_set_keys(pq_type t, const json_t *arr, size_t *n, size_t *work);
+/* memcmp order of two keys, shorter first on a common prefix: -1, 0 or 1. */
+int value_key_cmp(const struct value_key *a, const struct value_key *b);
 void value_keys_free(struct value_key *k, size_t n);
 /* True when two adjacent keys of a sorted key array are equal. */
 bool value_keys_duplicate(const struct value_key *k, size_t n);
+
+/* pq_value_set_union / pq_value_set_difference with a count of the key
+ * comparisons made added to *work (NULL allowed). */
+bool value_set_merge(const json_t *a, const json_t *b, bool add, json_t **out, size_t *work);
 
 #endif
