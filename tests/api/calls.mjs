@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// calls.mjs URL FILE.api — run an API golden file through the AWS SDK for
+// JavaScript v3 and print the answers exactly as calls.py prints boto3's.
+//
+// The .api format and the output are calls.py's (read its docstring): one
+// `> OpName` line per call, then the response as JSON with sorted keys, or
+// `! Code: Message` and the error's other members. The two programs must
+// print byte-identical text for the same answers, so each rule of calls.py
+// has its twin here:
+//   - `{"B": base64}` / `{"BS": [base64…]}` in a request are sent as
+//     Uint8Array (the SDK base64-encodes them on the wire); binary in an
+//     answer is printed in base64;
+//   - timestamps (Date objects here, datetimes in boto3) are epoch seconds
+//     as a string with at most 3 decimals and no trailing zeros;
+//   - members that the service model declares as doubles (botocore parses
+//     them to Python floats, printed `1.0`) keep a decimal point;
+//   - TableId is masked as "<varies>";
+//   - the JSON is Python's json.dumps(sort_keys=True, ensure_ascii=False):
+//     `", "` and `": "` separators, keys sorted by code point.
+// The SDK tests the server, not the request: no retries (maxAttempts 1).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+// Node 20 is supported by the locked SDK; its notice about future versions
+// is not an answer of the server and would land in the output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+// The npm packages of the tests live in tests/js (package.json and its lock
+// file; `npm ci` there installs them).
+const fromJs = createRequire(new URL("../js/package.json", import.meta.url));
+const ddb = await import(pathToFileURL(fromJs.resolve("@aws-sdk/client-dynamodb")).href);
+
+const CALL = /^([A-Z][A-Za-z]+)\s*(.*)$/;
+
+function fail(msg) {
+  process.stderr.write(msg + "\n");
+  process.exit(1);
+}
+
+function readCalls(path) {
+  const calls = [];
+  let cur = null;
+  const lines = readFileSync(path, "utf8").split("\n");
+  if (lines.length && lines[lines.length - 1] === "") lines.pop();
+  lines.forEach((line, i) => {
+    if (line.startsWith("#")) return;
+    const m = CALL.exec(line);
+    if (m) {
+      cur = [m[1], m[2], i + 1];
+      calls.push(cur);
+    } else if (line.trim()) {
+      if (cur === null) fail(`${path}:${i + 1}: text before the first call`);
+      cur[1] += "\n" + line;
+    }
+  });
+  return calls.map(([op, text, n]) => {
+    try {
+      return [op, text.trim() ? JSON.parse(text) : {}, n];
+    } catch (e) {
+      return fail(`${path}:${n}: the request of ${op} is not JSON: ${e.message}`);
+    }
+  });
+}
+
+const isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v) &&
+  !(v instanceof Uint8Array) && !(v instanceof Date);
+
+// Request JSON → SDK input: base64 binary values become Uint8Array.
+function toWire(v) {
+  if (Array.isArray(v)) return v.map(toWire);
+  if (isPlain(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && typeof v.B === "string") return { B: Buffer.from(v.B, "base64") };
+    if (keys.length === 1 && Array.isArray(v.BS) && v.BS.every((x) => typeof x === "string"))
+      return { BS: v.BS.map((x) => Buffer.from(x, "base64")) };
+    return Object.fromEntries(keys.map((k) => [k, toWire(v[k])]));
+  }
+  return v;
+}
+
+// A Python float as repr() prints it (for the doubles of the model).
+class PyFloat {
+  constructor(x) { this.x = x; }
+  toJSON() {
+    if (Number.isInteger(this.x) && Math.abs(this.x) < 1e16) return `${this.x}.0`;
+    return String(this.x);
+  }
+}
+
+// Members of DynamoDB's model whose shape is a double (ConsumedCapacity's
+// CapacityUnits / ReadCapacityUnits / WriteCapacityUnits and
+// ItemCollectionMetrics' SizeEstimateRangeGB). ProvisionedThroughput's
+// ReadCapacityUnits / WriteCapacityUnits are longs: a double only inside a
+// Capacity, which is recognised by its CapacityUnits member.
+function doubles(v, inCapacity) {
+  if (Array.isArray(v)) return v.map((x) => doubles(x, inCapacity));
+  if (!isPlain(v)) return v;
+  const capacity = "CapacityUnits" in v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x === "number" && (k === "CapacityUnits" ||
+        ((capacity || inCapacity) && (k === "ReadCapacityUnits" || k === "WriteCapacityUnits"))))
+      out[k] = new PyFloat(x);
+    else if (k === "SizeEstimateRangeGB" && Array.isArray(x))
+      out[k] = x.map((y) => (typeof y === "number" ? new PyFloat(y) : y));
+    else out[k] = doubles(x, k === "Table" || k === "LocalSecondaryIndexes" ||
+                              k === "GlobalSecondaryIndexes" ? capacity : false);
+  }
+  return out;
+}
+
+function epoch(d) {
+  return (d.getTime() / 1000).toFixed(3).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+// SDK answer → printable JSON: bytes in base64, times as epoch seconds.
+function fromWire(v) {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  if (v instanceof Date) return epoch(v);
+  if (v instanceof Set) return [...v].map(fromWire);
+  if (Array.isArray(v)) return v.map(fromWire);
+  if (isPlain(v)) {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = fromWire(x);
+    return out;
+  }
+  return v;
+}
+
+const VARIES = new Set(["TableId"]);
+
+function mask(v) {
+  if (Array.isArray(v)) return v.map(mask);
+  if (isPlain(v)) {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[k] = VARIES.has(k) ? "<varies>" : mask(x);
+    return out;
+  }
+  return v;
+}
+
+// Python's key order: by code point (JS's default sort compares UTF-16 units).
+function byCodePoint(a, b) {
+  const x = [...a], y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+// json.dumps(v, sort_keys=True, ensure_ascii=False)
+function dumps(v) {
+  if (v instanceof PyFloat) return v.toJSON();
+  if (Array.isArray(v)) return "[" + v.map(dumps).join(", ") + "]";
+  if (isPlain(v)) {
+    return "{" + Object.keys(v).sort(byCodePoint)
+      .map((k) => JSON.stringify(k) + ": " + dumps(v[k])).join(", ") + "}";
+  }
+  if (v === undefined) return "null";
+  return JSON.stringify(v);
+}
+
+function show(obj) {
+  process.stdout.write(dumps(doubles(mask(obj), false)) + "\n");
+}
+
+// What an SDK exception carries besides the members of the error shape.
+const NOT_MEMBERS = new Set(["name", "message", "Message", "$fault", "$metadata", "$retryable",
+  "$response", "__type", "Code", "stack"]);
+
+async function main() {
+  const [url, path] = process.argv.slice(2);
+  if (!url || !path) fail("usage: calls.mjs URL FILE.api");
+  const client = new ddb.DynamoDBClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDPQSHTEST", secretAccessKey: "pqsh-test-secret" },
+    maxAttempts: 1,
+  });
+  for (const [op, req, n] of readCalls(path)) {
+    process.stdout.write(`> ${op}\n`);
+    const Command = ddb[`${op}Command`];
+    if (!Command) fail(`${path}:${n}: the AWS SDK for JavaScript has no operation ${op}`);
+    let resp;
+    try {
+      resp = await client.send(new Command(toWire(req)));
+    } catch (e) {
+      if (!e || !e.$metadata || e.$fault === undefined) throw e; // not an answer of the service
+      process.stdout.write(`! ${e.name || "?"}: ${e.message ?? ""}\n`);
+      const rest = {};
+      for (const [k, x] of Object.entries(e)) if (!NOT_MEMBERS.has(k) && x !== undefined) rest[k] = x;
+      if (Object.keys(rest).length) show(fromWire(rest));
+      continue;
+    }
+    delete resp.$metadata;
+    show(fromWire(resp));
+  }
+  client.destroy();
+}
+
+await main();
