@@ -37,4 +37,14 @@ void cap_write(struct pq_engine *e, const struct pq_table_meta *t, const json_t 
 json_t *cap_one_json(const struct pq_capacity *c);
 json_t *cap_list_json(const struct pq_capacity *c);
 
+/* ReturnItemCollectionMetrics (§11.3): true when `mode` is "SIZE" and `t`
+ * has a local secondary index (only such tables have item collections that
+ * DynamoDB reports). */
+bool cap_wants_metrics(const char *mode, const struct pq_table_meta *t);
+/* The ItemCollectionMetrics of the collection holding `key` (an item or a
+ * key of `t`; its partition key is what counts), measured now: the items of
+ * that partition plus their LSI entries. *out is a new reference. */
+pq_status cap_item_collection(struct pq_engine *e, const struct pq_table_meta *t, const json_t *key,
+                              json_t **out, struct pq_error *err) PQ_MUST_USE;
+
 #endif
