@@ -8,6 +8,7 @@
  * does; a member whose value is JSON null counts as absent.
  */
 #include "engine/batch.h"
+#include "engine/batch_items.h"
 #include "engine/internal.h"
 #include "engine/item_ops.h"
 
@@ -199,6 +200,32 @@ static const struct field F_DELETE_ITEM[] = {{"TableName", &S_STRING},
                                              {"ReturnValuesOnConditionCheckFailure", &S_STRING},
                                              {NULL, NULL}};
 
+/* BatchWriteItem / BatchGetItem (engine/batch_items.c). */
+static const struct field F_PUT_REQUEST[] = {{"Item", &S_VALUE_MAP}, {NULL, NULL}};
+static const struct shape S_PUT_REQUEST = {K_STRUCT, NULL, F_PUT_REQUEST, NULL};
+static const struct field F_DELETE_REQUEST[] = {{"Key", &S_VALUE_MAP}, {NULL, NULL}};
+static const struct shape S_DELETE_REQUEST = {K_STRUCT, NULL, F_DELETE_REQUEST, NULL};
+static const struct field F_WRITE_REQUEST[] = {
+    {"PutRequest", &S_PUT_REQUEST}, {"DeleteRequest", &S_DELETE_REQUEST}, {NULL, NULL}};
+static const struct shape S_WRITE_REQUEST = {K_STRUCT, NULL, F_WRITE_REQUEST, NULL};
+static const struct shape S_WRITE_REQUESTS = {K_LIST, NULL, NULL, &S_WRITE_REQUEST};
+static const struct shape S_WRITE_ITEMS = {K_MAP, NULL, NULL, &S_WRITE_REQUESTS};
+static const struct field F_BATCH_WRITE_ITEM[] = {{"RequestItems", &S_WRITE_ITEMS},
+                                                  {"ReturnConsumedCapacity", &S_STRING},
+                                                  {"ReturnItemCollectionMetrics", &S_STRING},
+                                                  {NULL, NULL}};
+static const struct shape S_KEYS = {K_LIST, NULL, NULL, &S_VALUE_MAP};
+static const struct field F_KEYS_AND_ATTRIBUTES[] = {{"Keys", &S_KEYS},
+                                                     {"AttributesToGet", &S_STRINGS},
+                                                     {"ConsistentRead", &S_BOOL},
+                                                     {"ProjectionExpression", &S_STRING},
+                                                     {"ExpressionAttributeNames", &S_NAME_MAP},
+                                                     {NULL, NULL}};
+static const struct shape S_KEYS_AND_ATTRIBUTES = {K_STRUCT, NULL, F_KEYS_AND_ATTRIBUTES, NULL};
+static const struct shape S_GET_ITEMS = {K_MAP, NULL, NULL, &S_KEYS_AND_ATTRIBUTES};
+static const struct field F_BATCH_GET_ITEM[] = {
+    {"RequestItems", &S_GET_ITEMS}, {"ReturnConsumedCapacity", &S_STRING}, {NULL, NULL}};
+
 static const struct field F_BATCH_STATEMENT[] = {{"Statement", &S_STRING},
                                                  {"Parameters", &S_OBJECTS},
                                                  {"ConsistentRead", &S_BOOL},
@@ -341,6 +368,8 @@ static const struct op {
     {"PutItem", item_put_item, F_PUT_ITEM},
     {"GetItem", item_get_item, F_GET_ITEM},
     {"DeleteItem", item_delete_item, F_DELETE_ITEM},
+    {"BatchWriteItem", bi_batch_write_item, F_BATCH_WRITE_ITEM},
+    {"BatchGetItem", bi_batch_get_item, F_BATCH_GET_ITEM},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

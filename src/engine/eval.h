@@ -188,6 +188,10 @@ void exec_violations_init(struct exec_violations *v);
 /* Adds one entry; `value` is rendered already ('x', null, '[]'). */
 void exec_violation(struct exec_violations *v, const char *value, const char *member,
                     const char *rule);
+/* Adds one entry whose constraint is not a "Member must" rule
+ * ("Map keys must satisfy constraint: [...]"). */
+void exec_violation_raw(struct exec_violations *v, const char *value, const char *member,
+                        const char *constraint);
 /* The ValidationException for the violations so far (PQ_OK when none);
  * releases `v` either way. */
 pq_status exec_violations_finish(struct exec_violations *v, struct pq_error *err) PQ_MUST_USE;

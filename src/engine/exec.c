@@ -23,12 +23,22 @@ void exec_violations_init(struct exec_violations *v)
     v->n = 0;
 }
 
+void exec_violation_raw(struct exec_violations *v, const char *value, const char *member,
+                        const char *constraint)
+{
+    if (v->n++) pq_buf_adds(&v->text, "; ");
+    pq_buf_addf(&v->text, "Value %s at '%s' failed to satisfy constraint: %s", value, member,
+                constraint);
+}
+
 void exec_violation(struct exec_violations *v, const char *value, const char *member,
                     const char *rule)
 {
-    if (v->n++) pq_buf_adds(&v->text, "; ");
-    pq_buf_addf(&v->text, "Value %s at '%s' failed to satisfy constraint: Member must %s", value,
-                member, rule);
+    struct pq_buf c = PQ_BUF_INIT;
+    pq_buf_init(&c);
+    pq_buf_addf(&c, "Member must %s", rule);
+    exec_violation_raw(v, value, member, c.data);
+    pq_buf_release(&c);
 }
 
 pq_status exec_violations_finish(struct exec_violations *v, struct pq_error *err)

@@ -29,19 +29,18 @@ static const json_t *member(const json_t *req, const char *name)
     return json_is_null(m) ? NULL : m;
 }
 
-static void check_table_name(struct exec_violations *v, const json_t *name)
+void item_check_table_name(struct exec_violations *v, const json_t *name, const char *path)
 {
     const char *s = json_string_value(name);
     size_t n = strlen(s);
     struct pq_buf val = PQ_BUF_INIT;
     pq_buf_init(&val);
     pq_buf_addf(&val, "'%s'", s);
-    if (n < 3) exec_violation(v, val.data, "tableName", "have length greater than or equal to 3");
-    if (n > 255) exec_violation(v, val.data, "tableName", "have length less than or equal to 255");
+    if (n < 3) exec_violation(v, val.data, path, "have length greater than or equal to 3");
+    if (n > 255) exec_violation(v, val.data, path, "have length less than or equal to 255");
     for (const char *p = s; *p; p++) {
         if (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-') continue;
-        exec_violation(v, val.data, "tableName",
-                       "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        exec_violation(v, val.data, path, "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         break;
     }
     pq_buf_release(&val);
@@ -56,7 +55,7 @@ static pq_status check_constraints(const json_t *req, enum item_op op, struct pq
     static const char *const condop[] = {"AND", "OR", NULL};
     struct exec_violations v;
     exec_violations_init(&v);
-    check_table_name(&v, member(req, "TableName"));
+    item_check_table_name(&v, member(req, "TableName"), "tableName");
     if (op != OP_GET) {
         /* The enum in the order the service prints it (dynalite's recording). */
         exec_check_enum(&v, member(req, "ReturnValues"), "returnValues", rv,
@@ -80,7 +79,7 @@ static pq_status check_constraints(const json_t *req, enum item_op op, struct pq
 
 /* A validated copy of an Item / Key map. Errors in Put/Delete values are
  * prefixed the way the cloud words them there (§2.1, CS-P valueLayers). */
-static pq_status copy_values(const json_t *map, bool prefixed, json_t **out, struct pq_error *err)
+pq_status item_copy_values(const json_t *map, bool prefixed, json_t **out, struct pq_error *err)
 {
     json_t *copy = json_deep_copy(map);
     const char *k;
@@ -104,8 +103,8 @@ static pq_status copy_values(const json_t *map, bool prefixed, json_t **out, str
     return PQ_OK;
 }
 
-static pq_status check_item_keys(const struct pq_table_meta *t, const json_t *item,
-                                 struct pq_error *err)
+pq_status item_check_item_keys(const struct pq_table_meta *t, const json_t *item,
+                               struct pq_error *err)
 {
     const struct pq_key_attr *keys[2] = {&t->hash, t->range.name ? &t->range : NULL};
     for (int k = 0; k < 2 && keys[k]; k++) {
@@ -128,7 +127,7 @@ static pq_status check_item_keys(const struct pq_table_meta *t, const json_t *it
 }
 
 /* A Key must hold exactly the table's key attributes with their types. */
-static pq_status check_key(const struct pq_table_meta *t, const json_t *key, struct pq_error *err)
+pq_status item_check_key(const struct pq_table_meta *t, const json_t *key, struct pq_error *err)
 {
     const struct pq_key_attr *keys[2] = {&t->hash, t->range.name ? &t->range : NULL};
     size_t want = keys[1] ? 2 : 1;
@@ -496,7 +495,8 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
             err, "The parameter '%s' is required but was not present in the request",
             values_member);
     if ((st = check_constraints(req, op, err))) return st;
-    if ((st = copy_values(member(req, values_member), op != OP_GET, &r->values, err))) return st;
+    if ((st = item_copy_values(member(req, values_member), op != OP_GET, &r->values, err)))
+        return st;
 
     const json_t *rv = member(req, "ReturnValues");
     if (rv && strcmp(json_string_value(rv), "NONE") != 0 &&
@@ -603,14 +603,14 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
         goto out;
     }
     if (op == OP_PUT) {
-        if ((st = check_item_keys(r->table, r->values, err))) goto out;
+        if ((st = item_check_item_keys(r->table, r->values, err))) goto out;
         if (pq_item_size(r->values) > MAX_ITEM_BYTES) {
             st = pq_error_validation(err, "Item size has exceeded the maximum allowed size");
             goto out;
         }
         st = index_check_item(r->table, r->values, err);
     } else {
-        st = check_key(r->table, r->values, err);
+        st = item_check_key(r->table, r->values, err);
     }
 out:
     json_decref(x.params);
@@ -667,6 +667,12 @@ static pq_status run(struct pq_engine *e, json_t *req, enum item_op op, json_t *
         }
         break;
     }
+    if (op != OP_GET &&
+        cap_wants_metrics(json_string_value(member(req, "ReturnItemCollectionMetrics")), r.table)) {
+        json_t *m;
+        if ((st = cap_item_collection(e, r.table, r.values, &m, err))) goto out;
+        json_object_set_new(*resp, "ItemCollectionMetrics", m);
+    }
     if (e->cap) {
         json_t *cc = cap_one_json(e->cap);
         if (cc) json_object_set_new(*resp, "ConsumedCapacity", cc);
@@ -698,4 +704,60 @@ pq_status item_get_item(struct pq_engine *e, json_t *req, json_t **resp, struct 
 pq_status item_delete_item(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
 {
     return run(e, req, OP_DELETE, resp, err);
+}
+
+/* ---- shared with the batch and transaction operations ----------------- */
+
+struct item_cond {
+    struct condition c;
+};
+
+pq_status item_cond_compile(const char *what, const char *text, const json_t *names,
+                            const json_t *values, json_t *used_names, json_t *used_values,
+                            struct item_cond **out, struct pq_error *err)
+{
+    struct xlate x = {0};
+    struct item_cond *ic = pq_xcalloc(1, sizeof *ic);
+    pq_buf_init(&x.out);
+    x.what = what;
+    x.src = text;
+    x.names = names;
+    x.values = values;
+    x.used_names = used_names;
+    x.used_values = used_values;
+    x.params = json_array();
+    pq_status st = compile_condition(&x, &ic->c, err);
+    json_decref(x.params);
+    free(x.tokens);
+    pq_buf_release(&x.out);
+    if (st) {
+        item_cond_free(ic);
+        ic = NULL;
+    }
+    *out = ic;
+    return st;
+}
+
+bool item_cond_test(const struct item_cond *c, const json_t *item)
+{
+    return ev_test(c->c.cond, item);
+}
+
+void item_cond_free(struct item_cond *c)
+{
+    if (!c) return;
+    condition_release(&c->c);
+    free(c);
+}
+
+pq_status item_projection(const char *text, const json_t *names, json_t *used_names, json_t **out,
+                          struct pq_error *err)
+{
+    return read_projection(text, names, used_names, out, err);
+}
+
+pq_status item_check_unused(const char *what, const json_t *map, const json_t *used,
+                            struct pq_error *err)
+{
+    return check_unused(what, map, used, err);
 }
