@@ -5,6 +5,15 @@
  *   MODE insert   CLIENTS threads INSERT fresh keys for SECONDS
  *   MODE select   CLIENTS threads SELECT k<random 0..999> by key for SECONDS
  *   MODE list     CLIENTS threads send ListTables (a trivial request) for SECONDS
+ * The item API, on table "BenchItems" (pk S, sk N: partitions p0 … p9 of
+ * 100 items each):
+ *   MODE preload-items  PutItem the 1,000 items (one client), then exit
+ *   MODE getitem   GetItem of a random item
+ *   MODE query     Query of a random partition: one page of its 100 items
+ *   MODE scan      Scan, TotalSegments 4, Segment = request number mod 4,
+ *                  Limit 100 (the first page of a quarter of the table)
+ *   MODE update    UpdateItem SET v = v + :one on a random item
+ *   MODE transact  TransactWriteItems: two such updates, in two partitions
  * Prints one line: MODE CLIENTS REQUESTS SECONDS REQ/S P50_MS P99_MS ERRORS.
  *
  * Each client thread keeps one TCP connection open (HTTP/1.1 keep-alive) and
@@ -30,6 +39,7 @@
 #include <unistd.h>
 
 #define PRELOAD 1000
+#define PARTITIONS 10 /* of the item-API table: PRELOAD / PARTITIONS items each */
 #define MAX_SAMPLES 4000000
 
 struct client {
@@ -159,12 +169,65 @@ static void sample(struct client *c, double ms)
     if (c->nlat < c->cap) c->lat[c->nlat++] = ms;
 }
 
+#define ITEM_KEY "{\"pk\":{\"S\":\"p%u\"},\"sk\":{\"N\":\"%u\"}}"
+#define ADD_ONE                                                                                    \
+    "\"UpdateExpression\":\"SET v = v + :one\",\"ExpressionAttributeValues\":{\":one\":{\"N\":"    \
+    "\"1\"}}"
+
+/* The item-API modes: the operation and its request body for request i. */
+static const char *item_request(long i, unsigned *seed, char *body, size_t size)
+{
+    unsigned part = (unsigned)rand_r(seed) % PARTITIONS;
+    unsigned sk = (unsigned)rand_r(seed) % (PRELOAD / PARTITIONS);
+    if (strcmp(mode, "getitem") == 0) {
+        snprintf(body, size, "{\"TableName\":\"BenchItems\",\"Key\":" ITEM_KEY "}", part, sk);
+        return "GetItem";
+    }
+    if (strcmp(mode, "query") == 0) {
+        snprintf(body, size,
+                 "{\"TableName\":\"BenchItems\",\"KeyConditionExpression\":\"pk = :p\","
+                 "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p%u\"}}}",
+                 part);
+        return "Query";
+    }
+    if (strcmp(mode, "scan") == 0) {
+        snprintf(body, size,
+                 "{\"TableName\":\"BenchItems\",\"TotalSegments\":4,\"Segment\":%ld,"
+                 "\"Limit\":100}",
+                 i % 4);
+        return "Scan";
+    }
+    if (strcmp(mode, "update") == 0) {
+        snprintf(body, size, "{\"TableName\":\"BenchItems\",\"Key\":" ITEM_KEY "," ADD_ONE "}",
+                 part, sk);
+        return "UpdateItem";
+    }
+    if (strcmp(mode, "transact") == 0) {
+        snprintf(body, size,
+                 "{\"TransactItems\":[{\"Update\":{\"TableName\":\"BenchItems\",\"Key\":" ITEM_KEY
+                 "," ADD_ONE "}},{\"Update\":{\"TableName\":\"BenchItems\",\"Key\":" ITEM_KEY
+                 "," ADD_ONE "}}]}",
+                 part, sk, (part + 1) % PARTITIONS, sk);
+        return "TransactWriteItems";
+    }
+    return NULL;
+}
+
 static void *run_client(void *arg)
 {
     struct client *c = arg;
     unsigned seed = (unsigned)c->id * 2654435761u + 1;
-    char body[512];
+    char body[1024];
     for (long i = 0; now() < t_end; i++) {
+        const char *item_op = item_request(i + c->id, &seed, body, sizeof body);
+        if (item_op) {
+            double t0 = now();
+            int status = call(c, item_op, body);
+            sample(c, (now() - t0) * 1e3);
+            c->requests++;
+            if (status != 200) c->errors++;
+            continue;
+        }
         if (strcmp(mode, "insert") == 0)
             snprintf(
                 body, sizeof body,
@@ -219,10 +282,38 @@ static int preload(void)
     return 0;
 }
 
+static int preload_items(void)
+{
+    struct client c = {.fd = -1};
+    const char *create =
+        "{\"TableName\":\"BenchItems\",\"BillingMode\":\"PAY_PER_REQUEST\","
+        "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"
+        "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],\"KeySchema\":[{\"AttributeName\":"
+        "\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}]}";
+    if (call(&c, "CreateTable", create) != 200) {
+        fprintf(stderr, "load: CreateTable BenchItems failed\n");
+        return 1;
+    }
+    char body[512];
+    for (int i = 0; i < PRELOAD; i++) {
+        snprintf(body, sizeof body,
+                 "{\"TableName\":\"BenchItems\",\"Item\":{\"pk\":{\"S\":\"p%d\"},\"sk\":{\"N\":"
+                 "\"%d\"},\"v\":{\"N\":\"%d\"},\"note\":{\"S\":\"benchmark item\"}}}",
+                 i % PARTITIONS, i / PARTITIONS, i);
+        if (call(&c, "PutItem", body) != 200) {
+            fprintf(stderr, "load: preload PutItem %d failed\n", i);
+            return 1;
+        }
+    }
+    if (c.fd >= 0) close(c.fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: load HOST PORT preload|insert|select|list CLIENTS SECONDS\n");
+        fprintf(stderr, "usage: load HOST PORT preload|insert|select|list|preload-items|getitem|"
+                        "query|scan|update|transact CLIENTS SECONDS\n");
         return 2;
     }
     host = argv[1];
@@ -231,6 +322,7 @@ int main(int argc, char **argv)
     int clients = atoi(argv[4]);
     seconds = atof(argv[5]);
     if (strcmp(mode, "preload") == 0) return preload();
+    if (strcmp(mode, "preload-items") == 0) return preload_items();
     snprintf(run_tag, sizeof run_tag, "r%ld-%d", (long)time(NULL), (int)getpid());
     struct client *cs = calloc((size_t)clients, sizeof *cs);
     pthread_t *th = calloc((size_t)clients, sizeof *th);
@@ -258,7 +350,7 @@ int main(int argc, char **argv)
     }
     qsort(all, (size_t)n, sizeof *all, cmp_double);
     double p50 = n ? all[n / 2] : 0, p99 = n ? all[(long)((double)n * 0.99)] : 0;
-    printf("%s %d %ld %.2f %.0f %.3f %.3f %ld\n", mode, clients, total, elapsed,
+    printf("%s %d %ld %.2f %.1f %.3f %.3f %ld\n", mode, clients, total, elapsed,
            (double)total / elapsed, p50, p99, errors);
     free(all);
     free(cs);

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# bench/serve/run.sh PQSH [SECONDS] — requests per second and latency of `pqsh serve`
-# against moto_server, in the same run, on the same requests.
+# bench/serve/run.sh PQSH [SECONDS] [partiql|items] — requests per second and
+# latency of `pqsh serve` against moto_server, in the same run, on the same
+# requests.
 #
-# For each server: create table "Bench", preload 1,000 items, then for 1, 4
-# and 16 concurrent keep-alive clients run ExecuteStatement INSERTs of fresh
-# keys, SELECTs of one item by key, and ListTables (moto's cheapest request,
-# for a fair floor), SECONDS each (default 5). Prints a
-# Markdown table (req/s, p50, p99, errors) and the pqsh/moto ratio.
+# partiql (the default): for each server create table "Bench", preload 1,000
+# items, then for 1, 4 and 16 concurrent keep-alive clients run
+# ExecuteStatement INSERTs of fresh keys, SELECTs of one item by key, and
+# ListTables (moto's cheapest request, for a fair floor), SECONDS each
+# (default 5).
+# items: table "BenchItems" (10 partitions of 100 items, PutItem), then
+# GetItem, Query (one page of 100 items), Scan (4 segments, pages of 100),
+# UpdateItem and TransactWriteItems (two updates) the same way.
+# Prints a Markdown table (req/s, p50, p99, errors) and the pqsh/moto ratio.
 # pqsh serves --local :memory: and a database file (SQLite WAL), 4 workers.
 # The load generator (load.c, plain sockets) runs on the same machine.
 set -eu
@@ -16,6 +21,12 @@ if [ $# -lt 1 ]; then
 fi
 pqsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 secs=${2:-5}
+set_=${3:-partiql}
+case "$set_" in
+  partiql) preload=preload modes="insert select list" ;;
+  items) preload=preload-items modes="getitem query scan update transact" ;;
+  *) echo "bench/serve/run.sh: unknown set $set_ (partiql or items)" >&2; exit 2 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/pqsh-bench-serve-XXXXXX)
 pids=()
@@ -41,20 +52,20 @@ wait_port() {
 declare -A rps
 row() { # server port
   local name=$1 port=$2
-  "$work/load" 127.0.0.1 "$port" preload 1 0
-  for mode in insert select list; do
+  "$work/load" 127.0.0.1 "$port" "$preload" 1 0
+  for mode in $modes; do
     for c in 1 4 16; do
       read -r m cl n el r p50 p99 err < <("$work/load" 127.0.0.1 "$port" "$mode" "$c" "$secs")
       rps[$name.$mode.$c]=$r
-      printf '| %-18s | %-6s | %2d | %8s | %7s | %7s | %6s |\n' "$name" "$mode" "$c" "$r" "$p50" "$p99" "$err"
+      printf '| %-19s | %-8s | %2d | %8s | %7s | %7s | %6s |\n' "$name" "$mode" "$c" "$r" "$p50" "$p99" "$err"
     done
   done
 }
 
 echo "machine: $(nproc) cores, $(uname -sr); each cell runs ${secs} s"
 echo
-echo "| server             | op     |  c |    req/s | p50 ms  | p99 ms  | errors |"
-echo "|--------------------|--------|----|----------|---------|---------|--------|"
+echo "| server              | op       |  c |    req/s | p50 ms  | p99 ms  | errors |"
+echo "|---------------------|----------|----|----------|---------|---------|--------|"
 
 port=$(free_port)
 "$pqsh" serve --local :memory: --port "$port" >/dev/null 2>&1 &
@@ -75,13 +86,14 @@ wait_port "$port"
 row "moto_server" "$port"
 
 echo
-echo "| op     |  c | pqsh :memory: / moto | pqsh file / moto |"
-echo "|--------|----|----------------------|------------------|"
-for mode in insert select list; do
+echo "| op       |  c | pqsh :memory: / moto | pqsh file / moto |"
+echo "|----------|----|----------------------|------------------|"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+for mode in $modes; do
   for c in 1 4 16; do
     m=${rps[moto_server.$mode.$c]}
-    printf '| %-6s | %2d | %19.1fx | %15.1fx |\n' "$mode" "$c" \
-      "$(echo "${rps[pqsh serve :memory:.$mode.$c]} / $m" | bc -l)" \
-      "$(echo "${rps[pqsh serve file.$mode.$c]} / $m" | bc -l)"
+    printf '| %-8s | %2d | %20s | %16s |\n' "$mode" "$c" \
+      "$(ratio "${rps[pqsh serve :memory:.$mode.$c]}" "$m")" \
+      "$(ratio "${rps[pqsh serve file.$mode.$c]}" "$m")"
   done
 done
