@@ -4,8 +4,8 @@
 Random operations, generated from a fixed seed, are sent through boto3 to
 `pqsh serve` and to moto (started here, in-process, on a free loopback port):
 PutItem / DeleteItem / GetItem with random condition expressions,
-projections and ReturnValues, and ExecuteStatement INSERT / UPDATE / DELETE /
-SELECT with random values. After each step the outcomes are compared
+projections and ReturnValues, BatchWriteItem / BatchGetItem, and
+ExecuteStatement INSERT / UPDATE / DELETE / SELECT with random values. After each step the outcomes are compared
 (success or the error's type, and what a success returned) and then every
 item of the table on both sides.
 
@@ -281,8 +281,38 @@ def op_select(g):
                                 "Parameters": [k["pk"]], "ConsistentRead": True}
 
 
+def distinct_keys(g, n):
+    keys = {}
+    while len(keys) < n:
+        k = g.key()
+        keys[(k["pk"]["S"], k["sk"]["S"])] = k
+    return list(keys.values())
+
+
+def op_batch_write(g):
+    reqs = []
+    for k in distinct_keys(g, g.r.randint(1, 4)):
+        if g.r.random() < 0.7:
+            it = g.item()
+            it.update(k)
+            reqs.append({"PutRequest": {"Item": it}})
+        else:
+            reqs.append({"DeleteRequest": {"Key": k}})
+    return "BatchWriteItem", {"RequestItems": {TABLE: reqs}}
+
+
+def op_batch_get(g):
+    req = {"Keys": distinct_keys(g, g.r.randint(1, 4)), "ConsistentRead": True}
+    if g.r.random() < 0.3:
+        text, ctx = g.projection()
+        req["ProjectionExpression"] = text
+        if ctx["names"]:
+            req["ExpressionAttributeNames"] = ctx["names"]
+    return "BatchGetItem", {"RequestItems": {TABLE: req}}
+
+
 OPS = [(op_put, 30), (op_delete, 15), (op_get, 15), (op_insert, 10), (op_update, 12),
-       (op_delete_stmt, 6), (op_select, 12)]
+       (op_delete_stmt, 6), (op_select, 12), (op_batch_write, 8), (op_batch_get, 6)]
 
 
 # ---- the two sides ----------------------------------------------------------
@@ -337,6 +367,7 @@ def norm(v):
 
 
 METHODS = {"PutItem": "put_item", "DeleteItem": "delete_item", "GetItem": "get_item",
+           "BatchWriteItem": "batch_write_item", "BatchGetItem": "batch_get_item",
            "ExecuteStatement": "execute_statement", "UpdateItem": "update_item",
            "Query": "query", "Scan": "scan"}
 
@@ -350,9 +381,13 @@ def call(c, op, req):
         return ("error", err.get("Code", "?"), err.get("Message", ""))
     except Exception as e:  # moto in-process: its own crash (a 500 over HTTP)
         return ("error", "500", f"{type(e).__name__}: {e}")
-    ans = {k: norm(resp[k]) for k in ("Attributes", "Item", "Items") if k in resp}
+    ans = {k: norm(resp[k]) for k in ("Attributes", "Item", "Items", "Responses",
+                                      "UnprocessedItems", "UnprocessedKeys") if k in resp}
+    by_text = lambda it: json.dumps(it, sort_keys=True)
     if "Items" in ans:
-        ans["Items"] = sorted(ans["Items"], key=lambda it: json.dumps(it, sort_keys=True))
+        ans["Items"] = sorted(ans["Items"], key=by_text)
+    for t, items in ans.get("Responses", {}).items():
+        ans["Responses"][t] = sorted(items, key=by_text)
     return ("ok", ans)
 
 
@@ -465,6 +500,8 @@ KNOWN = [("M1 INSERT of an existing key", m1_insert_existing),
 def request_key(op, req):
     if op == "ExecuteStatement":
         return stmt_key(req) if stmt(req) != "SELECT" else None
+    if op.startswith("Batch"):
+        return None
     k = req.get("Key") or req.get("Item")
     return (k["pk"]["S"], k["sk"]["S"])
 
