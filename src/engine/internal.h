@@ -172,6 +172,8 @@ struct pq_range {
     const struct pq_buf *rk_prefix; /* begins_with on the sort key, or NULL */
     bool descending;
     const struct pq_key *after; /* resume strictly after this key, or NULL */
+    uint32_t total_segments;    /* > 1: only partitions of `segment` (parallel Scan) */
+    uint32_t segment;
 };
 
 struct pq_cursor;
@@ -182,6 +184,10 @@ pq_status store_cursor_open(struct pq_store *s, const struct pq_table_meta *t,
 pq_status store_cursor_next(struct pq_cursor *c, json_t **item, size_t *size, struct pq_key *key,
                             struct pq_error *err) PQ_MUST_USE;
 void store_cursor_close(struct pq_cursor *c);
+/* The segment (0 .. total-1) of a parallel Scan that holds the partition
+ * whose encoded key is `hk`: a fixed 64-bit hash of the key scaled to
+ * `total`, so segments are disjoint and cover the key space. */
+uint32_t store_segment_of(const void *hk, size_t len, uint32_t total);
 
 /* ---- index.c ---------------------------------------------------------- */
 

@@ -158,6 +158,8 @@ out:
     return rc;
 }
 
+static void sql_segment(sqlite3_context *cx, int argc, sqlite3_value **argv);
+
 pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err)
 {
     struct pq_store *s = pq_xcalloc(1, sizeof *s);
@@ -184,6 +186,12 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
                        err)))
         goto fail;
     if ((rc = init_schema(s, err))) goto fail;
+    if (sqlite3_create_function(s->db, "pq_segment", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_segment, NULL, NULL) != SQLITE_OK) {
+        rc = db_fail(s, err, "registering pq_segment");
+        goto fail;
+    }
     if ((rc = prepare(s, "BEGIN IMMEDIATE", &s->tx_begin, err)) ||
         (rc = prepare(s, "COMMIT", &s->tx_commit, err)) ||
         (rc = prepare(s, "ROLLBACK", &s->tx_rollback, err)) ||
@@ -1081,6 +1089,37 @@ pq_status store_token_put(struct pq_store *s, const char *token, const char *has
 
 /* ---- cursors -------------------------------------------------------- */
 
+uint32_t store_segment_of(const void *hk, size_t len, uint32_t total)
+{
+    /* FNV-1a 64 of the encoded partition key, then splitmix64's finaliser so
+     * that the high bits, which pick the segment, depend on every byte. */
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= ((const unsigned char *)hk)[i];
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return (uint32_t)(((unsigned __int128)h * total) >> 64);
+}
+
+/* pq_segment(hk, total): the Scan segment of an encoded partition key. */
+static void sql_segment(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlite3_int64 total = sqlite3_value_int64(argv[1]);
+    if (total < 1 || total > UINT32_MAX) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    sqlite3_result_int64(cx, store_segment_of(sqlite3_value_blob(argv[0]),
+                                              (size_t)sqlite3_value_bytes(argv[0]),
+                                              (uint32_t)total));
+}
+
 /* The shape of a range decides the SQL text; the values are bound. */
 enum {
     SH_HK = 1 << 0,
@@ -1092,6 +1131,7 @@ enum {
     SH_PREFIX_END = 1 << 6, /* the prefix has an upper bound (not all 0xff) */
     SH_DESC = 1 << 7,
     SH_AFTER = 1 << 8,
+    SH_SEGMENT = 1 << 9, /* parallel Scan: one segment of the partition keys */
 };
 
 /* The smallest byte string greater than every string starting with `p`:
@@ -1117,6 +1157,7 @@ static unsigned range_shape(const struct pq_range *r, const struct pq_buf *pend_
     if (r->rk_prefix) sh |= SH_PREFIX | (pend_ok ? SH_PREFIX_END : 0);
     if (r->descending) sh |= SH_DESC;
     if (r->after) sh |= SH_AFTER;
+    if (r->total_segments > 1) sh |= SH_SEGMENT;
     return sh;
 }
 
@@ -1139,6 +1180,7 @@ static void cursor_sql(int64_t id, const char *ix, unsigned sh, struct pq_buf *s
     if (sh & SH_HI) pq_buf_addf(sql, (sh & SH_HI_INCL) ? " AND %s <= ?" : " AND %s < ?", rk);
     if (sh & SH_PREFIX) pq_buf_addf(sql, " AND %s >= ?", rk);
     if (sh & SH_PREFIX_END) pq_buf_addf(sql, " AND %s < ?", rk);
+    if (sh & SH_SEGMENT) pq_buf_addf(sql, " AND pq_segment(%s, ?) = ?", hk);
     const char *dir = (sh & SH_DESC) ? "<" : ">";
     const char *ord = (sh & SH_DESC) ? "DESC" : "ASC";
     if (ix) {
@@ -1176,6 +1218,10 @@ static void cursor_bind(sqlite3_stmt *st, unsigned sh, const struct pq_range *r,
     if (sh & SH_HI) bind_buf(st, i++, r->rk_hi);
     if (sh & SH_PREFIX) bind_buf(st, i++, r->rk_prefix);
     if (sh & SH_PREFIX_END) bind_buf(st, i++, pend);
+    if (sh & SH_SEGMENT) {
+        sqlite3_bind_int64(st, i++, r->total_segments);
+        sqlite3_bind_int64(st, i++, r->segment);
+    }
     if (sh & SH_AFTER) {
         if (!(sh & SH_HK)) bind_buf(st, i++, &r->after->hk);
         bind_buf(st, i++, &r->after->rk);
