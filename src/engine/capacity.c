@@ -15,8 +15,9 @@
  *
  * The response shape (§3.1): TOTAL gives {TableName, CapacityUnits} plus
  * ReadCapacityUnits / WriteCapacityUnits when non-zero; INDEXES adds
- * "Table" and per-index maps. That the read/write split is reported outside
- * transactions as well is UNCONFIRMED.
+ * "Table" (left out when only indexes were read) and per-index maps. That
+ * the read/write split is reported outside transactions as well is
+ * UNCONFIRMED.
  *
  * ItemCollectionMetrics (§11.3): the size of an item collection — the items
  * sharing a partition key value plus their entries in the table's local
@@ -188,9 +189,12 @@ static json_t *table_json(const struct pq_capacity *c, const struct cap_table *t
     json_t *o = json_pack("{s:s}", "TableName", t->name);
     add_units(o, &total);
     if (!c->indexes) return o;
-    json_t *tab = json_object();
-    add_units(tab, &t->table);
-    json_object_set_new(o, "Table", tab);
+    /* A Query or Scan of an index reports only the index (§11.1). */
+    if (t->table.read + t->table.write > 0 || !t->nix) {
+        json_t *tab = json_object();
+        add_units(tab, &t->table);
+        json_object_set_new(o, "Table", tab);
+    }
     for (int g = 0; g < 2; g++) {
         json_t *m = NULL;
         for (size_t i = 0; i < t->nix; i++) {
