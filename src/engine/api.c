@@ -11,6 +11,7 @@
 #include "engine/batch_items.h"
 #include "engine/internal.h"
 #include "engine/item_ops.h"
+#include "engine/query.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -225,6 +226,47 @@ static const struct shape S_KEYS_AND_ATTRIBUTES = {K_STRUCT, NULL, F_KEYS_AND_AT
 static const struct shape S_GET_ITEMS = {K_MAP, NULL, NULL, &S_KEYS_AND_ATTRIBUTES};
 static const struct field F_BATCH_GET_ITEM[] = {
     {"RequestItems", &S_GET_ITEMS}, {"ReturnConsumedCapacity", &S_STRING}, {NULL, NULL}};
+/* Query and Scan (engine/query.c, engine/scan.c); legacy Conditions are
+ * {ComparisonOperator, AttributeValueList}. */
+static const struct field F_CONDITION[] = {
+    {"ComparisonOperator", &S_STRING}, {"AttributeValueList", &S_OBJECTS}, {NULL, NULL}};
+static const struct shape S_CONDITION = {K_STRUCT, NULL, F_CONDITION, NULL};
+static const struct shape S_CONDITIONS = {K_MAP, NULL, NULL, &S_CONDITION};
+static const struct field F_QUERY[] = {{"TableName", &S_STRING},
+                                       {"IndexName", &S_STRING},
+                                       {"Select", &S_STRING},
+                                       {"AttributesToGet", &S_STRINGS},
+                                       {"Limit", &S_INT},
+                                       {"ConsistentRead", &S_BOOL},
+                                       {"KeyConditions", &S_CONDITIONS},
+                                       {"QueryFilter", &S_CONDITIONS},
+                                       {"ConditionalOperator", &S_STRING},
+                                       {"ScanIndexForward", &S_BOOL},
+                                       {"ExclusiveStartKey", &S_VALUE_MAP},
+                                       {"ReturnConsumedCapacity", &S_STRING},
+                                       {"ProjectionExpression", &S_STRING},
+                                       {"FilterExpression", &S_STRING},
+                                       {"KeyConditionExpression", &S_STRING},
+                                       {"ExpressionAttributeNames", &S_NAME_MAP},
+                                       {"ExpressionAttributeValues", &S_VALUE_MAP},
+                                       {NULL, NULL}};
+static const struct field F_SCAN[] = {{"TableName", &S_STRING},
+                                      {"IndexName", &S_STRING},
+                                      {"AttributesToGet", &S_STRINGS},
+                                      {"Limit", &S_INT},
+                                      {"Select", &S_STRING},
+                                      {"ScanFilter", &S_CONDITIONS},
+                                      {"ConditionalOperator", &S_STRING},
+                                      {"ExclusiveStartKey", &S_VALUE_MAP},
+                                      {"ReturnConsumedCapacity", &S_STRING},
+                                      {"TotalSegments", &S_INT},
+                                      {"Segment", &S_INT},
+                                      {"ProjectionExpression", &S_STRING},
+                                      {"FilterExpression", &S_STRING},
+                                      {"ExpressionAttributeNames", &S_NAME_MAP},
+                                      {"ExpressionAttributeValues", &S_VALUE_MAP},
+                                      {"ConsistentRead", &S_BOOL},
+                                      {NULL, NULL}};
 
 static const struct field F_BATCH_STATEMENT[] = {{"Statement", &S_STRING},
                                                  {"Parameters", &S_OBJECTS},
@@ -370,6 +412,8 @@ static const struct op {
     {"DeleteItem", item_delete_item, F_DELETE_ITEM},
     {"BatchWriteItem", bi_batch_write_item, F_BATCH_WRITE_ITEM},
     {"BatchGetItem", bi_batch_get_item, F_BATCH_GET_ITEM},
+    {"Query", query_query, F_QUERY},
+    {"Scan", query_scan, F_SCAN},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

@@ -13,6 +13,7 @@
  *   batch.c      BatchExecuteStatement
  *   txn.c        ExecuteTransaction (all-or-nothing, ClientRequestToken)
  *   eval.c       WHERE / condition evaluation and UPDATE application on items
+ *   query.c      Query, and the checks and paging it shares with Scan (scan.c)
  *
  * Ownership: metadata returned by store_table_get is owned by the store's cache
  * and stays valid until the table is dropped or the store closed (or, between

@@ -197,10 +197,10 @@ static void test_protocol_errors(void)
     handle(&c, "POST", h, 3, "{}", &rs);
     CHECK_STR(rs.body.data, "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
     srv_response_release(&rs);
-    h[0].value = "DynamoDB_20120810.Scan";
+    h[0].value = "DynamoDB_20120810.RestoreTableToPointInTime";
     handle(&c, "POST", h, 3, "{}", &rs);
     check_error(&rs, 400, "UnknownOperationException",
-                "pqsh serve does not implement the operation Scan");
+                "pqsh serve does not implement the operation RestoreTableToPointInTime");
     srv_response_release(&rs);
 
     h[0].value = "DynamoDB_20120810.DescribeTable";

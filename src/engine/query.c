@@ -1,0 +1,746 @@
+/* query.c — Query, and the request checks, paging and response Query shares with Scan.
+ *
+ * Checks run in the service's order (reference item API §4.2): member JSON
+ * types (api.c's shapes), model constraints reported together, the
+ * legacy/expression mix and orphan EAN/EAV, AttributesToGet, the values of
+ * ExclusiveStartKey, the key condition's presence, the expressions, Select,
+ * then the table, the index, ExclusiveStartKey against the schema, the key
+ * condition against the schema, the filter and projection against the keys
+ * and the index's projection. Then one page is read (read_run).
+ */
+#include "engine/query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/capacity.h"
+#include "pqsh/value.h"
+
+#define DEFAULT_PAGE_BYTES (1024 * 1024)
+
+/* ---- the request ----------------------------------------------------------- */
+
+void read_op_init(struct read_op *r, const json_t *req, bool query)
+{
+    memset(r, 0, sizeof *r);
+    r->req = req;
+    r->query = query;
+    store_key_init(&r->after);
+    pq_buf_init(&r->hk);
+    pq_buf_init(&r->lo);
+    pq_buf_init(&r->hi);
+    pq_buf_init(&r->prefix);
+}
+
+void read_op_release(struct read_op *r)
+{
+    json_decref(r->esk);
+    store_key_release(&r->after);
+    pq_buf_release(&r->hk);
+    pq_buf_release(&r->lo);
+    pq_buf_release(&r->hi);
+    pq_buf_release(&r->prefix);
+}
+
+const json_t *read_member(const json_t *req, const char *name)
+{
+    const json_t *m = json_object_get(req, name);
+    return json_is_null(m) ? NULL : m;
+}
+
+static const char *str_member(const json_t *req, const char *name)
+{
+    return json_string_value(read_member(req, name));
+}
+
+/* ---- model constraints -------------------------------------------------- */
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+    return c;
+}
+
+/* Length (in characters) and, for index names, the name pattern. */
+static void check_name(struct exec_violations *v, const json_t *s, const char *member, size_t min,
+                       size_t max, bool pattern)
+{
+    if (!s) return;
+    const char *text = json_string_value(s);
+    size_t n = utf8_chars(text, json_string_length(s));
+    struct pq_buf val = PQ_BUF_INIT, rule = PQ_BUF_INIT;
+    pq_buf_init(&val);
+    pq_buf_init(&rule);
+    pq_buf_addf(&val, "'%s'", text);
+    if (n < min || n > max) {
+        pq_buf_addf(&rule, "have length %s than or equal to %zu", n < min ? "greater" : "less",
+                    n < min ? min : max);
+        exec_violation(v, val.data, member, rule.data);
+    }
+    for (const char *p = text; pattern && *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '_' || *p == '.' || *p == '-')
+            continue;
+        exec_violation(v, val.data, member, "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        break;
+    }
+    pq_buf_release(&val);
+    pq_buf_release(&rule);
+}
+
+void read_check_model(const json_t *req, struct exec_violations *v)
+{
+    static const char *const selects[] = {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
+                                          "ALL_PROJECTED_ATTRIBUTES", NULL};
+    static const char *const condops[] = {"AND", "OR", NULL};
+    /* TableName is a TableArn (1..1024): a name or a table's ARN. */
+    check_name(v, read_member(req, "TableName"), "tableName", 1, 1024, false);
+    check_name(v, read_member(req, "IndexName"), "indexName", 3, 255, true);
+    exec_check_enum(v, read_member(req, "Select"), "select", selects,
+                    "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]");
+    const json_t *atg = read_member(req, "AttributesToGet");
+    if (atg && json_array_size(atg) == 0)
+        exec_violation(v, "'[]'", "attributesToGet", "have length greater than or equal to 1");
+    const json_t *limit = read_member(req, "Limit");
+    if (limit && json_integer_value(limit) < 1) {
+        char val[32];
+        snprintf(val, sizeof val, "'%lld'", (long long)json_integer_value(limit));
+        exec_violation(v, val, "limit", "have value greater than or equal to 1");
+    }
+    exec_check_enum(v, read_member(req, "ConditionalOperator"), "conditionalOperator", condops,
+                    "[AND, OR]");
+    exec_check_rcc(req, v);
+}
+
+/* ---- table-independent checks ------------------------------------------- */
+
+pq_status read_check_mix(const struct read_op *r, struct pq_error *err)
+{
+    static const char *const q_legacy[] = {"AttributesToGet", "QueryFilter", "ConditionalOperator",
+                                           "KeyConditions", NULL};
+    static const char *const q_expr[] = {"ProjectionExpression", "FilterExpression",
+                                         "KeyConditionExpression", NULL};
+    static const char *const s_legacy[] = {"AttributesToGet", "ScanFilter", "ConditionalOperator",
+                                           NULL};
+    static const char *const s_expr[] = {"ProjectionExpression", "FilterExpression", NULL};
+    const json_t *req = r->req;
+    bool kce = read_member(req, "KeyConditionExpression") != NULL;
+    struct pq_buf legacy = PQ_BUF_INIT, expr = PQ_BUF_INIT;
+    pq_buf_init(&legacy);
+    pq_buf_init(&expr);
+    for (const char *const *p = r->query ? q_legacy : s_legacy; *p; p++) {
+        /* KeyConditions counts only beside a KeyConditionExpression (dynalite). */
+        if (!read_member(req, *p) || (strcmp(*p, "KeyConditions") == 0 && !kce)) continue;
+        pq_buf_addf(&legacy, "%s%s", legacy.len ? ", " : "", *p);
+    }
+    for (const char *const *p = r->query ? q_expr : s_expr; *p; p++)
+        if (read_member(req, *p)) pq_buf_addf(&expr, "%s%s", expr.len ? ", " : "", *p);
+    pq_status st = PQ_OK;
+    if (legacy.len && expr.len)
+        st = pq_error_validation(err,
+                                 "Can not use both expression and non-expression parameters in "
+                                 "the same request: Non-expression parameters: {%s} Expression "
+                                 "parameters: {%s}",
+                                 legacy.data, expr.data);
+    else if (read_member(req, "ExpressionAttributeNames") && !expr.len)
+        st = pq_error_validation(err, "ExpressionAttributeNames can only be specified when using "
+                                      "expressions");
+    else if (read_member(req, "ExpressionAttributeValues") &&
+             !read_member(req, "FilterExpression") && !kce)
+        st = pq_error_validation(err,
+                                 "ExpressionAttributeValues can only be specified when using "
+                                 "expressions: %s",
+                                 r->query ? "FilterExpression and KeyConditionExpression are null"
+                                          : "FilterExpression is null");
+    pq_buf_release(&legacy);
+    pq_buf_release(&expr);
+    return st;
+}
+
+pq_status read_check_atg(const struct read_op *r, struct pq_error *err)
+{
+    const json_t *atg = read_member(r->req, "AttributesToGet");
+    for (size_t i = 0; i < json_array_size(atg); i++)
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(atg, i), json_array_get(atg, j)))
+                return pq_error_validation(err,
+                                           "One or more parameter values were invalid: Duplicate "
+                                           "value in attribute name: %s",
+                                           json_string_value(json_array_get(atg, i)));
+    return PQ_OK;
+}
+
+/* The value messages ExclusiveStartKey gives without "The provided starting
+ * key is invalid: " (reference §4.2 step 5): number format and duplicates. */
+static bool esk_unprefixed(const char *m)
+{
+    static const char *const starts[] = {"The parameter cannot be converted", "Number overflow",
+                                         "Number underflow", "Attempting to store more than", NULL};
+    for (const char *const *p = starts; *p; p++)
+        if (strncmp(m, *p, strlen(*p)) == 0) return true;
+    return strstr(m, "contains duplicates") != NULL;
+}
+
+pq_status read_check_esk_values(struct read_op *r, struct pq_error *err)
+{
+    const json_t *esk = read_member(r->req, "ExclusiveStartKey");
+    if (!esk) return PQ_OK;
+    r->esk = json_deep_copy(esk);
+    const char *k;
+    json_t *v;
+    json_object_foreach(r->esk, k, v)
+    {
+        pq_status st = pq_value_validate(v, err);
+        if (st == PQ_OK) continue;
+        if (err->code == PQ_ERR_SERVICE && err->message && !esk_unprefixed(err->message)) {
+            char *m = err->message;
+            err->message = NULL;
+            pq_error_validation(err, "The provided starting key is invalid: %s", m);
+            free(m);
+        }
+        return st;
+    }
+    return PQ_OK;
+}
+
+pq_status read_refuse_legacy(const struct read_op *r, struct pq_error *err)
+{
+    static const char *const legacy[] = {"KeyConditions", "QueryFilter", "ScanFilter",
+                                         "ConditionalOperator", NULL};
+    for (const char *const *p = legacy; *p; p++)
+        if (read_member(r->req, *p))
+            /* pqsh's own limit: the legacy conditional parameters come later. */
+            return pq_error_validation(err,
+                                       "The legacy parameter %s is not supported by this engine "
+                                       "yet; use KeyConditionExpression and FilterExpression",
+                                       *p);
+    return PQ_OK;
+}
+
+pq_status read_compile(struct read_op *r, const struct xp_key_condition **kc, struct pq_error *err)
+{
+    static const char *const members[] = {"KeyConditionExpression",    "FilterExpression",
+                                          "ProjectionExpression",      "ExpressionAttributeNames",
+                                          "ExpressionAttributeValues", NULL};
+    (void)kc;
+    for (const char *const *p = members; *p; p++)
+        if (read_member(r->req, *p)) /* pqsh's own limit until the expression parser arrives. */
+            return pq_error_validation(err, "%s is not supported by this engine yet", *p);
+    return PQ_OK;
+}
+
+pq_status read_check_select(struct read_op *r, const char *prefix, struct pq_error *err)
+{
+    const char *sel = str_member(r->req, "Select");
+    bool pe = read_member(r->req, "ProjectionExpression") != NULL;
+    bool atg = read_member(r->req, "AttributesToGet") != NULL;
+    if (!sel) {
+        r->select = pe || atg ? SEL_SPECIFIC : SEL_DEFAULT;
+        return PQ_OK;
+    }
+    r->select = strcmp(sel, "ALL_ATTRIBUTES") == 0             ? SEL_ALL
+                : strcmp(sel, "ALL_PROJECTED_ATTRIBUTES") == 0 ? SEL_PROJECTED
+                : strcmp(sel, "COUNT") == 0                    ? SEL_COUNT
+                                                               : SEL_SPECIFIC;
+    if (r->select == SEL_SPECIFIC && !pe && !atg)
+        return pq_error_validation(err,
+                                   "%sMust specify the AttributesToGet or ProjectionExpression "
+                                   "when choosing to get SPECIFIC_ATTRIBUTES",
+                                   prefix);
+    if (r->select != SEL_SPECIFIC && (pe || atg))
+        return pq_error_validation(err, "%sCannot specify the %s when choosing to get %s", prefix,
+                                   pe ? "ProjectionExpression" : "AttributesToGet",
+                                   r->select == SEL_COUNT ? "only the Count" : sel);
+    if (r->select == SEL_PROJECTED && !read_member(r->req, "IndexName"))
+        return pq_error_validation(err,
+                                   "%sALL_PROJECTED_ATTRIBUTES can be used only when Querying "
+                                   "using an IndexName",
+                                   prefix);
+    return PQ_OK;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+pq_status read_bind_table(struct pq_engine *e, struct read_op *r, struct pq_error *err)
+{
+    const char *name = str_member(r->req, "TableName");
+    /* A table ARN names its table (arn:aws:dynamodb:<region>:<account>:table/<name>). */
+    const char *slash = strncmp(name, "arn:", 4) == 0 ? strstr(name, ":table/") : NULL;
+    if (slash) name = slash + strlen(":table/");
+    pq_status st = store_table_get(e->store, name, &r->table, err);
+    if (st) return st;
+    if (!r->table)
+        return pq_error_service(err, "ResourceNotFoundException", "Requested resource not found");
+    r->khash = &r->table->hash;
+    r->krange = r->table->range.name ? &r->table->range : NULL;
+    const char *ixname = str_member(r->req, "IndexName");
+    if (ixname) {
+        r->index = index_find(r->table, ixname);
+        if (!r->index)
+            return pq_error_validation(err, "The table does not have the specified index: %s",
+                                       ixname);
+        r->khash = &r->index->hash;
+        r->krange = r->index->range.name ? &r->index->range : NULL;
+        if (r->consistent && r->index->global)
+            return pq_error_validation(err, "Consistent reads are not supported on global "
+                                            "secondary indexes");
+    }
+    if (r->select == SEL_DEFAULT) r->select = r->index ? SEL_PROJECTED : SEL_ALL;
+    r->range.index = r->index;
+    return PQ_OK;
+}
+
+static bool key_type_is(const struct pq_key_attr *k, const json_t *v)
+{
+    char want[2] = {k->type, '\0'};
+    return strcmp(pq_type_name(pq_value_type(v)), want) == 0;
+}
+
+static void encode_into(const json_t *v, struct pq_buf *b)
+{
+    pq_buf_reset(b);
+    if (v) pq_value_encode_key(v, b);
+}
+
+pq_status read_bind_esk(struct read_op *r, const char *bad_count, const char *bad_table_type,
+                        const char *bad_index_type, struct pq_error *err)
+{
+    if (!r->esk) return PQ_OK;
+    const struct pq_table_meta *t = r->table;
+    const struct pq_key_attr *keys[4] = {&t->hash, t->range.name ? &t->range : NULL, NULL, NULL};
+    if (r->index) {
+        keys[2] = &r->index->hash;
+        keys[3] = r->index->range.name ? &r->index->range : NULL;
+    }
+    size_t want = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!keys[i]) continue;
+        bool dup = false;
+        for (int j = 0; j < i; j++)
+            dup = dup || (keys[j] && strcmp(keys[j]->name, keys[i]->name) == 0);
+        if (dup) continue;
+        want++;
+        if (!json_object_get(r->esk, keys[i]->name))
+            return pq_error_validation(err, "%s", bad_count);
+    }
+    if (json_object_size(r->esk) != want) return pq_error_validation(err, "%s", bad_count);
+    for (int i = 0; i < 4; i++)
+        if (keys[i] && !key_type_is(keys[i], json_object_get(r->esk, keys[i]->name)))
+            return pq_error_validation(err, "%s", i < 2 ? bad_table_type : bad_index_type);
+    encode_into(json_object_get(r->esk, r->khash->name), &r->after.hk);
+    encode_into(r->krange ? json_object_get(r->esk, r->krange->name) : NULL, &r->after.rk);
+    if (r->index) {
+        encode_into(json_object_get(r->esk, t->hash.name), &r->after.bhk);
+        encode_into(t->range.name ? json_object_get(r->esk, t->range.name) : NULL, &r->after.brk);
+    }
+    r->range.after = &r->after;
+    return PQ_OK;
+}
+
+/* ---- paths of the filter and the projection ------------------------------ */
+
+struct paths {
+    const struct ev_path **v;
+    size_t n;
+};
+
+static void add_path(struct paths *p, const struct ev_path *path)
+{
+    p->v = pq_xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+    p->v[p->n++] = path;
+}
+
+static void cond_paths(const struct ev_cond *c, struct paths *p)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->nkids; i++)
+        cond_paths(c->kids[i], p);
+    for (size_t i = 0; i < c->nops; i++) {
+        const struct ev_operand *o = &c->ops[i];
+        if (o->kind == EV_O_PATH || o->kind == EV_O_SIZE) add_path(p, &o->path);
+        if (o->kind == EV_O_COND) cond_paths(o->cond, p);
+    }
+}
+
+static bool names_attr(const struct ev_path *p, const char *name)
+{
+    return name && p->nsteps && p->steps[0].kind == PQ_STEP_NAME &&
+           strcmp(p->steps[0].name, name) == 0;
+}
+
+/* Query (§4.2 step 14): the filter may not name a key attribute of what is read. */
+static pq_status check_filter_keys(const struct read_op *r, struct pq_error *err)
+{
+    struct paths p = {NULL, 0};
+    cond_paths(r->filter, &p);
+    pq_status st = PQ_OK;
+    for (size_t i = 0; i < p.n && !st; i++) {
+        const struct pq_key_attr *k = names_attr(p.v[i], r->khash->name)                 ? r->khash
+                                      : r->krange && names_attr(p.v[i], r->krange->name) ? r->krange
+                                                                                         : NULL;
+        if (k)
+            st = pq_error_validation(err,
+                                     "Filter Expression can only contain non-primary key "
+                                     "attributes: Primary key attribute: %s",
+                                     k->name);
+    }
+    free(p.v);
+    return st;
+}
+
+pq_status read_check_paths(const struct read_op *r, struct pq_error *err)
+{
+    const struct pq_table_meta *t = r->table;
+    const struct pq_index_meta *ix = r->index;
+    struct paths p = {NULL, 0};
+    cond_paths(r->filter, &p);
+    for (size_t i = 0; r->proj && i < r->proj->npaths; i++)
+        add_path(&p, &r->proj->paths[i]);
+    pq_status st = PQ_OK;
+    for (size_t i = 0; i < p.n && !st; i++) {
+        if (p.v[i]->nsteps < 2) continue;
+        const char *table_keys[2] = {t->hash.name, t->range.name};
+        const char *index_keys[2] = {ix ? ix->hash.name : NULL, ix ? ix->range.name : NULL};
+        for (int k = 0; k < 2 && !st; k++) {
+            if (names_attr(p.v[i], table_keys[k]))
+                st = pq_error_validation(err,
+                                         "Key attributes must be scalars; list random access '[]' "
+                                         "and map lookup '.' are not allowed: Key: %s",
+                                         table_keys[k]);
+            else if (names_attr(p.v[i], index_keys[k]))
+                st = pq_error_validation(err,
+                                         "Key attributes must be scalars; list random access '[]' "
+                                         "and map lookup '.' are not allowed: IndexKey: %s",
+                                         index_keys[k]);
+        }
+    }
+    free(p.v);
+    if (st || !ix || !ix->global) return st;
+    if (r->select == SEL_ALL && ix->projection != PQ_IXP_ALL)
+        return pq_error_validation(err,
+                                   "One or more parameter values were invalid: Select type "
+                                   "ALL_ATTRIBUTES is not supported for global secondary index %s "
+                                   "because its projection type is not ALL",
+                                   ix->name);
+    /* A GSI holds only its projection. The text is PartiQL's for the same
+     * case (exec_select.c); DynamoDB's for the item API is UNCONFIRMED. */
+    struct pq_buf missing = PQ_BUF_INIT;
+    pq_buf_init(&missing);
+    size_t n = r->proj ? r->proj->npaths : json_array_size(r->atg);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = r->proj ? r->proj->paths[i].steps[0].name
+                                   : json_string_value(json_array_get(r->atg, i));
+        if (!index_projects(t, ix, name))
+            pq_buf_addf(&missing, "%s%s", missing.len ? ", " : "", name);
+    }
+    if (missing.len)
+        st = pq_error_validation(err,
+                                 "One or more parameter values were invalid: Global secondary "
+                                 "index %s does not project [%s]",
+                                 ix->name, missing.data);
+    pq_buf_release(&missing);
+    return st;
+}
+
+/* ---- one page ------------------------------------------------------------- */
+
+/* What the read sees of an item: a GSI's projection always, an LSI's when
+ * Select asks for the projected attributes; else the whole item (an LSI
+ * fetches the rest from the table, at a cost). New reference. */
+static json_t *view_of(const struct read_op *r, json_t *item)
+{
+    if (r->index && (r->index->global || r->select == SEL_PROJECTED))
+        return index_project(r->table, r->index, item);
+    return json_incref(item);
+}
+
+/* True when an LSI read returns attributes the index does not hold. */
+static bool lsi_fetches(const struct read_op *r)
+{
+    if (!r->index || r->index->global || r->select == SEL_PROJECTED || r->select == SEL_COUNT)
+        return false;
+    if (r->select == SEL_ALL) return r->index->projection != PQ_IXP_ALL;
+    size_t n = r->proj ? r->proj->npaths : json_array_size(r->atg);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = r->proj ? r->proj->paths[i].steps[0].name
+                                   : json_string_value(json_array_get(r->atg, i));
+        if (!index_projects(r->table, r->index, name)) return true;
+    }
+    return false;
+}
+
+static json_t *output_of(const struct read_op *r, const json_t *view)
+{
+    if (!r->atg) return json_incref((json_t *)view);
+    json_t *out = json_object();
+    for (size_t i = 0; i < json_array_size(r->atg); i++) {
+        const char *name = json_string_value(json_array_get(r->atg, i));
+        json_t *v = json_object_get(view, name);
+        if (v) json_object_set(out, name, v);
+    }
+    return out;
+}
+
+/* LastEvaluatedKey: the table key of the last item read, and the index key
+ * on an index. */
+static json_t *last_key(const struct read_op *r, const json_t *item)
+{
+    const struct pq_key_attr *keys[4] = {&r->table->hash, &r->table->range, NULL, NULL};
+    if (r->index) {
+        keys[2] = &r->index->hash;
+        keys[3] = &r->index->range;
+    }
+    json_t *k = json_object();
+    for (int i = 0; i < 4; i++) {
+        const json_t *v = keys[i] && keys[i]->name ? json_object_get(item, keys[i]->name) : NULL;
+        if (v) json_object_set(k, keys[i]->name, (json_t *)v);
+    }
+    return k;
+}
+
+pq_status read_run(struct pq_engine *e, struct read_op *r, json_t **resp, struct pq_error *err)
+{
+    struct pq_cursor *cur = NULL;
+    struct pq_key key;
+    json_t *items = json_array(), *item = NULL, *last = NULL;
+    size_t scanned = 0, count = 0, bytes = 0;
+    size_t budget = e->page_bytes ? e->page_bytes : DEFAULT_PAGE_BYTES;
+    bool cut = false, fetch = lsi_fetches(r);
+    *resp = NULL;
+    store_key_init(&key);
+    e->cap = cap_new(str_member(r->req, "ReturnConsumedCapacity"), 1);
+    pq_status st = store_cursor_open(e->store, r->table, &r->range, &cur, err);
+    while (st == PQ_OK) {
+        size_t size = 0;
+        if ((st = store_cursor_next(cur, &item, &size, &key, err)) || !item) break;
+        scanned++;
+        bytes += size;
+        json_t *view = view_of(r, item);
+        if (!r->filter || ev_test(r->filter, view)) {
+            count++;
+            if (r->select != SEL_COUNT) json_array_append_new(items, output_of(r, view));
+            if (fetch) cap_read(e, r->table, NULL, pq_item_size(item), r->consistent);
+        }
+        json_decref(view);
+        json_decref(last);
+        last = item;
+        item = NULL;
+        /* A page ends after Limit items evaluated or page_bytes read (the
+         * item that crosses the line is kept); LastEvaluatedKey is given
+         * then even if nothing follows, as DynamoDB does. */
+        if ((r->limit > 0 && scanned >= (size_t)r->limit) || bytes >= budget) {
+            cut = true;
+            break;
+        }
+    }
+    store_cursor_close(cur);
+    if (st) goto out;
+    cap_read(e, r->table, r->index, bytes, r->consistent);
+    *resp =
+        json_pack("{s:I, s:I}", "Count", (json_int_t)count, "ScannedCount", (json_int_t)scanned);
+    if (r->select != SEL_COUNT) json_object_set(*resp, "Items", items);
+    if (cut) json_object_set_new(*resp, "LastEvaluatedKey", last_key(r, last));
+    if (e->cap) {
+        json_t *cc = cap_one_json(e->cap);
+        if (cc) json_object_set_new(*resp, "ConsumedCapacity", cc);
+    }
+out:
+    cap_free(e->cap);
+    e->cap = NULL;
+    json_decref(items);
+    json_decref(item);
+    json_decref(last);
+    store_key_release(&key);
+    return st;
+}
+
+/* ---- Query ---------------------------------------------------------------- */
+
+static pq_status query_model(const json_t *req, struct pq_error *err)
+{
+    if (!read_member(req, "TableName"))
+        return pq_error_validation(
+            err, "The parameter 'TableName' is required but was not present in the request");
+    struct exec_violations v;
+    exec_violations_init(&v);
+    read_check_model(req, &v);
+    return exec_violations_finish(&v, err);
+}
+
+/* The key condition against the schema of what is read (§2.6, schema level),
+ * then into r->range. */
+static pq_status bind_key_condition(struct read_op *r, const struct xp_key_condition *kc,
+                                    const struct xp_key_cond **sort, struct pq_error *err)
+{
+    const struct xp_key_cond *hash = NULL;
+    *sort = NULL;
+    for (size_t i = 0; i < kc->n; i++)
+        if (strcmp(kc->conds[i].name, r->khash->name) == 0) hash = &kc->conds[i];
+    if (!hash)
+        return pq_error_validation(err, "Query condition missed key schema element: %s",
+                                   r->khash->name);
+    for (size_t i = 0; i < kc->n; i++) {
+        const struct xp_key_cond *c = &kc->conds[i];
+        if (c == hash) continue;
+        if (!r->krange) return pq_error_validation(err, "Query key condition not supported");
+        if (strcmp(c->name, r->krange->name) != 0)
+            return pq_error_validation(err, "Query condition missed key schema element: %s",
+                                       r->krange->name);
+        *sort = c;
+    }
+    if (hash->op != XP_KEY_EQ) return pq_error_validation(err, "Query key condition not supported");
+    for (size_t i = 0; i < kc->n; i++) {
+        const struct xp_key_cond *c = &kc->conds[i];
+        const struct pq_key_attr *k = c == hash ? r->khash : r->krange;
+        const json_t *vals[2] = {c->value, c->value2};
+        for (int j = 0; j < 2; j++) {
+            if (!vals[j]) continue;
+            if (!key_type_is(k, vals[j]))
+                return pq_error_validation(err, "One or more parameter values were invalid: "
+                                                "Condition parameter type does not match schema "
+                                                "type");
+            pq_status st = exec_check_key_value(k, vals[j], c == hash, err);
+            if (st) return st;
+        }
+    }
+    encode_into(hash->value, &r->hk);
+    r->range.hk = &r->hk;
+    const struct xp_key_cond *s = *sort;
+    if (!s) return PQ_OK;
+    switch (s->op) {
+    case XP_KEY_EQ:
+    case XP_KEY_GE:
+    case XP_KEY_GT:
+    case XP_KEY_BETWEEN:
+        encode_into(s->value, &r->lo);
+        r->range.rk_lo = &r->lo;
+        r->range.lo_inclusive = s->op != XP_KEY_GT;
+        break;
+    case XP_KEY_BEGINS_WITH:
+        /* S and B keys encode as their bytes: a prefix of the value is a
+         * prefix of the encoding. */
+        encode_into(s->value, &r->prefix);
+        r->range.rk_prefix = &r->prefix;
+        break;
+    default:
+        break;
+    }
+    if (s->op == XP_KEY_EQ || s->op == XP_KEY_LE || s->op == XP_KEY_LT || s->op == XP_KEY_BETWEEN) {
+        encode_into(s->op == XP_KEY_BETWEEN ? s->value2 : s->value, &r->hi);
+        r->range.rk_hi = &r->hi;
+        r->range.hi_inclusive = s->op != XP_KEY_LT;
+    }
+    return PQ_OK;
+}
+
+static int bufcmp(const struct pq_buf *a, const struct pq_buf *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->data, b->data, n) : 0;
+    if (c) return c;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Renders ExclusiveStartKey as the service's Java map: {p=AttributeValue: {S:x}}. */
+static void render_esk(const json_t *esk, struct pq_buf *b)
+{
+    const char *k;
+    json_t *v;
+    pq_buf_addc(b, '{');
+    size_t i = 0;
+    json_object_foreach((json_t *)esk, k, v)
+    {
+        const json_t *p = pq_value_payload(v);
+        pq_buf_addf(b, "%s%s=AttributeValue: {%s:%s}", i++ ? ", " : "", k,
+                    pq_type_name(pq_value_type(v)), json_string_value(p));
+    }
+    pq_buf_addc(b, '}');
+}
+
+/* ExclusiveStartKey against the key condition (§4.5). */
+static pq_status check_esk_bounds(const struct read_op *r, const struct xp_key_cond *sort,
+                                  struct pq_error *err)
+{
+    if (!r->esk) return PQ_OK;
+    if (!r->index && !r->krange) {
+        /* A query of a hash-only table reads one item: the service refuses to
+         * restart it with this text (Alternator's quote; UNCONFIRMED). */
+        struct pq_buf b = PQ_BUF_INIT;
+        pq_buf_init(&b);
+        render_esk(r->esk, &b);
+        pq_status st = pq_error_validation(
+            err, "The provided exclusive start key is invalid: ExclusiveStartKey: %s", b.data);
+        pq_buf_release(&b);
+        return st;
+    }
+    if (bufcmp(&r->after.hk, &r->hk) != 0) {
+        if (sort && sort->op == XP_KEY_EQ)
+            return pq_error_validation(err, "The query can return at most one row and cannot be "
+                                            "restarted");
+        return pq_error_validation(err, "The provided starting key is outside query boundaries "
+                                        "based on provided conditions");
+    }
+    const struct pq_range *g = &r->range;
+    const struct pq_buf *rk = &r->after.rk;
+    bool inside = true;
+    if (g->rk_lo) {
+        int c = bufcmp(rk, g->rk_lo);
+        inside = c > 0 || (c == 0 && g->lo_inclusive);
+    }
+    if (inside && g->rk_hi) {
+        int c = bufcmp(rk, g->rk_hi);
+        inside = c < 0 || (c == 0 && g->hi_inclusive);
+    }
+    if (inside && g->rk_prefix)
+        inside = rk->len >= g->rk_prefix->len &&
+                 memcmp(rk->data, g->rk_prefix->data, g->rk_prefix->len) == 0;
+    if (!inside)
+        return pq_error_validation(err, "The provided starting key does not match the range key "
+                                        "predicate");
+    return PQ_OK;
+}
+
+pq_status query_query(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
+{
+    static const char prefix[] = "1 validation error detected: ";
+    struct read_op r;
+    const struct xp_key_condition *kc = NULL;
+    const struct xp_key_cond *sort = NULL;
+    *resp = NULL;
+    read_op_init(&r, req, true);
+    r.limit = json_integer_value(read_member(req, "Limit"));
+    r.consistent = json_is_true(read_member(req, "ConsistentRead"));
+    r.range.descending = json_is_false(read_member(req, "ScanIndexForward"));
+    r.atg = read_member(req, "AttributesToGet");
+    pq_status st;
+    if ((st = query_model(req, err)) || (st = read_check_mix(&r, err)) ||
+        (st = read_check_atg(&r, err)) || (st = read_check_esk_values(&r, err)))
+        goto out;
+    if (!read_member(req, "KeyConditionExpression") && !read_member(req, "KeyConditions")) {
+        st = pq_error_validation(err, "Either the KeyConditions or KeyConditionExpression "
+                                      "parameter must be specified in the request.");
+        goto out;
+    }
+    if ((st = read_refuse_legacy(&r, err)) || (st = read_compile(&r, &kc, err)) ||
+        (st = read_check_select(&r, prefix, err)) || (st = read_bind_table(e, &r, err)))
+        goto out;
+    if (r.index)
+        st = read_bind_esk(&r, "The provided starting key is invalid",
+                           "The provided starting key is invalid: The provided key element does "
+                           "not match the schema",
+                           "The provided key element does not match the schema", err);
+    else
+        st = read_bind_esk(&r, "The provided starting key is invalid",
+                           "The provided key element does not match the schema",
+                           "The provided key element does not match the schema", err);
+    if (st || (st = bind_key_condition(&r, kc, &sort, err)) ||
+        (st = check_esk_bounds(&r, sort, err)) || (st = check_filter_keys(&r, err)) ||
+        (st = read_check_paths(&r, err)))
+        goto out;
+    st = read_run(e, &r, resp, err);
+out:
+    read_op_release(&r);
+    return st;
+}
