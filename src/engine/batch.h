@@ -20,4 +20,26 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
  * ValidationException → ValidationError. */
 void batch_error_code(const char *type, struct pq_buf *out);
 
+/* ---- shared with TransactWriteItems (transact.c) ---------------------- */
+
+/* SHA-256 (hex) of `v` as canonical JSON (keys sorted): what "the same
+ * request" means for a ClientRequestToken. */
+void txn_request_hash(const json_t *v, char out[65]);
+/* The one store of ClientRequestTokens (ExecuteTransaction and
+ * TransactWriteItems share it): a token recorded in the last 10 minutes
+ * with the same `hash` gives *replayed (a new reference: the stored
+ * response, with the replay's ConsumedCapacity when `rcc` asks for it);
+ * with another hash, IdempotentParameterMismatchException. *replayed NULL
+ * and PQ_OK: the token is unknown, run the request. */
+pq_status txn_token_check(struct pq_engine *e, const char *token, const char *hash, const char *rcc,
+                          json_t **replayed, struct pq_error *err) PQ_MUST_USE;
+/* Records a successful request's `response` under `token`; `tables` (stolen)
+ * maps each table name to the number of items the request touched there. */
+pq_status txn_token_record(struct pq_engine *e, const char *token, const char *hash,
+                           const json_t *response, json_t *tables,
+                           struct pq_error *err) PQ_MUST_USE;
+/* TransactionCanceledException with `reasons` (one per action, in order;
+ * borrowed) and the message listing their codes. */
+pq_status txn_cancel(json_t *reasons, struct pq_error *err) PQ_MUST_USE;
+
 #endif

@@ -172,6 +172,13 @@ void cap_write(struct pq_engine *e, const struct pq_table_meta *t, const json_t 
     }
 }
 
+void cap_check(struct pq_engine *e, const struct pq_table_meta *t, const json_t *item)
+{
+    if (!e->cap) return;
+    units_of(e->cap, t, NULL)->write +=
+        e->cap->factor * cap_write_units(item ? pq_item_size(item) : 0);
+}
+
 static void add_units(json_t *o, const struct cap_units *u)
 {
     json_object_set_new(o, "CapacityUnits", json_real(u->read + u->write));

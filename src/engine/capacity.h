@@ -32,6 +32,10 @@ void cap_read(struct pq_engine *e, const struct pq_table_meta *t, const struct p
 void cap_write(struct pq_engine *e, const struct pq_table_meta *t, const json_t *old,
                const json_t *new_);
 
+/* A condition check of `item` (NULL: absent) in a transaction: billed as a
+ * write of its size to the table alone (no index is written). */
+void cap_check(struct pq_engine *e, const struct pq_table_meta *t, const json_t *item);
+
 /* ExecuteStatement's single ConsumedCapacity (NULL when nothing was
  * touched), and the list BatchExecuteStatement / ExecuteTransaction return. */
 json_t *cap_one_json(const struct pq_capacity *c);

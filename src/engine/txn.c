@@ -64,9 +64,7 @@ static pq_status check_request(const json_t *req, const json_t *list, struct pq_
     return exec_violations_finish(&v, err);
 }
 
-/* SHA-256 of the statements as canonical JSON: what "the same request" means
- * for a token (ReturnConsumedCapacity may differ, as for TransactWriteItems). */
-static void request_hash(const json_t *list, char out[65])
+void txn_request_hash(const json_t *list, char out[65])
 {
     char *text = json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
     unsigned char d[SHA256_DIGEST_LENGTH];
@@ -140,7 +138,7 @@ static pq_status run_exists(struct pq_engine *e, struct tstmt *t, struct pq_erro
     store_key_release(&k);
     if (st != PQ_OK) return st;
     /* A condition check is billed as a write of the item (UNCONFIRMED). */
-    cap_write(e, t->s->table, item, NULL);
+    cap_check(e, t->s->table, item);
     if (!item || !ev_test(t->s->where, item)) st = exec_ccf(err, item, t->r.return_old_on_ccf);
     if (item) json_decref(item);
     return st;
@@ -164,7 +162,7 @@ static json_t *reason_of(const struct pq_error *e)
     return r;
 }
 
-static pq_status cancel(json_t *reasons, struct pq_error *err)
+pq_status txn_cancel(json_t *reasons, struct pq_error *err)
 {
     struct pq_buf msg = PQ_BUF_INIT;
     pq_buf_init(&msg);
@@ -206,6 +204,36 @@ static json_t *replay(const json_t *stored, const char *rcc)
     return resp;
 }
 
+pq_status txn_token_check(struct pq_engine *e, const char *token, const char *hash, const char *rcc,
+                          json_t **replayed, struct pq_error *err)
+{
+    char *old_hash = NULL;
+    json_t *stored = NULL;
+    *replayed = NULL;
+    pq_status st =
+        store_token_get(e->store, token, engine_now(e) - TOKEN_WINDOW, &old_hash, &stored, err);
+    if (st == PQ_OK && old_hash && strcmp(old_hash, hash) == 0)
+        *replayed = replay(stored, rcc);
+    else if (st == PQ_OK && old_hash)
+        /* DynamoDB Local's text (§1.3). */
+        st = capital_error(err, "IdempotentParameterMismatchException",
+                           "Specified idempotent token was used with different request "
+                           "parameters within the idempotency window");
+    free(old_hash);
+    if (stored) json_decref(stored);
+    return st;
+}
+
+pq_status txn_token_record(struct pq_engine *e, const char *token, const char *hash,
+                           const json_t *response, json_t *tables, struct pq_error *err)
+{
+    json_t *rec = json_pack("{s:O, s:o}", "Response", response, "Tables", tables);
+    double now = engine_now(e);
+    pq_status st = store_token_put(e->store, token, hash, rec, now, now - TOKEN_WINDOW, err);
+    json_decref(rec);
+    return st;
+}
+
 pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **resp,
                                   struct pq_error *err)
 {
@@ -224,8 +252,8 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
 
     size_t n = json_array_size(list);
     struct tstmt *ts = pq_xcalloc(n, sizeof *ts);
-    json_t *reasons = json_array(), *responses = json_array(), *stored = NULL;
-    char hash[65], *old_hash = NULL;
+    json_t *reasons = json_array(), *responses = json_array();
+    char hash[65];
     bool failed = false, reads = false, writes = false;
     for (size_t i = 0; i < n && st == PQ_OK; i++) {
         st = exec_request_read(json_array_get(list, i), &ts[i].r, err);
@@ -234,21 +262,8 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
     if (st != PQ_OK) goto out;
 
     if (token) {
-        request_hash(list, hash);
-        double now = engine_now(e);
-        if ((st = store_token_get(e->store, token, now - TOKEN_WINDOW, &old_hash, &stored, err)))
-            goto out;
-        if (old_hash && strcmp(old_hash, hash) == 0) {
-            *resp = replay(stored, rcc);
-            goto out;
-        }
-        if (old_hash) {
-            /* DynamoDB Local's text (§1.3). */
-            st = capital_error(err, "IdempotentParameterMismatchException",
-                               "Specified idempotent token was used with different request "
-                               "parameters within the idempotency window");
-            goto out;
-        }
+        txn_request_hash(list, hash);
+        if ((st = txn_token_check(e, token, hash, rcc, resp, err)) || *resp) goto out;
     }
 
     for (size_t i = 0; i < n; i++) {
@@ -336,15 +351,12 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
     }
     if (failed) {
         json_decref(tables);
-        st = cancel(reasons, err);
+        st = txn_cancel(reasons, err);
         goto out;
     }
     *resp = json_pack("{s:O}", "Responses", responses);
     if (token) {
-        json_t *rec = json_pack("{s:O, s:o}", "Response", *resp, "Tables", tables);
-        double now = engine_now(e);
-        st = store_token_put(e->store, token, hash, rec, now, now - TOKEN_WINDOW, err);
-        json_decref(rec);
+        st = txn_token_record(e, token, hash, *resp, tables, err);
         if (st != PQ_OK) goto out;
     } else {
         json_decref(tables);
@@ -363,8 +375,6 @@ out:
         if (ts[i].key) json_decref(ts[i].key);
     }
     free(ts);
-    free(old_hash);
-    if (stored) json_decref(stored);
     json_decref(reasons);
     json_decref(responses);
     return st;
