@@ -268,6 +268,42 @@ static const struct field F_SCAN[] = {{"TableName", &S_STRING},
                                       {"ConsistentRead", &S_BOOL},
                                       {NULL, NULL}};
 
+/* TransactGetItems / TransactWriteItems (engine/transact.c). */
+static const struct field F_TX_GET[] = {{"Key", &S_VALUE_MAP},
+                                        {"TableName", &S_STRING},
+                                        {"ProjectionExpression", &S_STRING},
+                                        {"ExpressionAttributeNames", &S_NAME_MAP},
+                                        {NULL, NULL}};
+static const struct shape S_TX_GET = {K_STRUCT, NULL, F_TX_GET, NULL};
+static const struct field F_TX_GET_ITEM[] = {{"Get", &S_TX_GET}, {NULL, NULL}};
+static const struct shape S_TX_GET_ITEM = {K_STRUCT, NULL, F_TX_GET_ITEM, NULL};
+static const struct shape S_TX_GET_ITEMS = {K_LIST, NULL, NULL, &S_TX_GET_ITEM};
+static const struct field F_TRANSACT_GET_ITEMS[] = {
+    {"TransactItems", &S_TX_GET_ITEMS}, {"ReturnConsumedCapacity", &S_STRING}, {NULL, NULL}};
+/* Every member any of the four actions has; each action reads its own. */
+static const struct field F_TX_WRITE[] = {{"Key", &S_VALUE_MAP},
+                                          {"Item", &S_VALUE_MAP},
+                                          {"TableName", &S_STRING},
+                                          {"UpdateExpression", &S_STRING},
+                                          {"ConditionExpression", &S_STRING},
+                                          {"ExpressionAttributeNames", &S_NAME_MAP},
+                                          {"ExpressionAttributeValues", &S_VALUE_MAP},
+                                          {"ReturnValuesOnConditionCheckFailure", &S_STRING},
+                                          {NULL, NULL}};
+static const struct shape S_TX_WRITE = {K_STRUCT, NULL, F_TX_WRITE, NULL};
+static const struct field F_TX_WRITE_ITEM[] = {{"ConditionCheck", &S_TX_WRITE},
+                                               {"Put", &S_TX_WRITE},
+                                               {"Update", &S_TX_WRITE},
+                                               {"Delete", &S_TX_WRITE},
+                                               {NULL, NULL}};
+static const struct shape S_TX_WRITE_ITEM = {K_STRUCT, NULL, F_TX_WRITE_ITEM, NULL};
+static const struct shape S_TX_WRITE_ITEMS = {K_LIST, NULL, NULL, &S_TX_WRITE_ITEM};
+static const struct field F_TRANSACT_WRITE_ITEMS[] = {{"TransactItems", &S_TX_WRITE_ITEMS},
+                                                      {"ReturnConsumedCapacity", &S_STRING},
+                                                      {"ReturnItemCollectionMetrics", &S_STRING},
+                                                      {"ClientRequestToken", &S_STRING},
+                                                      {NULL, NULL}};
+
 static const struct field F_BATCH_STATEMENT[] = {{"Statement", &S_STRING},
                                                  {"Parameters", &S_OBJECTS},
                                                  {"ConsistentRead", &S_BOOL},
@@ -414,6 +450,8 @@ static const struct op {
     {"BatchGetItem", bi_batch_get_item, F_BATCH_GET_ITEM},
     {"Query", query_query, F_QUERY},
     {"Scan", query_scan, F_SCAN},
+    {"TransactGetItems", tx_transact_get_items, F_TRANSACT_GET_ITEMS},
+    {"TransactWriteItems", tx_transact_write_items, F_TRANSACT_WRITE_ITEMS},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

@@ -12,6 +12,9 @@
  *   exec.c       ExecuteStatement: statement checks, Query-vs-Scan, paging, writes
  *   batch.c      BatchExecuteStatement
  *   txn.c        ExecuteTransaction (all-or-nothing, ClientRequestToken)
+ *   item_ops.c   PutItem, GetItem, DeleteItem
+ *   batch_items.c BatchWriteItem, BatchGetItem
+ *   transact.c   TransactGetItems, TransactWriteItems (tokens shared with txn.c)
  *   eval.c       WHERE / condition evaluation and UPDATE application on items
  *   query.c      Query, and the checks and paging it shares with Scan (scan.c)
  *
