@@ -39,5 +39,8 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
 /* True when `word` (any case) is a PartiQL / SQL-92 reserved word that
  * DynamoDB refuses as a bare identifier. */
 bool pq_is_reserved_word(const char *word, size_t len);
+/* True when `word` (any case) is one of the 573 reserved words of DynamoDB's
+ * expression language (ConditionExpression, UpdateExpression, …). */
+bool pq_is_expression_reserved_word(const char *word, size_t len);
 
 #endif
