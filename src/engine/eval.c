@@ -530,7 +530,7 @@ static json_t *number_value(size_t n)
 
 /* size(): string bytes (UTF-8; the unit for multibyte text is UNCONFIRMED),
  * binary bytes, element count of sets, lists and maps; MISSING otherwise. */
-static json_t *size_of(const json_t *v)
+json_t *ev_size_of(const json_t *v)
 {
     const json_t *p = pq_value_payload(v);
     switch (pq_value_type(v)) {
@@ -566,7 +566,7 @@ static json_t *operand_eval(const struct ev_operand *o, const json_t *item)
         return json_incref((json_t *)ev_path_get(item, o->path.steps, o->path.nsteps));
     case EV_O_SIZE: {
         const json_t *v = ev_path_get(item, o->path.steps, o->path.nsteps);
-        return v ? size_of(v) : NULL;
+        return v ? ev_size_of(v) : NULL;
     }
     case EV_O_COND:
         return pq_value_new_bool(ev_test(o->cond, item));
@@ -603,11 +603,25 @@ static pq_type set_member_type(pq_type set)
     return set == PQ_T_SS ? PQ_T_S : set == PQ_T_NS ? PQ_T_N : set == PQ_T_BS ? PQ_T_B : PQ_T_NONE;
 }
 
-/* contains(): substring of a string, member of a set, element of a list. */
+/* contains(): substring of a string, byte substring of a binary, member of
+ * a set, element of a list. */
 static bool contains(const json_t *v, const json_t *x)
 {
     pq_type t = pq_value_type(v);
     const json_t *p = pq_value_payload(v);
+    if (t == PQ_T_B) {
+        if (pq_value_type(x) != PQ_T_B) return false;
+        struct pq_buf a = PQ_BUF_INIT, b = PQ_BUF_INIT;
+        pq_buf_init(&a);
+        pq_buf_init(&b);
+        bool r = bytes_of(v, &a) && bytes_of(x, &b) && b.len <= a.len;
+        bool found = r && b.len == 0;
+        for (size_t i = 0; r && !found && i + b.len <= a.len; i++)
+            found = memcmp(a.data + i, b.data, b.len) == 0;
+        pq_buf_release(&a);
+        pq_buf_release(&b);
+        return found;
+    }
     if (t == PQ_T_S) {
         if (pq_value_type(x) != PQ_T_S) return false;
         const json_t *xp = pq_value_payload(x);

@@ -99,6 +99,9 @@ void ev_cond_free(struct ev_cond *c);
 /* Evaluates a compiled condition on an item (attribute name → AttributeValue). */
 bool ev_test(const struct ev_cond *c, const json_t *item);
 
+/* size() of a value: a new N (string and binary bytes, element count of
+ * sets, lists and maps), or NULL for other types. */
+json_t *ev_size_of(const json_t *v);
 /* The value at a path inside an item (borrowed), or NULL when missing. */
 const json_t *ev_path_get(const json_t *item, const struct pq_path_step *steps, size_t nsteps);
 /* True when `o` is a path of one step naming attribute `name`. */

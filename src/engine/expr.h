@@ -70,6 +70,11 @@ void xp_request_free(struct xp_request *r);
  * expression compiled so far. */
 pq_status xp_request_finish(struct xp_request *r, struct pq_error *err) PQ_MUST_USE;
 
+/* Adds the names / values the expressions compiled so far used to the
+ * caller's sets (JSON objects, key → true); either may be NULL. For callers
+ * that check unused names across several requests' worth of expressions. */
+void xp_request_used(const struct xp_request *r, json_t *names, json_t *values);
+
 /* ConditionExpression or FilterExpression (`which`) → a condition tree for
  * ev_test. */
 pq_status xp_condition(struct xp_request *r, xp_param which, const char *text,

@@ -130,6 +130,7 @@ check("put_item on a missing table", e and e[0] == "ResourceNotFoundException"
 e = error_of(ddb.put_item, TableName="Orders", Item=order, ConditionExpression="attribute_exists(a)",
              ExpressionAttributeNames={"#unused": "x"})
 check("unused ExpressionAttributeNames", e and e[1] ==
+      "1 validation error detected: "
       "Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}", e)
 
 r = ddb.delete_item(TableName="Orders", Key={"idempotency_token": {"S": "tok-42"}}, ReturnValues="ALL_OLD")

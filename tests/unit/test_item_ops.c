@@ -114,7 +114,7 @@ static void test_conditions(void)
         bool holds;
     } cases[] = {
         {"attribute_exists(n)", NULL, true},
-        {"attribute_exists(missing)", NULL, false},
+        {"attribute_exists(absent_attr)", NULL, false},
         {"n = :v", "{\":v\":{\"N\":\"5.0\"}}", true},
         {"n <> :v", "{\":v\":{\"N\":\"5\"}}", false},
         {"n > :a AND n < :b", "{\":a\":{\"N\":\"1\"},\":b\":{\"N\":\"9\"}}", true},
@@ -221,9 +221,11 @@ static void test_validation(void)
     char req[1024];
     snprintf(req, sizeof req, "{%s,\"ConditionExpression\":\"\"}", key);
     expect_error("DeleteItem", req, vx,
+                 "1 validation error detected: "
                  "Invalid ConditionExpression: The expression can not be empty;");
     snprintf(req, sizeof req, "{%s,\"ConditionExpression\":\"#a = :b\"}", key);
     expect_error("DeleteItem", req, vx,
+                 "1 validation error detected: "
                  "Invalid ConditionExpression: An expression attribute name used in the document "
                  "path is not defined; attribute name: #a");
     snprintf(req, sizeof req,
@@ -231,6 +233,7 @@ static void test_validation(void)
              "{\"N\":\"1\"}}}",
              key);
     expect_error("DeleteItem", req, vx,
+                 "1 validation error detected: "
                  "Invalid ConditionExpression: An expression attribute value used in expression "
                  "is not defined; attribute value: :b");
     snprintf(req, sizeof req,
@@ -238,23 +241,26 @@ static void test_validation(void)
              "{\"N\":\"1\"},\":c\":{\"N\":\"2\"}}}",
              key);
     expect_error("DeleteItem", req, vx,
+                 "1 validation error detected: "
                  "Value provided in ExpressionAttributeValues unused in expressions: keys: {:c}");
     snprintf(req, sizeof req, "{%s,\"ExpressionAttributeNames\":{\"#a\":\"a\"}}", key);
     expect_error("DeleteItem", req, vx,
                  "ExpressionAttributeNames can only be specified when using expressions");
     snprintf(req, sizeof req, "{%s,\"ConditionExpression\":\"a = = b\"}", key);
     expect_error("DeleteItem", req, vx,
+                 "1 validation error detected: "
                  "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"= = b\"");
     snprintf(req, sizeof req, "{%s,\"ConditionExpression\":\"attribute_exists(a) AND\"}", key);
     expect_error("DeleteItem", req, vx,
-                 "Invalid ConditionExpression: Syntax error; token: <EOF>, near: \") AND\"");
+                 "1 validation error detected: "
+                 "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"AND\"");
     snprintf(req, sizeof req,
              "{%s,\"ConditionExpression\":\"a = :v\",\"ExpressionAttributeValues\""
              ":{\":v\":{\"NS\":[]}}}",
              key);
     expect_error("DeleteItem", req, vx,
-                 "ExpressionAttributeValues contains invalid value: One or more parameter values "
-                 "were invalid: An number set  may not be empty");
+                 "1 validation error detected: One or more parameter values were invalid: An "
+                 "number set  may not be empty");
     snprintf(req, sizeof req, "{%s,\"Expected\":{\"a\":{\"Exists\":false}}}", key);
     expect_error("DeleteItem", req, vx,
                  "The legacy parameters Expected and ConditionalOperator are not supported by "
