@@ -127,7 +127,45 @@ void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t
 
 /* ---- eval_update.c ------------------------------------------------------ */
 
-struct ev_update;
+/* A SET value expression. PartiQL's UPDATE (ev_update_compile) and
+ * UpdateExpression (expr.h's xp_update) both build these trees. */
+typedef enum ev_vx_kind {
+    EV_VX_CONST,         /* value */
+    EV_VX_PATH,          /* the attribute at path */
+    EV_VX_ADD,           /* a + b (numbers) */
+    EV_VX_SUB,           /* a - b (numbers) */
+    EV_VX_LIST_APPEND,   /* list_append(a, b) */
+    EV_VX_IF_NOT_EXISTS, /* if_not_exists(path, b) */
+    EV_VX_SET_ADD,       /* PartiQL set_add(path, value) */
+    EV_VX_SET_DELETE,    /* PartiQL set_delete(path, value) */
+} ev_vx_kind;
+
+struct ev_vx {
+    ev_vx_kind kind;
+    json_t *value; /* CONST, SET_ADD, SET_DELETE: owned */
+    struct ev_path path;
+    struct ev_vx *a, *b; /* owned */
+};
+
+typedef enum ev_act_kind {
+    EV_ACT_SET,    /* path = value */
+    EV_ACT_REMOVE, /* path */
+    EV_ACT_ADD,    /* UpdateExpression ADD path value (a CONST): number sum or set union */
+    EV_ACT_DELETE, /* UpdateExpression DELETE path value (a CONST): set difference */
+} ev_act_kind;
+
+struct ev_action {
+    ev_act_kind kind;
+    struct ev_path path;  /* the target (borrowed) */
+    struct ev_vx *value;  /* SET, ADD, DELETE: owned */
+};
+
+/* The actions of one update, in the order written. ev_update_free frees
+ * the array and the value trees, not the paths. */
+struct ev_update {
+    struct ev_action *acts;
+    size_t n;
+};
 
 /* Compiles UPDATE's SET / REMOVE actions for table `t` (key attributes may
  * not be updated). */
@@ -139,6 +177,11 @@ void ev_update_free(struct ev_update *u);
  * item as it was before the first action, as UpdateItem does). */
 pq_status ev_update_apply(const struct ev_update *u, json_t *item,
                           struct pq_error *err) PQ_MUST_USE;
+/* The same on an item that did not exist before (`existed` false): REMOVE
+ * and DELETE below a missing parent are then no-ops instead of errors
+ * (UpdateItem creating an item, §2.8). */
+pq_status ev_update_apply_item(const struct ev_update *u, json_t *item, bool existed,
+                               struct pq_error *err) PQ_MUST_USE;
 /* For RETURNING MODIFIED …: a new item holding the top-level attributes of
  * `item` that the actions touch. */
 json_t *ev_update_modified(const struct ev_update *u, const json_t *item);

@@ -7,36 +7,6 @@
 
 #include "pqsh/literal.h"
 
-typedef enum vx_kind {
-    VX_CONST,         /* value */
-    VX_PATH,          /* the attribute at path */
-    VX_ADD,           /* a + b (numbers) */
-    VX_SUB,           /* a - b (numbers) */
-    VX_LIST_APPEND,   /* list_append(a, b) */
-    VX_IF_NOT_EXISTS, /* if_not_exists(path, b) */
-    VX_SET_ADD,       /* set_add(path, value) */
-    VX_SET_DELETE,    /* set_delete(path, value) */
-} vx_kind;
-
-/* A SET value expression. */
-struct vx {
-    vx_kind kind;
-    json_t *value; /* CONST, SET_ADD, SET_DELETE: owned */
-    struct ev_path path;
-    struct vx *a, *b;
-};
-
-struct action {
-    pq_update_kind kind;
-    struct ev_path path;
-    struct vx *value; /* SET */
-};
-
-struct ev_update {
-    struct action *acts;
-    size_t n;
-};
-
 static const char msg_operand_type[] =
     "An operand in the update expression has an incorrect data type";
 static const char msg_no_attribute[] =
@@ -44,7 +14,7 @@ static const char msg_no_attribute[] =
 static const char msg_bad_path[] =
     "The document path provided in the update expression is invalid for update";
 
-static void vx_free(struct vx *v)
+static void vx_free(struct ev_vx *v)
 {
     if (!v) return;
     if (v->value) json_decref(v->value);
@@ -108,13 +78,14 @@ static void upper(char *dst, const char *src, size_t cap)
 }
 
 static pq_status compile_value(const struct ev_ctx *cx, const struct pq_expr *e,
-                               const struct ev_path *target, struct vx **out, struct pq_error *err);
+                               const struct ev_path *target, struct ev_vx **out,
+                               struct pq_error *err);
 
 /* set_add(path, <<…>>) / set_delete(path, <<…>>): the first argument must be
  * the assignment target, the second a set value (§4.5). Positions point at
  * the function name (UNCONFIRMED which token DynamoDB points at). */
 static pq_status compile_set_fn(const struct ev_ctx *cx, const struct pq_expr *e,
-                                const struct ev_path *target, struct vx *v, struct pq_error *err)
+                                const struct ev_path *target, struct ev_vx *v, struct pq_error *err)
 {
     char fn[16];
     upper(fn, e->name, sizeof fn);
@@ -137,11 +108,11 @@ static pq_status compile_set_fn(const struct ev_ctx *cx, const struct pq_expr *e
 }
 
 static pq_status compile_call(const struct ev_ctx *cx, const struct pq_expr *e,
-                              const struct ev_path *target, struct vx *v, struct pq_error *err)
+                              const struct ev_path *target, struct ev_vx *v, struct pq_error *err)
 {
     pq_status st;
     if (strcasecmp(e->name, "set_add") == 0 || strcasecmp(e->name, "set_delete") == 0) {
-        v->kind = strcasecmp(e->name, "set_add") == 0 ? VX_SET_ADD : VX_SET_DELETE;
+        v->kind = strcasecmp(e->name, "set_add") == 0 ? EV_VX_SET_ADD : EV_VX_SET_DELETE;
         return compile_set_fn(cx, e, target, v, err);
     }
     bool append = strcasecmp(e->name, "list_append") == 0;
@@ -163,7 +134,7 @@ static pq_status compile_call(const struct ev_ctx *cx, const struct pq_expr *e,
                                    "Incorrect number of operands for operator or function; "
                                    "operator or function: %s, number of operands: %zu",
                                    canon, e->nitems);
-    v->kind = append ? VX_LIST_APPEND : VX_IF_NOT_EXISTS;
+    v->kind = append ? EV_VX_LIST_APPEND : EV_VX_IF_NOT_EXISTS;
     if (ifne) {
         if (e->items[0]->kind != PQ_E_PATH)
             return pq_error_validation(err, "Operator or function requires a document path; "
@@ -174,21 +145,22 @@ static pq_status compile_call(const struct ev_ctx *cx, const struct pq_expr *e,
     }
     if ((st = compile_value(cx, e->items[1], target, &v->b, err)) != PQ_OK) return st;
     if (append)
-        for (struct vx *x = v->a; x; x = x == v->a ? v->b : NULL)
-            if (x->kind == VX_CONST && pq_value_type(x->value) != PQ_T_L)
+        for (struct ev_vx *x = v->a; x; x = x == v->a ? v->b : NULL)
+            if (x->kind == EV_VX_CONST && pq_value_type(x->value) != PQ_T_L)
                 return pq_error_validation(err, "%s", msg_operand_type);
     return PQ_OK;
 }
 
 static pq_status compile_value(const struct ev_ctx *cx, const struct pq_expr *e,
-                               const struct ev_path *target, struct vx **out, struct pq_error *err)
+                               const struct ev_path *target, struct ev_vx **out,
+                               struct pq_error *err)
 {
-    struct vx *v = pq_xcalloc(1, sizeof *v);
+    struct ev_vx *v = pq_xcalloc(1, sizeof *v);
     *out = v;
     pq_status st;
     switch (e->kind) {
     case PQ_E_PATH:
-        v->kind = VX_PATH;
+        v->kind = EV_VX_PATH;
         v->path = (struct ev_path){e->steps, e->nsteps, e->loc};
         return PQ_OK;
     case PQ_E_MISSING:
@@ -199,18 +171,18 @@ static pq_status compile_value(const struct ev_ctx *cx, const struct pq_expr *e,
         return compile_call(cx, e, target, v, err);
     case PQ_E_BINARY:
         if (e->op != PQ_OP_ADD && e->op != PQ_OP_SUB) break;
-        v->kind = e->op == PQ_OP_ADD ? VX_ADD : VX_SUB;
+        v->kind = e->op == PQ_OP_ADD ? EV_VX_ADD : EV_VX_SUB;
         if ((st = compile_value(cx, e->lhs, target, &v->a, err)) != PQ_OK) return st;
         if ((st = compile_value(cx, e->rhs, target, &v->b, err)) != PQ_OK) return st;
-        if ((v->a->kind == VX_CONST && pq_value_type(v->a->value) != PQ_T_N) ||
-            (v->b->kind == VX_CONST && pq_value_type(v->b->value) != PQ_T_N))
+        if ((v->a->kind == EV_VX_CONST && pq_value_type(v->a->value) != PQ_T_N) ||
+            (v->b->kind == EV_VX_CONST && pq_value_type(v->b->value) != PQ_T_N))
             return pq_error_validation(err, "%s", msg_operand_type);
         return PQ_OK;
     default:
         break;
     }
     if (pq_literal_is_constant(e)) {
-        v->kind = VX_CONST;
+        v->kind = EV_VX_CONST;
         return ev_constant(cx, e, &v->value, err);
     }
     const char *name = pq_op_text(e->op);
@@ -229,8 +201,8 @@ pq_status ev_update_compile(const struct ev_ctx *cx, const struct pq_update_op *
     u->acts = pq_xcalloc(n ? n : 1, sizeof *u->acts);
     for (size_t i = 0; i < n; i++) {
         const struct pq_expr *p = ops[i].path;
-        struct action *a = &u->acts[u->n++];
-        a->kind = ops[i].kind;
+        struct ev_action *a = &u->acts[u->n++];
+        a->kind = ops[i].kind == PQ_UPD_SET ? EV_ACT_SET : EV_ACT_REMOVE;
         a->path = (struct ev_path){p->steps, p->nsteps, p->loc};
         const char *root = p->nsteps ? p->steps[0].name : NULL;
         if (root && (strcmp(root, t->hash.name) == 0 ||
@@ -242,7 +214,7 @@ pq_status ev_update_compile(const struct ev_ctx *cx, const struct pq_update_op *
                                      root);
             goto fail;
         }
-        if (a->kind == PQ_UPD_SET &&
+        if (a->kind == EV_ACT_SET &&
             (st = compile_value(cx, ops[i].value, &a->path, &a->value, err)) != PQ_OK)
             goto fail;
     }
@@ -291,32 +263,33 @@ static pq_status set_op(pq_type t, const json_t *cur, const json_t *arg, bool ad
 
 /* Computes a SET value from the original item. *out is a new reference, or
  * NULL when the attribute should end up absent (set_delete emptied it). */
-static pq_status vx_eval(const struct vx *v, const json_t *item, json_t **out, struct pq_error *err)
+static pq_status vx_eval(const struct ev_vx *v, const json_t *item, json_t **out,
+                         struct pq_error *err)
 {
     *out = NULL;
     json_t *a = NULL, *b = NULL;
     pq_status st = PQ_OK;
     const json_t *cur;
     switch (v->kind) {
-    case VX_CONST:
+    case EV_VX_CONST:
         *out = json_deep_copy(v->value);
         return PQ_OK;
-    case VX_PATH:
+    case EV_VX_PATH:
         cur = ev_path_get(item, v->path.steps, v->path.nsteps);
         if (!cur) return pq_error_validation(err, "%s", msg_no_attribute);
         *out = json_deep_copy(cur);
         return PQ_OK;
-    case VX_IF_NOT_EXISTS:
+    case EV_VX_IF_NOT_EXISTS:
         cur = ev_path_get(item, v->path.steps, v->path.nsteps);
         if (cur) {
             *out = json_deep_copy(cur);
             return PQ_OK;
         }
         return vx_eval(v->b, item, out, err);
-    case VX_SET_ADD:
-    case VX_SET_DELETE:
+    case EV_VX_SET_ADD:
+    case EV_VX_SET_DELETE:
         cur = ev_path_get(item, v->path.steps, v->path.nsteps);
-        return set_op(pq_value_type(v->value), cur, v->value, v->kind == VX_SET_ADD, out, err);
+        return set_op(pq_value_type(v->value), cur, v->value, v->kind == EV_VX_SET_ADD, out, err);
     default:
         break;
     }
@@ -326,7 +299,7 @@ static pq_status vx_eval(const struct vx *v, const json_t *item, json_t **out, s
         st = pq_error_validation(err, "%s", msg_no_attribute);
         goto out;
     }
-    if (v->kind == VX_LIST_APPEND) {
+    if (v->kind == EV_VX_LIST_APPEND) {
         if (pq_value_type(a) != PQ_T_L || pq_value_type(b) != PQ_T_L) {
             st = pq_error_validation(err, "%s", msg_operand_type);
             goto out;
@@ -342,7 +315,8 @@ static pq_status vx_eval(const struct vx *v, const json_t *item, json_t **out, s
         st = pq_error_validation(err, "%s", msg_operand_type);
         goto out;
     }
-    pq_decimal_fail f = v->kind == VX_ADD ? pq_decimal_add(&x, &y, &r) : pq_decimal_sub(&x, &y, &r);
+    pq_decimal_fail f =
+        v->kind == EV_VX_ADD ? pq_decimal_add(&x, &y, &r) : pq_decimal_sub(&x, &y, &r);
     if (f != PQ_DEC_OK) {
         st = pq_error_validation(err, "%s", pq_decimal_fail_message(f));
         goto out;
@@ -400,8 +374,8 @@ static pq_status path_store(json_t *item, const struct ev_path *p, json_t *v, st
  * every index names an element of the original list. */
 static int remove_order(const void *x, const void *y)
 {
-    const struct action *a = *(const struct action *const *)x,
-                        *b = *(const struct action *const *)y;
+    const struct ev_action *a = *(const struct ev_action *const *)x,
+                           *b = *(const struct ev_action *const *)y;
     const struct pq_path_step *la = &a->path.steps[a->path.nsteps - 1];
     const struct pq_path_step *lb = &b->path.steps[b->path.nsteps - 1];
     int64_t ia = la->kind == PQ_STEP_INDEX ? la->index : -1;
@@ -409,31 +383,93 @@ static int remove_order(const void *x, const void *y)
     return ia < ib ? 1 : ia > ib ? -1 : 0;
 }
 
+/* SET / ADD actions are stored in the order written, except that those
+ * ending in a list index go last, by ascending index, so that several
+ * appends past the end land in index order (§2.8). */
+static int store_order(const void *x, const void *y)
+{
+    const struct ev_action *a = *(const struct ev_action *const *)x,
+                           *b = *(const struct ev_action *const *)y;
+    const struct pq_path_step *la = &a->path.steps[a->path.nsteps - 1];
+    const struct pq_path_step *lb = &b->path.steps[b->path.nsteps - 1];
+    int64_t ia = la->kind == PQ_STEP_INDEX ? la->index : -1;
+    int64_t ib = lb->kind == PQ_STEP_INDEX ? lb->index : -1;
+    if (ia != ib) return ia < ib ? -1 : 1;
+    return a < b ? -1 : a > b; /* stable: actions live in one array */
+}
+
+/* UpdateExpression ADD: number + number (missing = 0), set ∪ set. */
+static pq_status add_value(const json_t *cur, const json_t *arg, json_t **out, struct pq_error *err)
+{
+    *out = NULL;
+    if (pq_value_type(arg) != PQ_T_N) return set_op(pq_value_type(arg), cur, arg, true, out, err);
+    if (!cur) {
+        *out = json_deep_copy(arg);
+        return PQ_OK;
+    }
+    struct pq_decimal x, y, r;
+    if (pq_value_type(cur) != PQ_T_N || pq_value_number(cur, &x) != PQ_DEC_OK ||
+        pq_value_number(arg, &y) != PQ_DEC_OK)
+        return pq_error_validation(err, "%s", msg_operand_type);
+    pq_decimal_fail f = pq_decimal_add(&x, &y, &r);
+    if (f != PQ_DEC_OK) return pq_error_validation(err, "%s", pq_decimal_fail_message(f));
+    *out = pq_value_new_n(&r);
+    return PQ_OK;
+}
+
 pq_status ev_update_apply(const struct ev_update *u, json_t *item, struct pq_error *err)
+{
+    return ev_update_apply_item(u, item, true, err);
+}
+
+pq_status ev_update_apply_item(const struct ev_update *u, json_t *item, bool existed,
+                               struct pq_error *err)
 {
     pq_status st = PQ_OK;
     json_t *orig = json_deep_copy(item);
     json_t **vals = pq_xcalloc(u->n ? u->n : 1, sizeof *vals);
-    const struct action **removes = pq_xcalloc(u->n ? u->n : 1, sizeof *removes);
-    size_t nremoves = 0;
+    const struct ev_action **removes = pq_xcalloc(u->n ? u->n : 1, sizeof *removes);
+    const struct ev_action **stores = pq_xcalloc(u->n ? u->n : 1, sizeof *stores);
+    size_t nremoves = 0, nstores = 0;
+    /* Every value is computed from the item as it was (§2.8). */
     for (size_t i = 0; i < u->n; i++) {
-        if (u->acts[i].kind == PQ_UPD_REMOVE)
-            removes[nremoves++] = &u->acts[i];
-        else if ((st = vx_eval(u->acts[i].value, orig, &vals[i], err)) != PQ_OK)
-            goto out;
+        const struct ev_action *a = &u->acts[i];
+        const json_t *cur = a->kind == EV_ACT_SET || a->kind == EV_ACT_REMOVE
+                                ? NULL
+                                : ev_path_get(orig, a->path.steps, a->path.nsteps);
+        switch (a->kind) {
+        case EV_ACT_REMOVE:
+            removes[nremoves++] = a;
+            continue;
+        case EV_ACT_SET:
+            st = vx_eval(a->value, orig, &vals[i], err);
+            break;
+        case EV_ACT_ADD:
+            st = add_value(cur, a->value->value, &vals[i], err);
+            break;
+        case EV_ACT_DELETE:
+            if (!cur) continue; /* deleting from a missing set: nothing to do */
+            st = set_op(pq_value_type(a->value->value), cur, a->value->value, false, &vals[i], err);
+            break;
+        }
+        if (st != PQ_OK) goto out;
+        stores[nstores++] = a;
     }
-    for (size_t i = 0; i < u->n; i++) {
-        if (u->acts[i].kind != PQ_UPD_SET) continue;
-        st = path_store(item, &u->acts[i].path, vals[i], err);
-        vals[i] = NULL;
+    qsort(stores, nstores, sizeof *stores, store_order);
+    for (size_t i = 0; i < nstores; i++) {
+        size_t k = (size_t)(stores[i] - u->acts);
+        st = path_store(item, &stores[i]->path, vals[k], err);
+        vals[k] = NULL;
         if (st != PQ_OK) goto out;
     }
     qsort(removes, nremoves, sizeof *removes, remove_order);
     for (size_t i = 0; i < nremoves; i++) {
         const struct ev_path *p = &removes[i]->path;
         /* Removing from a missing top-level attribute is a no-op; a nested
-         * path needs its container (UpdateItem semantics). */
+         * path needs its container (UpdateItem semantics), unless the item
+         * is being created. */
         if (p->nsteps > 1 && !ev_path_get(orig, p->steps, p->nsteps - 1)) {
+            if (!existed) continue;
             st = pq_error_validation(err, "%s", msg_bad_path);
             goto out;
         }
@@ -444,6 +480,7 @@ out:
         if (vals[i]) json_decref(vals[i]);
     free(vals);
     free(removes);
+    free(stores);
     json_decref(orig);
     return st;
 }
