@@ -188,6 +188,21 @@ static const struct field F_GET_ITEM[] = {{"TableName", &S_STRING},
                                           {"ExpressionAttributeNames", &S_NAME_MAP},
                                           {NULL, NULL}};
 
+static const struct field F_UPDATE_ITEM[] = {{"TableName", &S_STRING},
+                                             {"Key", &S_VALUE_MAP},
+                                             {"AttributeUpdates", &S_OBJECT},
+                                             {"Expected", &S_OBJECT},
+                                             {"ConditionalOperator", &S_STRING},
+                                             {"ReturnValues", &S_STRING},
+                                             {"ReturnConsumedCapacity", &S_STRING},
+                                             {"ReturnItemCollectionMetrics", &S_STRING},
+                                             {"UpdateExpression", &S_STRING},
+                                             {"ConditionExpression", &S_STRING},
+                                             {"ExpressionAttributeNames", &S_NAME_MAP},
+                                             {"ExpressionAttributeValues", &S_VALUE_MAP},
+                                             {"ReturnValuesOnConditionCheckFailure", &S_STRING},
+                                             {NULL, NULL}};
+
 static const struct field F_DELETE_ITEM[] = {{"TableName", &S_STRING},
                                              {"Key", &S_VALUE_MAP},
                                              {"Expected", &S_OBJECT},
@@ -452,6 +467,7 @@ static const struct op {
     {"Scan", query_scan, F_SCAN},
     {"TransactGetItems", tx_transact_get_items, F_TRANSACT_GET_ITEMS},
     {"TransactWriteItems", tx_transact_write_items, F_TRANSACT_WRITE_ITEMS},
+    {"UpdateItem", item_update_item, F_UPDATE_ITEM},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

@@ -23,7 +23,7 @@ enum item_op { OP_PUT, OP_GET, OP_DELETE };
 
 /* ---- model constraints ------------------------------------------------ */
 
-static const json_t *member(const json_t *req, const char *name)
+const json_t *item_member(const json_t *req, const char *name)
 {
     const json_t *m = json_object_get(req, name);
     return json_is_null(m) ? NULL : m;
@@ -46,7 +46,7 @@ void item_check_table_name(struct exec_violations *v, const json_t *name, const 
     pq_buf_release(&val);
 }
 
-static pq_status check_constraints(const json_t *req, enum item_op op, struct pq_error *err)
+pq_status item_check_constraints(const json_t *req, bool get, struct pq_error *err)
 {
     static const char *const rv[] = {"NONE",    "ALL_OLD",     "UPDATED_OLD",
                                      "ALL_NEW", "UPDATED_NEW", NULL};
@@ -55,19 +55,19 @@ static pq_status check_constraints(const json_t *req, enum item_op op, struct pq
     static const char *const condop[] = {"AND", "OR", NULL};
     struct exec_violations v;
     exec_violations_init(&v);
-    item_check_table_name(&v, member(req, "TableName"), "tableName");
-    if (op != OP_GET) {
+    item_check_table_name(&v, item_member(req, "TableName"), "tableName");
+    if (!get) {
         /* The enum in the order the service prints it (dynalite's recording). */
-        exec_check_enum(&v, member(req, "ReturnValues"), "returnValues", rv,
+        exec_check_enum(&v, item_member(req, "ReturnValues"), "returnValues", rv,
                         "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
-        exec_check_enum(&v, member(req, "ReturnItemCollectionMetrics"),
+        exec_check_enum(&v, item_member(req, "ReturnItemCollectionMetrics"),
                         "returnItemCollectionMetrics", ricm, "[SIZE, NONE]");
-        exec_check_enum(&v, member(req, "ReturnValuesOnConditionCheckFailure"),
+        exec_check_enum(&v, item_member(req, "ReturnValuesOnConditionCheckFailure"),
                         "returnValuesOnConditionCheckFailure", rvccf, "[ALL_OLD, NONE]");
-        exec_check_enum(&v, member(req, "ConditionalOperator"), "conditionalOperator", condop,
+        exec_check_enum(&v, item_member(req, "ConditionalOperator"), "conditionalOperator", condop,
                         "[AND, OR]");
     } else {
-        const json_t *atg = member(req, "AttributesToGet");
+        const json_t *atg = item_member(req, "AttributesToGet");
         if (atg && json_array_size(atg) == 0)
             exec_violation(&v, "'[]'", "attributesToGet", "have length greater than or equal to 1");
     }
@@ -174,32 +174,33 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
     r->op = op;
     /* Member JSON types were checked by api.c's request shapes. */
     const char *values_member = op == OP_PUT ? "Item" : "Key";
-    if (!member(req, "TableName"))
+    if (!item_member(req, "TableName"))
         return pq_error_validation(
             err, "The parameter 'TableName' is required but was not present in the request");
-    if (!member(req, values_member))
+    if (!item_member(req, values_member))
         return pq_error_validation(
             err, "The parameter '%s' is required but was not present in the request",
             values_member);
-    if ((st = check_constraints(req, op, err))) return st;
-    if ((st = item_copy_values(member(req, values_member), op != OP_GET, &r->values, err)))
+    if ((st = item_check_constraints(req, op == OP_GET, err))) return st;
+    if ((st = item_copy_values(item_member(req, values_member), op != OP_GET, &r->values, err)))
         return st;
 
-    const json_t *rv = member(req, "ReturnValues");
+    const json_t *rv = item_member(req, "ReturnValues");
     if (rv && strcmp(json_string_value(rv), "NONE") != 0 &&
         strcmp(json_string_value(rv), "ALL_OLD") != 0)
         return pq_error_validation(err, "ReturnValues can only be ALL_OLD or NONE");
     r->all_old = rv && strcmp(json_string_value(rv), "ALL_OLD") == 0;
-    const json_t *rvccf = member(req, "ReturnValuesOnConditionCheckFailure");
+    const json_t *rvccf = item_member(req, "ReturnValuesOnConditionCheckFailure");
     r->old_on_ccf = rvccf && strcmp(json_string_value(rvccf), "ALL_OLD") == 0;
-    r->consistent = json_is_true(member(req, "ConsistentRead"));
+    r->consistent = json_is_true(item_member(req, "ConsistentRead"));
 
-    const json_t *cond = member(req, "ConditionExpression");
-    const json_t *proj = member(req, "ProjectionExpression");
-    const json_t *names = member(req, "ExpressionAttributeNames");
-    const json_t *values = member(req, "ExpressionAttributeValues");
-    const json_t *legacy = member(req, op == OP_GET ? "AttributesToGet" : "Expected");
-    if (member(req, "ConditionalOperator") && !legacy) legacy = member(req, "ConditionalOperator");
+    const json_t *cond = item_member(req, "ConditionExpression");
+    const json_t *proj = item_member(req, "ProjectionExpression");
+    const json_t *names = item_member(req, "ExpressionAttributeNames");
+    const json_t *values = item_member(req, "ExpressionAttributeValues");
+    const json_t *legacy = item_member(req, op == OP_GET ? "AttributesToGet" : "Expected");
+    if (item_member(req, "ConditionalOperator") && !legacy)
+        legacy = item_member(req, "ConditionalOperator");
     if (legacy && (cond || proj))
         return pq_error_validation(
             err,
@@ -239,18 +240,133 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
     }
     if ((st = xp_request_finish(r->xr, err))) return st;
 
-    if ((st = store_table_get(e->store, json_string_value(member(req, "TableName")), &r->table,
-                              err)))
-        return st;
-    if (!r->table)
+    return item_table(e, req, &r->table, err);
+}
+
+pq_status item_table(struct pq_engine *e, const json_t *req, const struct pq_table_meta **t,
+                     struct pq_error *err)
+{
+    pq_status st =
+        store_table_get(e->store, json_string_value(item_member(req, "TableName")), t, err);
+    if (st) return st;
+    if (!*t)
         return pq_error_service(err, "ResourceNotFoundException", "Requested resource not found");
-    if (op == OP_PUT) {
-        if ((st = item_check_item_keys(r->table, r->values, err))) return st;
-        if (pq_item_size(r->values) > MAX_ITEM_BYTES)
-            return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
-        return index_check_item(r->table, r->values, err);
+    return PQ_OK;
+}
+
+/* ---- the single-item write steps (item_ops.h) -------------------------- */
+
+pq_status item_write_bind(struct item_write *w, struct pq_error *err)
+{
+    pq_status st;
+    if (w->kind != ITEM_PUT) {
+        if ((st = item_check_key(w->table, w->values, err))) return st;
+        return w->update ? xp_update_check_table(w->update, w->table, err) : PQ_OK;
     }
-    return item_check_key(r->table, r->values, err);
+    if ((st = item_check_item_keys(w->table, w->values, err))) return st;
+    if (pq_item_size(w->values) > MAX_ITEM_BYTES)
+        return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
+    return index_check_item(w->table, w->values, err);
+}
+
+pq_status item_write_read(struct pq_engine *e, struct item_write *w, struct pq_error *err)
+{
+    struct pq_key k;
+    store_key_init(&k);
+    store_key_from_item(w->table, w->values, &k);
+    json_decref(w->old);
+    w->old = NULL;
+    pq_status st = store_item_get(e->store, w->table, &k, &w->old, err);
+    store_key_release(&k);
+    if (st) return st;
+    if (!w->cond) return PQ_OK;
+    json_t *empty = json_object();
+    bool ok = ev_test(w->cond, w->old ? w->old : empty);
+    json_decref(empty);
+    return ok ? PQ_OK : exec_ccf(err, w->old, w->old_on_ccf);
+}
+
+/* Only REMOVE / DELETE actions: an update that creates nothing (§6). */
+static bool removes_only(const struct ev_update *u)
+{
+    if (!u || u->n == 0) return false;
+    for (size_t i = 0; i < u->n; i++)
+        if (u->acts[i].kind != EV_ACT_REMOVE && u->acts[i].kind != EV_ACT_DELETE) return false;
+    return true;
+}
+
+/* An update's index-key errors are worded for updates (§2.8). */
+static pq_status update_index_check(const struct pq_table_meta *t, const json_t *item,
+                                    struct pq_error *err)
+{
+    pq_status st = index_check_item(t, item, err);
+    if (!st) return PQ_OK;
+    bool mismatch = err->message && strstr(err->message, "Type mismatch");
+    pq_error_release(err);
+    pq_error_init(err);
+    if (mismatch)
+        return pq_error_validation(err, "The update expression attempted to update the secondary "
+                                        "index key to unsupported type");
+    return pq_error_validation(err, "One or more parameter values are not valid. The update "
+                                    "expression attempted to update a secondary index key to a "
+                                    "value that is not supported. The AttributeValue for a key "
+                                    "attribute cannot contain an empty string value.");
+}
+
+pq_status item_write_apply(struct item_write *w, struct pq_error *err)
+{
+    json_decref(w->new_item);
+    w->new_item = NULL;
+    switch (w->kind) {
+    case ITEM_PUT:
+        w->new_item = json_incref(w->values);
+        return PQ_OK;
+    case ITEM_DELETE:
+    case ITEM_CHECK:
+        return PQ_OK;
+    case ITEM_UPDATE:
+        break;
+    }
+    if (!w->old && removes_only(w->update)) return PQ_OK;
+    json_t *item = json_deep_copy(w->old ? w->old : w->values);
+    pq_status st = PQ_OK;
+    if (w->update && (st = ev_update_apply_item(w->update, item, w->old != NULL, err))) goto fail;
+    if (pq_item_size(item) > MAX_ITEM_BYTES) {
+        st = pq_error_validation(err, "Item size to update has exceeded the maximum allowed size");
+        goto fail;
+    }
+    if ((st = pq_item_check_nesting(item, err))) goto fail;
+    if ((st = update_index_check(w->table, item, err))) goto fail;
+    w->new_item = item;
+    return PQ_OK;
+fail:
+    json_decref(item);
+    return st;
+}
+
+pq_status item_write_store(struct pq_engine *e, struct item_write *w, struct pq_error *err)
+{
+    pq_status st = PQ_OK;
+    if (w->kind == ITEM_CHECK) return PQ_OK;
+    if (w->new_item) {
+        st = store_item_put(e->store, w->table, w->new_item, err);
+    } else if (w->old) {
+        struct pq_key k;
+        store_key_init(&k);
+        store_key_from_item(w->table, w->values, &k);
+        st = store_item_delete(e->store, w->table, &k, err);
+        store_key_release(&k);
+    }
+    if (!st) cap_write(e, w->table, w->old, w->new_item);
+    return st;
+}
+
+void item_write_release(struct item_write *w)
+{
+    json_decref(w->values);
+    json_decref(w->old);
+    json_decref(w->new_item);
+    memset(w, 0, sizeof *w);
 }
 
 /* Runs one item operation with capacity accounting when it was asked for. */
@@ -258,51 +374,42 @@ static pq_status run(struct pq_engine *e, json_t *req, enum item_op op, json_t *
                      struct pq_error *err)
 {
     struct item_request r;
-    struct pq_key k;
-    json_t *old = NULL, *empty = json_object();
+    struct item_write w = {0};
     *resp = NULL;
-    store_key_init(&k);
     pq_status st = read_request(e, req, op, &r, err);
     if (st) goto out;
-    e->cap = cap_new(json_string_value(member(req, "ReturnConsumedCapacity")), 1);
-    store_key_from_item(r.table, r.values, &k);
-    if ((st = store_item_get(e->store, r.table, &k, &old, err))) goto out;
-    if (r.cond && !ev_test(r.cond, old ? old : empty)) {
-        st = exec_ccf(err, old, r.old_on_ccf);
-        goto out;
-    }
+    e->cap = cap_new(json_string_value(item_member(req, "ReturnConsumedCapacity")), 1);
+    w.kind = op == OP_PUT ? ITEM_PUT : ITEM_DELETE;
+    w.table = r.table;
+    w.values = json_incref(r.values);
+    w.cond = r.cond;
+    w.old_on_ccf = r.old_on_ccf;
+    if ((st = item_write_bind(&w, err))) goto out;
+    if ((st = item_write_read(e, &w, err))) goto out;
     *resp = json_object();
-    switch (op) {
-    case OP_PUT:
-        if ((st = store_item_put(e->store, r.table, r.values, err))) goto out;
-        cap_write(e, r.table, old, r.values);
-        if (r.all_old && old) json_object_set(*resp, "Attributes", old);
-        break;
-    case OP_DELETE:
-        if (old && (st = store_item_delete(e->store, r.table, &k, err))) goto out;
-        cap_write(e, r.table, old, NULL);
-        if (r.all_old && old) json_object_set(*resp, "Attributes", old);
-        break;
-    case OP_GET:
-        cap_read(e, r.table, NULL, old ? pq_item_size(old) : 0, r.consistent);
-        if (!old) break;
-        if (r.proj) {
-            json_object_set_new(*resp, "Item", xp_project(r.proj, old));
-        } else if (r.projection) {
+    if (op == OP_GET) {
+        cap_read(e, r.table, NULL, w.old ? pq_item_size(w.old) : 0, r.consistent);
+        if (r.proj && w.old) {
+            json_object_set_new(*resp, "Item", xp_project(r.proj, w.old));
+        } else if (r.projection && w.old) {
             json_t *item = json_object();
             for (size_t i = 0; i < json_array_size(r.projection); i++) {
                 const char *name = json_string_value(json_array_get(r.projection, i));
-                json_t *v = json_object_get(old, name);
+                json_t *v = json_object_get(w.old, name);
                 if (v) json_object_set(item, name, v);
             }
             json_object_set_new(*resp, "Item", item);
-        } else {
-            json_object_set(*resp, "Item", old);
+        } else if (w.old) {
+            json_object_set(*resp, "Item", w.old);
         }
-        break;
+    } else {
+        if ((st = item_write_apply(&w, err))) goto out;
+        if ((st = item_write_store(e, &w, err))) goto out;
+        if (r.all_old && w.old) json_object_set(*resp, "Attributes", w.old);
     }
     if (op != OP_GET &&
-        cap_wants_metrics(json_string_value(member(req, "ReturnItemCollectionMetrics")), r.table)) {
+        cap_wants_metrics(json_string_value(item_member(req, "ReturnItemCollectionMetrics")),
+                          r.table)) {
         json_t *m;
         if ((st = cap_item_collection(e, r.table, r.values, &m, err))) goto out;
         json_object_set_new(*resp, "ItemCollectionMetrics", m);
@@ -318,9 +425,7 @@ out:
     }
     cap_free(e->cap);
     e->cap = NULL;
-    json_decref(old);
-    json_decref(empty);
-    store_key_release(&k);
+    item_write_release(&w);
     item_request_release(&r);
     return st;
 }

@@ -1,23 +1,49 @@
-/* item_ops.h — PutItem, GetItem and DeleteItem in the engine (private to src/engine).
+/* item_ops.h — the single-item operations in the engine (private to src/engine).
  *
- * The classic single-item API that SDK code and test harnesses lean on:
- * Item / Key, ConsistentRead, ReturnValues (NONE | ALL_OLD),
- * ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure, a
- * ProjectionExpression of top-level names (GetItem), and ConditionExpression
- * with ExpressionAttributeNames / ExpressionAttributeValues — attribute_exists
- * and attribute_not_exists (the idempotency pattern) plus comparisons,
- * BETWEEN, IN, begins_with, contains, attribute_type, size, AND / OR / NOT.
- * A condition is translated to a PartiQL WHERE clause and compiled with the
- * engine's own evaluator (eval.h), so both APIs judge items alike.
+ * PutItem, GetItem, DeleteItem (item_ops.c) and UpdateItem (update_item.c):
+ * Item / Key, ConsistentRead, ReturnValues, ReturnConsumedCapacity,
+ * ReturnValuesOnConditionCheckFailure, and the expression members, which
+ * expr.h parses and compiles into the engine's own trees (ev_test judges
+ * conditions, ev_update_apply applies updates), so PartiQL and the item API
+ * judge and change items alike.
  *
  * Same contract as the other operations (internal.h): the request is
  * borrowed, *resp is a new reference on PQ_OK, and the call runs inside the
  * API call's store transaction.
+ *
+ * The single-item write steps are shared with TransactWriteItems: a struct
+ * item_write describes one Put / Update / Delete / ConditionCheck on one
+ * item, and goes through
+ *
+ *     item_write_bind   table-dependent checks (key schema, key attributes
+ *                       an update may not touch, index-key types, item size
+ *                       of a put); `w->table` must be set by the caller
+ *     item_write_read   reads the stored item into w->old and evaluates
+ *                       w->cond on it (or on {} when absent):
+ *                       ConditionalCheckFailedException, with "Item" when
+ *                       w->old_on_ccf, when it is false
+ *     item_write_apply  computes w->new_item (Put: the item; Update: the old
+ *                       item or the key with the actions applied, runtime
+ *                       update errors, item size, nesting and index keys;
+ *                       Delete / ConditionCheck: nothing). w->new_item NULL
+ *                       means "no item afterwards" (deleted, or an update
+ *                       that only removes on a missing item)
+ *     item_write_store  writes: put / delete through the store (indexes in
+ *                       the same transaction) and reports capacity to e->cap
+ *                       when it is set
+ *     item_write_release
+ *
+ * Nothing is written before item_write_store, so a transaction can run
+ * bind/read/apply over all its actions first and store only when all pass.
+ * Table-independent checks (values, expressions) are the caller's, before
+ * bind: compile the condition / update with expr.h into an xp_request the
+ * caller owns and that outlives the item_write.
  */
 #ifndef PQSH_ENGINE_ITEM_OPS_H
 #define PQSH_ENGINE_ITEM_OPS_H
 
 #include <jansson.h>
+#include "engine/eval.h"
 #include "engine/internal.h"
 
 pq_status item_put_item(struct pq_engine *e, json_t *req, json_t **resp,
@@ -26,6 +52,48 @@ pq_status item_get_item(struct pq_engine *e, json_t *req, json_t **resp,
                         struct pq_error *err) PQ_MUST_USE;
 pq_status item_delete_item(struct pq_engine *e, json_t *req, json_t **resp,
                            struct pq_error *err) PQ_MUST_USE;
+/* update_item.c */
+pq_status item_update_item(struct pq_engine *e, json_t *req, json_t **resp,
+                           struct pq_error *err) PQ_MUST_USE;
+
+typedef enum item_write_kind {
+    ITEM_PUT,
+    ITEM_UPDATE,
+    ITEM_DELETE,
+    ITEM_CHECK, /* TransactWriteItems ConditionCheck: read and condition only */
+} item_write_kind;
+
+struct item_write {
+    item_write_kind kind;
+    const struct pq_table_meta *table; /* set by the caller before bind */
+    json_t *values;                    /* owned: PUT the item, others the key */
+    const struct ev_cond *cond;        /* borrowed (xp_request), or NULL */
+    const struct ev_update *update;    /* UPDATE: borrowed, or NULL (no actions) */
+    bool old_on_ccf;                   /* ReturnValuesOnConditionCheckFailure=ALL_OLD */
+    /* Results. */
+    json_t *old;      /* owned: the stored item before, or NULL */
+    json_t *new_item; /* owned: the item after, or NULL */
+};
+
+pq_status item_write_bind(struct item_write *w, struct pq_error *err) PQ_MUST_USE;
+pq_status item_write_read(struct pq_engine *e, struct item_write *w,
+                          struct pq_error *err) PQ_MUST_USE;
+pq_status item_write_apply(struct item_write *w, struct pq_error *err) PQ_MUST_USE;
+pq_status item_write_store(struct pq_engine *e, struct item_write *w,
+                           struct pq_error *err) PQ_MUST_USE;
+void item_write_release(struct item_write *w);
+
+/* Request helpers shared by the item operations. */
+/* The member `name` of the request, NULL when absent or JSON null. */
+const json_t *item_member(const json_t *req, const char *name);
+/* The model constraints of the request (TableName, the enums of the write
+ * operations unless `get`, AttributesToGet of GetItem, ReturnConsumedCapacity),
+ * reported together (§1.4). */
+pq_status item_check_constraints(const json_t *req, bool get, struct pq_error *err) PQ_MUST_USE;
+/* The table named by the request (TableName, already checked), or
+ * ResourceNotFoundException "Requested resource not found". */
+pq_status item_table(struct pq_engine *e, const json_t *req, const struct pq_table_meta **t,
+                     struct pq_error *err) PQ_MUST_USE;
 
 /* Shared with the batch and transaction operations (batch_items.c, transact.c). */
 struct exec_violations;
@@ -44,16 +112,19 @@ pq_status item_check_item_keys(const struct pq_table_meta *t, const json_t *item
 pq_status item_check_key(const struct pq_table_meta *t, const json_t *key,
                          struct pq_error *err) PQ_MUST_USE;
 
-/* A ConditionExpression compiled as PutItem / DeleteItem compile theirs
- * (until the expression parser of expr.h replaces both): `what` names the
- * member in messages; used names / values are recorded in the two sets. */
+/* A ConditionExpression compiled with expr.h (xp_condition), for callers
+ * that keep their own used-name / used-value sets across several
+ * expressions (`what` is unused: messages say ConditionExpression). New
+ * code should use expr.h's xp_request directly. */
 struct item_cond;
 pq_status item_cond_compile(const char *what, const char *text, const json_t *names,
                             const json_t *values, json_t *used_names, json_t *used_values,
                             struct item_cond **out, struct pq_error *err) PQ_MUST_USE;
 bool item_cond_test(const struct item_cond *c, const json_t *item);
 void item_cond_free(struct item_cond *c);
-/* GetItem's ProjectionExpression (top-level names): *out a new JSON array of names. */
+/* A ProjectionExpression checked by expr.h; *out a new JSON array of the
+ * top-level names of its paths (a nested path keeps its whole attribute:
+ * use xp_projection / xp_project for the exact cut). */
 pq_status item_projection(const char *text, const json_t *names, json_t *used_names, json_t **out,
                           struct pq_error *err) PQ_MUST_USE;
 /* "Value provided in <what> unused in expressions: keys: {…}". */
