@@ -436,6 +436,11 @@ static pq_status key_cond(struct xp_request *r, const struct xa_parsed *p, const
     const struct xa_node *key = NULL;
     const struct xa_node *vals[2] = {NULL, NULL};
     size_t nvals = 0, npaths = 0;
+    if (n->kind == XA_CALL && n->nkids != 2)
+        return xp_fail(r, XP_KEY_CONDITION, err,
+                       "Incorrect number of operands for operator or function; operator or "
+                       "function: begins_with, number of operands: %zu",
+                       n->nkids);
     if (n->kind == XA_BETWEEN || n->kind == XA_CALL) {
         bool between = n->kind == XA_BETWEEN;
         if (n->kids[0]->kind != XA_PATH)

@@ -225,6 +225,9 @@ static void test_key_conditions(void)
     CHECK_STR(run("K", "p = :a AND begins_with(:b, s)", NULL, v, 0),
               "Invalid KeyConditionExpression: Invalid condition in KeyConditionExpression: "
               "begins_with operator must have the key attribute as its first operand");
+    CHECK_STR(run("K", "p = :a AND begins_with(s)", NULL, "{\":a\":{\"S\":\"x\"}}", 0),
+              "Invalid KeyConditionExpression: Incorrect number of operands for operator or "
+              "function; operator or function: begins_with, number of operands: 1");
     CHECK_STR(run("K", "p = s", NULL, NULL, 0),
               "Invalid KeyConditionExpression: Invalid condition in KeyConditionExpression: "
               "Multiple attribute names used in one condition");
