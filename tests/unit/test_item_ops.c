@@ -266,6 +266,31 @@ static void test_validation(void)
                  "The legacy parameters Expected and ConditionalOperator are not supported by "
                  "this engine; use ConditionExpression");
 
+    /* UpdateItem: an update that would make the item too big changes nothing. */
+    {
+        size_t n = 300 * 1024;
+        char *big = malloc(n + 1);
+        memset(big, 'x', n);
+        big[n] = '\0';
+        size_t cap = 2 * n + 512;
+        char *ureq = malloc(cap);
+        snprintf(ureq, cap,
+                 "{%s,\"UpdateExpression\":\"SET a = :v\",\"ExpressionAttributeValues\":"
+                 "{\":v\":{\"S\":\"%s\"}}}",
+                 key, big);
+        expect_ok("UpdateItem", ureq);
+        snprintf(ureq, cap,
+                 "{%s,\"UpdateExpression\":\"SET b = :v\",\"ExpressionAttributeValues\":"
+                 "{\":v\":{\"S\":\"%s\"}}}",
+                 key, big);
+        expect_error("UpdateItem", ureq, vx,
+                     "Item size to update has exceeded the maximum allowed size");
+        snprintf(req, sizeof req, "{%s,\"ProjectionExpression\":\"b\"}", key);
+        CHECK_STR(expect_ok("GetItem", req), "{\"Item\":{}}");
+        free(ureq);
+        free(big);
+    }
+
     /* Member types are the deserialiser's business. */
     expect_error("PutItem", "{\"TableName\":1,\"Item\":{}}", "SerializationException",
                  "NUMBER_VALUE cannot be converted to String");
