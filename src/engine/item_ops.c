@@ -188,7 +188,9 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
     const json_t *rv = item_member(req, "ReturnValues");
     if (rv && strcmp(json_string_value(rv), "NONE") != 0 &&
         strcmp(json_string_value(rv), "ALL_OLD") != 0)
-        return pq_error_validation(err, "ReturnValues can only be ALL_OLD or NONE");
+        /* Current DynamoDB's text (§6); dynalite recorded the older "ReturnValues
+         * can only be ALL_OLD or NONE". */
+        return pq_error_validation(err, "Return values set to invalid value");
     r->all_old = rv && strcmp(json_string_value(rv), "ALL_OLD") == 0;
     const json_t *rvccf = item_member(req, "ReturnValuesOnConditionCheckFailure");
     r->old_on_ccf = rvccf && strcmp(json_string_value(rvccf), "ALL_OLD") == 0;

@@ -123,7 +123,7 @@ check("put_item with a key of the wrong type", e and e[1] ==
 e = error_of(ddb.get_item, TableName="Orders", Key={"order_id": {"S": "x"}})
 check("get_item with a wrong key", e and e[1] == "The provided key element does not match the schema", e)
 e = error_of(ddb.put_item, TableName="Orders", Item=order, ReturnValues="ALL_NEW")
-check("put_item ReturnValues ALL_NEW", e and e[1] == "ReturnValues can only be ALL_OLD or NONE", e)
+check("put_item ReturnValues ALL_NEW", e and e[1] == "Return values set to invalid value", e)
 e = error_of(ddb.put_item, TableName="Missing", Item=order)
 check("put_item on a missing table", e and e[0] == "ResourceNotFoundException"
       and e[1] == "Requested resource not found", e)

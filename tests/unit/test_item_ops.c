@@ -182,7 +182,7 @@ static void test_validation(void)
                  "'returnValues' failed to satisfy constraint: Member must satisfy enum value set: "
                  "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
     expect_error("PutItem", "{\"TableName\":\"Orders\",\"Item\":{},\"ReturnValues\":\"ALL_NEW\"}",
-                 vx, "ReturnValues can only be ALL_OLD or NONE");
+                 vx, "Return values set to invalid value");
     expect_error("PutItem", "{\"TableName\":\"Nope\",\"Item\":{\"k\":{\"S\":\"a\"}}}",
                  "ResourceNotFoundException", "Requested resource not found");
     expect_error("PutItem", "{\"TableName\":\"Orders\",\"Item\":{\"x\":{\"S\":\"a\"}}}", vx,
