@@ -1,7 +1,8 @@
 /* transact.c — TransactGetItems and TransactWriteItems (reference §9).
  *
- * Order of the checks of TransactWriteItems (§9.2), each but the last two
- * failing the whole request with one ValidationException:
+ * Order of the checks of TransactWriteItems (§9.2); 1–6 fail the whole
+ * request with one ValidationException (ResourceNotFoundException for a
+ * missing table), 7–9 cancel it (TransactionCanceledException):
  *   1. model constraints, reported together (action count 1..100, every
  *      action's required members, table names, enums, ClientRequestToken
  *      1..36); then one action per element;
@@ -15,13 +16,18 @@
  *   5. tables, then every key against its schema (a key must name an item
  *      before two actions on one item can be refused);
  *   6. two actions on one item;
- *   7. item-level rules (item size, index key types): a cancellation with
- *      ValidationError on the first offending action, None on the others;
- *   8. every condition, no short-circuit: a cancellation listing each
- *      failure (with the item when ReturnValuesOnConditionCheckFailure is
- *      ALL_OLD);
- *   9. the writes, all in the API call's one SQLite transaction (indexes
- *      included), so a cancelled or failed transaction leaves nothing.
+ * then, through the single-item write steps of item_ops.h:
+ *   7. item_write_bind (item size, index key types, key attributes an
+ *      update may not touch): a cancellation with ValidationError on the
+ *      first offending action, None on the others;
+ *   8. item_write_read, every condition, no short-circuit: a cancellation
+ *      listing each failure (with the item when
+ *      ReturnValuesOnConditionCheckFailure is ALL_OLD);
+ *   9. item_write_apply (runtime update errors, sizes): ValidationError as
+ *      in 7.;
+ *  10. item_write_store for every action, all in the API call's one SQLite
+ *      transaction (indexes included), so a cancelled or failed
+ *      transaction leaves nothing.
  * No two actions touch one item, so reading every item before writing any
  * is the same as running them in order.
  */
@@ -33,6 +39,7 @@
 
 #include "engine/capacity.h"
 #include "engine/eval.h"
+#include "engine/expr.h"
 #include "engine/item_ops.h"
 #include "pqsh/value.h"
 
@@ -47,22 +54,17 @@ static const char *const kind_path[] = {"get", "conditionCheck", "put", "update"
 
 struct tx_action {
     tx_kind kind;
-    const json_t *body; /* the action's object in the request (borrowed) */
-    const struct pq_table_meta *t;
-    json_t *values;     /* validated Item (Put) or Key */
-    json_t *projection; /* Get: top-level names, or NULL */
-    struct item_cond *cond;
-    bool old_on_ccf;
-    json_t *old; /* the item as read, or NULL */
+    const json_t *body;                     /* the action's object in the request (borrowed) */
+    struct xp_request *xr;                  /* owns the compiled expressions */
+    const struct xp_projection *projection; /* Get, or NULL */
+    struct item_write w;                    /* the single-item write steps (item_ops.h) */
 };
 
 static void free_actions(struct tx_action *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        json_decref(a[i].values);
-        json_decref(a[i].projection);
-        json_decref(a[i].old);
-        item_cond_free(a[i].cond);
+        item_write_release(&a[i].w);
+        xp_request_free(a[i].xr);
     }
     free(a);
 }
@@ -165,8 +167,9 @@ static pq_status check_model(const json_t *req, const json_t *list, bool gets, s
 
 /* ---- 2. values and expressions ----------------------------------------- */
 
-/* ExpressionAttributeNames / ExpressionAttributeValues of one action (§2.4
- * steps 2–6): orphans, empty maps, invalid keys. */
+/* ExpressionAttributeNames / ExpressionAttributeValues of one action without
+ * the expressions that use them (§2.4 steps 2–3); xp_request_new makes the
+ * other checks of the two maps. */
 static pq_status check_expression_maps(const struct tx_action *a, const json_t *names,
                                        const json_t *values, struct pq_error *err)
 {
@@ -183,56 +186,26 @@ static pq_status check_expression_maps(const struct tx_action *a, const json_t *
                                    a->kind == TX_UPDATE ? "UpdateExpression and "
                                                           "ConditionExpression are null"
                                                         : "ConditionExpression is null");
-    if (names && json_object_size(names) == 0)
-        return pq_error_validation(err, "ExpressionAttributeNames must not be empty");
-    if (values && json_object_size(values) == 0)
-        return pq_error_validation(err, "ExpressionAttributeValues must not be empty");
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)(names ? names : json_null()), k, v)
-    {
-        if (k[0] != '#' || !k[1])
-            return pq_error_validation(
-                err, "ExpressionAttributeNames contains invalid key: Syntax error; key: \"%s\"", k);
-    }
-    json_object_foreach((json_t *)(values ? values : json_null()), k, v)
-    {
-        if (k[0] != ':' || !k[1])
-            return pq_error_validation(
-                err, "ExpressionAttributeValues contains invalid key: Syntax error; key: \"%s\"",
-                k);
-    }
     return PQ_OK;
 }
 
+/* The action's expressions in the service's order (§2.4 (9)): Update,
+ * Condition, Projection; then unused names and values. Unprefixed (§1.2). */
 static pq_status read_expressions(struct tx_action *a, struct pq_error *err)
 {
     const json_t *names = bi_member(a->body, "ExpressionAttributeNames");
     const json_t *values = bi_member(a->body, "ExpressionAttributeValues");
+    const json_t *upd = bi_member(a->body, "UpdateExpression");
     const json_t *cond = bi_member(a->body, "ConditionExpression");
     const json_t *proj = bi_member(a->body, "ProjectionExpression");
     pq_status st = check_expression_maps(a, names, values, err);
-    if (st) return st;
-    if (a->kind == TX_UPDATE) /* pqsh's own limit until the expression parser (expr.h) lands. */
-        return pq_error_validation(err, "Update actions are not supported by this engine yet");
-    json_t *used_names = json_object(), *used_values = json_object();
-    if (cond && json_string_length(cond) == 0)
-        st = pq_error_validation(err,
-                                 "Invalid ConditionExpression: The expression can not be empty;");
-    else if (cond)
-        st = item_cond_compile("ConditionExpression", json_string_value(cond), names, values,
-                               used_names, used_values, &a->cond, err);
-    if (st == PQ_OK && proj && json_string_length(proj) == 0)
-        st = pq_error_validation(err,
-                                 "Invalid ProjectionExpression: The expression can not be empty;");
-    else if (st == PQ_OK && proj)
-        st = item_projection(json_string_value(proj), names, used_names, &a->projection, err);
-    if (st == PQ_OK && names)
-        st = item_check_unused("ExpressionAttributeNames", names, used_names, err);
-    if (st == PQ_OK && values)
-        st = item_check_unused("ExpressionAttributeValues", values, used_values, err);
-    json_decref(used_names);
-    json_decref(used_values);
+    if (st == PQ_OK) st = xp_request_new(names, values, 0, &a->xr, err);
+    if (st == PQ_OK && upd) st = xp_update(a->xr, json_string_value(upd), &a->w.update, err);
+    if (st == PQ_OK && cond)
+        st = xp_condition(a->xr, XP_CONDITION, json_string_value(cond), &a->w.cond, err);
+    if (st == PQ_OK && proj)
+        st = xp_projection(a->xr, json_string_value(proj), &a->projection, err);
+    if (st == PQ_OK) st = xp_request_finish(a->xr, err);
     return st;
 }
 
@@ -245,14 +218,17 @@ static pq_status read_actions(const json_t *list, bool gets, struct tx_action *a
         if (k < 0)
             return pq_error_validation(err, "TransactItems can only contain one of Check, Put, "
                                             "Update or Delete");
+        static const item_write_kind wk[] = {ITEM_CHECK, ITEM_CHECK, ITEM_PUT, ITEM_UPDATE,
+                                             ITEM_DELETE};
         a[i].kind = (tx_kind)k;
+        a[i].w.kind = wk[k];
         a[i].body = bi_member(json_array_get(list, i), kind_member[k]);
         const json_t *rv = bi_member(a[i].body, "ReturnValuesOnConditionCheckFailure");
-        a[i].old_on_ccf = rv && strcmp(json_string_value(rv), "ALL_OLD") == 0;
+        a[i].w.old_on_ccf = rv && strcmp(json_string_value(rv), "ALL_OLD") == 0;
     }
     for (size_t i = 0; i < n; i++) {
         const char *what = a[i].kind == TX_PUT ? "Item" : "Key";
-        pq_status st = item_copy_values(bi_member(a[i].body, what), false, &a[i].values, err);
+        pq_status st = item_copy_values(bi_member(a[i].body, what), false, &a[i].w.values, err);
         if (st == PQ_OK) st = read_expressions(&a[i], err);
         if (st) return st;
     }
@@ -267,33 +243,31 @@ static pq_status check_tables(struct pq_engine *e, struct tx_action *a, size_t n
     pq_status st;
     for (size_t i = 0; i < n; i++) {
         const char *name = json_string_value(bi_member(a[i].body, "TableName"));
-        if ((st = store_table_get(e->store, name, &a[i].t, err))) return st;
-        if (!a[i].t)
+        if ((st = store_table_get(e->store, name, &a[i].w.table, err))) return st;
+        if (!a[i].w.table)
             return pq_error_service(err, "ResourceNotFoundException",
                                     "Requested resource not found");
     }
     for (size_t i = 0; i < n; i++) {
-        st = a[i].kind == TX_PUT ? item_check_item_keys(a[i].t, a[i].values, err)
-                                 : item_check_key(a[i].t, a[i].values, err);
+        st = a[i].kind == TX_PUT ? item_check_item_keys(a[i].w.table, a[i].w.values, err)
+                                 : item_check_key(a[i].w.table, a[i].w.values, err);
         if (st) return st;
     }
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
-            if (a[i].t == a[j].t && bi_same_key(a[i].t, a[i].values, a[j].values))
+            if (a[i].w.table == a[j].w.table &&
+                bi_same_key(a[i].w.table, a[i].w.values, a[j].w.values))
                 return pq_error_validation(err, "Transaction request cannot include multiple "
                                                 "operations on one item");
     return PQ_OK;
 }
 
+/* Reads every item (TransactGetItems: no conditions). */
 static pq_status read_items(struct pq_engine *e, struct tx_action *a, size_t n,
                             struct pq_error *err)
 {
     for (size_t i = 0; i < n; i++) {
-        struct pq_key k;
-        store_key_init(&k);
-        store_key_from_item(a[i].t, a[i].values, &k);
-        pq_status st = store_item_get(e->store, a[i].t, &k, &a[i].old, err);
-        store_key_release(&k);
+        pq_status st = item_write_read(e, &a[i].w, err);
         if (st) return st;
     }
     return PQ_OK;
@@ -318,19 +292,12 @@ pq_status tx_transact_get_items(struct pq_engine *e, json_t *req, json_t **resp,
     e->cap = cap_new(json_string_value(bi_member(req, "ReturnConsumedCapacity")), 2);
     json_t *responses = json_array();
     for (size_t i = 0; i < n; i++) {
-        cap_read(e, a[i].t, NULL, a[i].old ? pq_item_size(a[i].old) : 0, true);
+        cap_read(e, a[i].w.table, NULL, a[i].w.old ? pq_item_size(a[i].w.old) : 0, true);
         json_t *r = json_object();
-        if (a[i].old && a[i].projection) {
-            json_t *item = json_object();
-            for (size_t j = 0; j < json_array_size(a[i].projection); j++) {
-                const char *name = json_string_value(json_array_get(a[i].projection, j));
-                json_t *v = json_object_get(a[i].old, name);
-                if (v) json_object_set(item, name, v);
-            }
-            json_object_set_new(r, "Item", item);
-        } else if (a[i].old) {
-            json_object_set(r, "Item", a[i].old);
-        }
+        if (a[i].w.old && a[i].projection)
+            json_object_set_new(r, "Item", xp_project(a[i].projection, a[i].w.old));
+        else if (a[i].w.old)
+            json_object_set(r, "Item", a[i].w.old);
         json_array_append_new(responses, r);
     }
     *resp = json_pack("{s:o}", "Responses", responses);
@@ -344,88 +311,100 @@ out:
 
 /* ---- TransactWriteItems ----------------------------------------------- */
 
-/* 7.: the item-level rules of each action; the first failure cancels the
- * transaction with ValidationError there and None everywhere else. */
-static pq_status check_items(const struct tx_action *a, size_t n, struct pq_error *err)
+/* A cancellation with `reason` at action `at` and None on the others;
+ * steals `reason`. */
+static pq_status cancel_at(size_t n, size_t at, json_t *reason, struct pq_error *err)
+{
+    json_t *reasons = json_array();
+    for (size_t j = 0; j < n; j++)
+        json_array_append_new(reasons,
+                              j == at ? json_incref(reason) : json_pack("{s:s}", "Code", "None"));
+    json_decref(reason);
+    pq_status st = txn_cancel(reasons, err);
+    json_decref(reasons);
+    return st;
+}
+
+/* The ValidationError reason of a failed step (its message as the text). */
+static json_t *validation_reason(const struct pq_error *e1)
+{
+    return json_pack("{s:s, s:s}", "Code", "ValidationError", "Message",
+                     e1->message ? e1->message : "");
+}
+
+/* 7. (bind) and 9. (apply): a step over every action; the first failure
+ * that is a ValidationException cancels with ValidationError there. */
+static pq_status each_step(struct tx_action *a, size_t n, bool apply_step, struct pq_error *err)
 {
     for (size_t i = 0; i < n; i++) {
-        if (a[i].kind != TX_PUT) continue;
         struct pq_error e1;
         pq_error_init(&e1);
-        pq_status st = PQ_OK;
-        if (pq_item_size(a[i].values) > BI_MAX_ITEM_BYTES)
-            st = pq_error_validation(&e1, "Item size has exceeded the maximum allowed size");
-        else
-            st = index_check_item(a[i].t, a[i].values, &e1);
+        pq_status st = apply_step ? item_write_apply(&a[i].w, &e1) : item_write_bind(&a[i].w, &e1);
         if (st == PQ_OK) continue;
-        json_t *reasons = json_array();
-        for (size_t j = 0; j < n; j++)
-            json_array_append_new(reasons, j == i
-                                               ? json_pack("{s:s, s:s}", "Code", "ValidationError",
-                                                           "Message", e1.message ? e1.message : "")
-                                               : json_pack("{s:s}", "Code", "None"));
+        if (st == PQ_ERR_SERVICE && e1.type && strcmp(e1.type, "ValidationException") == 0)
+            st = cancel_at(n, i, validation_reason(&e1), err);
+        else
+            pq_error_move(err, &e1);
         pq_error_release(&e1);
-        st = txn_cancel(reasons, err);
-        json_decref(reasons);
         return st;
     }
     return PQ_OK;
 }
 
-/* 8.: every condition on the items as read; a cancellation lists each failure. */
-static pq_status check_conditions(const struct tx_action *a, size_t n, struct pq_error *err)
+/* 8.: every item read and its condition judged; a cancellation lists each
+ * failure (with the item when ReturnValuesOnConditionCheckFailure=ALL_OLD). */
+static pq_status check_conditions(struct pq_engine *e, struct tx_action *a, size_t n,
+                                  struct pq_error *err)
 {
-    json_t *reasons = json_array(), *empty = json_object();
+    json_t *reasons = json_array();
     bool failed = false;
-    for (size_t i = 0; i < n; i++) {
-        if (!a[i].cond || item_cond_test(a[i].cond, a[i].old ? a[i].old : empty)) {
+    pq_status st = PQ_OK;
+    for (size_t i = 0; i < n && st == PQ_OK; i++) {
+        struct pq_error e1;
+        pq_error_init(&e1);
+        st = item_write_read(e, &a[i].w, &e1);
+        if (st == PQ_OK) {
             json_array_append_new(reasons, json_pack("{s:s}", "Code", "None"));
-            continue;
+        } else if (st == PQ_ERR_SERVICE && e1.type &&
+                   strcmp(e1.type, "ConditionalCheckFailedException") == 0) {
+            json_t *r = json_pack("{s:s, s:s}", "Code", "ConditionalCheckFailed", "Message",
+                                  "The conditional request failed");
+            const json_t *item = json_object_get(e1.detail, "Item");
+            if (item) json_object_set(r, "Item", (json_t *)item);
+            json_array_append_new(reasons, r);
+            failed = true;
+            st = PQ_OK;
+        } else {
+            pq_error_move(err, &e1);
         }
-        failed = true;
-        json_t *r = json_pack("{s:s, s:s}", "Code", "ConditionalCheckFailed", "Message",
-                              "The conditional request failed");
-        if (a[i].old_on_ccf && a[i].old) json_object_set(r, "Item", a[i].old);
-        json_array_append_new(reasons, r);
+        pq_error_release(&e1);
     }
-    pq_status st = failed ? txn_cancel(reasons, err) : PQ_OK;
+    if (st == PQ_OK && failed) st = txn_cancel(reasons, err);
     json_decref(reasons);
-    json_decref(empty);
     return st;
 }
 
-/* 9.: the writes, with capacity and item collection metrics. A condition
+/* The writes, with capacity and item collection metrics. A condition
  * check is billed as a write of the item's size to the table alone
  * (UNCONFIRMED: DynamoDB documents the ConditionCheck as a write). */
-static pq_status apply(struct pq_engine *e, const struct tx_action *a, size_t n, const char *ricm,
-                       json_t *metrics, json_t *tables, struct pq_error *err)
+static pq_status store_all(struct pq_engine *e, struct tx_action *a, size_t n, const char *ricm,
+                           json_t *metrics, json_t *tables, struct pq_error *err)
 {
     for (size_t i = 0; i < n; i++) {
-        pq_status st = PQ_OK;
-        const json_t *new_ = a[i].kind == TX_PUT ? a[i].values : NULL;
-        json_object_set_new(
-            tables, a[i].t->name,
-            json_integer(json_integer_value(json_object_get(tables, a[i].t->name)) + 1));
+        const struct pq_table_meta *t = a[i].w.table;
+        json_object_set_new(tables, t->name,
+                            json_integer(json_integer_value(json_object_get(tables, t->name)) + 1));
         if (a[i].kind == TX_CHECK) {
-            cap_check(e, a[i].t, a[i].old);
+            cap_check(e, t, a[i].w.old);
             continue;
         }
-        if (a[i].kind == TX_PUT) {
-            st = store_item_put(e->store, a[i].t, a[i].values, err);
-        } else if (a[i].old) {
-            struct pq_key k;
-            store_key_init(&k);
-            store_key_from_item(a[i].t, a[i].values, &k);
-            st = store_item_delete(e->store, a[i].t, &k, err);
-            store_key_release(&k);
-        }
+        pq_status st = item_write_store(e, &a[i].w, err);
         if (st) return st;
-        cap_write(e, a[i].t, a[i].old, new_);
-        if (cap_wants_metrics(ricm, a[i].t)) {
+        if (cap_wants_metrics(ricm, t)) {
             json_t *m;
-            if ((st = cap_item_collection(e, a[i].t, a[i].values, &m, err))) return st;
-            json_t *l = json_object_get(metrics, a[i].t->name);
-            if (!l) json_object_set_new(metrics, a[i].t->name, l = json_array());
+            if ((st = cap_item_collection(e, t, a[i].w.values, &m, err))) return st;
+            json_t *l = json_object_get(metrics, t->name);
+            if (!l) json_object_set_new(metrics, t->name, l = json_array());
             json_array_append_new(l, m);
         }
     }
@@ -467,15 +446,15 @@ pq_status tx_transact_write_items(struct pq_engine *e, json_t *req, json_t **res
         if ((st = txn_token_check(e, token, hash, rcc, resp, err)) || *resp) goto out;
     }
     if (st == PQ_OK) st = check_tables(e, a, n, err);
-    if (st == PQ_OK) st = check_items(a, n, err);
-    if (st == PQ_OK) st = read_items(e, a, n, err);
-    if (st == PQ_OK) st = check_conditions(a, n, err);
+    if (st == PQ_OK) st = each_step(a, n, false, err);
+    if (st == PQ_OK) st = check_conditions(e, a, n, err);
+    if (st == PQ_OK) st = each_step(a, n, true, err);
     if (st) goto out;
 
     e->cap = cap_new(rcc, 2);
     metrics = json_object();
     tables = json_object();
-    if ((st = apply(e, a, n, ricm, metrics, tables, err))) goto out;
+    if ((st = store_all(e, a, n, ricm, metrics, tables, err))) goto out;
     *resp = json_object();
     if (token) {
         st = txn_token_record(e, token, hash, *resp, tables, err);
