@@ -18,6 +18,7 @@
 
 #include "engine/capacity.h"
 #include "engine/eval.h"
+#include "engine/expr.h"
 #include "engine/item_ops.h"
 #include "pqsh/value.h"
 
@@ -322,8 +323,10 @@ struct gtable {
     const char *name;
     const json_t *ka; /* its KeysAndAttributes as sent (borrowed) */
     const struct pq_table_meta *t;
-    json_t *keys;       /* validated copies of Keys */
-    json_t *projection; /* top-level names to keep, or NULL for whole items */
+    json_t *keys;                        /* validated copies of Keys */
+    json_t *names;                       /* AttributesToGet: top-level names to keep */
+    struct xp_request *xr;               /* owns the ProjectionExpression */
+    const struct xp_projection *project; /* ProjectionExpression, or NULL */
     bool consistent;
 };
 
@@ -381,27 +384,13 @@ static pq_status read_get_expressions(struct gtable *g, struct pq_error *err)
                                                "One or more parameter values were invalid: "
                                                "Duplicate value in attribute name: %s",
                                                json_string_value(json_array_get(atg, i)));
-        g->projection = json_deep_copy(atg);
+        g->names = json_deep_copy(atg);
         return PQ_OK;
     }
     if (!proj) return PQ_OK;
-    if (names && json_object_size(names) == 0)
-        return pq_error_validation(err, "ExpressionAttributeNames must not be empty");
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)(names ? names : json_null()), k, v)
-    {
-        if (k[0] != '#' || !k[1])
-            return pq_error_validation(
-                err, "ExpressionAttributeNames contains invalid key: Syntax error; key: \"%s\"", k);
-    }
-    if (json_string_length(proj) == 0)
-        return pq_error_validation(
-            err, "Invalid ProjectionExpression: The expression can not be empty;");
-    json_t *used = json_object();
-    pq_status st = item_projection(json_string_value(proj), names, used, &g->projection, err);
-    if (st == PQ_OK && names) st = item_check_unused("ExpressionAttributeNames", names, used, err);
-    json_decref(used);
+    pq_status st = xp_request_new(names, NULL, 0, &g->xr, err);
+    if (st == PQ_OK) st = xp_projection(g->xr, json_string_value(proj), &g->project, err);
+    if (st == PQ_OK) st = xp_request_finish(g->xr, err);
     return st;
 }
 
@@ -458,10 +447,11 @@ static pq_status check_gets(struct pq_engine *e, struct gtable *g, size_t n, str
 /* The item as returned: cut to the projection when there is one. */
 static json_t *projected(const struct gtable *g, json_t *item)
 {
-    if (!g->projection) return json_incref(item);
+    if (g->project) return xp_project(g->project, item);
+    if (!g->names) return json_incref(item);
     json_t *out = json_object();
-    for (size_t i = 0; i < json_array_size(g->projection); i++) {
-        const char *name = json_string_value(json_array_get(g->projection, i));
+    for (size_t i = 0; i < json_array_size(g->names); i++) {
+        const char *name = json_string_value(json_array_get(g->names, i));
         json_t *v = json_object_get(item, name);
         if (v) json_object_set(out, name, v);
     }
@@ -543,7 +533,8 @@ out:
     json_decref(unprocessed);
     for (size_t i = 0; i < n; i++) {
         json_decref(g[i].keys);
-        json_decref(g[i].projection);
+        json_decref(g[i].names);
+        xp_request_free(g[i].xr);
     }
     free(g);
     return st;
