@@ -29,13 +29,39 @@ static bool only_comments(const char *t, size_t n)
     return true;
 }
 
+/* True when the text ends inside a `--` comment (quotes and block comments
+ * taken into account): a `;` appended to it would read as part of the comment. */
+static bool ends_in_line_comment(const char *t, size_t n)
+{
+    bool line_comment = false;
+    for (size_t i = 0; i < n; i++) {
+        if (line_comment) {
+            line_comment = t[i] != '\n';
+        } else if (t[i] == '\'' || t[i] == '"') {
+            char q = t[i];
+            while (++i < n && t[i] != q)
+                ;
+        } else if (t[i] == '-' && i + 1 < n && t[i + 1] == '-') {
+            line_comment = true;
+            i++;
+        } else if (t[i] == '/' && i + 1 < n && t[i + 1] == '*') {
+            for (i += 2; i + 1 < n && !(t[i] == '*' && t[i + 1] == '/'); i++)
+                ;
+            i++;
+        }
+    }
+    return line_comment;
+}
+
 static void echo(const struct pq_split_stmt *p)
 {
     size_t n = p->len;
     while (n && (p->text[n - 1] == ' ' || p->text[n - 1] == '\t' || p->text[n - 1] == '\n' ||
                  p->text[n - 1] == '\r'))
         n--;
-    printf("%.*s%s\n", (int)n, p->text, !p->is_command && p->terminated ? ";" : "");
+    const char *semi = "";
+    if (!p->is_command && p->terminated) semi = ends_in_line_comment(p->text, n) ? "\n;" : ";";
+    printf("%.*s%s\n", (int)n, p->text, semi);
 }
 
 void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char *file)
