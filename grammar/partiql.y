@@ -912,6 +912,18 @@ shell_stmt:
   | K_COMMIT { $$ = new_stmt(PQ_S_COMMIT, @$); }
   | K_COMMIT K_TRANSACTION { $$ = new_stmt(PQ_S_COMMIT, @$); }
   | K_COMMIT K_WITH K_TOKEN STRING { $$ = new_stmt(PQ_S_COMMIT, @$); $$->u.commit.token = $4; }
+    /* The token in a variable: `:name`, or the bare name. */
+  | K_COMMIT K_WITH K_TOKEN ':' var_name {
+        if (@4.end != @5.start) {
+            pq_ident_release(&$5);
+            pq_parse_error(ctx, L(@4), "Unexpected term", "unexpected ':'");
+            YYERROR;
+        }
+        $$ = new_stmt(PQ_S_COMMIT, @$);
+        $5.loc.start = L(@4).start;
+        $$->u.commit.token_var = $5;
+    }
+  | K_COMMIT K_WITH K_TOKEN ident { $$ = new_stmt(PQ_S_COMMIT, @$); $$->u.commit.token_var = $4; }
   | K_ROLLBACK { $$ = new_stmt(PQ_S_ROLLBACK, @$); }
   | K_ROLLBACK K_TRANSACTION { $$ = new_stmt(PQ_S_ROLLBACK, @$); }
   | K_END K_BATCH { $$ = new_stmt(PQ_S_END_BATCH, @$); }

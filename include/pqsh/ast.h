@@ -293,6 +293,7 @@ struct pq_stmt {
         } unset_var;
         struct {
             char *token; /* COMMIT WITH TOKEN 'x'; NULL otherwise */
+            struct pq_ident token_var; /* COMMIT WITH TOKEN :name (or name); name NULL otherwise */
         } commit;
         struct {
             struct pq_stmt *inner;

@@ -149,6 +149,7 @@ void pq_stmt_free(struct pq_stmt *s)
         break;
     case PQ_S_COMMIT:
         free(s->u.commit.token);
+        pq_ident_release(&s->u.commit.token_var);
         break;
     case PQ_S_EXPLAIN:
         pq_stmt_free(s->u.explain.inner);

@@ -292,6 +292,6 @@ void shell_timing_end(struct shell *sh)
 {
     if (!sh->timing) return;
     double total = (now_s() - now_running.start) * 1000.0, server = now_running.server * 1000.0;
-    printf("Time: %.3f ms (server %.3f ms, client %.3f ms)\n", total, server,
-           total > server ? total - server : 0.0);
+    fprintf(shell_side_stream(sh), "Time: %.3f ms (server %.3f ms, client %.3f ms)\n", total,
+            server, total > server ? total - server : 0.0);
 }

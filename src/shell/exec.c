@@ -4,8 +4,10 @@
 #include "pqsh/parse.h"
 #include "pqsh/value.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- table descriptions, cached per session (dropped after DDL) --------- */
 
@@ -123,6 +125,33 @@ void shell_exec_release(struct shell *sh)
     shell_forget_schemas(sh);
 }
 
+/* ---- lines about the run ------------------------------------------------- */
+
+FILE *shell_side_stream(struct shell *sh)
+{
+    switch (sh->mode) {
+    case MODE_JSON:
+    case MODE_DDBJSON:
+    case MODE_CSV:
+    case MODE_TSV:
+        fflush(stdout);
+        return stderr;
+    default:
+        return stdout;
+    }
+}
+
+void shell_statusf(struct shell *sh, const char *fmt, ...)
+{
+    if (sh->quiet) return;
+    FILE *out = shell_side_stream(sh);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+    if (out == stderr) fflush(stderr);
+}
+
 /* ---- consumed capacity -------------------------------------------------- */
 
 /* Adds one ConsumedCapacity object to the per-table sums in `sums`:
@@ -148,12 +177,13 @@ static void add_capacity(json_t *sums, const json_t *cc)
 
 /* Capacity figures are doubles on the wire (reference §3.1), not item
  * numbers: %g prints 0.5, 1, 2.5 as DynamoDB gives them. */
-static void print_capacity(const json_t *sums)
+static void print_capacity(struct shell *sh, const json_t *sums)
 {
     const char *table;
     json_t *sum;
+    FILE *out = shell_side_stream(sh);
     if (json_object_size(sums) == 0) {
-        printf("Consumed capacity: not reported by the service\n");
+        fprintf(out, "Consumed capacity: not reported by the service\n");
         return;
     }
     json_object_foreach((json_t *)sums, table, sum)
@@ -161,12 +191,12 @@ static void print_capacity(const json_t *sums)
         double units = json_real_value(json_array_get(sum, 0));
         double read = json_real_value(json_array_get(sum, 1));
         double write = json_real_value(json_array_get(sum, 2));
-        printf("Consumed capacity: %g unit%s on %s", units, units == 1 ? "" : "s", table);
+        fprintf(out, "Consumed capacity: %g unit%s on %s", units, units == 1 ? "" : "s", table);
         if (read && write)
-            printf(" (%g read, %g write)", read, write);
+            fprintf(out, " (%g read, %g write)", read, write);
         else if (read || write)
-            printf(" (%s)", read ? "read" : "write");
-        putchar('\n');
+            fprintf(out, " (%s)", read ? "read" : "write");
+        fputc('\n', out);
     }
 }
 
@@ -224,9 +254,10 @@ static void step_member(void *ctx, const struct pq_step *step, size_t i, const j
         /* A DELETE's slot does not say whether an item was there (unless
          * RETURNING brought it back), so it gets no count. */
         if (!step->reads && !item && strcmp(tag, "DELETE") == 0)
-            printf("%s %zu: %s\n", label, k + 1, tag);
+            shell_statusf(c->sh, "%s %zu: %s\n", label, k + 1, tag);
         else
-            printf("%s %zu: %s %d\n", label, k + 1, tag, step->reads ? item != NULL : 1);
+            shell_statusf(c->sh, "%s %zu: %s %d\n", label, k + 1, tag,
+                          step->reads ? item != NULL : 1);
         return;
     }
     c->failed++;
@@ -304,7 +335,7 @@ static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several
         if (step->kind == PQ_STEP_TRANSACTION) shell_txn_report(step, &err, c->places);
         if (c->failure) pq_error_move(c->failure, &err);
     } else if (step->kind == PQ_STEP_TRANSACTION) {
-        render_status("COMMIT", true, outcome.count);
+        render_status(sh, "COMMIT", true, outcome.count);
     }
     if (is_ddl(step) && !outcome.skipped) {
         /* Even a failed CREATE INDEX may have changed something. */
@@ -337,10 +368,11 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
         }
     }
     if (batch && (c.ok || c.failed)) {
-        printf("BATCH %llu: %llu succeeded", (unsigned long long)(c.ok + c.failed),
-               (unsigned long long)c.ok);
-        if (c.failed) printf(", %llu failed", (unsigned long long)c.failed);
-        putchar('\n');
+        char failed[40] = "";
+        if (c.failed)
+            snprintf(failed, sizeof failed, ", %llu failed", (unsigned long long)c.failed);
+        shell_statusf(sh, "BATCH %llu: %llu succeeded%s\n", (unsigned long long)(c.ok + c.failed),
+                      (unsigned long long)c.ok, failed);
     }
     if (c.failed) {
         ok = false;
@@ -348,7 +380,7 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
     }
     /* A failed call reports no capacity: say nothing rather than "not reported". */
     if (sh->capacity && calls_statements(plan) && (ok || json_object_size(c.capacity)))
-        print_capacity(c.capacity);
+        print_capacity(sh, c.capacity);
     fflush(stdout);
     json_decref(c.capacity);
     return ok;
@@ -412,7 +444,7 @@ static bool assign(struct shell *sh, const char *name, struct pq_loc loc,
     }
     if (pq_vars_eval(&sh->vars, value, &v, err)) return false;
     pq_vars_set(&sh->vars, name, v);
-    render_status("SET", false, 0);
+    render_status(sh, "SET", false, 0);
     return true;
 }
 
@@ -431,7 +463,59 @@ static bool is_block_statement(const struct pq_stmt *s)
     }
 }
 
+/* The first word of a statement that did not parse, skipping blanks and
+ * comments, is one of BEGIN, COMMIT, ROLLBACK or END: it was meant to
+ * control the block, not to be one of its statements. */
+static bool meant_for_block(const struct where *w)
+{
+    static const char *const words[] = {"BEGIN", "COMMIT", "ROLLBACK", "END"};
+    const char *t = w->text, *end = w->text + w->len;
+    for (;;) {
+        while (t < end && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
+            t++;
+        if (end - t >= 2 && t[0] == '-' && t[1] == '-') {
+            while (t < end && *t != '\n')
+                t++;
+        } else if (end - t >= 2 && t[0] == '/' && t[1] == '*') {
+            const char *c = t + 2;
+            while (c + 1 < end && !(c[0] == '*' && c[1] == '/'))
+                c++;
+            t = c + 2 <= end ? c + 2 : end;
+        } else {
+            break;
+        }
+    }
+    size_t n = 0;
+    while (t + n < end && ((t[n] >= 'a' && t[n] <= 'z') || (t[n] >= 'A' && t[n] <= 'Z')))
+        n++;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && strncasecmp(t, words[i], n) == 0) return true;
+    return false;
+}
+
+enum block_role { NOT_CONTROL, CONTROL, CONTROL_UNPARSED };
+static void exec_statement(struct shell *sh, const struct where *w, enum block_role *role);
+
 void shell_exec(struct shell *sh, const struct where *w)
+{
+    bool failed_before = sh->failed;
+    enum block_role role = NOT_CONTROL;
+    sh->failed = false;
+    exec_statement(sh, w, &role);
+    /* A failed statement aborts an open block; a failed BEGIN, COMMIT, …
+     * does not (the block is still there to end properly). */
+    if (sh->failed && sh->block) {
+        if (role == NOT_CONTROL)
+            shell_block_abort(sh, w);
+        else if (role == CONTROL_UNPARSED)
+            shell_block_still_open(sh, w);
+    }
+    sh->failed |= failed_before;
+}
+
+/* Runs the statement; *role tells whether it was (or was meant as) a
+ * statement that opens or ends a block. */
+static void exec_statement(struct shell *sh, const struct where *w, enum block_role *role)
 {
     struct pq_stmt *s = NULL;
     struct pq_error err;
@@ -444,6 +528,7 @@ void shell_exec(struct shell *sh, const struct where *w)
     pq_error_init(&err);
     pq_plan_init(&plan);
     if (pq_parse(w->text, w->len, 0, &s, &err, NULL)) {
+        *role = meant_for_block(w) ? CONTROL_UNPARSED : NOT_CONTROL;
         ok = false;
         goto out;
     }
@@ -458,11 +543,12 @@ void shell_exec(struct shell *sh, const struct where *w)
                          id->name);
             ok = false;
         } else {
-            render_status("UNSET", false, 0);
+            render_status(sh, "UNSET", false, 0);
         }
         goto out;
     }
     if (is_block_statement(s)) {
+        *role = CONTROL;
         shell_block_statement(sh, w, s);
         goto out;
     }

@@ -60,6 +60,12 @@ bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_st
  * at its own place, or the statement a validation error names. */
 void shell_txn_report(const struct pq_step *step, const struct pq_error *err,
                       const struct member_place *places);
+/* A statement at `w` failed while a block is open: the block is aborted
+ * (COMMIT / END BATCH will send nothing). Says so the first time. */
+void shell_block_abort(struct shell *sh, const struct where *w);
+/* A statement meant to end the block (COMMIT …) did not parse: says the
+ * block is still open and how to end it. */
+void shell_block_still_open(struct shell *sh, const struct where *w);
 /* End of input with a block open: says it was not sent, and discards it. */
 void shell_block_abandon(struct shell *sh, const char *file);
 /* Frees an open block without a word. */

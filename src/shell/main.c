@@ -33,6 +33,9 @@ static const char usage_text[] =
     "Output:\n"
     "      --mode MODE          table (default), line, markdown, json, ddbjson, csv\n"
     "                           or tsv\n"
+    "  -q, --quiet              no status lines (CREATE TABLE, INSERT 1, SET, BEGIN,\n"
+    "                           COMMIT n, queued and batch rows); in json, ddbjson,\n"
+    "                           csv and tsv modes they go to stderr, never stdout\n"
     "      --sort               order items and attributes deterministically (for\n"
     "                           diffs and grading)\n"
     "      --wrap               wrap long table cells instead of cutting them with …\n"
@@ -217,6 +220,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         {"no-rc", no_argument, NULL, 'X'},
         {"no-history", no_argument, NULL, OPT_NO_HISTORY},
         {"sort", no_argument, NULL, OPT_SORT},
+        {"quiet", no_argument, NULL, 'q'},
         {"wrap", no_argument, NULL, OPT_WRAP},
         {"width", required_argument, NULL, OPT_WIDTH},
         {"box", no_argument, NULL, OPT_BOX},
@@ -243,7 +247,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
     int c;
     opterr = 0;
     o->history = true;
-    while ((c = getopt_long(argc, argv, ":f:c:v:XhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:c:v:XqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
         case 'c':
@@ -255,6 +259,9 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
             break;
         case 'X':
             o->no_rc = true;
+            break;
+        case 'q':
+            sh->quiet = true;
             break;
         case OPT_NO_HISTORY:
             o->history = false;

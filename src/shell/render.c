@@ -680,12 +680,12 @@ pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struc
     return PQ_OK;
 }
 
-void render_status(const char *tag, bool with_count, unsigned long long count)
+void render_status(struct shell *sh, const char *tag, bool with_count, unsigned long long count)
 {
     if (with_count)
-        printf("%s %llu\n", tag, count);
+        shell_statusf(sh, "%s %llu\n", tag, count);
     else
-        printf("%s\n", tag);
+        shell_statusf(sh, "%s\n", tag);
 }
 
 void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
@@ -705,9 +705,9 @@ void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
                    (unsigned long long)outcome->count, outcome->count == 1 ? "" : "s",
                    shell_sgr(r->sh, "\033[0m"));
         else if (step->kind == PQ_STEP_WRITE)
-            render_status(step->tag, !step->count_unknown, outcome->count);
+            render_status(r->sh, step->tag, !step->count_unknown, outcome->count);
         else if (step->tag)
-            render_status(step->tag, false, 0);
+            render_status(r->sh, step->tag, false, 0);
     }
     fflush(stdout);
     json_decref(r->block);

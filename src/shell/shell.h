@@ -57,6 +57,7 @@ struct shell {
     bool echo;
     bool bail;
     bool failed; /* some statement or command failed */
+    bool quiet;  /* -q: no status lines (CREATE TABLE, INSERT 1, SET, COMMIT n, …) */
     bool quit;   /* .quit, or --bail after a failure: stop reading */
     int depth;   /* .read nesting */
     struct key_entry *keys;
@@ -183,6 +184,14 @@ void shell_tutorial_free(struct shell *sh);
 /* exec.c */
 void shell_exec(struct shell *sh, const struct where *w);
 
+/* Where lines about the run go that are not results (status lines, timing):
+ * stdout, except in the data modes (json, ddbjson, csv, tsv), where stdout
+ * carries only the data and they go to stderr (stdout flushed first). */
+FILE *shell_side_stream(struct shell *sh);
+/* A status line (`INSERT 1`, `SET`, `BEGIN`, `statement 2: INSERT 1`, …) on
+ * shell_side_stream(); nothing with -q. */
+void shell_statusf(struct shell *sh, const char *fmt, ...) PQ_PRINTF(2, 3);
+
 /* meta.c — runs a dot / backslash command line. */
 void shell_command(struct shell *sh, const struct where *w);
 bool shell_set_mode(struct shell *sh, const char *name);
@@ -199,7 +208,7 @@ struct render *render_begin(struct shell *sh, const struct pq_step *step);
 pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struct pq_error *err);
 /* Flushes buffered rows and prints the status line or item count. */
 void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok);
-void render_status(const char *tag, bool with_count, unsigned long long count);
+void render_status(struct shell *sh, const char *tag, bool with_count, unsigned long long count);
 /* Key names of a table (cached; DescribeTable on a miss). */
 const struct key_entry *shell_table_keys(struct shell *sh, const char *table);
 void shell_forget_keys(struct shell *sh);

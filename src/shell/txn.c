@@ -1,7 +1,16 @@
 /* txn.c — BEGIN … COMMIT / ROLLBACK (ExecuteTransaction) and BEGIN BATCH … END BATCH
  * (BatchExecuteStatement): statements are planned when typed, so mistakes show
- * at once, collected with their places, and sent together. */
+ * at once, collected with their places, and sent together.
+ *
+ * A statement that fails while a block is open (a parse error, an undefined
+ * variable, a statement refused, anything) aborts the block, as psql does:
+ * later statements are still checked but not queued, and COMMIT or END BATCH
+ * sends nothing, says so, and ends the block as ROLLBACK does. A batch is
+ * dropped whole too, not sent without the failed row: the user wrote its
+ * statements as one unit, and re-running the corrected script then sends
+ * each row once. */
 #include "exec.h"
+#include "pqsh/value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +26,7 @@ struct shell_block {
     bool *reads;
     struct member_place *places; /* w.file and w.text owned */
     char token[37];              /* "" or the token of a COMMIT to retry */
+    struct where failed;         /* the first statement that failed (file owned), or file NULL */
 };
 
 static const char *block_word(const struct shell_block *b)
@@ -39,6 +49,7 @@ void shell_block_free(struct shell *sh)
     free(b->reads);
     free(b->places);
     free(b->file);
+    free((char *)b->failed.file);
     free(b);
     sh->block = NULL;
     sh->block_mark = NULL;
@@ -80,6 +91,69 @@ static void block_push(struct shell_block *b, const json_t *request, const char 
     pl->tag = tag;
     pl->label = "statement";
     b->n++;
+}
+
+/* "the statement at FILE:LINE:COL failed": a new string. */
+static char *failed_at(const struct shell_block *b)
+{
+    struct pq_buf t = PQ_BUF_INIT;
+    pq_buf_init(&t);
+    pq_buf_addf(&t, "the statement at %s:%u:%u failed", b->failed.file, b->failed.line,
+                b->failed.col);
+    return pq_buf_detach(&t, NULL);
+}
+
+void shell_block_abort(struct shell *sh, const struct where *w)
+{
+    struct shell_block *b = sh->block;
+    if (!b || b->failed.file) return;
+    b->failed = (struct where){pq_xstrdup(w->file), w->line, w->col, NULL, 0};
+    sh->block_mark = b->batch ? "batch!" : "txn!";
+    struct pq_buf t = PQ_BUF_INIT;
+    pq_buf_init(&t);
+    pq_buf_addf(&t, "the %s is aborted: %s will send none of its statements (ROLLBACK ends it)",
+                block_word(b), b->batch ? "END BATCH" : "COMMIT");
+    shell_notice(w, PQ_NO_POS, t.data);
+    pq_buf_release(&t);
+}
+
+void shell_block_still_open(struct shell *sh, const struct where *w)
+{
+    struct shell_block *b = sh->block;
+    if (!b) return;
+    struct pq_buf t = PQ_BUF_INIT;
+    pq_buf_init(&t);
+    if (b->failed.file)
+        pq_buf_addf(&t,
+                    "the %s is still open, and aborted: %s or ROLLBACK ends it, sending nothing",
+                    block_word(b), b->batch ? "END BATCH" : "COMMIT");
+    else
+        pq_buf_addf(&t,
+                    "the %s is still open: nothing was sent (%s sends it, ROLLBACK discards it)",
+                    block_word(b), b->batch ? "END BATCH" : "COMMIT");
+    shell_notice(w, PQ_NO_POS, t.data);
+    pq_buf_release(&t);
+}
+
+/* COMMIT / END BATCH of an aborted block: says nothing was sent, ends it. */
+static void end_aborted(struct shell *sh, const struct where *w)
+{
+    struct shell_block *b = sh->block;
+    char *why = failed_at(b);
+    struct pq_buf t = PQ_BUF_INIT;
+    pq_buf_init(&t);
+    if (b->n == 0)
+        pq_buf_adds(&t, "nothing had been queued");
+    else
+        pq_buf_addf(&t, "%s %zu queued statement%s %s discarded", b->n == 1 ? "its" : "all", b->n,
+                    b->n == 1 ? "" : "s", b->n == 1 ? "was" : "were");
+    shell_errorf(w, "%s sent nothing: the %s was aborted because %s; %s",
+                 b->batch ? "END BATCH" : "COMMIT", block_word(b), why, t.data);
+    pq_buf_release(&t);
+    free(why);
+    shell_block_free(sh);
+    render_status(sh, "ROLLBACK", false, 0);
+    shell_fail(sh);
 }
 
 static const char *tag_of(const struct pq_stmt *s)
@@ -141,6 +215,16 @@ bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_st
     }
     /* DESCRIBE and SHOW TABLES change nothing: they run at once. */
     if (metadata) return shell_run_plan(sh, w, plan, NULL, NULL);
+    if (b->failed.file) {
+        char *why = failed_at(b);
+        struct pq_buf t = PQ_BUF_INIT;
+        pq_buf_init(&t);
+        pq_buf_addf(&t, "%s not queued: the %s is aborted (%s)", tag_of(s), block_word(b), why);
+        shell_notice(w, PQ_NO_POS, t.data);
+        pq_buf_release(&t);
+        free(why);
+        return true;
+    }
     if (!b->batch && b->n + adding > PQ_TRANSACTION_MAX) {
         shell_errorf(w, "a transaction holds at most %d statements: this would make %zu",
                      PQ_TRANSACTION_MAX, b->n + adding);
@@ -160,10 +244,10 @@ bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_st
                        st->member_locs ? st->member_locs[k].start : PQ_NO_POS, "INSERT");
     }
     if (b->n - first == 1)
-        printf("%s queued (statement %zu of the %s)\n", tag_of(s), b->n, block_word(b));
+        shell_statusf(sh, "%s queued (statement %zu of the %s)\n", tag_of(s), b->n, block_word(b));
     else
-        printf("%s queued (statements %zu-%zu of the %s)\n", tag_of(s), first + 1, b->n,
-               block_word(b));
+        shell_statusf(sh, "%s queued (statements %zu-%zu of the %s)\n", tag_of(s), first + 1, b->n,
+                      block_word(b));
     return true;
 }
 
@@ -215,11 +299,43 @@ static bool block_plan(struct shell *sh, const struct where *w, const struct pq_
     return ok;
 }
 
+/* The token COMMIT WITH TOKEN names: the literal, the variable's string
+ * (borrowed from the session), or NULL without WITH TOKEN. False with the
+ * message printed when the variable is missing or not a string. */
+static bool named_token(struct shell *sh, const struct where *w, const struct pq_stmt *s,
+                        const char **out)
+{
+    const struct pq_ident *id = &s->u.commit.token_var;
+    *out = s->u.commit.token;
+    if (!id->name) return true;
+    struct pq_error err;
+    pq_error_init(&err);
+    const json_t *v = id->quoted ? NULL : pq_vars_get(&sh->vars, id->name);
+    if (id->quoted)
+        pq_error_set(&err, PQ_ERR_BIND, id->loc.start, id->loc.end,
+                     "\"%s\" is a name: a token is a string in single quotes ('%s') or a "
+                     "variable (:name)",
+                     id->name, id->name);
+    else if (!v)
+        pq_error_set(&err, PQ_ERR_BIND, id->loc.start, id->loc.end, "undefined variable ':%s'",
+                     id->name);
+    else if (pq_value_type(v) != PQ_T_S)
+        pq_error_set(&err, PQ_ERR_BIND, id->loc.start, id->loc.end,
+                     "the token must be a string: ':%s' holds a value of type %s", id->name,
+                     pq_type_name(pq_value_type(v)));
+    else
+        *out = json_string_value(pq_value_payload(v));
+    bool ok = !err.message;
+    if (!ok) shell_error(w, &err);
+    pq_error_release(&err);
+    return ok;
+}
+
 /* The token COMMIT sends: WITH TOKEN's, else the one a failed COMMIT of
  * this transaction used, else a new random UUID. */
-static const char *commit_token(struct shell_block *b, const struct pq_stmt *s)
+static const char *commit_token(struct shell_block *b, const char *named)
 {
-    if (s->u.commit.token) return s->u.commit.token;
+    if (named) return named;
     if (!b->token[0]) pq_plan_new_token(b->token);
     return b->token;
 }
@@ -229,13 +345,23 @@ static void do_commit(struct shell *sh, const struct where *w, const struct pq_s
     struct shell_block *b = sh->block;
     struct pq_plan plan;
     struct pq_error failure;
+    if (b->failed.file) {
+        end_aborted(sh, w);
+        return;
+    }
     if (b->n == 0) {
         shell_notice(w, PQ_NO_POS, "the transaction is empty: nothing was sent");
-        render_status("COMMIT", true, 0);
+        render_status(sh, "COMMIT", true, 0);
         shell_block_free(sh);
         return;
     }
-    const char *token = commit_token(b, s);
+    const char *named;
+    if (!named_token(sh, w, s, &named)) {
+        shell_block_still_open(sh, w);
+        shell_fail(sh);
+        return;
+    }
+    const char *token = commit_token(b, named);
     if (!block_plan(sh, w, s, token, &plan)) {
         shell_fail(sh);
         return;
@@ -259,9 +385,13 @@ static void do_commit(struct shell *sh, const struct where *w, const struct pq_s
 static void do_end_batch(struct shell *sh, const struct where *w, const struct pq_stmt *s)
 {
     struct pq_plan plan;
+    if (sh->block->failed.file) {
+        end_aborted(sh, w);
+        return;
+    }
     if (sh->block->n == 0) shell_notice(w, PQ_NO_POS, "the batch is empty: nothing was sent");
     if (block_plan(sh, w, s, NULL, &plan)) shell_run_plan(sh, w, &plan, sh->block->places, NULL);
-    if (sh->block->n == 0) render_status("END BATCH", false, 0);
+    if (sh->block->n == 0) render_status(sh, "END BATCH", false, 0);
     pq_plan_release(&plan);
     shell_block_free(sh);
 }
@@ -277,10 +407,15 @@ static void explain_block(struct shell *sh, const struct where *w, const struct 
         const char *t = NULL;
         if (!b->batch) {
             /* The token COMMIT would send, without fixing it for COMMIT. */
-            t = s->u.commit.token ? s->u.commit.token : b->token[0] ? b->token : token;
+            if (!named_token(sh, w, s, &t)) return;
+            t = t ? t : b->token[0] ? b->token : token;
             if (t == token) pq_plan_new_token(token);
         }
-        if (b->n == 0) {
+        if (b->failed.file) {
+            char *why = failed_at(b);
+            printf("(nothing: the %s is aborted, %s)\n", block_word(b), why);
+            free(why);
+        } else if (b->n == 0) {
             printf("(nothing: the %s is empty)\n", block_word(b));
         } else if (block_plan(sh, w, s, t, &plan)) {
             shell_explain(&plan);
@@ -323,7 +458,7 @@ void shell_block_statement(struct shell *sh, const struct where *w, struct pq_st
             return;
         }
         block_open(sh, w, s->kind == PQ_S_BEGIN_BATCH);
-        render_status(s->kind == PQ_S_BEGIN ? "BEGIN" : "BEGIN BATCH", false, 0);
+        render_status(sh, s->kind == PQ_S_BEGIN ? "BEGIN" : "BEGIN BATCH", false, 0);
         return;
     case PQ_S_COMMIT:
     case PQ_S_END_BATCH: {
@@ -351,7 +486,7 @@ void shell_block_statement(struct shell *sh, const struct where *w, struct pq_st
             return;
         }
         shell_block_free(sh);
-        render_status("ROLLBACK", false, 0);
+        render_status(sh, "ROLLBACK", false, 0);
         return;
     default:
         return;
