@@ -55,7 +55,9 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
     json_t *req = json_copy(step->request), *resp = NULL, *slice = NULL;
     uint64_t left = step->limit;
     pq_status st = PQ_OK;
-    if (step->has_limit && left == 0) goto out;
+    /* LIMIT 0 still asks the target, once, for at most one item: a missing
+     * table or a refused statement must not pass for an empty result. */
+    if (step->has_limit && left == 0) json_object_set_new(req, "Limit", json_integer(1));
     for (;;) {
         st = pq_backend_call(b, step->op, req, &resp, err);
         if (st) goto out;
@@ -126,12 +128,15 @@ static bool is_done(const struct pq_step *step, const json_t *desc)
 }
 
 /* After CreateTable / UpdateTable: DescribeTable with backoff until done.
- * Right after CreateTable the cloud may still answer ResourceNotFoundException. */
+ * Right after CreateTable the cloud may still answer ResourceNotFoundException.
+ * The first DescribeTable goes out at once: the embedded engine (and pqsh
+ * serve) answer ACTIVE to it, so creating a table costs no sleep there;
+ * DynamoDB answers CREATING, and the backoff starts. */
 static pq_status wait_done(struct pq_backend *b, const struct pq_step *step, json_t *first,
                            const struct pq_run_sink *sink, struct pq_error *err)
 {
     json_t *req = json_pack("{s:s}", "TableName", step->table);
-    unsigned delay = 100, waited = 0;
+    unsigned delay = 0, waited = 0;
     bool done = is_done(step, json_object_get(first, "TableDescription"));
     pq_status st = PQ_OK;
     while (!done) {
@@ -148,9 +153,9 @@ static pq_status wait_done(struct pq_backend *b, const struct pq_step *step, jso
                                   PQ_PLAN_ACTIVE_TIMEOUT_MS / 1000);
             break;
         }
-        pause_ms(sink, delay);
+        if (delay) pause_ms(sink, delay);
         waited += delay;
-        delay = delay * 2 > 2000 ? 2000 : delay * 2;
+        delay = delay == 0 ? 100 : delay * 2 > 2000 ? 2000 : delay * 2;
         json_t *resp = NULL;
         st = pq_backend_call(b, "DescribeTable", req, &resp, err);
         if (st && step->kind == PQ_STEP_CREATE_TABLE &&
