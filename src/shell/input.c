@@ -2,8 +2,11 @@
 #include "shell.h"
 #include "pqsh/split.h"
 
+#include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* True when the text holds nothing but blanks and comments (a lone `;`,
  * a trailing comment at the end of a file): there is nothing to run. */
@@ -64,6 +67,46 @@ static void echo(const struct pq_split_stmt *p)
     printf("%.*s%s\n", (int)n, p->text, semi);
 }
 
+bool shell_check_output(struct shell *sh, const struct where *w)
+{
+    /* A write that failed inside printf left its errno behind (stdio keeps
+     * only the error flag); taken when it is a write error, else the flush's. */
+    int earlier = errno;
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    int e = errno;
+    if (flushed && !ferror(stdout)) return true;
+    if (!e && (earlier == ENOSPC || earlier == EPIPE || earlier == EIO || earlier == EFBIG ||
+               earlier == EDQUOT))
+        e = earlier;
+    /* What could not be written is dropped, not sent to the next place. */
+    __fpurge(stdout);
+    clearerr(stdout);
+    struct pq_buf dest = PQ_BUF_INIT;
+    pq_buf_init(&dest);
+    if (sh->output_path)
+        pq_buf_addf(&dest, "'%s'", sh->output_path);
+    else
+        pq_buf_adds(&dest, "standard output");
+    const char *why = e ? strerror(e) : "write error";
+    if (w) {
+        shell_errorf(w, "results were lost: cannot write to %s: %s", dest.data, why);
+    } else {
+        fprintf(stderr, "pqsh: error: results were lost: cannot write to %s: %s\n", dest.data, why);
+        fflush(stderr);
+    }
+    shell_fail(sh);
+    if (sh->output_path) {
+        /* The rest of the session's results go to the screen again. */
+        shell_output_to(sh, NULL, NULL);
+    } else if (!sh->interactive) {
+        /* Nothing more can be shown: stop rather than run blind. */
+        sh->quit = true;
+    }
+    pq_buf_release(&dest);
+    return false;
+}
+
 void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char *file)
 {
     struct where w = {file, p->line, p->col, p->text, p->len};
@@ -71,7 +114,7 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     if (sh->echo) echo(p);
     if (p->is_command) {
         shell_command(sh, &w);
-        fflush(stdout);
+        shell_check_output(sh, &w);
         return;
     }
     bool failed = sh->failed;
@@ -85,7 +128,7 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     bool ok = !sh->failed;
     sh->failed = failed || !ok;
     if (sh->tutorial) shell_tutorial_after(sh, ok);
-    fflush(stdout);
+    shell_check_output(sh, &w);
 }
 
 void shell_drain(struct shell *sh, struct pq_splitter *sp, const char *file)
@@ -111,6 +154,18 @@ void shell_finish(struct shell *sh, struct pq_splitter *sp, const char *file)
     shell_drain(sh, sp, file);
 }
 
+FILE *shell_open_script(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    struct stat st;
+    if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
+    return f;
+}
+
 void shell_run_stream(struct shell *sh, FILE *f, const char *name)
 {
     struct pq_splitter sp;
@@ -122,6 +177,13 @@ void shell_run_stream(struct shell *sh, FILE *f, const char *name)
         if (n > 0 && line[n - 1] == '\n') n--;
         pq_split_feed(&sp, line, (size_t)n);
         shell_drain(sh, &sp, name);
+    }
+    if (ferror(f)) {
+        /* A read error must not pass for the end of the script. */
+        int e = errno;
+        struct where w = {name, sp.line, 1, "", 0};
+        shell_errorf(&w, "cannot read '%s': %s", name, strerror(e));
+        shell_fail(sh);
     }
     shell_finish(sh, &sp, name);
     free(line);

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -416,7 +417,7 @@ static void run_source(struct shell *sh, const struct source *src)
         shell_run_stream(sh, stdin, "<stdin>");
         return;
     }
-    FILE *f = fopen(src->arg, "r");
+    FILE *f = shell_open_script(src->arg);
     if (!f) {
         fflush(stdout);
         fprintf(stderr, "pqsh: error: cannot open '%s': %s\n", src->arg, strerror(errno));
@@ -468,6 +469,9 @@ int main(int argc, char **argv)
     struct options o = {0};
     char *banner = NULL;
     shell_init(&sh);
+    /* A closed pipe is a write error to report (shell_check_output), not a
+     * silent death; the pager reads a file, never our pipe. */
+    signal(SIGPIPE, SIG_IGN);
     parse_options(argc, argv, &sh, &o);
     if (o.want_tutorial && !o.tutorial) {
         shell_tutorial_list(stdout);
@@ -499,9 +503,10 @@ int main(int argc, char **argv)
         else
             shell_run_stream(&sh, stdin, "<stdin>");
     }
-    /* A BEGIN or BEGIN BATCH never closed: say so, and fail the run. */
-    if (!sh.quit) shell_block_abandon(&sh, NULL);
-    fflush(stdout);
+    /* A BEGIN or BEGIN BATCH never closed (end of input, Ctrl-D, .quit,
+     * --bail): say so, and fail the run. */
+    shell_block_abandon(&sh, NULL);
+    shell_check_output(&sh, NULL);
     /* A script (or -f / -c) fails when a statement failed; a session at the
      * prompt that ends normally succeeds, whatever was mistyped in it (psql
      * and sqlite3 do the same). */

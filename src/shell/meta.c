@@ -208,7 +208,7 @@ static bool cmd_read(struct shell *sh, const struct where *w, const char *args, 
         shell_errorf(w, ".read nested more than %d deep", MAX_READ_DEPTH);
         return false;
     }
-    FILE *f = fopen(args, "r");
+    FILE *f = shell_open_script(args);
     if (!f) {
         shell_errorf(w, "cannot open '%s': %s", args, strerror(errno));
         return false;

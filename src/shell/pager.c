@@ -123,6 +123,8 @@ bool shell_output_to(struct shell *sh, const struct where *w, const char *path)
         close(sh->saved_stdout);
         sh->saved_stdout = -1;
         sh->color = color_saved;
+        free(sh->output_path);
+        sh->output_path = NULL;
         return true;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -136,6 +138,8 @@ bool shell_output_to(struct shell *sh, const struct where *w, const char *path)
     }
     dup2(fd, STDOUT_FILENO);
     close(fd);
+    free(sh->output_path);
+    sh->output_path = pq_xstrdup(path);
     sh->color = false; /* a file gets plain text */
     return true;
 }

@@ -76,6 +76,7 @@ struct shell {
     unsigned width;    /* columns to fit tables in; 0 → no limit */
     bool width_auto;   /* `width` follows the terminal's */
     int saved_stdout;  /* .output FILE: the original stdout, or -1 */
+    char *output_path; /* .output FILE: FILE (owned), or NULL */
     json_t *tables;    /* table names for completion (cached), or NULL */
     json_t *attrs;     /* {table: {attribute: true}} seen in results this session */
     json_t *last_rows; /* items of the last SELECT (capped), for tutorial checks */
@@ -112,6 +113,12 @@ void shell_fail(struct shell *sh);
 /* input.c — runs every statement and command of a stream or string. */
 void shell_run_stream(struct shell *sh, FILE *f, const char *name);
 void shell_run_string(struct shell *sh, const char *text, const char *name);
+/* After a statement or command (w: where it was; NULL at the end): a write
+ * error on stdout or the .output file is reported and fails the run; the
+ * error clears, and .output goes back to the screen. False on an error. */
+bool shell_check_output(struct shell *sh, const struct where *w);
+/* fopen(path, "r") for a script; NULL with errno set, EISDIR for a folder. */
+FILE *shell_open_script(const char *path);
 struct pq_split_stmt;
 struct pq_splitter;
 /* Runs one piece the splitter returned (statement or command line). */
