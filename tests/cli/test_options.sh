@@ -31,7 +31,7 @@ expect 0 '^usage: pqsh' '' -- -h
 expect 0 '^pqsh [0-9]+\.[0-9]+\.[0-9]+$' '' -- --version
 # Usage errors: exit 2, nothing run.
 expect 2 '' "unknown option '--frobnicate'" -- --frobnicate
-expect 2 '' "unknown option '-q'" -- -q
+expect 2 '' "unknown option '-Z'" -- -Z
 expect 2 '' "option '-f' needs a value" -- -f
 expect 2 '' "unknown mode 'xml'" -- --mode xml
 expect 2 '' "NAME=VALUE" -- -v novalue
