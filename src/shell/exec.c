@@ -493,6 +493,14 @@ static bool meant_for_block(const struct where *w)
     return false;
 }
 
+/* A statement that is one unquoted name and nothing else. */
+static bool lone_word(const struct pq_stmt *s)
+{
+    const struct pq_expr *e = s->kind == PQ_S_EXPR ? s->u.expr.expr : NULL;
+    return e && e->kind == PQ_E_PATH && e->nsteps == 1 && e->steps[0].kind == PQ_STEP_NAME &&
+           !e->steps[0].quoted && !e->paren;
+}
+
 enum block_role { NOT_CONTROL, CONTROL, CONTROL_UNPARSED };
 static void exec_statement(struct shell *sh, const struct where *w, enum block_role *role);
 
@@ -545,6 +553,18 @@ static void exec_statement(struct shell *sh, const struct where *w, enum block_r
         } else {
             render_status(sh, "UNSET", false, 0);
         }
+        goto out;
+    }
+    if (sh->block && lone_word(s)) {
+        /* `COMIT;`, `ROLLBAK;`: a word alone can only have been meant to end
+         * the block (DynamoDB would refuse it at COMMIT). */
+        const struct pq_expr *e = s->u.expr.expr;
+        pq_error_set(&err, PQ_ERR_BIND, e->loc.start, e->loc.end,
+                     "'%s' alone is not a statement (COMMIT, END BATCH or ROLLBACK ends the "
+                     "block)",
+                     e->steps[0].name);
+        *role = CONTROL_UNPARSED;
+        ok = false;
         goto out;
     }
     if (is_block_statement(s)) {

@@ -75,16 +75,20 @@ static const struct topic statements[] = {
      "Shows the DynamoDB API calls a statement would make, without running it.",
      "EXPLAIN SELECT * FROM Orders WHERE idempotency_token = 'token123';"},
     {"BEGIN", "COMMIT|ROLLBACK|TRANSACTION|BEGIN TRANSACTION",
-     "BEGIN [TRANSACTION]; statement; ...; COMMIT [WITH TOKEN 'token'] | ROLLBACK",
+     "BEGIN [TRANSACTION]; statement; ...; COMMIT [WITH TOKEN 'token'|:var] | ROLLBACK",
      "Collects statements and sends them as one ExecuteTransaction: all or nothing.\n"
-     "The token makes a retried COMMIT idempotent.",
+     "The token makes a retried COMMIT idempotent. A statement that fails inside\n"
+     "(a typo, an undefined variable, anything) aborts the transaction: COMMIT then\n"
+     "sends nothing and ends it as ROLLBACK does. A COMMIT that fails to parse\n"
+     "leaves the transaction open.",
      "BEGIN;\n"
      "INSERT INTO Orders VALUE {'idempotency_token': 't9', 'order_id': 'o9'};\n"
      "UPDATE Orders SET order_amount = 5 WHERE idempotency_token = 't9';\n"
      "COMMIT WITH TOKEN 'order-o9';"},
     {"BEGIN BATCH", "END BATCH|BATCH", "BEGIN BATCH; statement; ...; END BATCH",
      "Collects statements and sends them as BatchExecuteStatement (each succeeds or\n"
-     "fails on its own).",
+     "fails on its own). A statement that fails before END BATCH aborts the batch:\n"
+     "END BATCH then sends none of it (fix the script and run the batch again).",
      "BEGIN BATCH;\n"
      "INSERT INTO Orders VALUE {'idempotency_token': 't10', 'order_id': 'o10'};\n"
      "INSERT INTO Orders VALUE {'idempotency_token': 't11', 'order_id': 'o11'};\n"
@@ -105,11 +109,15 @@ static const struct topic commands[] = {
      "Lists statements and commands, or explains one (any case, with or without '.').",
      ".help select\n.help .mode"},
     {".quit", "\\q|.exit|quit|exit", ".quit",
-     "Leaves pqsh (Ctrl-D too). In a script, stops reading.", ".quit"},
+     "Leaves pqsh (Ctrl-D too). In a script, stops reading. An open BEGIN or BEGIN\n"
+     "BATCH is not sent: pqsh says so (and a script fails).",
+     ".quit"},
     {".mode", "mode|modes|\\x", ".mode [table|line|markdown|json|ddbjson|csv|tsv]",
      "Shows or sets how results print: table (box drawing on a UTF-8 terminal), line\n"
      "(one attribute per line; \\x toggles it), markdown, json (plain values),\n"
-     "ddbjson (typed AttributeValues), csv (RFC 4180) and tsv.",
+     "ddbjson (typed AttributeValues), csv (RFC 4180) and tsv. In json, ddbjson, csv\n"
+     "and tsv modes stdout carries only data: status lines (CREATE TABLE, INSERT 1,\n"
+     "SET, COMMIT n, ...) go to stderr. pqsh -q (--quiet) drops them in every mode.",
      ".mode line\nSELECT * FROM Orders;\n.mode table"},
     {".timing", "\\timing|timing", ".timing on|off",
      "After each statement prints the total time and the part spent waiting for\n"

@@ -50,6 +50,7 @@ BEGIN;
 UPDATE Bank SET bal = bal - 100 WHERE acct = 'alice';
 UPDATE Bank SET bal = bal + 100 WHERE acct = :dest;
 COMMIT WITH TOKE 'transfer-0001';
+COMIT;
 COMMIT WITH TOKEN :no_such_token;
 COMMIT WITH TOKEN :transfer;
 SELECT acct, bal FROM Bank;
