@@ -70,6 +70,7 @@ static bool run_pager(int fd)
         /* Colour escapes pass through less when the user has not said otherwise. */
         setenv("LESS", getenv("LESS") ? getenv("LESS") : "-R", 0);
         signal(SIGINT, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL); /* pqsh ignores it (main.c); the pager's commands should not */
         execl("/bin/sh", "sh", "-c", pager, (char *)NULL);
         _exit(127);
     }

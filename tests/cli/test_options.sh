@@ -48,8 +48,9 @@ grep -qx 'b = 2' "$tmp/out" || fail "-f between -c did not run in order"
 expect 0 "^s = 'two words'$" '' -- --local :memory: -v "s=two words" -v n=12.50 -v q="'x'" -c .vars
 grep -qx 'n = 12.5' "$tmp/out" || fail "-v n=12.50 is not the number 12.5"
 grep -qx "q = 'x'" "$tmp/out" || fail "-v q='x' is not the string x"
-# --echo prints each statement with its ';', --mode json prints JSON lines.
-expect 0 '^\{"k": 1, "v": "x"\}$' '' -- --local :memory: --echo --mode json -c \
+# --echo prints each statement with its ';', --mode json prints JSON lines
+# (status lines go to stderr).
+expect 0 '^\{"k": 1, "v": "x"\}$' '^INSERT 1$' -- --local :memory: --echo --mode json -c \
   "CREATE TABLE Things (k NUMBER PRIMARY KEY); INSERT INTO Things VALUE {'k': 1, 'v': 'x'}; SELECT * FROM Things;"
 grep -qxF 'SELECT * FROM Things;' "$tmp/out" || fail "--echo did not print the statement"
 # A statement without ';' at the end of the input still runs.

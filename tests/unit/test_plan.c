@@ -476,12 +476,25 @@ static void test_run_paging(void)
     CHECK_EQ(json_array_size(f.seen), 2);
     fake_release(&f);
 
-    /* LIMIT 0 asks nothing. */
-    fake_init(&f, "[]");
+    /* LIMIT 0 asks once, for one item (so that a missing table is said),
+     * and delivers nothing. */
+    fake_init(&f, "[{\"op\":\"ExecuteStatement\",\"response\":{\"Items\":[{\"a\":{\"N\":\"1\"}}],"
+                  "\"NextToken\":\"t1\"}}]");
     st.limit = 0;
+    json_array_clear(c.rows);
     CHECK_EQ(pq_plan_run_step(&f.base, &st, &sink, &out, &err), PQ_OK);
     CHECK_EQ(out.count, 0);
-    CHECK_EQ(json_array_size(f.seen), 0);
+    CHECK_EQ(json_array_size(c.rows), 0);
+    CHECK_EQ(json_array_size(f.seen), 1);
+    CHECK_EQ(json_integer_value(
+                 json_object_get(json_object_get(json_array_get(f.seen, 0), "request"), "Limit")),
+             1);
+    fake_release(&f);
+    fake_init(&f, "[{\"op\":\"ExecuteStatement\",\"error\":\"ResourceNotFoundException\"}]");
+    CHECK_EQ(pq_plan_run_step(&f.base, &st, &sink, &out, &err), PQ_ERR_SERVICE);
+    CHECK_STR(err.type, "ResourceNotFoundException");
+    pq_error_release(&err);
+    pq_error_init(&err);
     fake_release(&f);
 
     /* LastEvaluatedKey alone cannot be followed: said, not looped on. */
@@ -518,7 +531,8 @@ static void test_run_ddl(void)
     st.table = "T";
     st.tolerate = "ResourceInUseException";
 
-    /* CREATING → not found yet → CREATING → ACTIVE, with growing pauses. */
+    /* CREATING → not found yet → CREATING → ACTIVE: the first DescribeTable
+     * at once, then growing pauses. */
     fake_init(&f,
               "[{\"op\":\"CreateTable\",\"response\":{\"TableDescription\":{\"TableStatus\":"
               "\"CREATING\"}}},"
@@ -530,7 +544,7 @@ static void test_run_ddl(void)
     CHECK_EQ(out.count, 1);
     CHECK(!out.skipped);
     CHECK_EQ(f.next, 4);
-    CHECK_EQ(c.slept, 100 + 200 + 400);
+    CHECK_EQ(c.slept, 0 + 100 + 200);
     fake_release(&f);
 
     /* ACTIVE at once (the embedded engine): no polling. */
