@@ -3,8 +3,17 @@
  * The engine knows nothing of the shell. It implements CreateTable,
  * DescribeTable, ListTables, DeleteTable, UpdateTable, ExecuteStatement,
  * BatchExecuteStatement and ExecuteTransaction (with ClientRequestToken
- * idempotency and ConsumedCapacity) with DynamoDB's semantics and exact error
- * messages (../shared/reference/dynamodb.md).
+ * idempotency and ConsumedCapacity), the item operations, Time to Live, tags,
+ * DescribeLimits and DescribeEndpoints with DynamoDB's semantics and exact
+ * error messages (../shared/reference/dynamodb.md, dynamodb-item-api.md).
+ *
+ * One clock: everything that reads "now" (TTL expiry, the ClientRequestToken
+ * window, CreationDateTime and the other timestamps) reads the engine's
+ * clock, the real time (or the options' fixed time) plus an offset that
+ * pq_engine_clock_advance moves.
+ *
+ * Threads: an engine is not thread-safe; callers serialise every call on it
+ * (the functions below included) with one lock, which a sweeper shares.
  *
  * Ownership: pq_engine_open returns a new engine (pq_engine_close it);
  * pq_engine_call borrows `request` and gives a new reference in *response.
@@ -13,6 +22,8 @@
 #define PQSH_ENGINE_H
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include "pqsh/backend.h"
 #include "pqsh/error.h"
 
@@ -35,7 +46,47 @@ void pq_engine_close(struct pq_engine *e);
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,
                          struct pq_error *err) PQ_MUST_USE;
 
-/* A backend that forwards to a new engine opened with `opt`; label "local". */
+/* The clock: "now" in epoch seconds (milliseconds in the fraction), the
+ * offset it was moved by, a move (negative goes back), a reset to offset 0. */
+double pq_engine_clock_now(const struct pq_engine *e);
+double pq_engine_clock_offset(const struct pq_engine *e);
+void pq_engine_clock_advance(struct pq_engine *e, double seconds);
+void pq_engine_clock_reset(struct pq_engine *e);
+
+/* The Address DescribeEndpoints answers (host:port, copied); NULL → "localhost". */
+void pq_engine_set_endpoint(struct pq_engine *e, const char *address);
+
+/* One step of the TTL sweep, in its own transaction: examines at most
+ * `budget` items (0: no bound) from where the last step stopped, deleting
+ * the expired ones; *deleted counts them, *done tells that a whole round
+ * over every table ended with this step (the next starts a new one). */
+pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, size_t *deleted, bool *done,
+                              struct pq_error *err) PQ_MUST_USE;
+
+/* A thread that runs a round of the sweep every `interval_ms` (0 → 1000), in
+ * steps of a few hundred items, each step holding `lock` (the lock every
+ * other call on the engine holds; borrowed, must outlive the sweeper).
+ * pq_engine_sweeper_stop waits for the running step and frees (NULL ok). */
+struct pq_engine_sweeper;
+pq_status pq_engine_sweeper_start(struct pq_engine *e, pthread_mutex_t *lock, unsigned interval_ms,
+                                  struct pq_engine_sweeper **out, struct pq_error *err) PQ_MUST_USE;
+void pq_engine_sweeper_stop(struct pq_engine_sweeper *s);
+
+/* pqsh's own administrative operations, never reachable as DynamoDB ones:
+ *   "pqsh:Clock"    {} shows the clock; {"Advance": seconds} moves it;
+ *                   {"Reset": true} puts it back → {"Now": epoch seconds,
+ *                   "Offset": seconds}
+ *   "pqsh:TtlSweep" {} runs a whole sweep round now → {"Deleted": n}
+ * The embedded backend routes op names starting with "pqsh:" here; `pqsh
+ * serve --clock` answers POST /pqsh/clock and /pqsh/ttl-sweep with them.
+ * Errors as pq_engine_call's (ValidationException for a bad request). */
+pq_status pq_engine_admin(struct pq_engine *e, const char *op, json_t *request, json_t **response,
+                          struct pq_error *err) PQ_MUST_USE;
+
+/* A backend that forwards to a new engine opened with `opt`; label "local".
+ * Ops named "pqsh:…" go to pq_engine_admin. Unless the options fix the clock
+ * (reproducible runs, where only "pqsh:TtlSweep" sweeps), a sweeper runs in
+ * the background, sharing the backend's call lock. */
 pq_status pq_engine_backend_open(const struct pq_engine_options *opt, struct pq_backend **out,
                                  struct pq_error *err) PQ_MUST_USE;
 

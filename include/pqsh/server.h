@@ -11,6 +11,14 @@
  * parsing, signature checks and JSON coding run in parallel in the workers,
  * the engine runs one call at a time, so no write is lost or torn.
  *
+ * pqsh's own requests (no signature needed, only with `clock_admin`):
+ *   GET  /pqsh/clock       → {"Now": epoch seconds, "Offset": seconds}
+ *   POST /pqsh/clock       body {"Advance": seconds} or {"Reset": true} → the same
+ *   POST /pqsh/ttl-sweep   runs a TTL sweep round now → {"Deleted": n}
+ * Without `clock_admin` they are refused (403, AccessDeniedException). A TTL
+ * sweeper runs in the background while the server runs, taking the engine
+ * lock for one bounded step at a time.
+ *
  * Authentication: without keys, any well-formed SigV4 Authorization header is
  * accepted and a request without one is refused (DynamoDB Local's rule). With
  * keys, every signature is verified with aws/sigv4 (scope, signed host, the
@@ -49,6 +57,9 @@ struct pq_server_options {
     size_t max_body;                   /* request body limit in bytes; 0 → PQ_SERVER_MAX_BODY */
     double auth_now;                   /* epoch seconds the signature check takes as "now";
                                           0 → the real clock (tests set it) */
+    bool clock_admin;                  /* answer POST /pqsh/clock and /pqsh/ttl-sweep
+                                          (pqsh serve --clock; see pq_engine_admin) */
+    unsigned sweep_ms;                 /* TTL sweep round interval; 0 → 1000 ms */
     pq_server_log_fn log;              /* NULL → no access log */
     void *log_ctx;
 };

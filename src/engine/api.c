@@ -23,11 +23,42 @@
 
 double engine_now(const struct pq_engine *e)
 {
-    if (e->fixed_time > 0) return e->fixed_time;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    /* Milliseconds, like the service's timestamps. */
-    return (double)ts.tv_sec + round((double)ts.tv_nsec / 1e6) / 1e3;
+    double base;
+    if (e->fixed_time > 0) {
+        base = e->fixed_time;
+    } else {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        /* Milliseconds, like the service's timestamps. */
+        base = (double)ts.tv_sec + round((double)ts.tv_nsec / 1e6) / 1e3;
+    }
+    return base + e->clock_offset;
+}
+
+double pq_engine_clock_now(const struct pq_engine *e)
+{
+    return engine_now(e);
+}
+
+double pq_engine_clock_offset(const struct pq_engine *e)
+{
+    return e->clock_offset;
+}
+
+void pq_engine_clock_advance(struct pq_engine *e, double seconds)
+{
+    e->clock_offset += seconds;
+}
+
+void pq_engine_clock_reset(struct pq_engine *e)
+{
+    e->clock_offset = 0;
+}
+
+void pq_engine_set_endpoint(struct pq_engine *e, const char *address)
+{
+    free(e->endpoint);
+    e->endpoint = address ? pq_xstrdup(address) : NULL;
 }
 
 pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine **out,
@@ -52,7 +83,9 @@ void pq_engine_close(struct pq_engine *e)
 {
     if (!e) return;
     store_close(e->store);
+    ttl_cursor_free(e->sweep);
     free(e->region);
+    free(e->endpoint);
     free(e);
 }
 
@@ -359,6 +392,19 @@ static const struct field F_UPDATE_TABLE[] = {{"TableName", &S_STRING},
                                               {"DeletionProtectionEnabled", &S_BOOL},
                                               {NULL, NULL}};
 
+static const struct field F_TTL_SPEC[] = {
+    {"Enabled", &S_BOOL}, {"AttributeName", &S_STRING}, {NULL, NULL}};
+static const struct shape S_TTL_SPEC = {K_STRUCT, NULL, F_TTL_SPEC, NULL};
+static const struct field F_UPDATE_TTL[] = {
+    {"TableName", &S_STRING}, {"TimeToLiveSpecification", &S_TTL_SPEC}, {NULL, NULL}};
+static const struct field F_TAG_RESOURCE[] = {
+    {"ResourceArn", &S_STRING}, {"Tags", &S_TAGS}, {NULL, NULL}};
+static const struct field F_UNTAG_RESOURCE[] = {
+    {"ResourceArn", &S_STRING}, {"TagKeys", &S_STRINGS}, {NULL, NULL}};
+static const struct field F_LIST_TAGS[] = {
+    {"ResourceArn", &S_STRING}, {"NextToken", &S_STRING}, {NULL, NULL}};
+static const struct field F_NONE[] = {{NULL, NULL}};
+
 /* The name Jackson gives a JSON token in "X cannot be converted to T". */
 static const char *token_name(const json_t *v)
 {
@@ -468,6 +514,13 @@ static const struct op {
     {"TransactGetItems", tx_transact_get_items, F_TRANSACT_GET_ITEMS},
     {"TransactWriteItems", tx_transact_write_items, F_TRANSACT_WRITE_ITEMS},
     {"UpdateItem", item_update_item, F_UPDATE_ITEM},
+    {"UpdateTimeToLive", ttl_update, F_UPDATE_TTL},
+    {"DescribeTimeToLive", ttl_describe, F_TABLE_NAME},
+    {"TagResource", tags_tag, F_TAG_RESOURCE},
+    {"UntagResource", tags_untag, F_UNTAG_RESOURCE},
+    {"ListTagsOfResource", tags_list, F_LIST_TAGS},
+    {"DescribeLimits", tags_describe_limits, F_NONE},
+    {"DescribeEndpoints", tags_describe_endpoints, F_NONE},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,
@@ -503,17 +556,66 @@ out:
     return rc;
 }
 
+/* ---- pqsh's own operations -------------------------------------------- */
+
+static pq_status admin_clock(struct pq_engine *e, const json_t *req, struct pq_error *err)
+{
+    const json_t *adv = json_object_get(req, "Advance"), *reset = json_object_get(req, "Reset");
+    if (adv && !json_is_number(adv))
+        return pq_error_validation(err, "Advance must be a number of seconds");
+    if (reset && !json_is_boolean(reset))
+        return pq_error_validation(err, "Reset must be true or false");
+    if (json_is_true(reset)) pq_engine_clock_reset(e);
+    if (adv) pq_engine_clock_advance(e, json_number_value(adv));
+    return PQ_OK;
+}
+
+pq_status pq_engine_admin(struct pq_engine *e, const char *op, json_t *request, json_t **response,
+                          struct pq_error *err)
+{
+    pq_status rc;
+    *response = NULL;
+    if (request && !json_is_object(request) && !json_is_null(request))
+        return pq_error_service(err, "SerializationException", "%s",
+                                "Start of structure or map expected");
+    if (op && strcmp(op, "pqsh:Clock") == 0) {
+        if ((rc = admin_clock(e, request, err))) return rc;
+        *response = json_pack("{s:f, s:f}", "Now", engine_now(e), "Offset", e->clock_offset);
+        return PQ_OK;
+    }
+    if (op && strcmp(op, "pqsh:TtlSweep") == 0) {
+        size_t total = 0, n;
+        bool done = false;
+        /* From the start of a round: whatever a background step left behind
+         * is finished first, then one whole round runs. */
+        for (int rounds = 0; rounds < 2; rounds += done) {
+            if ((rc = pq_engine_ttl_sweep(e, 0, &n, &done, err))) return rc;
+            total += n;
+        }
+        *response = json_pack("{s:I}", "Deleted", (json_int_t)total);
+        return PQ_OK;
+    }
+    return pq_error_service(err, "UnknownOperationException", "%s", "");
+}
+
 /* ---- backend -------------------------------------------------------- */
 
 struct engine_backend {
     struct pq_backend base;
     struct pq_engine *engine;
+    pthread_mutex_t lock; /* one call at a time: the caller's or the sweeper's */
+    struct pq_engine_sweeper *sweeper;
 };
 
 static pq_status backend_call(struct pq_backend *b, const char *op, json_t *request,
                               json_t **response, struct pq_error *err)
 {
-    pq_status st = pq_engine_call(((struct engine_backend *)b)->engine, op, request, response, err);
+    struct engine_backend *eb = (struct engine_backend *)b;
+    pthread_mutex_lock(&eb->lock);
+    pq_status st = op && strncmp(op, "pqsh:", 5) == 0
+                       ? pq_engine_admin(eb->engine, op, request, response, err)
+                       : pq_engine_call(eb->engine, op, request, response, err);
+    pthread_mutex_unlock(&eb->lock);
     /* A byte range the engine found points into the request's Statement text,
      * which DynamoDB's wire does not carry: a backend answers as the wire does,
      * so callers see the same error in-process and over HTTP. */
@@ -524,7 +626,9 @@ static pq_status backend_call(struct pq_backend *b, const char *op, json_t *requ
 static void backend_close(struct pq_backend *b)
 {
     struct engine_backend *eb = (struct engine_backend *)b;
+    pq_engine_sweeper_stop(eb->sweeper);
     pq_engine_close(eb->engine);
+    pthread_mutex_destroy(&eb->lock);
     free(eb);
 }
 
@@ -548,6 +652,13 @@ pq_status pq_engine_backend_open(const struct pq_engine_options *opt, struct pq_
     eb->base.label = pq_xstrdup("local");
     eb->base.remote = false;
     eb->engine = e;
+    pthread_mutex_init(&eb->lock, NULL);
+    if (opt->fixed_time <= 0 &&
+        (rc = pq_engine_sweeper_start(e, &eb->lock, 0, &eb->sweeper, err))) {
+        free(eb->base.label);
+        backend_close(&eb->base);
+        return rc;
+    }
     *out = &eb->base;
     return PQ_OK;
 }

@@ -45,16 +45,9 @@ static pq_status required(const char *name, struct pq_error *err)
 
 /* ---- collected constraint violations (reference §1.4) ---------------- */
 
-struct verrs {
-    struct pq_buf text;
-    int n;
-};
-
 /* Adds "Value <value> at '<path>' failed to satisfy constraint: <rule>";
  * `value` is already rendered ('x', null, '[…]'). */
-static void verr(struct verrs *v, const char *value, const char *path, const char *fmt, ...)
-    PQ_PRINTF(4, 5);
-static void verr(struct verrs *v, const char *value, const char *path, const char *fmt, ...)
+void verr(struct verrs *v, const char *value, const char *path, const char *fmt, ...)
 {
     if (v->n++) pq_buf_adds(&v->text, "; ");
     pq_buf_addf(&v->text, "Value %s at '%s' failed to satisfy constraint: ", value, path);
@@ -64,7 +57,7 @@ static void verr(struct verrs *v, const char *value, const char *path, const cha
     va_end(ap);
 }
 
-static pq_status verrs_finish(struct verrs *v, struct pq_error *err)
+pq_status verrs_finish(struct verrs *v, struct pq_error *err)
 {
     pq_status rc = PQ_OK;
     if (v->n)
@@ -104,14 +97,7 @@ static bool matches_name_pattern(const char *s)
     return true;
 }
 
-struct str_rule {
-    bool required;
-    size_t min, max; /* max 0: unbounded */
-    bool name_pattern;
-    const char *const *enums; /* NULL-terminated, in the order the message lists them */
-};
-
-static void check_str(struct verrs *v, const char *path, const json_t *j, const struct str_rule *r)
+void check_str(struct verrs *v, const char *path, const json_t *j, const struct str_rule *r)
 {
     if (!j) {
         if (r->required) verr(v, "null", path, "Member must not be null");
@@ -169,7 +155,7 @@ static const char *const STREAM_VIEW_TYPES[] = {"NEW_IMAGE", "OLD_IMAGE", "NEW_A
 static const char *const SSE_TYPES[] = {"AES256", "KMS", NULL};
 static const char *const TABLE_CLASSES[] = {"STANDARD", "STANDARD_INFREQUENT_ACCESS", NULL};
 
-static const struct str_rule R_TABLE_NAME = {true, 3, 255, true, NULL};
+const struct str_rule R_TABLE_NAME = {true, 3, 255, true, NULL};
 static const struct str_rule R_ATTR_NAME = {true, 1, 255, false, NULL};
 static const struct str_rule R_ATTR_TYPE = {true, 0, 0, false, ATTR_TYPES};
 static const struct str_rule R_KEY_TYPE = {true, 0, 0, false, KEY_TYPES};
@@ -789,6 +775,7 @@ static pq_status describe(struct pq_engine *e, const struct pq_table_meta *t, co
     json_t *value;
     json_object_foreach(t->description, key, value)
     {
+        if (strncmp(key, "pqsh:", 5) == 0) continue; /* TTL_MEMBER, TAGS_MEMBER: not shown */
         if (strcmp(key, "TableStatus") == 0) {
             json_object_set_new(d, key, json_string(status));
         } else if (strcmp(key, "LocalSecondaryIndexes") == 0 ||
@@ -840,15 +827,21 @@ pq_status ddl_create_table(struct pq_engine *e, json_t *req, json_t **resp, stru
     if (!c.defs) return required("AttributeDefinitions", err);
     if (!c.ks) return required("KeySchema", err);
     if ((rc = check_create_semantics(&c, req, err))) return rc;
+    json_t *tags = NULL;
+    if ((rc = tags_for_create(member(req, "Tags"), &tags, err))) return rc;
 
     const struct pq_table_meta *t;
-    if ((rc = store_table_get(e->store, c.name, &t, err))) return rc;
-    if (t)
-        return pq_error_service(err, "ResourceInUseException", "Table already exists: %s", c.name);
+    if ((rc = store_table_get(e->store, c.name, &t, err)) == PQ_OK && t)
+        rc = pq_error_service(err, "ResourceInUseException", "Table already exists: %s", c.name);
+    if (rc) {
+        json_decref(tags);
+        return rc;
+    }
 
     struct pq_key_attr hash = {(char *)c.hash, attr_type(c.defs, c.hash)};
     struct pq_key_attr range = {(char *)c.range, c.range ? attr_type(c.defs, c.range) : 0};
     json_t *desc = build_description(e, &c, req);
+    if (tags) json_object_set_new(desc, TAGS_MEMBER, tags);
     if ((rc = store_table_create(e->store, c.name, &hash, c.range ? &range : NULL, desc, err)))
         return rc;
     if ((rc = store_table_get(e->store, c.name, &t, err))) return rc;
@@ -859,7 +852,7 @@ pq_status ddl_create_table(struct pq_engine *e, json_t *req, json_t **resp, stru
 }
 
 /* TableName of DescribeTable / DeleteTable: a name, or a table ARN. */
-static pq_status table_name_arg(const json_t *req, const char **name, struct pq_error *err)
+pq_status ddl_table_name_arg(const json_t *req, const char **name, struct pq_error *err)
 {
     const json_t *j = member(req, "TableName");
     if (!j) return required("TableName", err);
@@ -878,8 +871,8 @@ static pq_status table_name_arg(const json_t *req, const char **name, struct pq_
     return verrs_finish(&v, err);
 }
 
-static pq_status find_table(struct pq_engine *e, const char *name, const struct pq_table_meta **t,
-                            struct pq_error *err)
+pq_status ddl_find_table(struct pq_engine *e, const char *name, const struct pq_table_meta **t,
+                         struct pq_error *err)
 {
     pq_status rc = store_table_get(e->store, name, t, err);
     if (rc) return rc;
@@ -896,7 +889,7 @@ pq_status ddl_describe_table(struct pq_engine *e, json_t *req, json_t **resp, st
     json_t *d;
     pq_status rc;
     *resp = NULL;
-    if ((rc = table_name_arg(req, &name, err)) || (rc = find_table(e, name, &t, err)) ||
+    if ((rc = ddl_table_name_arg(req, &name, err)) || (rc = ddl_find_table(e, name, &t, err)) ||
         (rc = describe(e, t, "ACTIVE", &d, err)))
         return rc;
     *resp = json_pack("{s:o}", "Table", d);
@@ -910,7 +903,8 @@ pq_status ddl_delete_table(struct pq_engine *e, json_t *req, json_t **resp, stru
     json_t *d = NULL;
     pq_status rc;
     *resp = NULL;
-    if ((rc = table_name_arg(req, &name, err)) || (rc = find_table(e, name, &t, err))) return rc;
+    if ((rc = ddl_table_name_arg(req, &name, err)) || (rc = ddl_find_table(e, name, &t, err)))
+        return rc;
     /* UNCONFIRMED wording: DynamoDB Local's text. */
     if (json_is_true(json_object_get(t->description, "DeletionProtectionEnabled")))
         return pq_error_validation(err, "Resource cannot be deleted as it is currently protected "
@@ -1164,7 +1158,8 @@ pq_status ddl_update_table(struct pq_engine *e, json_t *req, json_t **resp, stru
         return pq_error_validation(err, "At least one of ProvisionedThroughput, BillingMode, "
                                         "UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
                                         "SSESpecification or ReplicaUpdates is required");
-    if ((rc = table_name_arg(req, &name, err)) || (rc = find_table(e, name, &t, err))) return rc;
+    if ((rc = ddl_table_name_arg(req, &name, err)) || (rc = ddl_find_table(e, name, &t, err)))
+        return rc;
     desc = json_deep_copy(t->description);
     if ((rc = update_billing(e, desc, req, err))) goto out;
     bool ppr = json_object_get(desc, "BillingModeSummary") &&

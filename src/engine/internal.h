@@ -78,11 +78,15 @@ struct pq_engine {
     struct pq_store *store;
     char *region;
     double fixed_time;
+    double clock_offset;      /* seconds added to the real or fixed time (.clock, --clock) */
+    char *endpoint;           /* DescribeEndpoints' Address; NULL → the region's */
+    struct ttl_cursor *sweep; /* where the TTL sweep goes on (ttl.c) */
     size_t page_bytes;
     struct pq_capacity *cap; /* non-NULL while the running call accounts capacity */
 };
 
-/* Seconds since the epoch, or the fixed time of the options. */
+/* The engine's one clock: seconds since the epoch (the real time, or the
+ * fixed time of the options) plus the offset the clock was moved by. */
 double engine_now(const struct pq_engine *e);
 
 /* ---- store.c ---------------------------------------------------------- */
@@ -229,6 +233,65 @@ pq_status ddl_delete_table(struct pq_engine *e, json_t *req, json_t **resp,
  * Update), BillingMode, ProvisionedThroughput, DeletionProtectionEnabled. */
 pq_status ddl_update_table(struct pq_engine *e, json_t *req, json_t **resp,
                            struct pq_error *err) PQ_MUST_USE;
+
+/* The request-model checks (reference §1.4) shared by the operations
+ * outside ddl.c (ttl.c, tags.c): violations are collected, then reported
+ * together as "N validation errors detected: …; …" by verrs_finish. */
+struct verrs {
+    struct pq_buf text;
+    int n;
+};
+struct str_rule {
+    bool required;
+    size_t min, max; /* max 0: unbounded */
+    bool name_pattern;
+    const char *const *enums; /* NULL-terminated, in the order the message lists them */
+};
+/* Adds "Value <value> at '<path>' failed to satisfy constraint: <rule>";
+ * `value` is already rendered ('x', null, '[…]'). */
+void verr(struct verrs *v, const char *value, const char *path, const char *fmt, ...)
+    PQ_PRINTF(4, 5);
+/* A string member (`j` NULL when absent) against `r`, lengths in bytes. */
+void check_str(struct verrs *v, const char *path, const json_t *j, const struct str_rule *r);
+pq_status verrs_finish(struct verrs *v, struct pq_error *err) PQ_MUST_USE;
+extern const struct str_rule R_TABLE_NAME;
+/* TableName of a table operation: a name, or a table ARN (*name points into `req`). */
+pq_status ddl_table_name_arg(const json_t *req, const char **name,
+                             struct pq_error *err) PQ_MUST_USE;
+/* The table, or ResourceNotFoundException "Requested resource not found: Table: <name> not found".
+ */
+pq_status ddl_find_table(struct pq_engine *e, const char *name, const struct pq_table_meta **t,
+                         struct pq_error *err) PQ_MUST_USE;
+
+/* ---- ttl.c, tags.c ---------------------------------------------------- */
+
+/* UpdateTimeToLive / DescribeTimeToLive; the setting lives in the table's
+ * stored description under TTL_MEMBER, which DescribeTable leaves out. */
+#define TTL_MEMBER "pqsh:TimeToLive"
+pq_status ttl_update(struct pq_engine *e, json_t *req, json_t **resp,
+                     struct pq_error *err) PQ_MUST_USE;
+pq_status ttl_describe(struct pq_engine *e, json_t *req, json_t **resp,
+                       struct pq_error *err) PQ_MUST_USE;
+/* Where the sweep goes on between steps (NULL: at the start of a round). */
+struct ttl_cursor;
+void ttl_cursor_free(struct ttl_cursor *c);
+/* TagResource / UntagResource / ListTagsOfResource; tags live in the stored
+ * description under TAGS_MEMBER (hidden like TTL_MEMBER). */
+#define TAGS_MEMBER "pqsh:Tags"
+pq_status tags_tag(struct pq_engine *e, json_t *req, json_t **resp,
+                   struct pq_error *err) PQ_MUST_USE;
+pq_status tags_untag(struct pq_engine *e, json_t *req, json_t **resp,
+                     struct pq_error *err) PQ_MUST_USE;
+pq_status tags_list(struct pq_engine *e, json_t *req, json_t **resp,
+                    struct pq_error *err) PQ_MUST_USE;
+/* CreateTable's Tags (already model-checked): the semantic checks of
+ * TagResource, then the stored list (new reference) or NULL when none. */
+pq_status tags_for_create(const json_t *tags, json_t **stored, struct pq_error *err) PQ_MUST_USE;
+/* DescribeLimits / DescribeEndpoints. */
+pq_status tags_describe_limits(struct pq_engine *e, json_t *req, json_t **resp,
+                               struct pq_error *err) PQ_MUST_USE;
+pq_status tags_describe_endpoints(struct pq_engine *e, json_t *req, json_t **resp,
+                                  struct pq_error *err) PQ_MUST_USE;
 
 /* ---- exec.c ----------------------------------------------------------- */
 

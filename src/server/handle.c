@@ -224,6 +224,11 @@ static void srv_error(struct srv_response *rs, unsigned status, const char *type
     error_body(rs, status, type, message, NULL);
 }
 
+void srv_error_body(struct srv_response *rs, unsigned status, const char *type, const char *message)
+{
+    error_body(rs, status, type, message, NULL);
+}
+
 /* Turns an engine error into DynamoDB's answer. Anything that is not a
  * service error (SQLite failure, out of memory) is an InternalServerError,
  * which SDKs retry. */
@@ -280,6 +285,10 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
         /* The service's health check answer. */
         rs->content_type = "text/plain";
         pq_buf_adds(&rs->body, "healthy: pqsh serve ");
+        goto out;
+    }
+    if (strncmp(rq->path, "/pqsh/", 6) == 0) {
+        srv_admin(c, rq, rs);
         goto out;
     }
     const char *target = srv_header_get(rq, "X-Amz-Target", &hv);

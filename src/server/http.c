@@ -39,6 +39,7 @@ struct pq_server {
     pthread_cond_t idle;
     unsigned inflight;
     bool draining;
+    struct pq_engine_sweeper *sweeper;
 };
 
 /* Per-request state, from the first call of the access handler to the
@@ -260,6 +261,7 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
 
     struct pq_server *s = pq_xcalloc(1, sizeof *s);
     srv_ctx_init(&s->ctx, opt->engine, opt->keys, opt->auth_now);
+    s->ctx.clock_admin = opt->clock_admin;
     s->max_body = opt->max_body ? opt->max_body : PQ_SERVER_MAX_BODY;
     s->log = opt->log;
     s->log_ctx = opt->log_ctx;
@@ -283,6 +285,16 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : opt->port;
+    char address[INET6_ADDRSTRLEN + 16];
+    bool v6 = strchr(host, ':') != NULL;
+    snprintf(address, sizeof address, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", s->port);
+    pthread_mutex_lock(&s->ctx.lock);
+    pq_engine_set_endpoint(opt->engine, address);
+    pthread_mutex_unlock(&s->ctx.lock);
+    if (pq_engine_sweeper_start(opt->engine, &s->ctx.lock, opt->sweep_ms, &s->sweeper, err)) {
+        pq_server_stop(s, 0);
+        return err->code;
+    }
     *out = s;
     return PQ_OK;
 }
@@ -311,6 +323,7 @@ void pq_server_stop(struct pq_server *s, unsigned grace_ms)
     pthread_mutex_unlock(&s->lock);
     MHD_stop_daemon(s->daemon);
     if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
+    pq_engine_sweeper_stop(s->sweeper);
     srv_ctx_release(&s->ctx);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->idle);

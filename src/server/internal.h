@@ -59,6 +59,7 @@ struct srv_ctx {
     double auth_now;
     atomic_uint_fast64_t next_id;
     uint64_t id_seed;
+    bool clock_admin; /* --clock: /pqsh/clock and /pqsh/ttl-sweep answer (admin.c) */
 };
 
 void srv_ctx_init(struct srv_ctx *c, struct pq_engine *engine, const struct pq_server_keys *keys,
@@ -80,6 +81,15 @@ void srv_handle_error(struct srv_ctx *c, struct srv_response *rs, unsigned statu
  * with ',' into `joined` (reset first), which then holds the result.
  * NULL when absent. */
 const char *srv_header_get(const struct srv_request *rq, const char *name, struct pq_buf *joined);
+
+/* ---- admin.c ---------------------------------------------------------- */
+
+/* Answers a request whose path starts with /pqsh/ (pqsh's own operations,
+ * pq_engine_admin): refused unless c->clock_admin. */
+void srv_admin(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs);
+/* The error answer of handle.c, for admin.c. */
+void srv_error_body(struct srv_response *rs, unsigned status, const char *type,
+                    const char *message);
 
 /* ---- auth.c ----------------------------------------------------------- */
 

@@ -35,6 +35,9 @@ static const char serve_usage[] =
     "                         well-formed signature is accepted, as DynamoDB Local does)\n"
     "      --threads N        HTTP worker threads (default 4)\n"
     "      --timeout SECONDS  close connections idle or stalled this long (default 30)\n"
+    "      --clock            let the engine's clock be moved (and a TTL sweep run)\n"
+    "                         over HTTP: POST /pqsh/clock {\"Advance\": SECONDS} or\n"
+    "                         {\"Reset\": true}, GET /pqsh/clock, POST /pqsh/ttl-sweep\n"
     "      --verbose          one access-log line per request on stderr\n"
     "  -h, --help             show this help\n";
 
@@ -46,6 +49,7 @@ struct serve_options {
     unsigned threads;
     unsigned timeout_s;
     bool verbose;
+    bool clock;
 };
 
 static int serve_usage_error(const char *fmt, const char *arg)
@@ -70,7 +74,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned *out)
 /* Returns -1 to go on, else the exit status. */
 static int parse_serve_options(int argc, char **argv, struct serve_options *o)
 {
-    enum { O_HOST = 256, O_PORT, O_LOCAL, O_AUTH, O_THREADS, O_TIMEOUT, O_VERBOSE };
+    enum { O_HOST = 256, O_PORT, O_LOCAL, O_AUTH, O_THREADS, O_TIMEOUT, O_VERBOSE, O_CLOCK };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT},
@@ -79,6 +83,7 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         {"threads", required_argument, NULL, O_THREADS},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"verbose", no_argument, NULL, O_VERBOSE},
+        {"clock", no_argument, NULL, O_CLOCK},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -112,6 +117,9 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
             break;
         case O_VERBOSE:
             o->verbose = true;
+            break;
+        case O_CLOCK:
+            o->clock = true;
             break;
         case 'h':
             fputs(serve_usage, stdout);
@@ -178,6 +186,7 @@ int pq_shell_serve(int argc, char **argv)
         .keys = keys,
         .threads = o.threads,
         .timeout_s = o.timeout_s,
+        .clock_admin = o.clock,
         .log = o.verbose ? log_line : NULL,
     };
     if (pq_server_start(&so, &server, &err)) goto fail;
@@ -200,6 +209,8 @@ int pq_shell_serve(int argc, char **argv)
                pq_server_keys_count(keys) == 1 ? "" : "s", o.auth);
     else
         printf("  any signed request is accepted (any access key and secret)\n");
+    if (o.clock)
+        printf("  the clock can be moved: curl -d '{\"Advance\": 660}' %s/pqsh/clock\n", url);
     printf("  try: aws dynamodb list-tables --endpoint-url %s\n", url);
     printf("  Ctrl-C stops the server.\n");
     fflush(stdout);

@@ -14,7 +14,7 @@
 //     as a string with at most 3 decimals and no trailing zeros;
 //   - members that the service model declares as doubles (botocore parses
 //     them to Python floats, printed `1.0`) keep a decimal point;
-//   - TableId is masked as "<varies>";
+//   - TableId and Address (DescribeEndpoints' host:port) are masked as "<varies>";
 //   - the JSON is Python's json.dumps(sort_keys=True, ensure_ascii=False):
 //     `", "` and `": "` separators, keys sorted by code point.
 // The SDK tests the server, not the request: no retries (maxAttempts 1).
@@ -145,7 +145,7 @@ function sameJson(a, b) {
   return a === b;
 }
 
-const VARIES = new Set(["TableId"]);
+const VARIES = new Set(["TableId", "Address"]);
 
 function mask(v) {
   if (Array.isArray(v)) return v.map(mask);

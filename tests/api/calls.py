@@ -82,8 +82,9 @@ def epoch(t):
     return s
 
 
-# Members that differ from run to run on any DynamoDB: shown as "<varies>".
-VARIES = {"TableId"}
+# Members that differ from run to run on any DynamoDB (Address: DescribeEndpoints'
+# host:port): shown as "<varies>".
+VARIES = {"TableId", "Address"}
 
 
 def mask(v):
