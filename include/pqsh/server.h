@@ -15,9 +15,10 @@
  *   GET  /pqsh/clock       → {"Now": epoch seconds, "Offset": seconds}
  *   POST /pqsh/clock       body {"Advance": seconds} or {"Reset": true} → the same
  *   POST /pqsh/ttl-sweep   runs a TTL sweep round now → {"Deleted": n}
- * Without `clock_admin` they are refused (403, AccessDeniedException). A TTL
- * sweeper runs in the background while the server runs, taking the engine
- * lock for one bounded step at a time.
+ * (and as X-Amz-Target DynamoDB_20120810.pqsh:Clock / .pqsh:TtlSweep, signed).
+ * Without `clock_admin` they are refused (403, AccessDeniedException). With
+ * `ttl_sweep`, a TTL sweeper runs in the background while the server runs,
+ * taking the engine lock for one bounded step at a time.
  *
  * Authentication: without keys, any well-formed SigV4 Authorization header is
  * accepted and a request without one is refused (DynamoDB Local's rule). With
@@ -59,7 +60,8 @@ struct pq_server_options {
                                           0 → the real clock (tests set it) */
     bool clock_admin;                  /* answer POST /pqsh/clock and /pqsh/ttl-sweep
                                           (pqsh serve --clock; see pq_engine_admin) */
-    unsigned sweep_ms;                 /* TTL sweep round interval; 0 → 1000 ms */
+    bool ttl_sweep;                    /* run the TTL sweeper in the background */
+    unsigned sweep_ms;                 /* its round interval; 0 → 1000 ms */
     pq_server_log_fn log;              /* NULL → no access log */
     void *log_ctx;
 };

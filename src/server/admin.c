@@ -4,7 +4,11 @@
  *   POST /pqsh/clock        body {"Advance": seconds} | {"Reset": true} | {}
  *   POST /pqsh/ttl-sweep    {"Deleted": n}
  *
- * No signature is asked for (curl is enough for a teacher); the switch is
+ * The same operations also come as X-Amz-Target DynamoDB_20120810.pqsh:Clock
+ * and .pqsh:TtlSweep, signed like any call (that is how the shell's .clock
+ * and .ttl-sweep reach a server); handle.c routes them.
+ *
+ * No signature is asked for on /pqsh/ (curl is enough for a teacher); the switch is
  * the --clock option itself: without it every /pqsh/ path is refused with
  * 403 AccessDeniedException, so a server started plainly behaves exactly as
  * DynamoDB does. Answers and errors are JSON, like the service's.

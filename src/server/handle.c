@@ -311,8 +311,16 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
         srv_error(rs, 400, "SerializationException", NULL);
         goto out;
     }
+    /* pqsh's own operations (the shell's .clock and .ttl-sweep against
+     * this server): only with --clock, see admin.c. */
+    bool admin = strncmp(rs->op, "pqsh:", 5) == 0;
+    if (admin && !c->clock_admin) {
+        srv_admin(c, rq, rs);
+        goto out;
+    }
     pthread_mutex_lock(&c->lock);
-    pq_status st = pq_engine_call(c->engine, rs->op, req, &resp, &err);
+    pq_status st = admin ? pq_engine_admin(c->engine, rs->op, req, &resp, &err)
+                         : pq_engine_call(c->engine, rs->op, req, &resp, &err);
     pthread_mutex_unlock(&c->lock);
     if (st) {
         engine_error(rs, rs->op, &err);

@@ -291,7 +291,8 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
     pthread_mutex_lock(&s->ctx.lock);
     pq_engine_set_endpoint(opt->engine, address);
     pthread_mutex_unlock(&s->ctx.lock);
-    if (pq_engine_sweeper_start(opt->engine, &s->ctx.lock, opt->sweep_ms, &s->sweeper, err)) {
+    if (opt->ttl_sweep &&
+        pq_engine_sweeper_start(opt->engine, &s->ctx.lock, opt->sweep_ms, &s->sweeper, err)) {
         pq_server_stop(s, 0);
         return err->code;
     }

@@ -187,6 +187,9 @@ int pq_shell_serve(int argc, char **argv)
         .threads = o.threads,
         .timeout_s = o.timeout_s,
         .clock_admin = o.clock,
+        /* A fixed clock (PQSH_TEST_FIXED_TIME) is for reproducible runs:
+         * no background sweep then, as in the shell; /pqsh/ttl-sweep sweeps. */
+        .ttl_sweep = !fixed,
         .log = o.verbose ? log_line : NULL,
     };
     if (pq_server_start(&so, &server, &err)) goto fail;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sql_over_http.sh PQSH FILE.sql — a golden script again, through real HTTP.
 #
-# Starts `pqsh serve --local :memory:` on a free loopback port (clock fixed
+# Starts `pqsh serve --local :memory: --clock` (so .clock and .ttl-sweep
+# answer as on the embedded engine) on a free loopback port (clock fixed
 # with PQSH_TEST_FIXED_TIME as tests/sql/run.sh does), runs FILE.sql with
 # `pqsh --endpoint-url http://127.0.0.1:PORT` and the same options run.sh
 # uses, and compares with the same FILE.out. When the two targets differ on
@@ -22,7 +23,7 @@ PQSH=$pqsh
 . "$here/serve_lib.sh"
 serve_setup
 export PQSH_TEST_FIXED_TIME=1700000000
-serve_start --local :memory:
+serve_start --local :memory: --clock
 url=$SERVE_URL
 work=$WORK
 
