@@ -156,6 +156,17 @@ static const struct topic commands[] = {
      "Embedded engine only: drops every table after asking (force: without asking,\n"
      "for scripts).",
      ".reset"},
+    {".clock", "clock|.ttl-sweep", ".clock [+11m|+2h|-30s|+1d|now]\n.ttl-sweep",
+     "The embedded engine's one clock (TTL expiry, the ClientRequestToken window,\n"
+     "timestamps): .clock shows it, +N/-N with s, m, h or d moves it, now puts it\n"
+     "back. .ttl-sweep deletes the expired TTL items now (otherwise a background\n"
+     "sweep does, about every second). Also on pqsh serve --clock.",
+     ".clock +11m\n.ttl-sweep"},
+    {".ttl", NULL, ".ttl TABLE [ATTRIBUTE|off]",
+     "Shows, enables or disables a table's Time to Live (UpdateTimeToLive; PartiQL\n"
+     "has no statement for it). Items whose ATTRIBUTE is a Number of epoch seconds\n"
+     "at or before now are deleted by the sweep; until then they can be read.",
+     ".ttl Tokens expires_at"},
     {".tutorial", "tutorial|.hint|.skip", ".tutorial [NAME|off]\n.hint\n.skip",
      "Lists the tutorials or starts one (also pqsh --tutorial NAME). Each step states\n"
      "a goal; type a statement and pqsh checks its effect. .hint helps, .skip moves on.",

@@ -552,6 +552,47 @@ static bool check_var(struct shell *sh, const char *args, struct pq_buf *why)
     return ok;
 }
 
+/* ttl TABLE ATTR: Time to Live is enabled on TABLE with attribute ATTR. */
+static bool check_ttl(struct shell *sh, const char *args, struct pq_buf *why)
+{
+    char table[256], attr[256];
+    const char *p = args;
+    if (!word(&p, table, sizeof table) || !word(&p, attr, sizeof attr)) {
+        pq_buf_addf(why, "(bad check in the tutorial: 'ttl %s')", args);
+        return false;
+    }
+    json_t *req = json_pack("{s:s}", "TableName", table), *resp = NULL;
+    struct pq_error err;
+    pq_error_init(&err);
+    bool ok = false;
+    if (pq_backend_call(sh->backend, "DescribeTimeToLive", req, &resp, &err)) {
+        pq_buf_addf(why, "cannot read the TTL setting of '%s': %s", table, err.message);
+    } else {
+        const json_t *d = json_object_get(resp, "TimeToLiveDescription");
+        const char *got = json_string_value(json_object_get(d, "AttributeName"));
+        ok = got && strcmp(got, attr) == 0 &&
+             strcmp(json_string_value(json_object_get(d, "TimeToLiveStatus")), "ENABLED") == 0;
+        if (!ok)
+            pq_buf_addf(why, "Time to Live is not enabled on '%s' with attribute '%s' (.ttl %s %s)",
+                        table, attr, table, attr);
+    }
+    pq_error_release(&err);
+    json_decref(req);
+    json_decref(resp);
+    return ok;
+}
+
+/* gone TABLE {'key': value}: the table has no item with that key (any more). */
+static bool check_gone(struct shell *sh, const char *args, struct pq_buf *why)
+{
+    struct pq_buf ignore = PQ_BUF_INIT;
+    pq_buf_init(&ignore);
+    bool present = check_item(sh, args, &ignore);
+    pq_buf_release(&ignore);
+    if (present) pq_buf_addf(why, "this item is still there: %s", args);
+    return !present;
+}
+
 /* result TABLE {'attr': value, …}: the last SELECT, on TABLE, returned such an item. */
 static bool check_result(struct shell *sh, const char *args, struct pq_buf *why)
 {
@@ -591,8 +632,8 @@ static bool run_check(struct shell *sh, const char *check, struct pq_buf *why)
     static const struct {
         const char *kind;
         bool (*run)(struct shell *, const char *, struct pq_buf *);
-    } kinds[] = {
-        {"table", check_table}, {"item", check_item}, {"var", check_var}, {"result", check_result}};
+    } kinds[] = {{"table", check_table},   {"item", check_item}, {"var", check_var},
+                 {"result", check_result}, {"ttl", check_ttl},   {"gone", check_gone}};
     size_t n = strcspn(check, " ");
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strlen(kinds[i].kind) == n && strncmp(check, kinds[i].kind, n) == 0)
