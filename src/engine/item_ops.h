@@ -112,23 +112,4 @@ pq_status item_check_item_keys(const struct pq_table_meta *t, const json_t *item
 pq_status item_check_key(const struct pq_table_meta *t, const json_t *key,
                          struct pq_error *err) PQ_MUST_USE;
 
-/* A ConditionExpression compiled with expr.h (xp_condition), for callers
- * that keep their own used-name / used-value sets across several
- * expressions (`what` is unused: messages say ConditionExpression). New
- * code should use expr.h's xp_request directly. */
-struct item_cond;
-pq_status item_cond_compile(const char *what, const char *text, const json_t *names,
-                            const json_t *values, json_t *used_names, json_t *used_values,
-                            struct item_cond **out, struct pq_error *err) PQ_MUST_USE;
-bool item_cond_test(const struct item_cond *c, const json_t *item);
-void item_cond_free(struct item_cond *c);
-/* A ProjectionExpression checked by expr.h; *out a new JSON array of the
- * top-level names of its paths (a nested path keeps its whole attribute:
- * use xp_projection / xp_project for the exact cut). */
-pq_status item_projection(const char *text, const json_t *names, json_t *used_names, json_t **out,
-                          struct pq_error *err) PQ_MUST_USE;
-/* "Value provided in <what> unused in expressions: keys: {…}". */
-pq_status item_check_unused(const char *what, const json_t *map, const json_t *used,
-                            struct pq_error *err) PQ_MUST_USE;
-
 #endif
