@@ -281,6 +281,104 @@ def op_select(g):
                                 "Parameters": [k["pk"]], "ConsistentRead": True}
 
 
+def op_update_item(g):
+    """UpdateItem: a random UpdateExpression (SET with values, arithmetic,
+    list_append and if_not_exists; REMOVE; ADD; DELETE), maybe a condition,
+    a random ReturnValues."""
+    ctx = {"names": {}, "values": {}}
+    clauses = {}
+    for a in g.r.sample(ATTRS, g.r.randint(1, 3)):
+        ref = a
+        if g.r.random() < 0.4:
+            ref = f"#{a}"
+            ctx["names"][ref] = a
+        c = g.r.random()
+        if c < 0.4:
+            clauses.setdefault("SET", []).append(f"{ref} = {g.val(ctx, g.value())}")
+        elif c < 0.5:
+            op = g.r.choice(["+", "-"])
+            clauses.setdefault("SET", []).append(
+                f"{ref} = {ref} {op} {g.val(ctx, {'N': g.number()})}")
+        elif c < 0.55:
+            clauses.setdefault("SET", []).append(
+                f"{ref} = if_not_exists({ref}, {g.val(ctx, {'N': g.number()})})")
+        elif c < 0.6:
+            clauses.setdefault("SET", []).append(
+                f"{ref} = list_append({ref}, {g.val(ctx, {'L': [g.scalar()]})})")
+        elif c < 0.75:
+            clauses.setdefault("REMOVE", []).append(ref)
+        elif c < 0.9:
+            v = g.r.choice([{"N": g.number()}, {"SS": ["a", "z"]}, {"NS": ["1", "7"]}])
+            clauses.setdefault("ADD", []).append(f"{ref} {g.val(ctx, v)}")
+        else:
+            v = g.r.choice([{"SS": ["a"]}, {"NS": ["1"]}])
+            clauses.setdefault("DELETE", []).append(f"{ref} {g.val(ctx, v)}")
+    text = " ".join(f"{k} {', '.join(v)}" for k, v in clauses.items())
+    req = {"TableName": TABLE, "Key": g.key(), "UpdateExpression": text,
+           "ReturnValues": g.r.choice(["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])}
+    if g.r.random() < 0.4:
+        cond, cctx = g.condition()
+        # The condition's references get their own numbering after the update's.
+        for ref, v in cctx["values"].items():
+            new = f":c{ref[2:]}"
+            cond = re.sub(rf"{ref}\b", new, cond)
+            ctx["values"][new] = v
+        ctx["names"].update(cctx["names"])
+        req["ConditionExpression"] = cond
+    return "UpdateItem", with_ctx(req, ctx)
+
+
+def op_query(g):
+    """Query of one partition: a sort-key condition, maybe a filter, either
+    direction, maybe a Limit, maybe Select COUNT. The order of the answer
+    is DynamoDB's (by sort key) and is compared as it is."""
+    ctx = {"names": {}, "values": {}}
+    key = g.r.choice(["pk", "#pk"])
+    if key == "#pk":
+        ctx["names"]["#pk"] = "pk"
+    text = f"{key} = {g.val(ctx, {'S': g.r.choice(PKS)})}"
+    c = g.r.random()
+    if c < 0.5:
+        op = g.r.choice(["=", "<", "<=", ">", ">="])
+        text += f" AND sk {op} {g.val(ctx, {'S': g.r.choice(SKS)})}"
+    elif c < 0.65:
+        lo, hi = sorted(g.r.sample(SKS, 2))
+        text += f" AND sk BETWEEN {g.val(ctx, {'S': lo})} AND {g.val(ctx, {'S': hi})}"
+    elif c < 0.75:
+        text += f" AND begins_with(sk, {g.val(ctx, {'S': g.r.choice(SKS)})})"
+    req = {"TableName": TABLE, "KeyConditionExpression": text, "ConsistentRead": True,
+           "ScanIndexForward": g.r.random() < 0.6}
+    if g.r.random() < 0.4:
+        cond, cctx = g.condition()
+        for ref, v in cctx["values"].items():
+            new = f":f{ref[2:]}"
+            cond = re.sub(rf"{ref}\b", new, cond)
+            ctx["values"][new] = v
+        ctx["names"].update(cctx["names"])
+        req["FilterExpression"] = cond
+    if g.r.random() < 0.3:
+        req["Limit"] = g.r.randint(1, 3)
+    if g.r.random() < 0.15:
+        req["Select"] = "COUNT"
+    return "Query", with_ctx(req, ctx)
+
+
+def op_scan(g):
+    """Scan of the whole table (every page), maybe with a filter and in
+    segments: the order and the split differ between implementations, so
+    the union of the pages is compared as a set."""
+    req = {"TableName": TABLE, "ConsistentRead": True}
+    if g.r.random() < 0.5:
+        cond, ctx = g.condition()
+        req["FilterExpression"] = cond
+        with_ctx(req, ctx)
+    if g.r.random() < 0.3:
+        req["TotalSegments"] = g.r.randint(2, 4)
+    if g.r.random() < 0.3:
+        req["Limit"] = g.r.randint(1, 4)
+    return "Scan", req
+
+
 def distinct_keys(g, n):
     keys = {}
     while len(keys) < n:
@@ -313,6 +411,8 @@ def op_batch_get(g):
 
 OPS = [(op_put, 30), (op_delete, 15), (op_get, 15), (op_insert, 10), (op_update, 12),
        (op_delete_stmt, 6), (op_select, 12), (op_batch_write, 8), (op_batch_get, 6)]
+# Written, and joining OPS as the operations arrive on main.
+LATER = [(op_update_item, 20), (op_query, 12), (op_scan, 6)]
 
 
 # ---- the two sides ----------------------------------------------------------
@@ -372,10 +472,31 @@ METHODS = {"PutItem": "put_item", "DeleteItem": "delete_item", "GetItem": "get_i
            "Query": "query", "Scan": "scan"}
 
 
+def scan_all(c, req):
+    """Every page of every segment of a Scan, as one answer."""
+    items, count, scanned = [], 0, 0
+    for seg in range(req.get("TotalSegments", 1)):
+        r = dict(req)
+        if "TotalSegments" in req:
+            r["Segment"] = seg
+        while True:
+            resp = c.scan(**to_wire(r))
+            items += resp.get("Items", [])
+            count += resp["Count"]
+            scanned += resp["ScannedCount"]
+            if not resp.get("LastEvaluatedKey"):
+                break
+            r["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return {"Items": items, "Count": count, "ScannedCount": scanned}
+
+
 def call(c, op, req):
     """→ ("ok", comparable answer) or ("error", code, message)."""
     try:
-        resp = getattr(c, METHODS[op])(**to_wire(req))
+        if op == "Scan":
+            resp = scan_all(c, req)
+        else:
+            resp = getattr(c, METHODS[op])(**to_wire(req))
     except ClientError as e:
         err = e.response.get("Error", {})
         return ("error", err.get("Code", "?"), err.get("Message", ""))
@@ -383,6 +504,12 @@ def call(c, op, req):
         return ("error", "500", f"{type(e).__name__}: {e}")
     ans = {k: norm(resp[k]) for k in ("Attributes", "Item", "Items", "Responses",
                                       "UnprocessedItems", "UnprocessedKeys") if k in resp}
+    if op == "Query":  # the order and the paging are part of the answer
+        ans.update({k: norm(resp[k]) for k in ("Count", "ScannedCount", "LastEvaluatedKey")
+                    if k in resp})
+        return ("ok", ans)
+    if op == "Scan":
+        ans["Count"] = resp["Count"]
     by_text = lambda it: json.dumps(it, sort_keys=True)
     if "Items" in ans:
         ans["Items"] = sorted(ans["Items"], key=by_text)
@@ -500,7 +627,7 @@ KNOWN = [("M1 INSERT of an existing key", m1_insert_existing),
 def request_key(op, req):
     if op == "ExecuteStatement":
         return stmt_key(req) if stmt(req) != "SELECT" else None
-    if op.startswith("Batch"):
+    if op.startswith("Batch") or op in ("Query", "Scan"):
         return None
     k = req.get("Key") or req.get("Item")
     return (k["pk"]["S"], k["sk"]["S"])
@@ -512,6 +639,8 @@ def main():
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--max-failures", type=int, default=10)
+    ap.add_argument("--verbose", action="store_true", help="list pqsh's errors by type")
+    ap.add_argument("--ops", help="comma-separated generators to use (default: every one of OPS)")
     args = ap.parse_args()
 
     mock = mock_aws()
@@ -525,7 +654,8 @@ def main():
                                   {"AttributeName": "sk", "KeyType": "RANGE"}])
 
     g = Gen(args.seed)
-    ops = [f for f, w in OPS for _ in range(w)]
+    chosen = [(f, w) for f, w in OPS + LATER if f.__name__ in args.ops.split(",")] if args.ops else OPS
+    ops = [f for f, w in chosen for _ in range(w)]
     t0 = time.monotonic()
     failures, listed, by_op = 0, {}, {}
     state = {}
@@ -535,8 +665,11 @@ def main():
         before = state.get(key) if key else None
         p, m = call(pq, op, req), call(mo, op, req)
         kind = op if op != "ExecuteStatement" else stmt(req)
-        stat = by_op.setdefault(kind, {"ok": 0, "error": 0})
+        stat = by_op.setdefault(kind, {"ok": 0, "error": 0, "codes": {}})
         stat[p[0]] += 1
+        if p[0] == "error":
+            code = p[1] if p[1] != "ValidationException" else f"{p[1]} ({p[2][:60]})"
+            stat["codes"][code] = stat["codes"].get(code, 0) + 1
         state = pqsh_items(pq)
         diff = None
         if p[0] != m[0] or p[1] != m[1]:
@@ -568,6 +701,10 @@ def main():
     mock.stop()
     print(f"differential: {step} steps in {elapsed:.1f} s (seed {args.seed}); pqsh answered " +
           ", ".join(f"{k} {v['ok']} ok / {v['error']} error" for k, v in sorted(by_op.items())))
+    if args.verbose:
+        for k, v in sorted(by_op.items()):
+            for code, n in sorted(v["codes"].items(), key=lambda x: -x[1]):
+                print(f"  {k}: {n} x {code}")
     for name, n in sorted(listed.items()):
         print(f"listed moto difference {name}: {n} time(s)")
     print(f"differential: {failures} unlisted difference(s)")
