@@ -49,7 +49,7 @@ wait_port() {
   return 1
 }
 
-declare -A rps
+declare -A rps errs
 row() { # server port
   local name=$1 port=$2
   "$work/load" 127.0.0.1 "$port" "$preload" 1 0
@@ -57,6 +57,7 @@ row() { # server port
     for c in 1 4 16; do
       read -r m cl n el r p50 p99 err < <("$work/load" 127.0.0.1 "$port" "$mode" "$c" "$secs")
       rps[$name.$mode.$c]=$r
+      errs[$name.$mode.$c]=$err
       printf '| %-19s | %-8s | %2d | %8s | %7s | %7s | %6s |\n' "$name" "$mode" "$c" "$r" "$p50" "$p99" "$err"
     done
   done
@@ -88,12 +89,19 @@ row "moto_server" "$port"
 echo
 echo "| op       |  c | pqsh :memory: / moto | pqsh file / moto |"
 echo "|----------|----|----------------------|------------------|"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
+# ratio A B ERRORS: A/B, unless either side answered errors (a rate of
+# refusals is no throughput).
+ratio() {
+  awk -v a="$1" -v b="$2" -v e="$3" \
+    'BEGIN { if (e > 0) print "errors"; else if (b > 0) printf "%.1fx", a / b; else print "n/a" }'
+}
 for mode in $modes; do
   for c in 1 4 16; do
     m=${rps[moto_server.$mode.$c]}
     printf '| %-8s | %2d | %20s | %16s |\n' "$mode" "$c" \
-      "$(ratio "${rps[pqsh serve :memory:.$mode.$c]}" "$m")" \
-      "$(ratio "${rps[pqsh serve file.$mode.$c]}" "$m")"
+      "$(ratio "${rps[pqsh serve :memory:.$mode.$c]}" "$m" \
+         $((${errs[pqsh serve :memory:.$mode.$c]} + ${errs[moto_server.$mode.$c]})))" \
+      "$(ratio "${rps[pqsh serve file.$mode.$c]}" "$m" \
+         $((${errs[pqsh serve file.$mode.$c]} + ${errs[moto_server.$mode.$c]})))"
   done
 done
