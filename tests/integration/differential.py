@@ -615,13 +615,53 @@ def m7_bool_as_number(op, req, p, m, before, state):
     return bool(used) and numbers
 
 
+def update_clauses(req):
+    return set(re.findall(r"\b(SET|REMOVE|ADD|DELETE)\b", req.get("UpdateExpression", "")))
+
+
+def m8_remove_only_creates(op, req, p, m, before, state):
+    key = request_key(op, req)
+    return (op == "UpdateItem" and before is None and update_clauses(req) <= {"REMOVE", "DELETE"}
+            and p[0] == "ok" and "Attributes" not in p[1] and key not in state)
+
+
+def m9_updated_new_keys(op, req, p, m, before, state):
+    if op != "UpdateItem" or req["ReturnValues"] != "UPDATED_NEW" or p[0] != "ok" or m[0] != "ok":
+        return False
+    mine = {k: v for k, v in m[1].get("Attributes", {}).items() if k not in ("pk", "sk")}
+    return mine == p[1].get("Attributes", {}) and m[1] != p[1]
+
+
+def m11_same_value_not_returned(op, req, p, m, before, state):
+    if (op != "UpdateItem" or req["ReturnValues"] not in ("UPDATED_OLD", "UPDATED_NEW") or
+            p[0] != "ok" or m[0] != "ok" or before is None):
+        return False
+    names = req.get("ExpressionAttributeNames", {})
+    kept = {names.get(a, a) for a in re.findall(r"([#\w]+) = if_not_exists\(\1,", req["UpdateExpression"])}
+    kept &= before.keys()
+    mine = {k: v for k, v in m[1].get("Attributes", {}).items() if k not in ("pk", "sk")}
+    theirs = {k: v for k, v in p[1].get("Attributes", {}).items() if k not in kept}
+    return bool(kept) and mine == theirs and all(p[1]["Attributes"][k] == before[k] for k in kept
+                                                 if k in p[1].get("Attributes", {}))
+
+
+def m10_failed_update_applied(op, req, p, m, before, state):
+    key = request_key(op, req)
+    return (op == "UpdateItem" and p[0] == m[0] == "error" and p[1] == m[1] and
+            state.get(key) == before)
+
+
 KNOWN = [("M1 INSERT of an existing key", m1_insert_existing),
          ("M2 UPDATE of a missing item", m2_update_missing),
          ("M3 size() of a missing or unsized attribute", m3_size_crash),
          ("M4 PartiQL SELECT leaves out items with an attribute named m", m4_select_drops_m),
          ("M5 NOT NOT", moto_crash("Bad NOT expression NOT NOT")),
          ("M6 ordering comparison of two types", moto_crash("not supported between instances of")),
-         ("M7 a BOOL compared with a number", m7_bool_as_number)]
+         ("M7 a BOOL compared with a number", m7_bool_as_number),
+         ("M8 UpdateItem that only removes, on a missing item", m8_remove_only_creates),
+         ("M9 UPDATED_NEW with the key attributes", m9_updated_new_keys),
+         ("M10 a failed UpdateItem half applied", m10_failed_update_applied),
+         ("M11 UPDATED_OLD/NEW leave out a path SET to its own value", m11_same_value_not_returned)]
 
 
 def request_key(op, req):
