@@ -4,7 +4,8 @@
 Random operations, generated from a fixed seed, are sent through boto3 to
 `pqsh serve` and to moto (started here, in-process, on a free loopback port):
 PutItem / DeleteItem / GetItem with random condition expressions,
-projections and ReturnValues, BatchWriteItem / BatchGetItem, and
+projections and ReturnValues, UpdateItem with random update expressions,
+Scan (segments, Limit, every page), BatchWriteItem / BatchGetItem, and
 ExecuteStatement INSERT / UPDATE / DELETE / SELECT with random values. After each step the outcomes are compared
 (success or the error's type, and what a success returned) and then every
 item of the table on both sides.
@@ -363,6 +364,11 @@ def op_query(g):
     return "Query", with_ctx(req, ctx)
 
 
+# Scan's FilterExpression is not on main yet (Scan and Query came without
+# expressions): True when it arrives.
+SCAN_FILTERS = False
+
+
 def op_scan(g):
     """Scan of the whole table (every page), maybe with a filter and in
     segments: the order and the split differ between implementations, so
@@ -370,8 +376,9 @@ def op_scan(g):
     req = {"TableName": TABLE, "ConsistentRead": True}
     if g.r.random() < 0.5:
         cond, ctx = g.condition()
-        req["FilterExpression"] = cond
-        with_ctx(req, ctx)
+        if SCAN_FILTERS:
+            req["FilterExpression"] = cond
+            with_ctx(req, ctx)
     if g.r.random() < 0.3:
         req["TotalSegments"] = g.r.randint(2, 4)
     if g.r.random() < 0.3:
@@ -410,9 +417,10 @@ def op_batch_get(g):
 
 
 OPS = [(op_put, 30), (op_delete, 15), (op_get, 15), (op_insert, 10), (op_update, 12),
-       (op_delete_stmt, 6), (op_select, 12), (op_batch_write, 8), (op_batch_get, 6)]
+       (op_delete_stmt, 6), (op_select, 12), (op_batch_write, 8), (op_batch_get, 6),
+       (op_update_item, 20), (op_scan, 6)]
 # Written, and joining OPS as the operations arrive on main.
-LATER = [(op_update_item, 20), (op_query, 12), (op_scan, 6)]
+LATER = [(op_query, 12)]
 
 
 # ---- the two sides ----------------------------------------------------------
@@ -582,7 +590,8 @@ def m2_update_missing(op, req, p, m, before, state):
 
 def m3_size_crash(op, req, p, m, before, state):
     return ("size(" in req.get("ConditionExpression", "") and m[:2] == ("error", "500") and
-            (p[0] == "ok" or p[1] == "ConditionalCheckFailedException"))
+            (p[0] == "ok" or p[1] == "ConditionalCheckFailedException" or
+             (op == "UpdateItem" and p[1] == "ValidationException" and p[2] in UPDATE_RUNTIME)))
 
 
 def m4_select_drops_m(op, req, p, m, before, state):
@@ -595,10 +604,16 @@ def m4_select_drops_m(op, req, p, m, before, state):
             m[1]["Items"] == [it for it in want if "m" not in it])
 
 
+# An UpdateItem whose condition held fails on its actions at run time.
+UPDATE_RUNTIME = ("An operand in the update expression has an incorrect data type",
+                  "The provided expression refers to an attribute that does not exist in the item")
+
+
 def moto_crash(text):
     return lambda op, req, p, m, before, state: (
         m[:2] == ("error", "500") and text in m[2] and
-        (p[0] == "ok" or p[1] == "ConditionalCheckFailedException"))
+        (p[0] == "ok" or p[1] == "ConditionalCheckFailedException" or
+         (op == "UpdateItem" and p[1] == "ValidationException" and p[2] in UPDATE_RUNTIME)))
 
 
 def m7_bool_as_number(op, req, p, m, before, state):
@@ -637,12 +652,12 @@ def m11_same_value_not_returned(op, req, p, m, before, state):
             p[0] != "ok" or m[0] != "ok" or before is None):
         return False
     names = req.get("ExpressionAttributeNames", {})
-    kept = {names.get(a, a) for a in re.findall(r"([#\w]+) = if_not_exists\(\1,", req["UpdateExpression"])}
-    kept &= before.keys()
+    targets = {names.get(a, a) for a in re.findall(r"([#\w]+) = ", req["UpdateExpression"])}
     mine = {k: v for k, v in m[1].get("Attributes", {}).items() if k not in ("pk", "sk")}
-    theirs = {k: v for k, v in p[1].get("Attributes", {}).items() if k not in kept}
-    return bool(kept) and mine == theirs and all(p[1]["Attributes"][k] == before[k] for k in kept
-                                                 if k in p[1].get("Attributes", {}))
+    theirs = p[1].get("Attributes", {})
+    extra = theirs.keys() - mine.keys()
+    return (bool(extra) and extra <= targets and all(theirs[k] == before.get(k) for k in extra) and
+            {k: v for k, v in theirs.items() if k not in extra} == mine)
 
 
 def m10_failed_update_applied(op, req, p, m, before, state):
@@ -661,7 +676,7 @@ KNOWN = [("M1 INSERT of an existing key", m1_insert_existing),
          ("M8 UpdateItem that only removes, on a missing item", m8_remove_only_creates),
          ("M9 UPDATED_NEW with the key attributes", m9_updated_new_keys),
          ("M10 a failed UpdateItem half applied", m10_failed_update_applied),
-         ("M11 UPDATED_OLD/NEW leave out a path SET to its own value", m11_same_value_not_returned)]
+         ("M11 UPDATED_OLD/NEW leave out a path SET to the value it had", m11_same_value_not_returned)]
 
 
 def request_key(op, req):
