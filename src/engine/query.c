@@ -35,6 +35,7 @@ void read_op_init(struct read_op *r, const json_t *req, bool query)
 void read_op_release(struct read_op *r)
 {
     json_decref(r->esk);
+    xp_request_free(r->xr);
     store_key_release(&r->after);
     pq_buf_release(&r->hk);
     pq_buf_release(&r->lo);
@@ -221,14 +222,16 @@ pq_status read_refuse_legacy(const struct read_op *r, struct pq_error *err)
 
 pq_status read_compile(struct read_op *r, const struct xp_key_condition **kc, struct pq_error *err)
 {
-    static const char *const members[] = {"KeyConditionExpression",    "FilterExpression",
-                                          "ProjectionExpression",      "ExpressionAttributeNames",
-                                          "ExpressionAttributeValues", NULL};
-    (void)kc;
-    for (const char *const *p = members; *p; p++)
-        if (read_member(r->req, *p)) /* pqsh's own limit until the expression parser arrives. */
-            return pq_error_validation(err, "%s is not supported by this engine yet", *p);
-    return PQ_OK;
+    const char *kce = str_member(r->req, "KeyConditionExpression");
+    const char *fe = str_member(r->req, "FilterExpression");
+    const char *pe = str_member(r->req, "ProjectionExpression");
+    pq_status st = xp_request_new(read_member(r->req, "ExpressionAttributeNames"),
+                                  read_member(r->req, "ExpressionAttributeValues"), 0, &r->xr, err);
+    if (st) return st;
+    if (kc && kce && (st = xp_key_condition(r->xr, kce, kc, err))) return st;
+    if (fe && (st = xp_condition(r->xr, XP_FILTER, fe, &r->filter, err))) return st;
+    if (pe && (st = xp_projection(r->xr, pe, &r->proj, err))) return st;
+    return xp_request_finish(r->xr, err);
 }
 
 pq_status read_check_select(struct read_op *r, const char *prefix, struct pq_error *err)
@@ -473,6 +476,7 @@ static bool lsi_fetches(const struct read_op *r)
 
 static json_t *output_of(const struct read_op *r, const json_t *view)
 {
+    if (r->proj) return xp_project(r->proj, view);
     if (!r->atg) return json_incref((json_t *)view);
     json_t *out = json_object();
     for (size_t i = 0; i < json_array_size(r->atg); i++) {
