@@ -449,13 +449,12 @@ pq_status read_check_paths(const struct read_op *r, struct pq_error *err)
 
 /* ---- one page ------------------------------------------------------------- */
 
-/* What the read sees of an item: a GSI's projection always, an LSI's when
- * Select asks for the projected attributes; else the whole item (an LSI
- * fetches the rest from the table, at a cost). New reference. */
+/* What the read sees of an item: a GSI holds only its projection; an LSI
+ * fetches what it does not hold from the table, so its filter sees the
+ * whole item. New reference. */
 static json_t *view_of(const struct read_op *r, json_t *item)
 {
-    if (r->index && (r->index->global || r->select == SEL_PROJECTED))
-        return index_project(r->table, r->index, item);
+    if (r->index && r->index->global) return index_project(r->table, r->index, item);
     return json_incref(item);
 }
 
@@ -474,8 +473,11 @@ static bool lsi_fetches(const struct read_op *r)
     return false;
 }
 
+/* What the read returns of an item that passed the filter. */
 static json_t *output_of(const struct read_op *r, const json_t *view)
 {
+    if (r->index && !r->index->global && r->select == SEL_PROJECTED)
+        return index_project(r->table, r->index, view);
     if (r->proj) return xp_project(r->proj, view);
     if (!r->atg) return json_incref((json_t *)view);
     json_t *out = json_object();
