@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 #include <curl/curl.h>
+#include <zlib.h>
 
 struct pq_http {
     CURL *curl;
@@ -68,22 +69,17 @@ void pq_http_cancel_reset(struct pq_http *h)
 
 uint32_t pq_crc32(const void *data, size_t len)
 {
-    static uint32_t table[256];
-    static bool ready;
-    if (!ready) {
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; k++)
-                c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-        ready = true;
-    }
+    /* zlib's table is built once, thread-safely (the server calls this from
+     * every worker); crc32() takes a uInt length, so feed it in pieces. */
     const unsigned char *p = data;
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < len; i++)
-        crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-    return crc ^ 0xFFFFFFFFu;
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (len) {
+        uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
+        crc = crc32(crc, p, n);
+        p += n;
+        len -= n;
+    }
+    return (uint32_t)crc;
 }
 
 pq_status pq_http_new(const struct pq_http_options *opt, struct pq_http **out, struct pq_error *err)

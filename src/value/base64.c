@@ -1,33 +1,36 @@
-/* base64.c — RFC 4648 base64 (standard alphabet, '=' padding), as B and BS values travel. */
+/* base64.c — RFC 4648 base64 (standard alphabet, '=' padding), as B and BS values travel.
+ *
+ * OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock do the coding. DecodeBlock is
+ * lenient where DynamoDB is not — it strips whitespace (and '-') at either
+ * end and takes '=' anywhere as a zero sextet — so the checks it lacks run
+ * first: DynamoDB refuses all of those.
+ */
 #include "pqsh/value.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int sextet(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
+#include <limits.h>
+#include <string.h>
+#include <openssl/evp.h>
 
 void pq_base64_encode(const void *bytes, size_t len, struct pq_buf *out)
 {
+    /* In pieces of a multiple of 3 bytes, since the length is an int. */
     const unsigned char *p = bytes;
-    char q[4];
-    for (size_t i = 0; i < len; i += 3) {
-        size_t left = len - i;
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (left > 1) v |= (uint32_t)p[i + 1] << 8;
-        if (left > 2) v |= p[i + 2];
-        q[0] = alphabet[(v >> 18) & 63];
-        q[1] = alphabet[(v >> 12) & 63];
-        q[2] = left > 1 ? alphabet[(v >> 6) & 63] : '=';
-        q[3] = left > 2 ? alphabet[v & 63] : '=';
-        pq_buf_add(out, q, 4);
+    while (len) {
+        size_t n = len > 3u * (1u << 28) ? 3u * (1u << 28) : len;
+        size_t need = (n + 2) / 3 * 4;
+        pq_buf_grow(out, need + 1);
+        EVP_EncodeBlock((unsigned char *)out->data + out->len, p, (int)n);
+        out->len += need;
+        out->data[out->len] = '\0';
+        p += n;
+        len -= n;
     }
+}
+
+static bool in_alphabet(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
 }
 
 /* Strict: the length is a multiple of 4, only the last one or two characters
@@ -35,33 +38,24 @@ void pq_base64_encode(const void *bytes, size_t len, struct pq_buf *out)
  * Unused low bits of the last sextet are ignored, as most decoders do. */
 bool pq_base64_decode(const char *text, size_t len, struct pq_buf *out)
 {
-    if (len % 4 != 0) return false;
-    size_t start = out->len;
-    for (size_t i = 0; i < len; i += 4) {
-        bool last = i + 4 == len;
-        int s[4];
-        int pad = 0;
-        for (int k = 0; k < 4; k++) {
-            unsigned char c = (unsigned char)text[i + k];
-            if (c == '=' && last && k >= 2) {
-                pad++;
-                s[k] = 0;
-                continue;
-            }
-            if (pad) goto fail; /* data after padding */
-            s[k] = sextet(c);
-            if (s[k] < 0) goto fail;
-        }
-        uint32_t v =
-            (uint32_t)s[0] << 18 | (uint32_t)s[1] << 12 | (uint32_t)s[2] << 6 | (uint32_t)s[3];
-        unsigned char b[3] = {(unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v};
-        pq_buf_add(out, b, (size_t)(3 - pad));
+    if (len % 4 != 0 || len > INT_MAX) return false;
+    if (len == 0) return true;
+    size_t pad = text[len - 1] == '=' ? (text[len - 2] == '=' ? 2 : 1) : 0;
+    /* The ends are where DecodeBlock would strip; '=' before the padding it would take. */
+    if (!in_alphabet((unsigned char)text[0]) || !in_alphabet((unsigned char)text[len - pad - 1]) ||
+        memchr(text, '=', len - pad))
+        return false;
+    size_t full = len / 4 * 3;
+    pq_buf_grow(out, full + 1);
+    int n = EVP_DecodeBlock((unsigned char *)out->data + out->len, (const unsigned char *)text,
+                            (int)len);
+    if (n < 0 || (size_t)n != full) {
+        out->data[out->len] = '\0';
+        return false;
     }
+    out->len += full - pad;
+    out->data[out->len] = '\0';
     return true;
-fail:
-    out->len = start;
-    if (out->cap) out->data[start] = '\0';
-    return false;
 }
 
 size_t pq_base64_decoded_size(const char *text, size_t len)
