@@ -53,9 +53,17 @@ struct pq_server_options {
     unsigned port;                     /* 0 → any free port (see pq_server_port) */
     struct pq_engine *engine;          /* required; borrowed */
     const struct pq_server_keys *keys; /* NULL → accept any well-formed signature */
+    const char *region;                /* with keys, the one region signatures may be
+                                          scoped to; NULL → any well-formed region */
     unsigned threads;                  /* worker threads; 0 → 4 */
-    unsigned timeout_s;                /* idle / stalled connection timeout; 0 → 30 s */
+    unsigned timeout_s;                /* idle / stalled connection timeout, and the time
+                                          a connection has to start a request; 0 → 30 s */
+    unsigned header_timeout_s;         /* from request line to end of headers; 0 → 10 s */
+    unsigned body_timeout_s;           /* from end of headers to end of body; 0 → 60 s */
+    unsigned max_per_ip;               /* connections one client address may hold; 0 → 100 */
     size_t max_body;                   /* request body limit in bytes; 0 → PQ_SERVER_MAX_BODY */
+    size_t max_buffered;               /* body bytes in memory over every connection;
+                                          0 → 4 × max_body */
     double auth_now;                   /* epoch seconds the signature check takes as "now";
                                           0 → the real clock (tests set it) */
     bool clock_admin;                  /* answer POST /pqsh/clock and /pqsh/ttl-sweep
@@ -85,6 +93,10 @@ pq_status pq_server_keys_load(const char *path, struct pq_server_keys **out,
 /* Adds one pair (copied). For tests and embedders; *keys may start NULL. */
 void pq_server_keys_add(struct pq_server_keys **keys, const char *access_key,
                         const char *secret_key);
+/* As pq_server_keys_add, with the session token requests signed with this
+ * key must carry in X-Amz-Security-Token (NULL: none required). */
+void pq_server_keys_add_token(struct pq_server_keys **keys, const char *access_key,
+                              const char *secret_key, const char *session_token);
 size_t pq_server_keys_count(const struct pq_server_keys *keys);
 /* Wipes the secrets and frees. NULL is allowed. */
 void pq_server_keys_free(struct pq_server_keys *keys);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <openssl/crypto.h>
 
 #include "aws/sigv4.h"
@@ -26,6 +27,7 @@
 struct key_pair {
     char *access_key;
     char *secret_key;
+    char *session_token; /* NULL: requests need none (one they carry is not checked) */
 };
 
 struct pq_server_keys {
@@ -38,11 +40,18 @@ struct pq_server_keys {
 void pq_server_keys_add(struct pq_server_keys **keys, const char *access_key,
                         const char *secret_key)
 {
+    pq_server_keys_add_token(keys, access_key, secret_key, NULL);
+}
+
+void pq_server_keys_add_token(struct pq_server_keys **keys, const char *access_key,
+                              const char *secret_key, const char *session_token)
+{
     if (!*keys) *keys = pq_xcalloc(1, sizeof **keys);
     struct pq_server_keys *k = *keys;
     k->pairs = pq_xrealloc(k->pairs, (k->n + 1) * sizeof *k->pairs);
     k->pairs[k->n].access_key = pq_xstrdup(access_key);
     k->pairs[k->n].secret_key = pq_xstrdup(secret_key);
+    k->pairs[k->n].session_token = session_token ? pq_xstrdup(session_token) : NULL;
     k->n++;
 }
 
@@ -58,39 +67,43 @@ void pq_server_keys_free(struct pq_server_keys *keys)
         free(keys->pairs[i].access_key);
         OPENSSL_cleanse(keys->pairs[i].secret_key, strlen(keys->pairs[i].secret_key));
         free(keys->pairs[i].secret_key);
+        if (keys->pairs[i].session_token) {
+            OPENSSL_cleanse(keys->pairs[i].session_token, strlen(keys->pairs[i].session_token));
+            free(keys->pairs[i].session_token);
+        }
     }
     free(keys->pairs);
     free(keys);
 }
 
-static const char *find_secret(const struct pq_server_keys *keys, const char *akid)
+static const struct key_pair *find_key(const struct pq_server_keys *keys, const char *akid)
 {
     for (size_t i = 0; keys && i < keys->n; i++)
-        if (strcmp(keys->pairs[i].access_key, akid) == 0) return keys->pairs[i].secret_key;
+        if (strcmp(keys->pairs[i].access_key, akid) == 0) return &keys->pairs[i];
     return NULL;
 }
 
-/* Splits one line into two fields separated by whitespace or one comma. */
-static bool split_pair(char *line, char **a, char **b)
+/* Splits one line into two or three fields, each separated by whitespace or
+ * one comma: ACCESS_KEY_ID SECRET [SESSION_TOKEN]. */
+static bool split_fields(char *line, char **f, size_t *nf)
 {
     char *p = line;
-    while (isspace((unsigned char)*p))
-        p++;
-    *a = p;
-    while (*p && !isspace((unsigned char)*p) && *p != ',')
-        p++;
-    if (!*p || p == *a) return false;
-    *p++ = '\0';
-    while (isspace((unsigned char)*p) || *p == ',')
-        p++;
-    *b = p;
-    while (*p && !isspace((unsigned char)*p))
-        p++;
-    char *end = p;
-    while (isspace((unsigned char)*p))
-        p++;
-    *end = '\0';
-    return **b && !*p;
+    *nf = 0;
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p) break;
+        if (*nf == 3) return false;
+        f[(*nf)++] = p;
+        while (*p && !isspace((unsigned char)*p) && *p != ',')
+            p++;
+        if (!*p) break;
+        *p++ = '\0';
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == ',') p++;
+    }
+    return *nf >= 2;
 }
 
 pq_status pq_server_keys_load(const char *path, struct pq_server_keys **out, struct pq_error *err)
@@ -105,19 +118,30 @@ pq_status pq_server_keys_load(const char *path, struct pq_server_keys **out, str
     if (!f)
         return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot read '%s': %s", path,
                             strerror(errno));
+    /* Secrets others can read are no secrets: refused, as ssh refuses such keys. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & (S_IRWXG | S_IRWXO))) {
+        fclose(f);
+        return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
+                            "'%s' can be read or changed by other users (mode %04o): "
+                            "chmod 600 '%s'",
+                            path, (unsigned)(sb.st_mode & 07777), path);
+    }
     while (getline(&line, &cap, f) >= 0) {
         lineno++;
         char *p = line;
         while (isspace((unsigned char)*p))
             p++;
         if (!*p || *p == '#') continue;
-        char *akid, *secret;
-        if (!split_pair(p, &akid, &secret)) {
+        char *fld[3];
+        size_t nf;
+        if (!split_fields(p, fld, &nf)) {
             rc = pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
-                              "%s:%u: expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY'", path, lineno);
+                              "%s:%u: expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY [SESSION_TOKEN]'",
+                              path, lineno);
             goto fail;
         }
-        pq_server_keys_add(&keys, akid, secret);
+        pq_server_keys_add_token(&keys, fld[0], fld[1], nf == 3 ? fld[2] : NULL);
     }
     if (!keys) {
         rc = pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS, "%s: no access keys", path);
@@ -273,15 +297,43 @@ static pq_status verify_signature(const struct srv_request *rq, const struct aut
     return rc;
 }
 
-static bool signed_host(const char *list)
+static bool is_signed(const char *list, const char *name)
 {
-    for (const char *p = list; (p = strcasestr(p, "host")); p += 4)
-        if ((p == list || p[-1] == ';') && (p[4] == '\0' || p[4] == ';')) return true;
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strcasestr(p, name)); p += n)
+        if ((p == list || p[-1] == ';') && (p[n] == '\0' || p[n] == ';')) return true;
     return false;
 }
 
-pq_status srv_auth_check(const struct pq_server_keys *keys, const struct srv_request *rq,
-                         double now, struct pq_error *err)
+/* Headers a signature must cover besides host: every x-amz-* header present
+ * (X-Amz-Target above all — unsigned, a captured request could be replayed
+ * as another operation — X-Amz-Date and X-Amz-Security-Token with it).
+ * UNCONFIRMED wording: the service's message for host, with the header's
+ * name as received. */
+static pq_status check_signed_amz(const struct srv_request *rq, const char *list,
+                                  struct pq_error *err)
+{
+    for (size_t i = 0; i < rq->nheaders; i++) {
+        const char *name = rq->headers[i].name;
+        if (strncasecmp(name, "x-amz-", 6) != 0 || is_signed(list, name)) continue;
+        return pq_error_service(err, "InvalidSignatureException",
+                                "'%s' must be a 'SignedHeader' in the AWS Authorization.", name);
+    }
+    return PQ_OK;
+}
+
+/* A region is lower-case letters, digits and '-' (us-east-1, local). */
+static bool region_ok(const char *r, const char *want)
+{
+    if (want) return strcmp(r, want) == 0;
+    if (!*r) return false;
+    for (const char *p = r; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-')) return false;
+    return true;
+}
+
+pq_status srv_auth_check(const struct pq_server_keys *keys, const char *region,
+                         const struct srv_request *rq, double now, bool body, struct pq_error *err)
 {
     struct pq_buf hb = PQ_BUF_INIT, missing = PQ_BUF_INIT;
     struct auth a;
@@ -347,8 +399,8 @@ pq_status srv_auth_check(const struct pq_server_keys *keys, const struct srv_req
     }
     if (!keys) goto out; /* DynamoDB Local's rule: any well-formed signature */
 
-    const char *secret = find_secret(keys, parts[0]);
-    if (!secret) {
+    const struct key_pair *key = find_key(keys, parts[0]);
+    if (!key) {
         rc = pq_error_service(err, "UnrecognizedClientException",
                               "The security token included in the request is invalid.");
         goto out;
@@ -375,10 +427,32 @@ pq_status srv_auth_check(const struct pq_server_keys *keys, const struct srv_req
                               parts[4]);
         goto out;
     }
-    if (!signed_host(a.signed_headers)) {
+    if (!region_ok(parts[2], region)) {
+        /* UNCONFIRMED wording (the one STS and other services use). */
+        rc =
+            pq_error_service(err, "InvalidSignatureException",
+                             "Credential should be scoped to a valid region, not '%s'. ", parts[2]);
+        goto out;
+    }
+    if (!is_signed(a.signed_headers, "host")) {
         rc = pq_error_service(err, "InvalidSignatureException",
                               "'Host' must be a 'SignedHeader' in the AWS Authorization.");
         goto out;
+    }
+    if ((rc = check_signed_amz(rq, a.signed_headers, err))) goto out;
+    if (key->session_token) {
+        /* A key that carries a token is usable only with it. */
+        struct pq_buf tb = PQ_BUF_INIT;
+        pq_buf_init(&tb);
+        const char *tok = srv_header_get(rq, "X-Amz-Security-Token", &tb);
+        bool same = tok && strlen(tok) == strlen(key->session_token) &&
+                    CRYPTO_memcmp(tok, key->session_token, strlen(tok)) == 0;
+        pq_buf_release(&tb);
+        if (!same) {
+            rc = pq_error_service(err, "UnrecognizedClientException",
+                                  "The security token included in the request is invalid.");
+            goto out;
+        }
     }
     time_t now_s = (time_t)now;
     char now_iso[17], edge[17];
@@ -398,7 +472,8 @@ pq_status srv_auth_check(const struct pq_server_keys *keys, const struct srv_req
                               iso, edge, now_iso);
         goto out;
     }
-    rc = verify_signature(rq, &a, parts[0], secret, parts[2], parts[3], iso, err);
+    if (body)
+        rc = verify_signature(rq, &a, parts[0], key->secret_key, parts[2], parts[3], iso, err);
 out:
     free(scope);
     auth_release(&a);

@@ -273,24 +273,26 @@ static double now_seconds(const struct srv_ctx *c)
     return (double)ts.tv_sec;
 }
 
-static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs)
+static bool is_health_check(const struct srv_request *rq)
+{
+    return strcmp(rq->method, "GET") == 0 && strcmp(rq->path, "/") == 0;
+}
+
+/* pqsh's own paths (admin.c), which answer for themselves. */
+static bool is_admin_path(const struct srv_request *rq)
+{
+    return strncmp(rq->path, "/pqsh/", 6) == 0;
+}
+
+/* Method, path, target and authentication; `body` as srv_auth_check's. */
+static bool check_request(struct srv_ctx *c, const struct srv_request *rq, bool body,
+                          struct srv_response *rs)
 {
     struct pq_buf hv = PQ_BUF_INIT;
     struct pq_error err;
-    json_t *req = NULL, *resp = NULL;
+    bool ok = false;
     pq_buf_init(&hv);
     pq_error_init(&err);
-
-    if (strcmp(rq->method, "GET") == 0 && strcmp(rq->path, "/") == 0) {
-        /* The service's health check answer. */
-        rs->content_type = "text/plain";
-        pq_buf_adds(&rs->body, "healthy: pqsh serve ");
-        goto out;
-    }
-    if (strncmp(rq->path, "/pqsh/", 6) == 0) {
-        srv_admin(c, rq, rs);
-        goto out;
-    }
     const char *target = srv_header_get(rq, "X-Amz-Target", &hv);
     const char *op = target && strncmp(target, TARGET_PREFIX, strlen(TARGET_PREFIX)) == 0
                          ? target + strlen(TARGET_PREFIX)
@@ -301,10 +303,34 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
         srv_error(rs, 400, "UnknownOperationException", NULL);
         goto out;
     }
-    if (srv_auth_check(c->keys, rq, now_seconds(c), &err)) {
+    if (srv_auth_check(c->keys, c->region, rq, now_seconds(c), body, &err)) {
         engine_error(rs, rs->op, &err);
         goto out;
     }
+    ok = true;
+out:
+    pq_error_release(&err);
+    pq_buf_release(&hv);
+    return ok;
+}
+
+static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs)
+{
+    struct pq_error err;
+    json_t *req = NULL, *resp = NULL;
+    pq_error_init(&err);
+
+    if (is_health_check(rq)) {
+        /* The service's health check answer. */
+        rs->content_type = "text/plain";
+        pq_buf_adds(&rs->body, "healthy: pqsh serve ");
+        goto out;
+    }
+    if (is_admin_path(rq)) {
+        srv_admin(c, rq, rs);
+        goto out;
+    }
+    if (!check_request(c, rq, true, rs)) goto out;
     json_error_t jerr;
     req = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &jerr);
     if (!req) {
@@ -331,7 +357,14 @@ out:
     json_decref(req);
     json_decref(resp);
     pq_error_release(&err);
-    pq_buf_release(&hv);
+}
+
+bool srv_precheck(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs)
+{
+    if (is_health_check(rq) || is_admin_path(rq) || check_request(c, rq, false, rs)) return true;
+    new_request_id(c, rs->request_id);
+    rs->crc32 = pq_crc32(rs->body.data, rs->body.len);
+    return false;
 }
 
 void srv_handle(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs)

@@ -2,10 +2,22 @@
  *
  * libmicrohttpd runs a pool of worker threads, each polling many kept-alive
  * connections (epoll), so a slow or stalled client holds no worker: it only
- * holds its connection until the idle timeout closes it. Bodies are
- * collected per request up to the limit; a larger one is answered with 413
- * as soon as its Content-Length is seen (or when the limit is crossed, for
- * chunked bodies) and the connection is closed.
+ * holds its connection. Bodies are collected per request up to the limit; a
+ * larger one is answered with 413 as soon as its Content-Length is seen (or
+ * when the limit is crossed, for chunked bodies) and the connection is
+ * closed.
+ *
+ * Hostile clients (issue 15): the idle timeout restarts with every byte, so
+ * a client trickling a byte at a time would hold its connection for ever.
+ * Each connection therefore also has absolute deadlines — to start a request
+ * (since it was accepted or answered its last one), to finish the headers
+ * once the request line is in, to finish the body once the headers are in —
+ * kept by one watchdog thread that shuts down the socket of a connection
+ * past its deadline. One address may hold only so many connections. Before
+ * a body is read, a request that will be refused anyway (no target, no or a
+ * malformed Authorization, with keys an unknown key or an unsigned header)
+ * is answered and closed; the bodies being received are capped in total
+ * (503 past the cap), so unfinished uploads cannot fill memory.
  *
  * Stopping: the listening socket is closed first (quiesce), responses then
  * carry "Connection: close" so kept-alive clients go away, and the requests
@@ -26,13 +38,36 @@
 
 #define DEFAULT_THREADS 4
 #define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_HEADER_TIMEOUT_S 10
+#define DEFAULT_BODY_TIMEOUT_S 60
+#define DEFAULT_PER_IP 100
 #define CONNECTION_LIMIT 1024
+#define WATCH_PERIOD_MS 200
+
+/* One accepted socket, from libmicrohttpd's "started" to its "closed"
+ * notification (the socket stays open until after the latter, so the
+ * watchdog may shut it down while it holds `conns_lock` and finds it
+ * listed). */
+struct conn {
+    struct conn *prev, *next;
+    int fd;
+    struct timespec deadline; /* {0, 0}: none (a response is being made) */
+    bool shut;
+};
 
 struct pq_server {
     struct MHD_Daemon *daemon;
     struct srv_ctx ctx;
     unsigned port;
     size_t max_body;
+    size_t max_buffered;
+    unsigned timeout_s, header_timeout_s, body_timeout_s;
+    pthread_mutex_t conns_lock; /* guards conns, buffered, watch_stop */
+    pthread_cond_t watch_wake;
+    struct conn *conns;
+    size_t buffered; /* body bytes reserved by requests in progress */
+    bool watch_stop;
+    pthread_t watchdog;
     pq_server_log_fn log;
     void *log_ctx;
     pthread_mutex_t lock; /* guards inflight and draining */
@@ -47,9 +82,112 @@ struct pq_server {
 struct request_state {
     struct pq_buf body;
     bool too_big;
-    bool answered; /* a response was queued early (413) */
+    bool answered; /* a response was queued early (413, a refusal, 503) */
+    bool headers_done;
+    size_t reserved; /* bytes of s->buffered this request holds */
     struct timespec start;
 };
+
+/* ---- deadlines -------------------------------------------------------- */
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Sets the connection's deadline `seconds` from now (0: none). */
+static void set_deadline(struct pq_server *s, struct MHD_Connection *c, unsigned seconds)
+{
+    struct conn *k = conn_of(c);
+    if (!k) return;
+    struct timespec d = {0, 0};
+    if (seconds) {
+        clock_gettime(CLOCK_MONOTONIC, &d);
+        d.tv_sec += seconds;
+    }
+    pthread_mutex_lock(&s->conns_lock);
+    k->deadline = d;
+    pthread_mutex_unlock(&s->conns_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct pq_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct conn *k = pq_xcalloc(1, sizeof *k);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        k->fd = ci ? ci->connect_fd : -1;
+        clock_gettime(CLOCK_MONOTONIC, &k->deadline);
+        k->deadline.tv_sec += s->timeout_s;
+        pthread_mutex_lock(&s->conns_lock);
+        k->next = s->conns;
+        if (s->conns) s->conns->prev = k;
+        s->conns = k;
+        pthread_mutex_unlock(&s->conns_lock);
+        *socket_context = k;
+        return;
+    }
+    struct conn *k = *socket_context;
+    if (!k) return;
+    pthread_mutex_lock(&s->conns_lock);
+    if (k->prev)
+        k->prev->next = k->next;
+    else
+        s->conns = k->next;
+    if (k->next) k->next->prev = k->prev;
+    pthread_mutex_unlock(&s->conns_lock);
+    free(k);
+    *socket_context = NULL;
+}
+
+static bool passed(const struct timespec *d, const struct timespec *now)
+{
+    if (d->tv_sec == 0 && d->tv_nsec == 0) return false;
+    return now->tv_sec > d->tv_sec || (now->tv_sec == d->tv_sec && now->tv_nsec >= d->tv_nsec);
+}
+
+/* Shuts down the sockets of connections past their deadline; libmicrohttpd
+ * then sees the connection fail and cleans it up in its own thread. */
+static void *watchdog(void *arg)
+{
+    struct pq_server *s = arg;
+    pthread_mutex_lock(&s->conns_lock);
+    while (!s->watch_stop) {
+        struct timespec now, wake;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (struct conn *k = s->conns; k; k = k->next) {
+            if (k->shut || k->fd < 0 || !passed(&k->deadline, &now)) continue;
+            shutdown(k->fd, SHUT_RDWR);
+            k->shut = true;
+        }
+        clock_gettime(CLOCK_REALTIME, &wake);
+        wake.tv_nsec += WATCH_PERIOD_MS * 1000000L;
+        if (wake.tv_nsec >= 1000000000L) {
+            wake.tv_sec++;
+            wake.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->watch_wake, &s->conns_lock, &wake);
+    }
+    pthread_mutex_unlock(&s->conns_lock);
+    return NULL;
+}
+
+/* Takes `n` more bytes of the body budget for `st`; false past the cap. */
+static bool reserve(struct pq_server *s, struct request_state *st, size_t n)
+{
+    if (st->reserved >= n) return true;
+    size_t more = n - st->reserved;
+    pthread_mutex_lock(&s->conns_lock);
+    bool ok = s->buffered + more <= s->max_buffered;
+    if (ok) s->buffered += more;
+    pthread_mutex_unlock(&s->conns_lock);
+    if (ok) st->reserved = n;
+    return ok;
+}
 
 static double elapsed_ms(const struct timespec *start)
 {
@@ -130,6 +268,20 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* Queues an answer made before the body was read; the connection closes
+ * after it (libmicrohttpd does not read a body nobody asked for). */
+static enum MHD_Result answer_early(struct pq_server *s, struct MHD_Connection *conn,
+                                    const char *method, struct request_state *st,
+                                    struct srv_response *rs)
+{
+    log_request(s, conn, method, rs, &st->start);
+    st->answered = true;
+    pq_buf_release(&st->body);
+    enum MHD_Result ok = queue(s, conn, rs);
+    srv_response_release(rs);
+    return ok;
+}
+
 /* The 413 answer. UNCONFIRMED: the service's exact body for an oversized
  * request (dynalite answers 413; the error name here is ours). */
 static enum MHD_Result too_large(struct pq_server *s, struct MHD_Connection *conn,
@@ -140,11 +292,44 @@ static enum MHD_Result too_large(struct pq_server *s, struct MHD_Connection *con
     char msg[128];
     snprintf(msg, sizeof msg, "Request body exceeds the limit of %zu bytes", s->max_body);
     srv_handle_error(&s->ctx, &rs, 413, "RequestEntityTooLargeException", msg);
-    log_request(s, conn, method, &rs, &st->start);
-    st->answered = true;
-    enum MHD_Result ok = queue(s, conn, &rs);
-    srv_response_release(&rs);
+    return answer_early(s, conn, method, st, &rs);
+}
+
+/* Every body in progress together is over the cap. UNCONFIRMED: DynamoDB's
+ * 503 is named ServiceUnavailable (SDKs retry it). */
+static enum MHD_Result too_busy(struct pq_server *s, struct MHD_Connection *conn,
+                                const char *method, struct request_state *st)
+{
+    struct srv_response rs;
+    srv_response_init(&rs);
+    srv_handle_error(&s->ctx, &rs, 503, "ServiceUnavailable",
+                     "Too many request bodies are being received; retry later");
+    return answer_early(s, conn, method, st, &rs);
+}
+
+/* The headers are in: a request that will be refused whatever its body is
+ * answered now. */
+static bool precheck(struct pq_server *s, struct MHD_Connection *conn, const char *url,
+                     const char *method, struct srv_response *rs)
+{
+    struct header_list hl = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
+    struct srv_request rq = {method, url, hl.items, hl.n, NULL, 0};
+    bool ok = srv_precheck(&s->ctx, &rq, rs);
+    free(hl.items);
     return ok;
+}
+
+/* The request line is in: its headers must follow within the header timeout. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct pq_server *s = cls;
+    (void)uri;
+    struct request_state *st = pq_xcalloc(1, sizeof *st);
+    pq_buf_init(&st->body);
+    clock_gettime(CLOCK_MONOTONIC, &st->start);
+    set_deadline(s, conn, s->header_timeout_s);
+    return st;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -154,39 +339,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct pq_server *s = cls;
     struct request_state *st = *req_cls;
     (void)version;
-    if (!st) {
-        st = pq_xcalloc(1, sizeof *st);
-        pq_buf_init(&st->body);
-        clock_gettime(CLOCK_MONOTONIC, &st->start);
+    if (!st) { /* no request line seen (cannot happen with the callback set) */
+        st = on_request_line(s, url, conn);
         *req_cls = st;
+    }
+    if (!st->headers_done) {
+        st->headers_done = true;
         pthread_mutex_lock(&s->lock);
         s->inflight++;
         pthread_mutex_unlock(&s->lock);
+        set_deadline(s, conn, s->body_timeout_s);
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        unsigned long long n = 0;
         if (cl) {
             char *end;
             errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
+            n = strtoull(cl, &end, 10);
             if (errno || *end || n > s->max_body) {
                 st->too_big = true;
                 return too_large(s, conn, method, st);
             }
         }
+        struct srv_response rs;
+        srv_response_init(&rs);
+        if (!precheck(s, conn, url, method, &rs)) return answer_early(s, conn, method, st, &rs);
+        srv_response_release(&rs);
+        if (!reserve(s, st, (size_t)n)) return too_busy(s, conn, method, st);
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!st->too_big && st->body.len + *upload_data_size > s->max_body) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (st->answered) return MHD_YES;
+        if (!st->too_big && st->body.len + n > s->max_body) {
             st->too_big = true;
             pq_buf_release(&st->body);
         }
-        if (!st->too_big) pq_buf_add(&st->body, upload_data, *upload_data_size);
-        *upload_data_size = 0;
+        if (st->too_big) return MHD_YES;
+        if (!reserve(s, st, st->body.len + n)) return too_busy(s, conn, method, st);
+        pq_buf_add(&st->body, upload_data, n);
         return MHD_YES;
     }
     if (st->answered) return MHD_YES;
     if (st->too_big) return too_large(s, conn, method, st);
 
+    set_deadline(s, conn, 0); /* the engine's time is bounded elsewhere */
     struct header_list hl = {0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
     struct srv_request rq = {method, url, hl.items, hl.n, st->body.data, st->body.len};
@@ -205,12 +403,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     struct pq_server *s = cls;
     struct request_state *st = *req_cls;
-    (void)conn;
     (void)toe;
     if (!st) return;
+    /* The next request on this connection must start in time too. */
+    set_deadline(s, conn, s->timeout_s);
+    pthread_mutex_lock(&s->conns_lock);
+    s->buffered -= st->reserved;
+    pthread_mutex_unlock(&s->conns_lock);
+    bool counted = st->headers_done;
     pq_buf_release(&st->body);
     free(st);
     *req_cls = NULL;
+    if (!counted) return;
     pthread_mutex_lock(&s->lock);
     if (s->inflight) s->inflight--;
     if (s->inflight == 0) pthread_cond_broadcast(&s->idle);
@@ -229,6 +433,15 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     char line[560];
     snprintf(line, sizeof line, "http: %s", msg);
     s->log(s->log_ctx, line);
+}
+
+static void stop_watchdog(struct pq_server *s)
+{
+    pthread_mutex_lock(&s->conns_lock);
+    s->watch_stop = true;
+    pthread_cond_signal(&s->watch_wake);
+    pthread_mutex_unlock(&s->conns_lock);
+    pthread_join(s->watchdog, NULL);
 }
 
 pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server **out,
@@ -262,23 +475,45 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
     struct pq_server *s = pq_xcalloc(1, sizeof *s);
     srv_ctx_init(&s->ctx, opt->engine, opt->keys, opt->auth_now);
     s->ctx.clock_admin = opt->clock_admin;
+    s->ctx.region = opt->region;
     s->max_body = opt->max_body ? opt->max_body : PQ_SERVER_MAX_BODY;
     s->log = opt->log;
     s->log_ctx = opt->log_ctx;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->idle, NULL);
+    s->max_buffered = opt->max_buffered ? opt->max_buffered : 4 * (size_t)s->max_body;
+    if (s->max_buffered < s->max_body) s->max_buffered = s->max_body;
+    s->timeout_s = opt->timeout_s ? opt->timeout_s : DEFAULT_TIMEOUT_S;
+    s->header_timeout_s = opt->header_timeout_s ? opt->header_timeout_s : DEFAULT_HEADER_TIMEOUT_S;
+    s->body_timeout_s = opt->body_timeout_s ? opt->body_timeout_s : DEFAULT_BODY_TIMEOUT_S;
+    pthread_mutex_init(&s->conns_lock, NULL);
+    pthread_cond_init(&s->watch_wake, NULL);
     unsigned threads = opt->threads ? opt->threads : DEFAULT_THREADS;
-    unsigned timeout = opt->timeout_s ? opt->timeout_s : DEFAULT_TIMEOUT_S;
-    s->daemon = MHD_start_daemon(
-        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, s, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)CONNECTION_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    unsigned per_ip = opt->max_per_ip ? opt->max_per_ip : DEFAULT_PER_IP;
+    if (pthread_create(&s->watchdog, NULL, watchdog, s) != 0) {
+        s->daemon = NULL;
+        errno = EAGAIN;
+    } else {
+        s->daemon = MHD_start_daemon(
+            flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+            on_mhd_log, s, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+            MHD_OPTION_CONNECTION_TIMEOUT, s->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s, MHD_OPTION_END);
+        if (!s->daemon) {
+            int e = errno;
+            stop_watchdog(s);
+            errno = e;
+        }
+    }
     if (!s->daemon) {
         int e = errno;
         srv_ctx_release(&s->ctx);
         pthread_mutex_destroy(&s->lock);
         pthread_cond_destroy(&s->idle);
+        pthread_mutex_destroy(&s->conns_lock);
+        pthread_cond_destroy(&s->watch_wake);
         free(s);
         return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot listen on %s port %u%s%s",
                             host, opt->port, e ? ": " : "", e ? strerror(e) : "");
@@ -323,10 +558,13 @@ void pq_server_stop(struct pq_server *s, unsigned grace_ms)
         if (pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == ETIMEDOUT) break;
     pthread_mutex_unlock(&s->lock);
     MHD_stop_daemon(s->daemon);
+    stop_watchdog(s);
     if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
     pq_engine_sweeper_stop(s->sweeper);
     srv_ctx_release(&s->ctx);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->idle);
+    pthread_mutex_destroy(&s->conns_lock);
+    pthread_cond_destroy(&s->watch_wake);
     free(s);
 }

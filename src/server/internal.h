@@ -56,6 +56,7 @@ struct srv_ctx {
     struct pq_engine *engine;
     pthread_mutex_t lock;
     const struct pq_server_keys *keys;
+    const char *region; /* NULL: any region in the credential scope */
     double auth_now;
     atomic_uint_fast64_t next_id;
     uint64_t id_seed;
@@ -71,6 +72,11 @@ void srv_response_release(struct srv_response *r);
 
 /* Answers one request (never fails: every problem becomes an error response). */
 void srv_handle(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs);
+/* The checks that need no body (method, path, X-Amz-Target, the
+ * Authorization's form and, with keys, everything but the signature), made
+ * as soon as the headers are in so that a request that will be refused
+ * anyway sends no body into memory. false: `rs` holds the refusal. */
+bool srv_precheck(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs);
 /* Answers with an error without looking at a request (the HTTP layer's own
  * refusals): {"__type": "<namespace>#<type>", "message": …} with `status`,
  * or the status DynamoDB uses for `type` when `status` is 0. */
@@ -94,9 +100,15 @@ void srv_error_body(struct srv_response *rs, unsigned status, const char *type,
 /* ---- auth.c ----------------------------------------------------------- */
 
 /* Checks the request's SigV4 Authorization (reference §1.5, §6). Without
- * keys only its presence and form are checked. `now` is epoch seconds. On
- * failure a PQ_ERR_SERVICE error with DynamoDB's type and message. */
-pq_status srv_auth_check(const struct pq_server_keys *keys, const struct srv_request *rq,
-                         double now, struct pq_error *err) PQ_MUST_USE;
+ * keys only its presence and form are checked. With keys: a known key id,
+ * the scope (date, `region` when not NULL — else any well-formed region —,
+ * service, terminator), host and every x-amz-* header signed, the key's
+ * session token, the clock skew and, when `body` is true, the signature
+ * over the body (false: the checks that need only the headers, made before
+ * a body is read). `now` is epoch seconds. On failure a PQ_ERR_SERVICE
+ * error with DynamoDB's type and message. */
+pq_status srv_auth_check(const struct pq_server_keys *keys, const char *region,
+                         const struct srv_request *rq, double now, bool body,
+                         struct pq_error *err) PQ_MUST_USE;
 
 #endif

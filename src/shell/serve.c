@@ -10,9 +10,11 @@
 #include "pqsh/engine.h"
 #include "pqsh/server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,10 @@ static const char serve_usage[] =
     "                         the shell's); ':memory:' keeps nothing\n"
     "      --auth FILE        verify every SigV4 signature against the\n"
     "                         'ACCESS_KEY_ID SECRET' lines of FILE (default: any\n"
-    "                         well-formed signature is accepted, as DynamoDB Local does)\n"
+    "                         well-formed signature is accepted, as DynamoDB Local does);\n"
+    "                         a third field is a session token the key needs\n"
+    "      --region REGION    with --auth, the one region signatures may be scoped to\n"
+    "      --max-per-ip N     connections one client address may hold (default 100)\n"
     "      --threads N        HTTP worker threads (default 4)\n"
     "      --timeout SECONDS  close connections idle or stalled this long (default 30)\n"
     "      --clock            let the engine's clock be moved (and a TTL sweep run)\n"
@@ -48,6 +53,8 @@ struct serve_options {
     const char *auth;
     unsigned threads;
     unsigned timeout_s;
+    const char *region;
+    unsigned max_per_ip;
     bool verbose;
     bool clock;
 };
@@ -74,7 +81,18 @@ static bool parse_uint(const char *s, unsigned long max, unsigned *out)
 /* Returns -1 to go on, else the exit status. */
 static int parse_serve_options(int argc, char **argv, struct serve_options *o)
 {
-    enum { O_HOST = 256, O_PORT, O_LOCAL, O_AUTH, O_THREADS, O_TIMEOUT, O_VERBOSE, O_CLOCK };
+    enum {
+        O_HOST = 256,
+        O_PORT,
+        O_LOCAL,
+        O_AUTH,
+        O_THREADS,
+        O_TIMEOUT,
+        O_VERBOSE,
+        O_REGION,
+        O_PER_IP,
+        O_CLOCK
+    };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT},
@@ -84,6 +102,8 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"verbose", no_argument, NULL, O_VERBOSE},
         {"clock", no_argument, NULL, O_CLOCK},
+        {"region", required_argument, NULL, O_REGION},
+        {"max-per-ip", required_argument, NULL, O_PER_IP},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -121,6 +141,13 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         case O_CLOCK:
             o->clock = true;
             break;
+        case O_REGION:
+            o->region = optarg;
+            break;
+        case O_PER_IP:
+            if (!parse_uint(optarg, 65535, &o->max_per_ip) || o->max_per_ip == 0)
+                return serve_usage_error("invalid connection count '%s' (1 to 65535)", optarg);
+            break;
         case 'h':
             fputs(serve_usage, stdout);
             return 0;
@@ -138,6 +165,16 @@ static void log_line(void *ctx, const char *line)
 {
     (void)ctx;
     fprintf(stderr, "%s\n", line);
+}
+
+/* 127.0.0.0/8 and ::1 (numeric, as --host must be). */
+static bool is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
+    return false;
 }
 
 int pq_shell_serve(int argc, char **argv)
@@ -190,6 +227,8 @@ int pq_shell_serve(int argc, char **argv)
         /* A fixed clock (PQSH_TEST_FIXED_TIME) is for reproducible runs:
          * no background sweep then, as in the shell; /pqsh/ttl-sweep sweeps. */
         .ttl_sweep = !fixed,
+        .region = o.region,
+        .max_per_ip = o.max_per_ip,
         .log = o.verbose ? log_line : NULL,
     };
     if (pq_server_start(&so, &server, &err)) goto fail;
@@ -207,6 +246,12 @@ int pq_shell_serve(int argc, char **argv)
     printf("pqsh serve: DynamoDB endpoint at %s (%s%s)\n", url,
            strcmp(path, ":memory:") == 0 ? "engine in memory, nothing is kept" : "local engine at ",
            strcmp(path, ":memory:") == 0 ? "" : path);
+    if (!keys && !is_loopback(o.host))
+        fprintf(stderr,
+                "pqsh serve: warning: %s is reachable from the network and --auth is not set: "
+                "anyone who can reach port %u can read, change and delete every table, over "
+                "unencrypted HTTP (see SECURITY in pqsh(1))\n",
+                o.host, pq_server_port(server));
     if (keys)
         printf("  signatures verified against %zu key%s from %s\n", pq_server_keys_count(keys),
                pq_server_keys_count(keys) == 1 ? "" : "s", o.auth);

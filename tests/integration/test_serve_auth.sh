@@ -17,6 +17,13 @@ cat >"$WORK/keys" <<'KEYS'
 AKIDOTHER            other/secret+key
 AKIDPQSHAUTH,wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 KEYS
+# A key file others can read is refused (issue 15 item 9).
+chmod 644 "$WORK/keys"
+"$PQSH" serve --port 0 --auth "$WORK/keys" >"$WORK/out" 2>&1
+[ $? = 2 ] && grep -q "can be read or changed by other users (mode 0644): chmod 600" "$WORK/out" &&
+    echo "ok   key file readable by others refused" ||
+    { echo "FAIL readable key file"; cat "$WORK/out"; fails=$((fails+1)); }
+chmod 600 "$WORK/keys"
 serve_start --local :memory: --auth "$WORK/keys"
 grep -q "signatures verified against 2 keys" "$SERVE_LOG.out" && echo "ok   banner names the key file" ||
     { echo "FAIL banner"; cat "$SERVE_LOG.out"; fails=$((fails+1)); }
@@ -35,8 +42,9 @@ serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
 # Bad key files are usage errors.
 printf 'only-one-field\n' >"$WORK/bad"
+chmod 600 "$WORK/bad"
 "$PQSH" serve --port 0 --auth "$WORK/bad" >"$WORK/out" 2>&1
-[ $? = 2 ] && grep -q "bad:1: expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY'" "$WORK/out" &&
+[ $? = 2 ] && grep -q "bad:1: expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY" "$WORK/out" &&
     echo "ok   malformed key file" || { echo "FAIL malformed key file"; cat "$WORK/out"; fails=$((fails+1)); }
 "$PQSH" serve --port 0 --auth "$WORK/missing" >"$WORK/out" 2>&1
 [ $? = 1 ] && grep -q "cannot read" "$WORK/out" && echo "ok   missing key file" ||

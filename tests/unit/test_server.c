@@ -356,7 +356,7 @@ static void test_key_file(void)
     CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
     close(fd);
     CHECK_EQ(pq_server_keys_load(path, &k, &err), PQ_ERR_USAGE);
-    CHECK(err.message && strstr(err.message, ":2: expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY'"));
+    CHECK(err.message && strstr(err.message, ":2: expected 'ACCESS_KEY_ID SECRET_ACCESS_KEY"));
     fd = open(path, O_WRONLY | O_TRUNC);
     close(fd);
     CHECK_EQ(pq_server_keys_load(path, &k, &err), PQ_ERR_USAGE);
