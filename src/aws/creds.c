@@ -129,14 +129,15 @@ static pq_status creds_from_json(struct pq_aws_creds *k, json_t *doc, const char
     return PQ_OK;
 }
 
-/* credential_process: runs the command through /bin/sh, JSON Version 1 on stdout. */
+/* credential_process: the words of the command run directly (no shell, see
+ * process.c), JSON Version 1 on stdout. */
 static pq_status fetch_process(struct pq_creds *c, struct pq_error *err)
 {
     char errpath[] = "/tmp/pqsh-credproc-XXXXXX";
-    struct pq_buf cmd = PQ_BUF_INIT, out = PQ_BUF_INIT, errtext = PQ_BUF_INIT;
+    struct pq_buf out = PQ_BUF_INIT, errtext = PQ_BUF_INIT;
     json_t *doc = NULL;
+    char **argv = NULL;
     pq_status st = PQ_OK;
-    pq_buf_init(&cmd);
     pq_buf_init(&out);
     pq_buf_init(&errtext);
     int efd = mkstemp(errpath);
@@ -146,20 +147,15 @@ static pq_status fetch_process(struct pq_creds *c, struct pq_error *err)
                           strerror(errno));
         goto out;
     }
-    close(efd);
-    pq_buf_addf(&cmd, "( %s ) 2>'%s'", c->process, errpath);
-    FILE *p = popen(cmd.data, "r");
-    if (!p) {
-        st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
-                          "error when retrieving credentials from custom-process: %s",
-                          strerror(errno));
+    int status = 0;
+    if ((st = aws_split_command(c->process, &argv, err)) ||
+        (st = aws_run_process(argv, efd, &out, &status, err))) {
+        close(efd);
         goto out;
     }
+    close(efd);
     char chunk[4096];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        pq_buf_add(&out, chunk, n);
-    int status = pclose(p);
     FILE *ef = fopen(errpath, "r");
     if (ef) {
         while ((n = fread(chunk, 1, sizeof chunk, ef)) > 0)
@@ -192,8 +188,8 @@ static pq_status fetch_process(struct pq_creds *c, struct pq_error *err)
     st = creds_from_json(&c->cur, doc, "custom-process", err);
 out:
     unlink(errpath);
+    aws_free_argv(argv);
     OPENSSL_cleanse(out.data, out.len);
-    pq_buf_release(&cmd);
     pq_buf_release(&out);
     pq_buf_release(&errtext);
     json_decref(doc);
@@ -440,7 +436,7 @@ static pq_status fetch(struct pq_creds *c, time_t now, struct pq_error *err)
 }
 
 /* Container endpoint from the environment: the relative URI wins. The full
- * URI must be https or a loopback / ECS / EKS address (as botocore checks). */
+ * URI must be https or a loopback / ECS / EKS address (aws_container_url_ok). */
 static pq_status container_url(struct pq_creds *c, bool *found, struct pq_error *err)
 {
     const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -452,16 +448,7 @@ static pq_status container_url(struct pq_creds *c, bool *found, struct pq_error 
         pq_buf_addf(&b, "http://169.254.170.2%s", rel);
         c->url = pq_buf_detach(&b, NULL);
     } else if (full) {
-        static const char *const allowed[] = {"http://127.",
-                                              "http://localhost",
-                                              "http://[::1]",
-                                              "http://169.254.170.2",
-                                              "http://169.254.170.23",
-                                              "http://[fd00:ec2::23]",
-                                              "https://"};
-        bool ok = false;
-        for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
-            if (strncmp(full, allowed[i], strlen(allowed[i])) == 0) ok = true;
+        bool ok = aws_container_url_ok(full);
         if (!ok)
             return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
                                 "unsupported host in AWS_CONTAINER_CREDENTIALS_FULL_URI: must be "

@@ -104,4 +104,23 @@ void pq_aws_creds_clear(struct pq_aws_creds *k);
  * ±hh:mm offsets and the SSO cache's "UTC" suffix accepted). false when malformed. */
 bool pq_aws_parse_time(const char *text, time_t *out);
 
+/* ---- process.c: credential_process and the container URL -------------- */
+
+/* Splits a credential_process value into words as Python's shlex.split
+ * (POSIX mode) does: blanks separate, '…' is literal, "…" honours \\ and
+ * \", a backslash outside quotes escapes one character. *argv is new and
+ * NULL-terminated: aws_free_argv it. PQ_ERR_IO for an unclosed quote, a
+ * trailing backslash or no word at all. */
+pq_status aws_split_command(const char *s, char ***argv, struct pq_error *err) PQ_MUST_USE;
+void aws_free_argv(char **argv);
+/* Runs argv (argv[0] searched in PATH) with no shell, stdout into `out`,
+ * stderr to `err_fd` (-1: inherited); *status as waitpid's. PQ_ERR_IO when
+ * it cannot be started. */
+pq_status aws_run_process(char *const *argv, int err_fd, struct pq_buf *out, int *status,
+                          struct pq_error *err) PQ_MUST_USE;
+/* AWS_CONTAINER_CREDENTIALS_FULL_URI as botocore allows it: https, or http
+ * to 169.254.170.2, 169.254.170.23, [fd00:ec2::23], localhost or a loopback
+ * address — the host as a URL parser sees it, and no userinfo. */
+bool aws_container_url_ok(const char *url);
+
 #endif
