@@ -22,7 +22,9 @@
 #include "pqsh/value.h"
 
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STORE_FORMAT 2
 #define BUSY_TIMEOUT_MS 5000
@@ -168,6 +170,13 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
     bool memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
     *out = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    /* A new database is created 0600 (SQLite would make it 0644): its
+     * tables are nobody else's business. SQLite gives the -wal and -shm
+     * files the database's mode. An empty file is a valid empty database. */
+    if (!memory && strncmp(path, "file:", 5) != 0) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) close(fd);
+    }
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         rc = s->db ? db_fail(s, err, path)
                    : pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "sqlite: cannot open %s",
@@ -310,6 +319,11 @@ void store_close(struct pq_store *s)
         sqlite3_close_v2(s->db);
     }
     free(s);
+}
+
+void store_forget(struct pq_store *s)
+{
+    cache_prune(s, drop_all, 0);
 }
 
 sqlite3 *store_db(struct pq_store *s)

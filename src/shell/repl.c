@@ -8,6 +8,7 @@
 #include <regex.h>
 #include <fcntl.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,17 +113,40 @@ static bool holds_credentials(const char *text)
     return regexec(&key_id, text, 0, NULL, 0) == 0 || regexec(&url_userinfo, text, 0, NULL, 0) == 0;
 }
 
-static void history_open(const char *path)
+/* The history file must be a regular file of ours, not a symlink (which
+ * would send what is typed wherever it points); created 0600, and made
+ * 0600 if it was not. false (with a warning): no history this session. */
+static bool history_open(const char *path)
 {
     /* Created private: statements may hold values worth keeping to oneself. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    /* O_NONBLOCK: a FIFO in its place must not hang the shell. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+    struct stat st;
+    const char *why = NULL;
+    if (fd < 0)
+        why = errno == ELOOP                      ? "it is a symbolic link"
+              : errno == EISDIR || errno == ENXIO ? "it is not a regular file"
+                                                  : strerror(errno);
+    else if (fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "it is not a regular file";
+    else if (st.st_uid != geteuid())
+        why = "it belongs to another user";
+    else if ((st.st_mode & 077) && fchmod(fd, 0600) != 0)
+        why = strerror(errno);
     if (fd >= 0) close(fd);
+    if (why) {
+        fprintf(stderr, "pqsh: warning: history is off: cannot use '%s': %s\n", path, why);
+        return false;
+    }
     /* Multi-line statements are one entry; timestamps mark where each starts. */
     history_comment_char = '#';
     history_write_timestamps = 1;
     history_multiline_entries = 1;
     stifle_history(history_size());
     read_history(path);
+    return true;
 }
 
 static void history_add(const char *path, struct pq_buf *entry)
@@ -167,7 +191,10 @@ void shell_repl(struct shell *sh, const char *target, bool history)
             pq_buf_init(&p);
             pq_buf_addf(&p, "%s/history", dir);
             hist_path = pq_buf_detach(&p, NULL);
-            history_open(hist_path);
+            if (!history_open(hist_path)) {
+                free(hist_path);
+                hist_path = NULL;
+            }
             free(dir);
         }
     }
