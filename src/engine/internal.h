@@ -93,6 +93,11 @@ double engine_now(const struct pq_engine *e);
 
 pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err) PQ_MUST_USE;
 void store_close(struct pq_store *s);
+/* Drops every cached table and statement, as when another connection
+ * changed the database: for a caller that replaced the database under the
+ * store (fuzz_engine restores a snapshot between inputs). Only between
+ * calls. */
+void store_forget(struct pq_store *s);
 sqlite3 *store_db(struct pq_store *s);
 
 /* A write transaction around one API call: nestable, the outermost level is
