@@ -14,6 +14,12 @@
  *                  Limit 100 (the first page of a quarter of the table)
  *   MODE update    UpdateItem SET v = v + :one on a random item
  *   MODE transact  TransactWriteItems: two such updates, in two partitions
+ *   MODE stall    one thread sends the worst legal request the review found
+ *                 (an UPDATE adding, then removing, a 40,000-member string set
+ *                 in one parameter, ~400 KB) over and over, the other
+ *                 CLIENTS-1 threads SELECT by key; the latencies are the
+ *                 SELECTs' only (issue 15 item 2: no request may stall the
+ *                 others for long)
  * Prints one line: MODE CLIENTS REQUESTS SECONDS REQ/S P50_MS P99_MS ERRORS.
  *
  * Each client thread keeps one TCP connection open (HTTP/1.1 keep-alive) and
@@ -134,8 +140,9 @@ static int read_response(int fd, bool *close_after)
 
 static int call(struct client *c, const char *op, const char *body)
 {
-    char req[4096];
-    int n = snprintf(req, sizeof req,
+    size_t cap = strlen(body) + 1024;
+    char *req = malloc(cap);
+    int n = snprintf(req, cap,
                      "POST / HTTP/1.1\r\nHost: %s:%d\r\n"
                      "Content-Type: application/x-amz-json-1.0\r\n"
                      "X-Amz-Target: DynamoDB_20120810.%s\r\n"
@@ -151,12 +158,35 @@ static int call(struct client *c, const char *op, const char *body)
         if (c->fd < 0) return 0;
         bool close_after;
         int status = send_all(c->fd, req, (size_t)n) == 0 ? read_response(c->fd, &close_after) : 0;
-        if (status && !close_after) return status;
+        if (status && !close_after) {
+            free(req);
+            return status;
+        }
         close(c->fd);
         c->fd = -1;
-        if (status) return status;
+        if (status) {
+            free(req);
+            return status;
+        }
     }
+    free(req);
     return 0;
+}
+
+/* The heavy request of mode stall: set_add (even i) or set_delete (odd i)
+ * of 40,000 strings on item k0. */
+static char *heavy_body(long i)
+{
+    size_t cap = 40000 * 16 + 512, len = 0;
+    char *b = malloc(cap);
+    len += (size_t)snprintf(b + len, cap - len,
+                            "{\"Statement\":\"UPDATE \\\"Bench\\\" SET s = %s(s, ?) WHERE k = "
+                            "'k0'\",\"Parameters\":[{\"SS\":[",
+                            i % 2 ? "set_delete" : "set_add");
+    for (int m = 0; m < 40000; m++)
+        len += (size_t)snprintf(b + len, cap - len, "%s\"m%05d\"", m ? "," : "", m);
+    snprintf(b + len, cap - len, "]}]}");
+    return b;
 }
 
 static void sample(struct client *c, double ms)
@@ -218,7 +248,15 @@ static void *run_client(void *arg)
     struct client *c = arg;
     unsigned seed = (unsigned)c->id * 2654435761u + 1;
     char body[1024];
+    bool heavy = strcmp(mode, "stall") == 0 && c->id == 0;
     for (long i = 0; now() < t_end; i++) {
+        if (heavy) {
+            char *big = heavy_body(i);
+            int status = call(c, "ExecuteStatement", big);
+            free(big);
+            if (status != 200) c->errors++;
+            continue;
+        }
         const char *item_op = item_request(i + c->id, &seed, body, sizeof body);
         if (item_op) {
             double t0 = now();
@@ -312,8 +350,8 @@ static int preload_items(void)
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: load HOST PORT preload|insert|select|list|preload-items|getitem|"
-                        "query|scan|update|transact CLIENTS SECONDS\n");
+        fprintf(stderr, "usage: load HOST PORT preload|insert|select|list|stall|preload-items|"
+                        "getitem|query|scan|update|transact CLIENTS SECONDS\n");
         return 2;
     }
     host = argv[1];
