@@ -221,10 +221,18 @@ typedef enum pq_stmt_kind {
     PQ_S_DROP_INDEX,
 } pq_stmt_kind;
 
+/* A remark the binder made about how it read the statement (see bind.h). */
+struct pq_note {
+    struct pq_loc loc;
+    char *text;
+};
+
 struct pq_stmt {
     pq_stmt_kind kind;
     struct pq_loc loc;
-    size_t nparams; /* number of `?` in the statement */
+    size_t nparams;        /* number of `?` in the statement */
+    struct pq_note *notes; /* set by pq_bind (owned); NULL when it had nothing to say */
+    size_t nnotes;
     union {
         struct pq_select select; /* SELECT; EXISTS uses exists.select */
         struct {

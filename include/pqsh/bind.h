@@ -8,13 +8,24 @@
  * statement's parameter list in printed order; values are never pasted into the
  * statement text.
  *
- * Value positions: the right operand of a comparison, BETWEEN bounds, IN list
- * elements, function arguments after the first, the right-hand side of an
- * UPDATE SET, INSERT item values, INSERT … VALUES rows, and (recursively) the
- * elements of tuples, lists and bags, the right operand of arithmetic and the
- * operand of unary minus standing in such a position. Never the left operand
- * of a comparison or of arithmetic, projections, paths being assigned, or
- * conditions as a whole.
+ * Value positions: both operands of a comparison, BETWEEN's operand and
+ * bounds, IN's operand and list, every function argument, the right-hand
+ * side of an UPDATE SET, INSERT item values, INSERT … VALUES rows, and
+ * (recursively) the elements of tuples, lists and bags, both operands of
+ * arithmetic and the operand of unary minus standing in such a position.
+ * Never projections, paths being assigned, IS operands or conditions as a
+ * whole.
+ *
+ * The one rule for a bare name that could be read two ways: it is the
+ * variable wherever it stands in a value position, except that a test in a
+ * WHERE condition (comparison, BETWEEN, IN, function call) must look at the
+ * item — when reading its bare names as variables would leave it no
+ * attribute, its first bare name stays the attribute. The binder leaves a
+ * note (pq_stmt.notes) when this decides something a reader could take the
+ * other way: a name kept as the attribute though a variable has it, a
+ * variable read on the left of a comparison with an attribute, a name read
+ * as a variable in one place and as an attribute in another, and two bare
+ * names compared when neither is a variable (did you mean :name?).
  *
  * Ownership: struct pq_vars owns its names and values. pq_vars_set steals the
  * value; pq_vars_get and pq_vars_value return borrowed references.
@@ -59,7 +70,8 @@ json_t *pq_vars_value(const struct pq_vars *vs, size_t i); /* borrowed */
  * the values, in the same order. A `?` typed by the
  * user and an undefined `:name` are PQ_ERR_BIND errors with the byte range of
  * the offending token. On failure *params is NULL and `s` may be partly
- * rewritten (free it). EXPLAIN binds its inner statement. */
+ * rewritten (free it). EXPLAIN binds its inner statement. On success
+ * s->notes holds the binder's notes (above), owned by `s`. */
 pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params,
                   struct pq_error *err) PQ_MUST_USE;
 
@@ -70,9 +82,10 @@ pq_status pq_bind_expr(struct pq_expr **slot, bool value_pos, const struct pq_va
                        json_t *params, struct pq_error *err) PQ_MUST_USE;
 
 /* An assignment statement: PQ_S_SET_VAR (SET / LET), or a bare expression
- * statement `name = value` whose left side is one bare identifier and whose
- * right side is a constant or a variable reference. On true, *name and *value
- * are borrowed from `s` (name_loc may be NULL). */
+ * statement `name = anything` whose left side is one bare identifier (as a
+ * statement of its own it can only be an assignment: pq_vars_eval then judges
+ * the value with SET's words). On true, *name and *value are borrowed from
+ * `s` (name_loc may be NULL). */
 bool pq_bind_assignment(const struct pq_stmt *s, const char **name, struct pq_loc *name_loc,
                         const struct pq_expr **value);
 

@@ -166,6 +166,9 @@ void pq_stmt_free(struct pq_stmt *s)
     case PQ_S_END_BATCH:
         break;
     }
+    for (size_t i = 0; i < s->nnotes; i++)
+        free(s->notes[i].text);
+    free(s->notes);
     free(s);
 }
 

@@ -5,6 +5,7 @@
 #include "pqsh/parse.h"
 #include "pqsh/value.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,21 +116,50 @@ bool pq_vars_valid_name(const char *name, size_t len)
 /* ---- binding ----------------------------------------------------------- */
 
 /* A reference found in the tree: the PQ_E_PARAM node that replaced it and
- * the value it stands for (a reference the binder owns), in the order found. */
+ * the value it stands for (a reference the binder owns), in the order found;
+ * `bare` names the variable when it was written as a bare name (borrowed
+ * from the vars table), else NULL. */
 struct ref {
     struct pq_expr *node;
     json_t *value;
+    const char *bare;
 };
 
 struct binder {
     const struct pq_vars *vars;
     struct ref *refs;
     size_t n, cap;
+    /* Bare names that name a variable but stay attributes (the rule in bind.h). */
+    const struct pq_expr **kept;
+    size_t nkept;
+    /* Bare names left as attributes, for the "read both ways" note (borrowed). */
+    const char **attrs;
+    size_t nattrs;
+    struct pq_note *notes;
+    size_t nnotes;
+    bool in_cond; /* walking a WHERE condition */
     struct pq_error *err;
 };
 
+static void add_note(struct binder *b, struct pq_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_note(struct binder *b, struct pq_loc loc, const char *fmt, ...)
+{
+    struct pq_buf t = PQ_BUF_INIT;
+    va_list ap;
+    pq_buf_init(&t);
+    va_start(ap, fmt);
+    pq_buf_vaddf(&t, fmt, ap);
+    va_end(ap);
+    b->notes = pq_xrealloc(b->notes, (b->nnotes + 1) * sizeof *b->notes);
+    b->notes[b->nnotes].loc = loc;
+    b->notes[b->nnotes].text = pq_buf_detach(&t, NULL);
+    b->nnotes++;
+}
+
 /* Steals `value`. */
-static void replace_with_param(struct binder *b, struct pq_expr **slot, json_t *value)
+static void replace_with_param(struct binder *b, struct pq_expr **slot, json_t *value,
+                               const char *bare)
 {
     struct pq_expr *p = pq_xcalloc(1, sizeof *p);
     p->kind = PQ_E_PARAM;
@@ -142,6 +172,7 @@ static void replace_with_param(struct binder *b, struct pq_expr **slot, json_t *
     }
     b->refs[b->n].node = p;
     b->refs[b->n].value = value;
+    b->refs[b->n].bare = bare;
     b->n++;
 }
 
@@ -157,6 +188,125 @@ static bool is_bare_name(const struct pq_expr *e)
            !e->steps[0].quoted && e->steps[0].name;
 }
 
+static bool is_kept(const struct binder *b, const struct pq_expr *e)
+{
+    for (size_t i = 0; i < b->nkept; i++)
+        if (b->kept[i] == e) return true;
+    return false;
+}
+
+/* A bare name that will be read as a variable. */
+static bool is_bare_var(const struct binder *b, const struct pq_expr *e)
+{
+    return e && is_bare_name(e) && pq_vars_get(b->vars, e->steps[0].name) && !is_kept(b, e);
+}
+
+/* Does `e` refer to the item once variables are read: an attribute path that
+ * stays one, or a subquery? */
+static bool reads_item(const struct binder *b, const struct pq_expr *e)
+{
+    if (!e) return false;
+    switch (e->kind) {
+    case PQ_E_PATH:
+        return !is_bare_var(b, e);
+    case PQ_E_EXISTS:
+        return true;
+    case PQ_E_TUPLE:
+        for (size_t i = 1; i < e->nitems; i += 2)
+            if (reads_item(b, e->items[i])) return true;
+        return false;
+    default:
+        if (reads_item(b, e->lhs) || reads_item(b, e->rhs)) return true;
+        for (size_t i = 0; i < e->nitems; i++)
+            if (reads_item(b, e->items[i])) return true;
+        return false;
+    }
+}
+
+/* The first bare name in `e` (in printed order) that would be read as a variable. */
+static const struct pq_expr *first_bare_var(const struct binder *b, const struct pq_expr *e)
+{
+    const struct pq_expr *f = NULL;
+    if (!e || e->kind == PQ_E_TUPLE || e->kind == PQ_E_EXISTS) return NULL;
+    if (is_bare_var(b, e)) return e;
+    if ((f = first_bare_var(b, e->lhs))) return f;
+    for (size_t i = 0; i < e->nitems; i++)
+        if ((f = first_bare_var(b, e->items[i]))) return f;
+    return first_bare_var(b, e->rhs);
+}
+
+/* A test in a condition (comparison, BETWEEN, IN, function call) must look at
+ * the item: when reading every bare name as a variable would leave it none,
+ * its first bare name stays the attribute, and a note says so. */
+static void keep_an_attribute(struct binder *b, const struct pq_expr *test)
+{
+    if (!b->in_cond || reads_item(b, test)) return;
+    const struct pq_expr *f = first_bare_var(b, test);
+    if (!f) return;
+    b->kept = pq_xrealloc(b->kept, (b->nkept + 1) * sizeof *b->kept);
+    b->kept[b->nkept++] = f;
+    add_note(b, f->loc,
+             "%s is read as the attribute %s: a condition must test the item (the variable is :%s)",
+             f->steps[0].name, f->steps[0].name, f->steps[0].name);
+}
+
+/* Edit distance of a and b, when at most 2 (else 3). */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > lb + 2 || lb > la + 2 || la > 64 || lb > 64) return 3;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + ((a[i - 1] | 0x20) != (b[j - 1] | 0x20));
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] > 3 ? 3 : row[lb];
+}
+
+/* A set variable whose name is within two edits of `name` (borrowed), or NULL. */
+static const char *similar_var(const struct pq_vars *vs, const char *name)
+{
+    for (size_t i = 0; i < vs->n; i++)
+        if (distance(vs->items[i].name, name) <= 2) return vs->items[i].name;
+    return NULL;
+}
+
+/* Notes on a comparison whose reading of bare names is easy to mistake: a
+ * variable on the left of an attribute, or a bare name on each side and no
+ * variable of either name. */
+static void note_comparison(struct binder *b, const struct pq_expr *e)
+{
+    if (!b->in_cond) return;
+    if (is_bare_var(b, e->lhs) && reads_item(b, e->rhs)) {
+        const char *n = e->lhs->steps[0].name;
+        add_note(b, e->lhs->loc,
+                 "%s is read as the variable :%s; write \"%s\" for an attribute of that name", n, n,
+                 n);
+    } else if (is_bare_name(e->lhs) && is_bare_name(e->rhs) && !is_bare_var(b, e->lhs) &&
+               !is_bare_var(b, e->rhs) && !is_kept(b, e->lhs) && !is_kept(b, e->rhs)) {
+        const char *n = e->rhs->steps[0].name, *like = similar_var(b->vars, n);
+        if (like)
+            add_note(b, e->rhs->loc,
+                     "%s is read as an attribute: no variable of that name is set (did you mean "
+                     ":%s?)",
+                     n, like);
+        else
+            add_note(b, e->rhs->loc,
+                     "%s is read as an attribute: no variable of that name is set (SET %s = …)", n,
+                     n);
+    }
+}
+
 static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp);
 
 static bool has_binary_item(const struct pq_expr *bag)
@@ -167,19 +317,23 @@ static bool has_binary_item(const struct pq_expr *bag)
     return false;
 }
 
-static void release_refs(struct binder *b)
+static void release_binder(struct binder *b)
 {
     for (size_t i = 0; i < b->n; i++)
         json_decref(b->refs[i].value);
     free(b->refs);
+    free(b->kept);
+    free(b->attrs);
+    for (size_t i = 0; i < b->nnotes; i++)
+        free(b->notes[i].text);
+    free(b->notes);
 }
 static pq_status walk_select(struct binder *b, struct pq_select *sel);
 
-static pq_status walk_items(struct binder *b, struct pq_expr **items, size_t n, size_t first_vp,
-                            bool vp)
+static pq_status walk_items(struct binder *b, struct pq_expr **items, size_t n, bool vp)
 {
     for (size_t i = 0; i < n; i++) {
-        pq_status st = walk(b, &items[i], i >= first_vp && vp);
+        pq_status st = walk(b, &items[i], vp);
         if (st) return st;
     }
     return PQ_OK;
@@ -197,22 +351,28 @@ static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
         if (!v)
             return pq_error_set(b->err, PQ_ERR_BIND, e->loc.start, e->loc.end,
                                 "undefined variable ':%s'", e->var);
-        replace_with_param(b, slot, json_incref(v));
+        replace_with_param(b, slot, json_incref(v), NULL);
         return PQ_OK;
     }
     case PQ_E_PARAM:
         return pq_error_set(b->err, PQ_ERR_BIND, e->loc.start, e->loc.end,
                             "nothing fills '?' in pqsh: set a variable and write :name instead");
     case PQ_E_PATH:
-        if (vp && is_bare_name(e)) {
-            json_t *v = pq_vars_get(b->vars, e->steps[0].name);
-            if (v) replace_with_param(b, slot, json_incref(v));
+        if (vp && is_bare_var(b, e)) {
+            bool found;
+            size_t i = vars_find(b->vars, e->steps[0].name, &found);
+            replace_with_param(b, slot, json_incref(b->vars->items[i].value),
+                               b->vars->items[i].name);
+        } else if (e->nsteps >= 1 && e->steps[0].kind == PQ_STEP_NAME && e->steps[0].name &&
+                   !e->steps[0].quoted) {
+            b->attrs = pq_xrealloc(b->attrs, (b->nattrs + 1) * sizeof *b->attrs);
+            b->attrs[b->nattrs++] = e->steps[0].name;
         }
         return PQ_OK;
     case PQ_E_LIT:
         /* b64'…' (a pqsh literal): DynamoDB has no binary literal, so the
          * value always travels as a parameter. */
-        if (pq_value_type(e->lit) == PQ_T_B) replace_with_param(b, slot, json_incref(e->lit));
+        if (pq_value_type(e->lit) == PQ_T_B) replace_with_param(b, slot, json_incref(e->lit), NULL);
         return PQ_OK;
     case PQ_E_MISSING:
         return PQ_OK;
@@ -235,12 +395,12 @@ static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
                 }
                 json_array_append(members, pq_value_payload(it->lit));
             }
-            replace_with_param(b, slot, pq_value_new(PQ_T_BS, members));
+            replace_with_param(b, slot, pq_value_new(PQ_T_BS, members), NULL);
             return PQ_OK;
         }
-        return walk_items(b, e->items, e->nitems, 0, vp);
+        return walk_items(b, e->items, e->nitems, vp);
     case PQ_E_LIST:
-        return walk_items(b, e->items, e->nitems, 0, vp);
+        return walk_items(b, e->items, e->nitems, vp);
     case PQ_E_UNARY:
         return walk(b, &e->lhs, e->op != PQ_OP_NOT && vp);
     case PQ_E_BINARY:
@@ -248,28 +408,50 @@ static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
             st = walk(b, &e->lhs, false);
             return st ? st : walk(b, &e->rhs, false);
         }
-        st = walk(b, &e->lhs, false);
-        return st ? st : walk(b, &e->rhs, is_comparison(e->op) || vp);
+        if (is_comparison(e->op)) {
+            keep_an_attribute(b, e);
+            note_comparison(b, e);
+            vp = true;
+        }
+        /* both operands of a comparison or of arithmetic in a value position */
+        st = walk(b, &e->lhs, vp);
+        return st ? st : walk(b, &e->rhs, vp);
     case PQ_E_BETWEEN:
-        st = walk(b, &e->lhs, false);
-        return st ? st : walk_items(b, e->items, e->nitems, 0, true);
+        keep_an_attribute(b, e);
+        st = walk(b, &e->lhs, true);
+        return st ? st : walk_items(b, e->items, e->nitems, true);
     case PQ_E_IN:
-        st = walk(b, &e->lhs, false);
+        keep_an_attribute(b, e);
+        st = walk(b, &e->lhs, true);
         return st ? st : walk(b, &e->rhs, true);
     case PQ_E_IS:
         return walk(b, &e->lhs, false);
     case PQ_E_CALL:
-        return walk_items(b, e->items, e->nitems, 1, true);
+        keep_an_attribute(b, e);
+        return walk_items(b, e->items, e->nitems, true);
     case PQ_E_EXISTS:
         return e->select ? walk_select(b, e->select) : PQ_OK;
     }
     return PQ_OK;
 }
 
+/* A WHERE condition: its tests must look at the item (keep_an_attribute). */
+static pq_status walk_cond(struct binder *b, struct pq_expr **slot)
+{
+    bool outer = b->in_cond;
+    b->in_cond = true;
+    pq_status st = walk(b, slot, false);
+    b->in_cond = outer;
+    return st;
+}
+
 static pq_status walk_select(struct binder *b, struct pq_select *sel)
 {
-    pq_status st = walk_items(b, sel->proj, sel->nproj, 0, false);
-    if (!st) st = walk(b, &sel->where, false);
+    bool outer = b->in_cond;
+    b->in_cond = false;
+    pq_status st = walk_items(b, sel->proj, sel->nproj, false);
+    b->in_cond = outer;
+    if (!st) st = walk_cond(b, &sel->where);
     for (size_t i = 0; i < sel->norder && !st; i++)
         st = walk(b, &sel->order[i].expr, false);
     return st;
@@ -290,14 +472,14 @@ static pq_status walk_stmt(struct binder *b, struct pq_stmt *s)
             st = walk(b, &s->u.update.ops[i].path, false);
             if (!st) st = walk(b, &s->u.update.ops[i].value, true);
         }
-        return st ? st : walk(b, &s->u.update.where, false);
+        return st ? st : walk_cond(b, &s->u.update.where);
     case PQ_S_DELETE:
-        return walk(b, &s->u.del.where, false);
+        return walk_cond(b, &s->u.del.where);
     case PQ_S_EXPR:
         return walk(b, &s->u.expr.expr, false);
     case PQ_S_INSERT_VALUES:
         for (size_t r = 0; r < s->u.values.nrows && !st; r++)
-            st = walk_items(b, s->u.values.rows[r], s->u.values.rowlen[r], 0, true);
+            st = walk_items(b, s->u.values.rows[r], s->u.values.rowlen[r], true);
         return st;
     case PQ_S_SET_VAR:
         return walk(b, &s->u.set_var.value, true);
@@ -320,6 +502,24 @@ static void number_refs(struct binder *b, json_t *params)
     }
 }
 
+/* A bare name read as a variable in one place and as an attribute in another
+ * (UPDATE t SET n = n + 1 with a variable n set) is worth a word. */
+static void note_both_ways(struct binder *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (!b->refs[i].bare) continue;
+        for (size_t k = 0; k < b->nattrs; k++)
+            if (strcmp(b->attrs[k], b->refs[i].bare) == 0) {
+                const char *n = b->refs[i].bare;
+                add_note(b, b->refs[i].node->loc,
+                         "%s is read as the variable :%s here and as the attribute %s elsewhere in "
+                         "the statement (write \"%s\" for the attribute)",
+                         n, n, n, n);
+                break;
+            }
+    }
+}
+
 pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params,
                   struct pq_error *err)
 {
@@ -331,8 +531,13 @@ pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params
     number_refs(&b, arr);
     s->nparams = b.n;
     if (s->kind == PQ_S_EXPLAIN && s->u.explain.inner) s->u.explain.inner->nparams = b.n;
+    note_both_ways(&b);
+    s->notes = b.notes;
+    s->nnotes = b.nnotes;
+    b.notes = NULL;
+    b.nnotes = 0;
 out:
-    release_refs(&b);
+    release_binder(&b);
     *params = arr;
     return st;
 }
@@ -343,7 +548,7 @@ pq_status pq_bind_expr(struct pq_expr **slot, bool value_pos, const struct pq_va
     struct binder b = {.vars = vars, .err = err};
     pq_status st = walk(&b, slot, value_pos);
     if (!st) number_refs(&b, params);
-    release_refs(&b);
+    release_binder(&b);
     return st;
 }
 
@@ -381,8 +586,10 @@ bool pq_bind_assignment(const struct pq_stmt *s, const char **name, struct pq_lo
     }
     if (s->kind != PQ_S_EXPR) return false;
     const struct pq_expr *e = s->u.expr.expr;
+    /* Whatever stands on the right: pq_vars_eval judges it with SET's words
+     * (DynamoDB would only say "Unsupported operation: Eq"). */
     if (!e || e->kind != PQ_E_BINARY || e->op != PQ_OP_EQ || !e->lhs || !is_bare_name(e->lhs) ||
-        !is_value_expr(e->rhs))
+        !e->rhs)
         return false;
     *name = e->lhs->steps[0].name;
     if (name_loc) *name_loc = e->lhs->loc;

@@ -101,3 +101,19 @@ void shell_notice(const struct where *w, size_t at, const char *text)
     report(w, at, "notice", NULL, text);
     fflush(stderr);
 }
+
+/* The binder's notes on how it read bare names (pq_bind), with carets. */
+void shell_stmt_notes(const struct where *w, const struct pq_stmt *s)
+{
+    for (; s; s = s->kind == PQ_S_EXPLAIN ? s->u.explain.inner : NULL) {
+        for (size_t i = 0; i < s->nnotes; i++) {
+            const struct pq_note *n = &s->notes[i];
+            unsigned line, col;
+            size_t line_start;
+            report(w, n->loc.start, "notice", NULL, n->text);
+            locate(w, n->loc.start, &line, &col, &line_start);
+            show_caret(w, line_start, n->loc.start, n->loc.end);
+        }
+    }
+    fflush(stderr);
+}

@@ -578,6 +578,7 @@ static void exec_statement(struct shell *sh, const struct where *w, enum block_r
         ok = false;
         goto out;
     }
+    shell_stmt_notes(w, s);
     for (size_t i = 0; i < plan.nnotices; i++)
         shell_notice(w, PQ_NO_POS, plan.notices[i]);
     if (s->kind == PQ_S_EXPLAIN) {

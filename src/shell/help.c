@@ -66,7 +66,12 @@ static const struct topic statements[] = {
      "SET key = b64'AAEC/w==';"},
     {"SET", "LET|VARIABLES|VARIABLE", "SET name = literal\nLET name = literal\nname = literal",
      "Sets a session variable. Use it as :name (or a bare name) where a value goes;\n"
-     "it is sent as a typed parameter, never pasted into the text. .vars lists them.",
+     "it is sent as a typed parameter, never pasted into the text. .vars lists them.\n"
+     "A bare name is the variable wherever a value stands (either side of a\n"
+     "comparison, arithmetic, function arguments), except that a test in WHERE must\n"
+     "look at the item: when it would hold no attribute, its first bare name stays\n"
+     "the attribute. A notice says when this decides. :name is always the variable,\n"
+     "\"name\" always the attribute.",
      "SET token_to_check = 'token123';\n"
      "SELECT * FROM Orders WHERE idempotency_token = :token_to_check;"},
     {"UNSET", NULL, "UNSET name", "Removes a session variable (also \\unset name).",

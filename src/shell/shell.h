@@ -228,6 +228,8 @@ void shell_forget_keys(struct shell *sh);
 void shell_error(const struct where *w, const struct pq_error *err);
 void shell_errorf(const struct where *w, const char *fmt, ...) PQ_PRINTF(2, 3);
 void shell_notice(const struct where *w, size_t at, const char *text);
+struct pq_stmt;
+void shell_stmt_notes(const struct where *w, const struct pq_stmt *s);
 
 /* serve.c: `pqsh serve [OPTIONS]` (argv[0] is "serve"); returns the exit status. */
 int pq_shell_serve(int argc, char **argv);

@@ -19,7 +19,7 @@ SELECT order_id FROM Orders WHERE begins_with(order_id, note) OR contains(order_
 UPDATE Orders SET order_amount = limit_amount WHERE idempotency_token = token_to_check;
 SELECT order_amount FROM Orders WHERE idempotency_token = token_to_check;
 
--- Never a double-quoted name, never the left operand of a comparison.
+-- Never a double-quoted name; a test with no attribute keeps its first bare name as one (a notice says so).
 SELECT order_id FROM Orders WHERE "customer_name" = "customer_name";
 SELECT order_id FROM Orders WHERE customer = 'Alice';
 
