@@ -82,8 +82,8 @@ struct pq_parse_ctx {
     PQYYSTYPE peek_val;
     PQYYLTYPE peek_loc;
     /* Recent tokens, for DynamoDB's error categories. */
-    int first_tok, prev_tok, last_tok;
-    PQYYLTYPE prev_loc, last_loc;
+    int first_tok, second_tok, prev_tok, last_tok;
+    PQYYLTYPE first_loc, prev_loc, last_loc;
     size_t ntok;
 };
 
@@ -94,6 +94,9 @@ int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len);
 bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
 /* The body of a b64'…' literal (at byte `offset`) is well-formed base64. */
 bool pq_parse_check_base64(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
+/* Non-ASCII text outside quotes (at byte `offset`): names typographic quotes
+ * and odd spaces for what they are; sets the error. */
+void pq_parse_nonascii(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
 /* A lexical error (DynamoDB detail ""). */
 void pq_parse_lex_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *fmt, ...)
     PQ_PRINTF(4, 5);

@@ -205,6 +205,44 @@ bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, si
     return true;
 }
 
+/* Characters pasted from slides, word processors and chat that stand where
+ * ASCII belongs. */
+static const struct lookalike {
+    const char *utf8, *what, *fix;
+} lookalikes[] = {
+    {"\u2018", "\u2018 (U+2018) is a typographic quote", "write ' around a string"},
+    {"\u2019", "\u2019 (U+2019) is a typographic quote", "write ' around a string"},
+    {"\u201c", "\u201c (U+201C) is a typographic quote",
+     "write ' around a string, or \" around a name"},
+    {"\u201d", "\u201d (U+201D) is a typographic quote",
+     "write ' around a string, or \" around a name"},
+    {"\u3000", "U+3000 is a full-width space", "write an ASCII space"},
+    {"\u00a0", "U+00A0 is a no-break space", "write an ASCII space"},
+    {"\uff1b", "\uff1b (U+FF1B) is a full-width semicolon", "write ;"},
+    {"\uff0c", "\uff0c (U+FF0C) is a full-width comma", "write ,"},
+    {"\uff08", "\uff08 (U+FF08) is a full-width parenthesis", "write ("},
+    {"\uff09", "\uff09 (U+FF09) is a full-width parenthesis", "write )"},
+    {"\uff1d", "\uff1d (U+FF1D) is a full-width equals sign", "write ="},
+};
+
+void pq_parse_nonascii(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_len(u + i, len - i);
+        if (!n) break;
+        for (size_t k = 0; k < sizeof lookalikes / sizeof lookalikes[0]; k++) {
+            const struct lookalike *l = &lookalikes[k];
+            if (strlen(l->utf8) == n && memcmp(l->utf8, s + i, n) == 0) {
+                pq_parse_lex_error(ctx, offset + i, offset + i + n, "%s: %s", l->what, l->fix);
+                return;
+            }
+        }
+        i += n;
+    }
+    pq_parse_lex_error(ctx, offset, offset + len, "unexpected non-ASCII text (quote it)");
+}
+
 bool pq_parse_check_base64(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset)
 {
     struct pq_buf bytes;
@@ -309,6 +347,123 @@ static void describe_expected(struct pq_parse_ctx *ctx, const int *expected, int
     }
 }
 
+/* ---- habits from other SQL dialects ---------------------------------------- */
+
+static bool word_is(const char *text, size_t len, const char *word)
+{
+    return strlen(word) == len && strncasecmp(text, word, len) == 0;
+}
+
+static bool word_in(const char *text, size_t len, const char *const *words)
+{
+    for (; *words; words++)
+        if (word_is(text, len, *words)) return true;
+    return false;
+}
+
+/* Keywords that are never names in any dialect: an error at one of them is
+ * something else missing, not a name that needs quoting. */
+static bool structural_keyword(int tok)
+{
+    switch (tok) {
+    case K_AND:
+    case K_OR:
+    case K_NOT:
+    case K_IN:
+    case K_IS:
+    case K_LIKE:
+    case K_BETWEEN:
+    case K_SELECT:
+    case K_FROM:
+    case K_WHERE:
+    case K_SET:
+    case K_INTO:
+    case K_ON:
+    case K_AS:
+    case K_BY:
+    case K_WITH:
+    case K_INSERT:
+    case K_UPDATE:
+    case K_DELETE:
+    case K_RETURNING:
+    case K_EXISTS:
+    case K_CREATE:
+    case K_DROP:
+    case K_TRUE:
+    case K_FALSE:
+    case K_NULL:
+    case K_MISSING:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A statement that fails to parse because it is written the way another SQL
+ * database wants: a message saying DynamoDB's way replaces the generic one
+ * (shell mode only; DynamoDB's detail category is not changed). */
+static bool habit(struct pq_parse_ctx *ctx, int tok, struct pq_loc *loc, const int *expected, int n,
+                  struct pq_buf *msg)
+{
+    static const char *const auto_words[] = {"AUTO_INCREMENT", "AUTOINCREMENT", "IDENTITY",
+                                             "SERIAL",         "BIGSERIAL",     NULL};
+    static const char *const type_words[] = {
+        "STRING", "NUMBER",  "BINARY", "S",     "N",      "B",    "VARCHAR", "TEXT",  "CHAR",
+        "INT",    "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "BLOB", "DECIMAL", "BYTES", NULL};
+    const char *text = ctx->text + loc->start;
+    size_t len = loc->end - loc->start;
+    const char *first = ctx->text + ctx->first_loc.start;
+    size_t first_len = ctx->first_loc.end - ctx->first_loc.start;
+    if (ctx->first_tok == IDENT) {
+        if (word_is(first, first_len, "UPSERT"))
+            pq_buf_adds(msg, "PartiQL has no UPSERT: INSERT INTO t VALUE {...} adds an item (and "
+                             "fails when the key exists); UPDATE t SET a = v WHERE key = k "
+                             "changes one that exists");
+        else if (word_is(first, first_len, "REPLACE"))
+            pq_buf_adds(msg, "PartiQL has no REPLACE: DELETE FROM t WHERE key = k, then INSERT "
+                             "INTO t VALUE {...} (inside BEGIN ... COMMIT: both or neither)");
+        else if (word_is(first, first_len, "TRUNCATE"))
+            pq_buf_adds(msg, "PartiQL has no TRUNCATE: DROP TABLE t and CREATE TABLE it again, "
+                             "or DELETE each item by its key");
+        if (msg->len) {
+            *loc = (struct pq_loc){ctx->first_loc.start, ctx->first_loc.end};
+            return true;
+        }
+    }
+    if (ctx->first_tok == K_CREATE && tok == IDENT && word_in(text, len, auto_words)) {
+        pq_buf_addf(msg,
+                    "DynamoDB has no %.*s: every item brings its own key value (an order "
+                    "number, a UUID, ...)",
+                    (int)len, text);
+        return true;
+    }
+    if (ctx->first_tok == K_CREATE && ctx->prev_tok == IDENT && word_in(text, len, type_words) &&
+        (ctx->second_tok == K_INDEX || ctx->second_tok == K_GLOBAL || ctx->second_tok == K_LOCAL)) {
+        pq_buf_addf(msg,
+                    "an index key is written without a type, (%.*s): pqsh takes the type "
+                    "from the table (a key attribute, or the type the items have)",
+                    (int)(ctx->prev_loc.end - ctx->prev_loc.start),
+                    ctx->text + ctx->prev_loc.start);
+        return true;
+    }
+    /* SELECT value FROM t: SELECT VALUE takes an expression, so FROM is
+     * where the parser stops; the word is the mistake. */
+    if (ctx->first_tok == K_SELECT && ctx->prev_tok == K_VALUE && ctx->ntok == 3 &&
+        (tok == K_FROM || tok == ',')) {
+        *loc = (struct pq_loc){ctx->prev_loc.start, ctx->prev_loc.end};
+        text = ctx->text + loc->start;
+        len = loc->end - loc->start;
+        pq_buf_addf(msg, "%.*s is a reserved word: write \"%.*s\"", (int)len, text, (int)len, text);
+        return true;
+    }
+    if (is_keyword(tok) && tok != RESERVED_WORD && !structural_keyword(tok) &&
+        (expects(expected, n, IDENT) || expects(expected, n, NUMBER))) {
+        pq_buf_addf(msg, "%.*s is a reserved word: write \"%.*s\"", (int)len, text, (int)len, text);
+        return true;
+    }
+    return false;
+}
+
 void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
                            const int *expected, int n)
 {
@@ -369,6 +524,16 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
         else
             describe_expected(ctx, expected, n, &msg);
     }
+    if (!ctx->strict) {
+        struct pq_buf hint = PQ_BUF_INIT;
+        pq_buf_init(&hint);
+        if (habit(ctx, tok, &loc, expected, n, &hint)) {
+            pq_buf_release(&msg);
+            msg = hint;
+        } else {
+            pq_buf_release(&hint);
+        }
+    }
     pq_error_set(ctx->err, PQ_ERR_SYNTAX, loc.start, loc.end, "%s", msg.data);
     pq_buf_release(&msg);
     ctx->detail = detail;
@@ -408,7 +573,11 @@ int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx)
         }
     }
     if (tok == 0) lloc->start = lloc->end = ctx->len; /* flex sets no location at EOF */
-    if (ctx->ntok++ == 0) ctx->first_tok = tok;
+    if (ctx->ntok == 1) ctx->second_tok = tok;
+    if (ctx->ntok++ == 0) {
+        ctx->first_tok = tok;
+        ctx->first_loc = *lloc;
+    }
     ctx->prev_tok = ctx->last_tok;
     ctx->prev_loc = ctx->last_loc;
     ctx->last_tok = tok;
