@@ -593,6 +593,8 @@ struct render *render_begin(struct shell *sh, const struct pq_step *step)
         sh->last_rows = json_array();
         free(sh->last_table);
         sh->last_table = step->table ? pq_xstrdup(step->table) : NULL;
+        json_decref(sh->last_request);
+        sh->last_request = json_incref(step->request);
     }
     shell_calls_step(sh, step);
     return r;

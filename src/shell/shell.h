@@ -81,6 +81,8 @@ struct shell {
     json_t *attrs;     /* {table: {attribute: true}} seen in results this session */
     json_t *last_rows; /* items of the last SELECT (capped), for tutorial checks */
     char *last_table;  /* table of the last SELECT (owned), or NULL */
+    /* ExecuteStatement request of the last SELECT, or NULL (tutorial checks) */
+    json_t *last_request;
     struct tutorial *tutorial;
     struct call_wrap *calls; /* see call.c */
     /* Target options kept for .connect (target.c, engineer L); strings borrowed from argv. */

@@ -9,6 +9,8 @@
  * missing, with the step's hint. Teachers add tutorials without writing C.
  */
 #include "shell.h"
+#include "pqsh/literal.h"
+#include "pqsh/parse.h"
 #include "pqsh/value.h"
 
 #include <dirent.h>
@@ -30,6 +32,10 @@ struct tutorial {
     char *name, *title, *scenario, *goal, *why;
     struct tstep *steps;
     size_t nsteps, cur, done;
+    /* The last SELECT's request when the checks last ran (a reference): a
+     * result or keyread check wants a SELECT run since. */
+    json_t *seen;
+    bool last_ok; /* the statement just run succeeded */
 };
 
 /* ---- reading the data file -------------------------------------------------- */
@@ -60,6 +66,7 @@ static void tutorial_free(struct tutorial *t)
         free(s->checks);
     }
     free(t->steps);
+    json_decref(t->seen);
     free(t->name);
     free(t->title);
     free(t->scenario);
@@ -593,6 +600,79 @@ static bool check_gone(struct shell *sh, const char *args, struct pq_buf *why)
     return !present;
 }
 
+/* Was the statement just run a SELECT on `table`? (A SELECT run before the
+ * step's checks last ran does not count again.) */
+static bool fresh_select(struct shell *sh, const char *table, struct pq_buf *why)
+{
+    if (!sh->last_rows || !sh->last_table || strcmp(sh->last_table, table) != 0 ||
+        !sh->last_request || sh->last_request == sh->tutorial->seen || !sh->tutorial->last_ok) {
+        pq_buf_addf(why, "this step wants a SELECT on table '%s'", table);
+        return false;
+    }
+    return true;
+}
+
+/* Does condition `e` (an AND of tests) pin attribute `attr` with `=` to a
+ * value equal to `want`? Values are `?` (filled from `params`) or literals. */
+static bool pins(const struct pq_expr *e, const char *attr, const json_t *params, json_t *want)
+{
+    if (!e) return false;
+    if (e->kind == PQ_E_BINARY && e->op == PQ_OP_AND)
+        return pins(e->lhs, attr, params, want) || pins(e->rhs, attr, params, want);
+    if (e->kind != PQ_E_BINARY || e->op != PQ_OP_EQ) return false;
+    for (int side = 0; side < 2; side++) {
+        const struct pq_expr *path = side ? e->rhs : e->lhs, *value = side ? e->lhs : e->rhs;
+        if (path->kind != PQ_E_PATH || path->nsteps != 1 || path->steps[0].kind != PQ_STEP_NAME ||
+            strcmp(path->steps[0].name, attr) != 0 || !pq_literal_is_constant(value))
+            continue;
+        struct pq_error err;
+        json_t *v = NULL;
+        pq_error_init(&err);
+        bool same = pq_literal_eval(value, params, &v, &err) == PQ_OK && pq_value_equal(v, want);
+        json_decref(v);
+        pq_error_release(&err);
+        if (same) return true;
+    }
+    return false;
+}
+
+/* keyread TABLE ATTR VAR: the statement just run was a SELECT on TABLE, any
+ * projection, whose WHERE pins ATTR with `=` to the value of variable VAR —
+ * written :VAR, a bare VAR, or a literal with the same value. A SELECT with
+ * no WHERE, or a WHERE on another attribute, does not do what the step asks
+ * even when its result holds the item. */
+static bool check_keyread(struct shell *sh, const char *args, struct pq_buf *why)
+{
+    char table[256], attr[256], var[256];
+    const char *p = args;
+    if (!word(&p, table, sizeof table) || !word(&p, attr, sizeof attr) ||
+        !word(&p, var, sizeof var) || *p) {
+        pq_buf_addf(why, "(bad check in the tutorial: 'keyread %s')", args);
+        return false;
+    }
+    json_t *want = pq_vars_get(&sh->vars, var);
+    if (!want) {
+        pq_buf_addf(why, "there is no variable '%s' yet (SET %s = ...;)", var, var);
+        return false;
+    }
+    if (!fresh_select(sh, table, why)) return false;
+    const char *text = json_string_value(json_object_get(sh->last_request, "Statement"));
+    struct pq_stmt *s = NULL;
+    struct pq_error err;
+    pq_error_init(&err);
+    bool ok = text && pq_parse(text, strlen(text), PQ_PARSE_STRICT, &s, &err, NULL) == PQ_OK &&
+              s->kind == PQ_S_SELECT &&
+              pins(s->u.select.where, attr, json_object_get(sh->last_request, "Parameters"), want);
+    if (!ok)
+        pq_buf_addf(why,
+                    "this step wants a SELECT on '%s' that finds the item by its key: WHERE %s = "
+                    ":%s",
+                    table, attr, var);
+    pq_error_release(&err);
+    if (s) pq_stmt_free(s);
+    return ok;
+}
+
 /* result TABLE {'attr': value, …}: the last SELECT, on TABLE, returned such an item. */
 static bool check_result(struct shell *sh, const char *args, struct pq_buf *why)
 {
@@ -604,10 +684,7 @@ static bool check_result(struct shell *sh, const char *args, struct pq_buf *why)
         pq_buf_addf(why, "(bad check in the tutorial: 'result %s')", args);
         goto out;
     }
-    if (!sh->last_rows || !sh->last_table || strcmp(sh->last_table, table) != 0) {
-        pq_buf_addf(why, "this step wants a SELECT on table '%s'", table);
-        goto out;
-    }
+    if (!fresh_select(sh, table, why)) goto out;
     size_t i;
     json_t *item;
     struct pq_buf ignore = PQ_BUF_INIT;
@@ -632,8 +709,9 @@ static bool run_check(struct shell *sh, const char *check, struct pq_buf *why)
     static const struct {
         const char *kind;
         bool (*run)(struct shell *, const char *, struct pq_buf *);
-    } kinds[] = {{"table", check_table},   {"item", check_item}, {"var", check_var},
-                 {"result", check_result}, {"ttl", check_ttl},   {"gone", check_gone}};
+    } kinds[] = {{"table", check_table},   {"item", check_item},       {"var", check_var},
+                 {"result", check_result}, {"keyread", check_keyread}, {"ttl", check_ttl},
+                 {"gone", check_gone}};
     size_t n = strcspn(check, " ");
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strlen(kinds[i].kind) == n && strncmp(check, kinds[i].kind, n) == 0)
@@ -649,8 +727,11 @@ void shell_tutorial_after(struct shell *sh, bool statement_ok)
     struct pq_buf why = PQ_BUF_INIT;
     pq_buf_init(&why);
     bool ok = true;
+    t->last_ok = statement_ok;
     for (size_t i = 0; i < s->nchecks && ok; i++)
         ok = run_check(sh, s->checks[i], &why);
+    json_decref(t->seen);
+    t->seen = json_incref(sh->last_request);
     if (ok) {
         t->done++;
         printf("%s\u2713 Step %zu done.%s ", shell_sgr(sh, "\033[32m"), t->cur + 1,
