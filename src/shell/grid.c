@@ -4,33 +4,102 @@
  * fits `width` columns when one is given: the widest columns shrink first
  * and long cells are cut with '…', or wrapped onto more lines with --wrap.
  * Without a width (scripts) the ASCII table is exactly the one the golden
- * tests hold.
+ * tests hold. Widths are display cells (wcwidth), not bytes or code points.
  */
+#define _GNU_SOURCE /* wcwidth, newlocale, uselocale */
 #include "grid.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
-/* Characters on screen: UTF-8 code points. */
+/* The code point of the UTF-8 sequence at `s` and its length in bytes (an
+ * invalid byte counts as one code point of its own). */
+static unsigned decode(const char *s, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    unsigned cp = n == 1 ? c : c & (0xff >> (n + 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *len = 1;
+            return 0xfffd;
+        }
+        cp = (cp << 6) | (u[i] & 0x3f);
+    }
+    *len = n;
+    return cp;
+}
+
+/* Screen cells of one code point: wcwidth under a UTF-8 locale, whatever
+ * the session's locale is (scripts often run under C). Wide CJK and emoji
+ * take 2, combining marks 0; what the C library cannot place takes 1. */
+static size_t cp_width(unsigned cp)
+{
+    static locale_t utf8;
+    static bool tried;
+    if (cp < 0x80) return 1;
+    if (!tried) {
+        tried = true;
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+        if (!utf8) utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+    }
+    if (!utf8) return 1;
+    locale_t old = uselocale(utf8);
+    int w = wcwidth((wchar_t)cp);
+    uselocale(old);
+    return w < 0 ? 1 : (size_t)w;
+}
+
 size_t grid_width(const char *s)
 {
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) w++;
+    size_t w = 0, n;
+    for (; *s; s += n)
+        w += cp_width(decode(s, &n));
     return w;
 }
 
-/* Byte length of the first `n` code points of `s`. */
-static size_t prefix_bytes(const char *s, size_t n)
+/* Byte length of the longest prefix of `s` at most `cells` wide (combining
+ * marks stay with the character before them). */
+static size_t prefix_bytes(const char *s, size_t cells)
 {
-    size_t i = 0;
-    while (s[i] && n) {
-        i++;
-        while (((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-        n--;
+    size_t i = 0, w = 0, n;
+    while (s[i]) {
+        size_t cw = cp_width(decode(s + i, &n));
+        if (w + cw > cells) break;
+        w += cw;
+        i += n;
     }
     return i;
+}
+
+void grid_visible(struct pq_buf *b)
+{
+    bool plain = true;
+    for (size_t i = 0; i < b->len && plain; i++)
+        plain = (unsigned char)b->data[i] >= 0x20 && b->data[i] != 0x7f;
+    if (plain) return;
+    struct pq_buf out = PQ_BUF_INIT;
+    pq_buf_init(&out);
+    for (size_t i = 0; i < b->len; i++) {
+        unsigned char c = (unsigned char)b->data[i];
+        if (c == '\r' && i + 1 < b->len && b->data[i + 1] == '\n') continue;
+        if (c == '\n' || c == '\r') {
+            pq_buf_adds(&out, "\u21b5");
+        } else if (c < 0x20 || c == 0x7f) {
+            /* Unicode's control pictures: U+2400 + c, U+2421 for DEL. */
+            unsigned cp = c == 0x7f ? 0x2421 : 0x2400 + c;
+            char pic[3] = {(char)(0xe0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3f)),
+                           (char)(0x80 | (cp & 0x3f))};
+            pq_buf_add(&out, pic, 3);
+        } else {
+            pq_buf_addc(&out, (char)c);
+        }
+    }
+    pq_buf_release(b);
+    *b = out;
 }
 
 static void pad(FILE *out, size_t n)
@@ -99,8 +168,11 @@ static void cell_line(const struct grid *g, const char *cell, size_t w, size_t k
         }
         return;
     }
-    size_t from = prefix_bytes(cell, k * w);
-    size_t n = prefix_bytes(cell + from, w);
+    size_t from = 0, n;
+    for (size_t j = 0; j < k && cell[from]; j++)
+        from += prefix_bytes(cell + from, w) ? prefix_bytes(cell + from, w) : 1;
+    n = prefix_bytes(cell + from, w);
+    if (n == 0 && cell[from]) decode(cell + from, &n); /* a character wider than w */
     pq_buf_add(b, cell + from, n);
     *more = cell[from + n] != '\0';
 }
@@ -225,28 +297,24 @@ void grid_lines(const struct grid *g, const char *const *names, const char *cons
 }
 
 /* Markdown (GitHub tables): cells padded, '|' escaped; never cut. */
-static void md_cell(FILE *out, const char *s, size_t width)
-{
-    size_t w = 0;
-    fputc(' ', out);
-    for (; *s; s++) {
-        if (*s == '|') {
-            fputc('\\', out);
-            w++;
-        }
-        fputc(*s, out);
-        if (((unsigned char)*s & 0xC0) != 0x80) w++;
-    }
-    pad(out, width > w ? width - w : 0);
-    fputs(" |", out);
-}
-
 static size_t md_width(const char *s)
 {
     size_t w = grid_width(s);
     for (; *s; s++)
         if (*s == '|') w++;
     return w;
+}
+
+static void md_cell(FILE *out, const char *s, size_t width)
+{
+    size_t w = md_width(s);
+    fputc(' ', out);
+    for (; *s; s++) {
+        if (*s == '|') fputc('\\', out);
+        fputc(*s, out);
+    }
+    pad(out, width > w ? width - w : 0);
+    fputs(" |", out);
 }
 
 void grid_markdown(const struct grid *g, const char *const *names, const char *const *cells,

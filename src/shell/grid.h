@@ -19,8 +19,14 @@ struct grid {
     const char *bold, *reset; /* header colour escapes ("" for none) */
 };
 
-/* Screen width of `s`, in UTF-8 code points. */
+/* Screen width of `s` in display cells: wide CJK and emoji count 2,
+ * combining marks 0. */
 size_t grid_width(const char *s);
+/* Makes a cell's text one visible line, in place: a line break shows as ↵
+ * (as psql does), a tab or another control character as its Unicode control
+ * picture (␉, ␀, …, ␡), so rows stay aligned and nothing invisible moves the
+ * cursor. */
+void grid_visible(struct pq_buf *b);
 
 void grid_table(const struct grid *g, const char *const *names, const char *const *cells,
                 size_t ncols, size_t nrows);

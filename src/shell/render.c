@@ -261,25 +261,6 @@ static void sort_items(const struct render *r, json_t *items)
 
 /* ---- cells for the human modes ------------------------------------------- */
 
-/* A cell on one line: line breaks inside strings show as ↵ (as psql does),
- * so that rows stay aligned. Takes the buffer's text. */
-static char *one_line(struct pq_buf *b)
-{
-    if (!memchr(b->data, '\n', b->len) && !memchr(b->data, '\r', b->len))
-        return pq_buf_detach(b, NULL);
-    struct pq_buf out = PQ_BUF_INIT;
-    pq_buf_init(&out);
-    for (size_t i = 0; i < b->len; i++) {
-        if (b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n') continue;
-        if (b->data[i] == '\n' || b->data[i] == '\r')
-            pq_buf_adds(&out, "\u21b5");
-        else
-            pq_buf_addc(&out, b->data[i]);
-    }
-    pq_buf_release(b);
-    return pq_buf_detach(&out, NULL);
-}
-
 static struct grid grid_of(const struct shell *sh)
 {
     return (struct grid){
@@ -302,7 +283,8 @@ static void print_cells(struct render *r, json_t *items)
             struct pq_buf b = PQ_BUF_INIT;
             pq_buf_init(&b);
             if (v) pq_value_to_partiql(v, &b);
-            cells[i * cols.n + c] = one_line(&b);
+            grid_visible(&b);
+            cells[i * cols.n + c] = pq_buf_detach(&b, NULL);
             present[i * cols.n + c] = v != NULL;
         }
     }
