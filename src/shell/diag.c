@@ -2,6 +2,7 @@
 #include "shell.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 /* Line and column (1-based, bytes) of byte `at` of the statement, and the
  * offset where that line starts within the statement text. */
@@ -64,6 +65,42 @@ static void report(const struct where *w, size_t at, const char *kind, const cha
             type ? ": " : "", message ? message : "");
 }
 
+/* DynamoDB's answer to a statement over 8,192 characters quotes the whole
+ * statement back ("Value '…' at 'statement' failed to satisfy constraint:
+ * Member must have length less than or equal to 8192"). The message is
+ * clipped to the statement's start and its length, and a hint says how a
+ * long value gets in: as a variable, which travels as a parameter outside
+ * the statement text. Returns false for any other message. */
+static bool too_long(const struct where *w, size_t at, const char *type, const char *msg)
+{
+    enum { KEEP = 60 };
+    const char *limit = strstr(msg, "failed to satisfy constraint: Member must have length less "
+                                    "than or equal to 8192");
+    const char *value = strstr(msg, "Value '");
+    if (!limit || !value || value > limit) return false;
+    value += strlen("Value '");
+    const char *end = NULL;
+    for (const char *p = value; (p = strstr(p, "' at '")) && p < limit; p++)
+        end = p;
+    if (!end) return false;
+    size_t len = (size_t)(end - value), keep = 0, chars = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)value[i] & 0xC0) != 0x80 && chars++ == KEEP) keep = i;
+    if (chars <= KEEP) return false;
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_add(&b, msg, (size_t)(value - msg));
+    pq_buf_add(&b, value, keep);
+    pq_buf_addf(&b, "\u2026' (%zu characters)%s", chars, end + 1);
+    report(w, at, "error", type, b.data);
+    report(w, at, "hint", NULL,
+           "a statement is at most 8,192 characters; a long value travels as a variable, "
+           "outside the text: SET doc = '...'; then write :doc where the value goes");
+    pq_buf_release(&b);
+    fflush(stderr);
+    return true;
+}
+
 void shell_error(const struct where *w, const struct pq_error *err)
 {
     /* Service errors carry no position of their own: they point at the
@@ -72,6 +109,7 @@ void shell_error(const struct where *w, const struct pq_error *err)
     bool caret = has_pos && err->code != PQ_ERR_SERVICE;
     const char *type = err->code == PQ_ERR_SERVICE ? err->type : NULL;
     size_t at = has_pos ? err->start : PQ_NO_POS;
+    if (err->code == PQ_ERR_SERVICE && err->message && too_long(w, at, type, err->message)) return;
     report(w, at, "error", type, err->message);
     if (caret) {
         unsigned line, col;
