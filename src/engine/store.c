@@ -21,9 +21,11 @@
 #include "engine/internal.h"
 #include "pqsh/value.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STORE_FORMAT 2
@@ -61,7 +63,9 @@ struct pq_store {
     sqlite3_stmt *cat_get, *cat_list;
     sqlite3_stmt *tok_get, *tok_put, *tok_purge;
     struct table_entry *tables;
-    struct pq_buf text; /* scratch: the JSON text of the item being written */
+    struct pq_buf text;   /* scratch: the JSON text of the item being written */
+    char *path;           /* the database file, for messages (NULL for :memory:) */
+    const char *readonly; /* why the file is open read-only (static), or NULL */
 };
 
 struct pq_cursor {
@@ -73,6 +77,15 @@ struct pq_cursor {
 
 static pq_status db_fail(struct pq_store *s, struct pq_error *err, const char *what)
 {
+    int code = sqlite3_errcode(s->db) & 0xff;
+    if (s->path && code == SQLITE_READONLY)
+        return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                            "the database %s is read-only (%s): it can be read, but nothing was "
+                            "written",
+                            s->path, s->readonly ? s->readonly : sqlite3_errmsg(s->db));
+    if (s->path && code == SQLITE_NOTADB)
+        return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                            "%s is not a database (SQLite: %s)", s->path, sqlite3_errmsg(s->db));
     return pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "sqlite: %s: %s", what,
                         sqlite3_errmsg(s->db));
 }
@@ -162,22 +175,100 @@ out:
 
 static void sql_segment(sqlite3_context *cx, int argc, sqlite3_value **argv);
 
+/* The folder of `path` (a new string). */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return pq_xstrdup(".");
+    return slash == path ? pq_xstrdup("/") : pq_xstrndup(path, (size_t)(slash - path));
+}
+
+/* Looks at the file before SQLite does, to name the real cause of a problem:
+ * sets s->readonly (and *immutable) when the file can only be read, fails when
+ * it cannot be opened at all. */
+static pq_status check_file(struct pq_store *s, const char *path, bool *immutable,
+                            struct pq_error *err)
+{
+    struct stat st;
+    char *dir = dir_of(path);
+    pq_status rc = PQ_OK;
+    bool dir_writable = access(dir, W_OK) == 0;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && access(dir, F_OK) != 0)
+            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "cannot create the database %s: the directory %s does not exist",
+                              path, dir);
+        else if (errno == ENOENT && !dir_writable)
+            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "cannot create the database %s: the directory %s is read-only", path,
+                              dir);
+        else if (errno != ENOENT)
+            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot open %s: %s", path,
+                              strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                          "%s is a directory, not a database file", path);
+    } else if (access(path, R_OK) != 0) {
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot read the database %s: %s",
+                          path, strerror(errno));
+    } else if (access(path, W_OK) != 0) {
+        s->readonly = "the file is read-only";
+        *immutable = !dir_writable;
+    } else if (!dir_writable) {
+        /* SQLite writes beside the file (the -wal and -shm files). */
+        s->readonly = "its directory is read-only and cannot hold SQLite's -wal and -shm files";
+        *immutable = true;
+    }
+    free(dir);
+    return rc;
+}
+
+/* file: URI of `path` with the query `q` (a new string). */
+static char *file_uri(const char *path, const char *q)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    pq_buf_adds(&b, "file:");
+    for (const char *p = path; *p; p++)
+        if (*p == '%' || *p == '?' || *p == '#')
+            pq_buf_addf(&b, "%%%02X", (unsigned char)*p);
+        else
+            pq_buf_addc(&b, *p);
+    pq_buf_adds(&b, q);
+    return pq_buf_detach(&b, NULL);
+}
+
 pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err)
 {
     struct pq_store *s = pq_xcalloc(1, sizeof *s);
     pq_buf_init(&s->text);
     pq_status rc = PQ_OK;
     bool memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
+    bool immutable = false;
+    char *uri = NULL;
     *out = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    /* A new database is created 0600 (SQLite would make it 0644): its
-     * tables are nobody else's business. SQLite gives the -wal and -shm
-     * files the database's mode. An empty file is a valid empty database. */
-    if (!memory && strncmp(path, "file:", 5) != 0) {
+    bool uri_given = strncmp(path, "file:", 5) == 0;
+    if (!memory && !uri_given) {
+        s->path = pq_xstrdup(path);
+        if ((rc = check_file(s, path, &immutable, err))) goto fail;
+    }
+    if (s->readonly) {
+        /* Still readable: SELECT works, writes get db_fail's read-only message.
+         * Where SQLite cannot write its -shm file either, the file is read as
+         * immutable (nobody can change it through this folder). */
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+        uri = file_uri(path, immutable ? "?immutable=1" : "?mode=ro");
+    } else if (!memory && !uri_given) {
+        /* A new database is created 0600 (SQLite would make it 0644): its
+         * tables are nobody else's business. SQLite gives the -wal and -shm
+         * files the database's mode. An empty file is a valid empty database. */
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0) close(fd);
     }
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+    int orc = sqlite3_open_v2(uri ? uri : path, &s->db, flags, NULL);
+    free(uri);
+    if (orc != SQLITE_OK) {
         rc = s->db ? db_fail(s, err, path)
                    : pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "sqlite: cannot open %s",
                                   path);
@@ -188,7 +279,7 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
     /* WAL keeps readers and the writer apart; NORMAL syncs only at checkpoints,
      * which is durable against application crashes and fast for many small
      * transactions (one per API call). */
-    if (!memory && (rc = exec_sql(s, "PRAGMA journal_mode=WAL", err))) goto fail;
+    if (!memory && !s->readonly && (rc = exec_sql(s, "PRAGMA journal_mode=WAL", err))) goto fail;
     if ((rc = exec_sql(s,
                        "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
                        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384",
@@ -314,6 +405,7 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->tok_put);
     sqlite3_finalize(s->tok_purge);
     pq_buf_release(&s->text);
+    free(s->path);
     if (s->db) {
         if (s->depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(s->db);
@@ -1129,9 +1221,9 @@ static void sql_segment(sqlite3_context *cx, int argc, sqlite3_value **argv)
         sqlite3_result_null(cx);
         return;
     }
-    sqlite3_result_int64(cx, store_segment_of(sqlite3_value_blob(argv[0]),
-                                              (size_t)sqlite3_value_bytes(argv[0]),
-                                              (uint32_t)total));
+    sqlite3_result_int64(cx,
+                         store_segment_of(sqlite3_value_blob(argv[0]),
+                                          (size_t)sqlite3_value_bytes(argv[0]), (uint32_t)total));
 }
 
 /* The shape of a range decides the SQL text; the values are bound. */
