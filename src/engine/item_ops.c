@@ -23,6 +23,24 @@ enum item_op { OP_PUT, OP_GET, OP_DELETE };
 
 /* ---- model constraints ------------------------------------------------ */
 
+pq_status item_response_extras(struct pq_engine *e, const json_t *req, bool write,
+                               const struct pq_table_meta *t, const json_t *values, json_t *resp,
+                               struct pq_error *err)
+{
+    if (write &&
+        cap_wants_metrics(json_string_value(item_member(req, "ReturnItemCollectionMetrics")), t)) {
+        json_t *m;
+        pq_status st = cap_item_collection(e, t, values, &m, err);
+        if (st) return st;
+        json_object_set_new(resp, "ItemCollectionMetrics", m);
+    }
+    if (e->cap) {
+        json_t *cc = cap_one_json(e->cap);
+        if (cc) json_object_set_new(resp, "ConsumedCapacity", cc);
+    }
+    return PQ_OK;
+}
+
 const json_t *item_member(const json_t *req, const char *name)
 {
     const json_t *m = json_object_get(req, name);
@@ -409,17 +427,7 @@ static pq_status run(struct pq_engine *e, json_t *req, enum item_op op, json_t *
         if ((st = item_write_store(e, &w, err))) goto out;
         if (r.all_old && w.old) json_object_set(*resp, "Attributes", w.old);
     }
-    if (op != OP_GET &&
-        cap_wants_metrics(json_string_value(item_member(req, "ReturnItemCollectionMetrics")),
-                          r.table)) {
-        json_t *m;
-        if ((st = cap_item_collection(e, r.table, r.values, &m, err))) goto out;
-        json_object_set_new(*resp, "ItemCollectionMetrics", m);
-    }
-    if (e->cap) {
-        json_t *cc = cap_one_json(e->cap);
-        if (cc) json_object_set_new(*resp, "ConsumedCapacity", cc);
-    }
+    st = item_response_extras(e, req, op != OP_GET, r.table, r.values, *resp, err);
 out:
     if (st) {
         json_decref(*resp);

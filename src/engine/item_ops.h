@@ -86,6 +86,13 @@ void item_write_release(struct item_write *w);
 /* Request helpers shared by the item operations. */
 /* The member `name` of the request, NULL when absent or JSON null. */
 const json_t *item_member(const json_t *req, const char *name);
+/* The tail of a single-item operation's response: ItemCollectionMetrics
+ * (when `write`, the request asks for them and `t` has an LSI; `values` is
+ * the item or key the write named) and ConsumedCapacity (when the call
+ * accounts it), added to `resp`. */
+pq_status item_response_extras(struct pq_engine *e, const json_t *req, bool write,
+                               const struct pq_table_meta *t, const json_t *values, json_t *resp,
+                               struct pq_error *err) PQ_MUST_USE;
 /* The model constraints of the request (TableName, the enums of the write
  * operations unless `get`, AttributesToGet of GetItem, ReturnConsumedCapacity),
  * reported together (§1.4). */

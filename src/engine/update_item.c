@@ -115,16 +115,7 @@ pq_status item_update_item(struct pq_engine *e, json_t *req, json_t **resp, stru
     else if (rv && strcmp(rv, "UPDATED_NEW") == 0)
         attrs = updated(w.update, w.new_item);
     if (attrs) json_object_set_new(*resp, "Attributes", attrs);
-    if (cap_wants_metrics(json_string_value(item_member(req, "ReturnItemCollectionMetrics")),
-                          w.table)) {
-        json_t *m;
-        if ((st = cap_item_collection(e, w.table, w.values, &m, err))) goto out;
-        json_object_set_new(*resp, "ItemCollectionMetrics", m);
-    }
-    if (e->cap) {
-        json_t *cc = cap_one_json(e->cap);
-        if (cc) json_object_set_new(*resp, "ConsumedCapacity", cc);
-    }
+    st = item_response_extras(e, req, true, w.table, w.values, *resp, err);
 out:
     if (st) {
         json_decref(*resp);
