@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
+#include "snapshot.h"
 #include "pqsh/value.h"
 
 #define MAX_STATEMENTS 30
@@ -482,38 +483,15 @@ static void check_store(struct pq_engine *e, bool integrity)
  * 200 inputs/s). Every input thus starts from the same state, so a finding
  * replays from its input alone. */
 static struct pq_engine *eng;
-static unsigned char *snapshot;
-static sqlite3_int64 snapshot_len;
-static int clean_changes;
+static struct fuzz_snapshot snap;
 static char *clean_digest;
-
-static void restore(void)
-{
-    sqlite3 *db = store_db(eng->store);
-    if (sqlite3_total_changes(db) == clean_changes) return;
-    store_forget(eng->store);
-    unsigned char *copy = sqlite3_malloc64((sqlite3_uint64)snapshot_len);
-    if (!copy) die("out of memory", NULL);
-    memcpy(copy, snapshot, (size_t)snapshot_len);
-    if (sqlite3_deserialize(db, "main", copy, snapshot_len, snapshot_len,
-                            SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
-        SQLITE_OK)
-        die("cannot restore the snapshot", sqlite3_errmsg(db));
-    clean_changes = sqlite3_total_changes(db);
-    free(digest);
-    digest = pq_xstrdup(clean_digest);
-    digest_changes = clean_changes;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!eng) {
         eng = engine_new();
-        sqlite3 *db = store_db(eng->store);
-        snapshot = sqlite3_serialize(db, "main", &snapshot_len, 0);
-        if (!snapshot) die("cannot snapshot the database", sqlite3_errmsg(db));
         check_store(eng, true);
-        clean_changes = sqlite3_total_changes(db);
+        fuzz_snapshot_take(&snap, eng);
         clean_digest = store_digest(eng);
     }
     run_input(eng, (const char *)data, size);
@@ -521,7 +499,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size; i++)
         h = (h ^ data[i]) * 16777619u;
     /* An input that wrote no row left the checked setup state as it was. */
-    if (sqlite3_total_changes(store_db(eng->store)) != clean_changes) check_store(eng, h % 16 == 0);
-    restore();
+    if (fuzz_snapshot_dirty(&snap, eng)) check_store(eng, h % 16 == 0);
+    if (fuzz_snapshot_restore(&snap, eng)) {
+        free(digest);
+        digest = pq_xstrdup(clean_digest);
+        digest_changes = snap.clean_changes;
+    }
     return 0;
 }

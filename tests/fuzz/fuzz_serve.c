@@ -26,6 +26,7 @@
 #include "aws/http.h"
 #include "aws/sigv4.h"
 #include "engine/internal.h"
+#include "snapshot.h"
 #include "server/internal.h"
 
 #define AKID "AKIDFUZZ"
@@ -36,9 +37,7 @@
 
 static struct pq_engine *eng;
 static struct pq_server_keys *keys, *token_keys;
-static unsigned char *snapshot;
-static sqlite3_int64 snapshot_len;
-static int clean_changes;
+static struct fuzz_snapshot snap;
 
 static void die(const char *what, const char *detail)
 {
@@ -54,25 +53,7 @@ static void setup(void)
     if (pq_engine_open(&opt, &eng, &err) != PQ_OK) die("cannot open the engine", err.message);
     pq_server_keys_add(&keys, AKID, SECRET);
     pq_server_keys_add_token(&token_keys, AKID, SECRET, TOKEN);
-    sqlite3 *db = store_db(eng->store);
-    snapshot = sqlite3_serialize(db, "main", &snapshot_len, 0);
-    if (!snapshot) die("cannot snapshot the database", sqlite3_errmsg(db));
-    clean_changes = sqlite3_total_changes(db);
-}
-
-static void restore(void)
-{
-    sqlite3 *db = store_db(eng->store);
-    if (sqlite3_total_changes(db) == clean_changes) return;
-    store_forget(eng->store);
-    unsigned char *copy = sqlite3_malloc64((sqlite3_uint64)snapshot_len);
-    if (!copy) die("out of memory", NULL);
-    memcpy(copy, snapshot, (size_t)snapshot_len);
-    if (sqlite3_deserialize(db, "main", copy, snapshot_len, snapshot_len,
-                            SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
-        SQLITE_OK)
-        die("cannot restore the snapshot", sqlite3_errmsg(db));
-    clean_changes = sqlite3_total_changes(db);
+    fuzz_snapshot_take(&snap, eng);
 }
 
 /* Cuts the next '\n'-ended line off [*p, end) as a NUL-terminated copy. */
@@ -172,6 +153,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(owned[i]);
     free(method);
     free(path);
-    restore();
+    fuzz_snapshot_restore(&snap, eng);
     return 0;
 }
