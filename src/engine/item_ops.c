@@ -15,6 +15,7 @@
 #include "engine/capacity.h"
 #include "engine/eval.h"
 #include "engine/expr.h"
+#include "engine/legacy.h"
 #include "pqsh/value.h"
 
 #define MAX_ITEM_BYTES 409600
@@ -64,7 +65,7 @@ void item_check_table_name(struct exec_violations *v, const json_t *name, const 
     pq_buf_release(&val);
 }
 
-pq_status item_check_constraints(const json_t *req, bool get, struct pq_error *err)
+pq_status item_check_constraints(const json_t *req, bool get, bool update, struct pq_error *err)
 {
     static const char *const rv[] = {"NONE",    "ALL_OLD",     "UPDATED_OLD",
                                      "ALL_NEW", "UPDATED_NEW", NULL};
@@ -75,6 +76,8 @@ pq_status item_check_constraints(const json_t *req, bool get, struct pq_error *e
     exec_violations_init(&v);
     item_check_table_name(&v, item_member(req, "TableName"), "tableName");
     if (!get) {
+        if (update) lg_check_updates_model(item_member(req, "AttributeUpdates"), &v);
+        lg_check_model(item_member(req, "Expected"), LG_EXPECTED, &v);
         /* The enum in the order the service prints it (dynalite's recording). */
         exec_check_enum(&v, item_member(req, "ReturnValues"), "returnValues", rv,
                         "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
@@ -172,7 +175,8 @@ struct item_request {
     bool all_old;       /* ReturnValues = ALL_OLD */
     bool old_on_ccf;    /* ReturnValuesOnConditionCheckFailure = ALL_OLD */
     bool consistent;
-    struct xp_request *xr;            /* owns cond and proj */
+    struct xp_request *xr;            /* owns cond (expression) and proj */
+    struct lg_request *lg;            /* owns cond (Expected) */
     const struct ev_cond *cond;       /* ConditionExpression, or NULL */
     const struct xp_projection *proj; /* ProjectionExpression, or NULL */
 };
@@ -182,6 +186,7 @@ static void item_request_release(struct item_request *r)
     json_decref(r->values);
     json_decref(r->projection);
     xp_request_free(r->xr);
+    lg_request_free(r->lg);
 }
 
 static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
@@ -199,10 +204,7 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
         return pq_error_validation(
             err, "The parameter '%s' is required but was not present in the request",
             values_member);
-    if ((st = item_check_constraints(req, op == OP_GET, err))) return st;
-    if ((st = item_copy_values(item_member(req, values_member), op != OP_GET, &r->values, err)))
-        return st;
-
+    if ((st = item_check_constraints(req, op == OP_GET, false, err))) return st;
     const json_t *rv = item_member(req, "ReturnValues");
     if (rv && strcmp(json_string_value(rv), "NONE") != 0 &&
         strcmp(json_string_value(rv), "ALL_OLD") != 0)
@@ -219,8 +221,8 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
     const json_t *names = item_member(req, "ExpressionAttributeNames");
     const json_t *values = item_member(req, "ExpressionAttributeValues");
     const json_t *legacy = item_member(req, op == OP_GET ? "AttributesToGet" : "Expected");
-    if (item_member(req, "ConditionalOperator") && !legacy)
-        legacy = item_member(req, "ConditionalOperator");
+    /* ConditionalOperator without Expected changes nothing and is not named
+     * by the mix message (dynalite's lists; UNCONFIRMED). */
     if (legacy && (cond || proj))
         return pq_error_validation(
             err,
@@ -228,11 +230,6 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
             "Non-expression parameters: {%s} Expression parameters: {%s}",
             op == OP_GET ? "AttributesToGet" : "Expected",
             op == OP_GET ? "ProjectionExpression" : "ConditionExpression");
-    if (legacy && op != OP_GET)
-        /* pqsh's own limit (the legacy conditional parameters are not implemented). */
-        return pq_error_validation(err, "The legacy parameters Expected and ConditionalOperator "
-                                        "are not supported by this engine; use "
-                                        "ConditionExpression");
     if (names && !cond && !proj)
         return pq_error_validation(err, "ExpressionAttributeNames can only be specified when using "
                                         "expressions");
@@ -240,12 +237,21 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
         return pq_error_validation(err,
                                    "ExpressionAttributeValues can only be specified when using "
                                    "expressions: ConditionExpression is null");
+    if ((st = item_copy_values(item_member(req, values_member), op != OP_GET, &r->values, err)))
+        return st;
+    if (legacy && op != OP_GET) {
+        r->lg = lg_request_new();
+        if ((st = lg_condition(r->lg, LG_EXPECTED, legacy,
+                               json_string_value(item_member(req, "ConditionalOperator")), true,
+                               &r->cond, err)))
+            return st;
+    }
     if ((st = xp_request_new(names, values, op != OP_GET ? XP_PREFIXED : 0, &r->xr, err)))
         return st;
     if (cond && (st = xp_condition(r->xr, XP_CONDITION, json_string_value(cond), &r->cond, err)))
         return st;
     if (proj && (st = xp_projection(r->xr, json_string_value(proj), &r->proj, err))) return st;
-    if (!proj && legacy) {
+    if (op == OP_GET && legacy) {
         r->projection = json_deep_copy(legacy);
         for (size_t i = 0; i < json_array_size(r->projection); i++)
             for (size_t j = 0; j < i; j++)

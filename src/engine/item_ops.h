@@ -94,9 +94,11 @@ pq_status item_response_extras(struct pq_engine *e, const json_t *req, bool writ
                                const struct pq_table_meta *t, const json_t *values, json_t *resp,
                                struct pq_error *err) PQ_MUST_USE;
 /* The model constraints of the request (TableName, the enums of the write
- * operations unless `get`, AttributesToGet of GetItem, ReturnConsumedCapacity),
+ * operations unless `get` — with Expected's, and AttributeUpdates' when
+ * `update` —, AttributesToGet of GetItem, ReturnConsumedCapacity),
  * reported together (§1.4). */
-pq_status item_check_constraints(const json_t *req, bool get, struct pq_error *err) PQ_MUST_USE;
+pq_status item_check_constraints(const json_t *req, bool get, bool update,
+                                 struct pq_error *err) PQ_MUST_USE;
 /* The table named by the request (TableName, already checked), or
  * ResourceNotFoundException "Requested resource not found". */
 pq_status item_table(struct pq_engine *e, const json_t *req, const struct pq_table_meta **t,

@@ -36,6 +36,7 @@ void read_op_release(struct read_op *r)
 {
     json_decref(r->esk);
     xp_request_free(r->xr);
+    lg_request_free(r->lg);
     store_key_release(&r->after);
     pq_buf_release(&r->hk);
     pq_buf_release(&r->lo);
@@ -206,18 +207,14 @@ pq_status read_check_esk_values(struct read_op *r, struct pq_error *err)
     return PQ_OK;
 }
 
-pq_status read_refuse_legacy(const struct read_op *r, struct pq_error *err)
+pq_status read_legacy_filter(struct read_op *r, struct pq_error *err)
 {
-    static const char *const legacy[] = {"KeyConditions", "QueryFilter", "ScanFilter",
-                                         "ConditionalOperator", NULL};
-    for (const char *const *p = legacy; *p; p++)
-        if (read_member(r->req, *p))
-            /* pqsh's own limit: the legacy conditional parameters come later. */
-            return pq_error_validation(err,
-                                       "The legacy parameter %s is not supported by this engine "
-                                       "yet; use KeyConditionExpression and FilterExpression",
-                                       *p);
-    return PQ_OK;
+    const char *member = r->query ? "QueryFilter" : "ScanFilter";
+    const json_t *filter = read_member(r->req, member);
+    if (!filter) return PQ_OK;
+    if (!r->lg) r->lg = lg_request_new();
+    return lg_condition(r->lg, r->query ? LG_QUERY_FILTER : LG_SCAN_FILTER, filter,
+                        str_member(r->req, "ConditionalOperator"), false, &r->filter, err);
 }
 
 pq_status read_compile(struct read_op *r, const struct xp_key_condition **kc, struct pq_error *err)
@@ -384,10 +381,11 @@ static pq_status check_filter_keys(const struct read_op *r, struct pq_error *err
                                       : r->krange && names_attr(p.v[i], r->krange->name) ? r->krange
                                                                                          : NULL;
         if (k)
-            st = pq_error_validation(err,
-                                     "Filter Expression can only contain non-primary key "
-                                     "attributes: Primary key attribute: %s",
-                                     k->name);
+            st = pq_error_validation(
+                err,
+                "%s can only contain non-primary key attributes: Primary "
+                "key attribute: %s",
+                read_member(r->req, "QueryFilter") ? "QueryFilter" : "Filter Expression", k->name);
     }
     free(p.v);
     return st;
@@ -572,6 +570,8 @@ static pq_status query_model(const json_t *req, struct pq_error *err)
     struct exec_violations v;
     exec_violations_init(&v);
     read_check_model(req, &v);
+    lg_check_model(read_member(req, "KeyConditions"), LG_KEY_CONDITIONS, &v);
+    lg_check_model(read_member(req, "QueryFilter"), LG_QUERY_FILTER, &v);
     return exec_violations_finish(&v, err);
 }
 
@@ -722,16 +722,21 @@ pq_status query_query(struct pq_engine *e, json_t *req, json_t **resp, struct pq
     r.atg = read_member(req, "AttributesToGet");
     pq_status st;
     if ((st = query_model(req, err)) || (st = read_check_mix(&r, err)) ||
-        (st = read_check_atg(&r, err)) || (st = read_check_esk_values(&r, err)))
+        (st = read_legacy_filter(&r, err)) || (st = read_check_atg(&r, err)) ||
+        (st = read_check_esk_values(&r, err)))
         goto out;
     if (!read_member(req, "KeyConditionExpression") && !read_member(req, "KeyConditions")) {
         st = pq_error_validation(err, "Either the KeyConditions or KeyConditionExpression "
                                       "parameter must be specified in the request.");
         goto out;
     }
-    if ((st = read_refuse_legacy(&r, err)) || (st = read_compile(&r, &kc, err)) ||
-        (st = read_check_select(&r, prefix, err)) || (st = read_bind_table(e, &r, err)))
-        goto out;
+    if ((st = read_compile(&r, &kc, err))) goto out;
+    if (!kc) {
+        /* KeyConditions (a KeyConditionExpression beside it was refused by the mix check). */
+        if (!r.lg) r.lg = lg_request_new();
+        if ((st = lg_key_conditions(r.lg, read_member(req, "KeyConditions"), &kc, err))) goto out;
+    }
+    if ((st = read_check_select(&r, prefix, err)) || (st = read_bind_table(e, &r, err))) goto out;
     if (r.index)
         st = read_bind_esk(&r, "The provided starting key is invalid",
                            "The provided starting key is invalid: The provided key element does "

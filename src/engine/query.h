@@ -19,6 +19,7 @@
 #include "engine/eval.h"
 #include "engine/expr.h"
 #include "engine/internal.h"
+#include "engine/legacy.h"
 
 pq_status query_query(struct pq_engine *e, json_t *req, json_t **resp,
                       struct pq_error *err) PQ_MUST_USE;
@@ -50,6 +51,7 @@ struct read_op {
     json_t *esk; /* validated copy of ExclusiveStartKey, or NULL */
     struct pq_key after;
     struct xp_request *xr;
+    struct lg_request *lg; /* QueryFilter / ScanFilter / KeyConditions, or NULL */
     const struct ev_cond *filter;
     const struct xp_projection *proj;
     const json_t *atg; /* AttributesToGet, borrowed */
@@ -73,8 +75,8 @@ pq_status read_check_mix(const struct read_op *r, struct pq_error *err) PQ_MUST_
 pq_status read_check_atg(const struct read_op *r, struct pq_error *err) PQ_MUST_USE;
 /* ExclusiveStartKey's values (step 5 of §4.2): keeps a validated copy. */
 pq_status read_check_esk_values(struct read_op *r, struct pq_error *err) PQ_MUST_USE;
-/* The legacy parameters pqsh does not implement yet. */
-pq_status read_refuse_legacy(const struct read_op *r, struct pq_error *err) PQ_MUST_USE;
+/* QueryFilter / ScanFilter (with ConditionalOperator) into r->filter (§10). */
+pq_status read_legacy_filter(struct read_op *r, struct pq_error *err) PQ_MUST_USE;
 /* ExpressionAttributeNames/Values and the expressions (KeyCondition given by
  * Query through `kc`, may be NULL), then unused names and values. */
 pq_status read_compile(struct read_op *r, const struct xp_key_condition **kc,

@@ -41,6 +41,7 @@ static pq_status scan_model(const json_t *req, struct pq_error *err)
     struct exec_violations v;
     exec_violations_init(&v);
     read_check_model(req, &v);
+    lg_check_model(read_member(req, "ScanFilter"), LG_SCAN_FILTER, &v);
     check_range(&v, read_member(req, "TotalSegments"), "totalSegments", 1, MAX_TOTAL_SEGMENTS);
     check_range(&v, read_member(req, "Segment"), "segment", 0, MAX_TOTAL_SEGMENTS - 1);
     return exec_violations_finish(&v, err);
@@ -93,7 +94,7 @@ pq_status query_scan(struct pq_engine *e, json_t *req, json_t **resp, struct pq_
     r.atg = read_member(req, "AttributesToGet");
     pq_status st;
     if ((st = scan_model(req, err)) || (st = read_check_mix(&r, err)) ||
-        (st = read_check_atg(&r, err)) || (st = read_refuse_legacy(&r, err)) ||
+        (st = read_check_atg(&r, err)) || (st = read_legacy_filter(&r, err)) ||
         (st = read_check_esk_values(&r, err)) || (st = check_segments(&r, err)) ||
         (st = read_compile(&r, NULL, err)) || (st = read_check_select(&r, "", err)) ||
         (st = read_bind_table(e, &r, err)))

@@ -2,8 +2,8 @@
  * single-item write steps of item_ops.h with ReturnValues.
  *
  * Order (dynalite): model constraints → expression/legacy mix and orphan
- * names/values → Key values → expressions (UpdateExpression, then
- * ConditionExpression, then unused names/values) → table → key schema and
+ * names/values → Key values → AttributeUpdates, Expected (legacy.h) → expressions
+ * (UpdateExpression, then ConditionExpression, then unused names/values) → table → key schema and
  * key-attribute / index-key checks → read → condition → apply → size → write.
  */
 #include "engine/item_ops.h"
@@ -13,6 +13,7 @@
 
 #include "engine/capacity.h"
 #include "engine/expr.h"
+#include "engine/legacy.h"
 #include "pqsh/buf.h"
 
 /* "Non-expression parameters: {…} Expression parameters: {…}" lists the
@@ -35,11 +36,6 @@ static pq_status mix_check(const json_t *req, struct pq_error *err)
                                  "the same request: Non-expression parameters: {%s} Expression "
                                  "parameters: {%s}",
                                  a.data, b.data);
-    else if (a.len || item_member(req, "ConditionalOperator"))
-        /* pqsh's own limit: the legacy members (§10) are not implemented. */
-        st = pq_error_validation(err, "The legacy parameters AttributeUpdates, Expected and "
-                                      "ConditionalOperator are not supported by this engine; use "
-                                      "UpdateExpression and ConditionExpression");
     pq_buf_release(&a);
     pq_buf_release(&b);
     return st;
@@ -65,6 +61,7 @@ pq_status item_update_item(struct pq_engine *e, json_t *req, json_t **resp, stru
 {
     struct item_write w = {0};
     struct xp_request *xr = NULL;
+    struct lg_request *lg = NULL;
     *resp = NULL;
     pq_status st;
     if (!item_member(req, "TableName"))
@@ -73,7 +70,7 @@ pq_status item_update_item(struct pq_engine *e, json_t *req, json_t **resp, stru
     if (!item_member(req, "Key"))
         return pq_error_validation(
             err, "The parameter 'Key' is required but was not present in the request");
-    if ((st = item_check_constraints(req, false, err))) return st;
+    if ((st = item_check_constraints(req, false, true, err))) return st;
     if ((st = mix_check(req, err))) return st;
     const json_t *update = item_member(req, "UpdateExpression");
     const json_t *cond = item_member(req, "ConditionExpression");
@@ -88,6 +85,17 @@ pq_status item_update_item(struct pq_engine *e, json_t *req, json_t **resp, stru
                                         "ConditionExpression are null");
     w.kind = ITEM_UPDATE;
     if ((st = item_copy_values(item_member(req, "Key"), true, &w.values, err))) goto out;
+    const json_t *updates = item_member(req, "AttributeUpdates");
+    const json_t *expected = item_member(req, "Expected");
+    if (updates || expected) {
+        lg = lg_request_new();
+        if (updates && (st = lg_updates(lg, updates, &w.update, err))) goto out;
+        if (expected &&
+            (st = lg_condition(lg, LG_EXPECTED, expected,
+                               json_string_value(item_member(req, "ConditionalOperator")), true,
+                               &w.cond, err)))
+            goto out;
+    }
     if ((st = xp_request_new(names, values, XP_PREFIXED, &xr, err))) goto out;
     if (update && (st = xp_update(xr, json_string_value(update), &w.update, err))) goto out;
     if (cond && (st = xp_condition(xr, XP_CONDITION, json_string_value(cond), &w.cond, err)))
@@ -101,7 +109,10 @@ pq_status item_update_item(struct pq_engine *e, json_t *req, json_t **resp, stru
     e->cap = cap_new(json_string_value(item_member(req, "ReturnConsumedCapacity")), 1);
     if ((st = item_write_bind(&w, err))) goto out;
     if ((st = item_write_read(e, &w, err))) goto out;
-    if ((st = item_write_apply(&w, err))) goto out;
+    if ((st = item_write_apply(&w, err))) {
+        if (updates) lg_update_error(err);
+        goto out;
+    }
     if ((st = item_write_store(e, &w, err))) goto out;
 
     *resp = json_object();
@@ -125,5 +136,6 @@ out:
     e->cap = NULL;
     item_write_release(&w);
     xp_request_free(xr);
+    lg_request_free(lg);
     return st;
 }

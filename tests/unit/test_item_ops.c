@@ -261,10 +261,10 @@ static void test_validation(void)
     expect_error("DeleteItem", req, vx,
                  "1 validation error detected: One or more parameter values were invalid: An "
                  "number set  may not be empty");
-    snprintf(req, sizeof req, "{%s,\"Expected\":{\"a\":{\"Exists\":false}}}", key);
+    snprintf(req, sizeof req, "{%s,\"Expected\":{\"a\":{\"Exists\":true}}}", key);
     expect_error("DeleteItem", req, vx,
-                 "The legacy parameters Expected and ConditionalOperator are not supported by "
-                 "this engine; use ConditionExpression");
+                 "One or more parameter values were invalid: Value must be provided when Exists "
+                 "is true for Attribute: a");
 
     /* UpdateItem: an update that would make the item too big changes nothing. */
     {
