@@ -649,38 +649,19 @@ static int bufcmp(const struct pq_buf *a, const struct pq_buf *b)
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* Renders ExclusiveStartKey as the service's Java map: {p=AttributeValue: {S:x}}. */
-static void render_esk(const json_t *esk, struct pq_buf *b)
-{
-    const char *k;
-    json_t *v;
-    pq_buf_addc(b, '{');
-    size_t i = 0;
-    json_object_foreach((json_t *)esk, k, v)
-    {
-        const json_t *p = pq_value_payload(v);
-        pq_buf_addf(b, "%s%s=AttributeValue: {%s:%s}", i++ ? ", " : "", k,
-                    pq_type_name(pq_value_type(v)), json_string_value(p));
-    }
-    pq_buf_addc(b, '}');
-}
-
 /* ExclusiveStartKey against the key condition (§4.5). */
 static pq_status check_esk_bounds(const struct read_op *r, const struct xp_key_cond *sort,
                                   struct pq_error *err)
 {
     if (!r->esk) return PQ_OK;
-    if (!r->index && !r->krange) {
-        /* A query of a hash-only table reads one item: the service refuses to
-         * restart it with this text (Alternator's quote; UNCONFIRMED). */
-        struct pq_buf b = PQ_BUF_INIT;
-        pq_buf_init(&b);
-        render_esk(r->esk, &b);
-        pq_status st = pq_error_validation(
-            err, "The provided exclusive start key is invalid: ExclusiveStartKey: %s", b.data);
-        pq_buf_release(&b);
-        return st;
-    }
+    /* A hash-only table: the query reads at most one item, and a page cut
+     * by Limit gives that item's key as LastEvaluatedKey. Paginators (boto3,
+     * the JS SDK's paginateQuery) send it back, so the same key is accepted
+     * and the page after it is empty, without LastEvaluatedKey. Alternator
+     * quotes a refusal ("The provided exclusive start key is invalid: …")
+     * that would break every paginator: UNCONFIRMED, pinned in
+     * query_hash_only.api. Another partition is outside the boundaries, as
+     * on any table. */
     if (bufcmp(&r->after.hk, &r->hk) != 0) {
         if (sort && sort->op == XP_KEY_EQ)
             return pq_error_validation(err, "The query can return at most one row and cannot be "

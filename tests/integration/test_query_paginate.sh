@@ -1,0 +1,13 @@
+#!/bin/bash
+# test_query_paginate.sh — boto3's Query / Scan paginators against `pqsh serve`
+# (query_paginate.py): hash-only tables, sort keys, LSI, GSI.
+# Usage: bash test_query_paginate.sh PQSH_BINARY
+set -u
+PQSH=${1:?usage: test_query_paginate.sh PQSH_BINARY}
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/serve_lib.sh"
+serve_setup
+serve_start --local :memory:
+python3 "$HERE/query_paginate.py" "$SERVE_URL" || fails=$((fails+1))
+serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
+serve_finish
