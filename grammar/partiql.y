@@ -85,6 +85,9 @@ struct pq_parse_ctx {
     int first_tok, second_tok, prev_tok, last_tok;
     PQYYLTYPE first_loc, prev_loc, last_loc;
     size_t ntok;
+    /* Comments seen (SHELL mode only), handed to the statement. */
+    struct pq_loc *comments;
+    size_t ncomments;
 };
 
 int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx);
@@ -97,6 +100,8 @@ bool pq_parse_check_base64(struct pq_parse_ctx *ctx, const char *s, size_t len, 
 /* Non-ASCII text outside quotes (at byte `offset`): names typographic quotes
  * and odd spaces for what they are; sets the error. */
 void pq_parse_nonascii(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset);
+/* A comment at [start, end) (kept for the text pqsh sends, SHELL mode). */
+void pq_parse_comment(struct pq_parse_ctx *ctx, size_t start, size_t end);
 /* A lexical error (DynamoDB detail ""). */
 void pq_parse_lex_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *fmt, ...)
     PQ_PRINTF(4, 5);
@@ -326,6 +331,7 @@ dml_stmt:
   | K_INSERT K_INTO from_path opt_cols K_VALUES expr_list opt_on_conflict opt_returning {
         $$ = insert_stmt(ctx, $3, $4, true, $6, @$);
         if ($$->kind == PQ_S_INSERT) {
+            $$->u.insert.values_loc = L(@5);
             $$->u.insert.returning = (pq_returning)$8;
             $$->u.insert.returning_loc = L(@8);
             if ($7.present) $$->u.insert.unsupported = "ON CONFLICT";

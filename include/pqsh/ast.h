@@ -51,8 +51,8 @@ typedef enum pq_expr_kind {
 
 typedef enum pq_op {
     PQ_OP_NONE = 0,
-    PQ_OP_EQ,  /* = */
-    PQ_OP_NE,  /* <> or != */
+    PQ_OP_EQ, /* = */
+    PQ_OP_NE, /* <> or != */
     PQ_OP_LT,
     PQ_OP_LE,
     PQ_OP_GT,
@@ -98,24 +98,24 @@ struct pq_expr {
     struct pq_loc name_loc;     /* CALL / IS: where the name is */
     struct pq_path_step *steps; /* PATH */
     size_t nsteps;
-    struct pq_expr *lhs, *rhs;  /* UNARY (lhs), BINARY, IN, BETWEEN, IS (lhs) */
-    struct pq_expr **items;     /* TUPLE, LIST, BAG, CALL args, BETWEEN bounds */
+    struct pq_expr *lhs, *rhs; /* UNARY (lhs), BINARY, IN, BETWEEN, IS (lhs) */
+    struct pq_expr **items;    /* TUPLE, LIST, BAG, CALL args, BETWEEN bounds */
     size_t nitems;
-    struct pq_select *select;   /* EXISTS */
-    bool star_arg;              /* CALL written name(*), e.g. COUNT(*) (refused by DynamoDB) */
-    bool paren;                 /* written inside parentheses: `(e)`, or a row `(a, b)`
-                                   (then kind is PQ_E_LIST); a parser hint only */
-    unsigned depth;             /* parser bookkeeping: levels in this subtree (leaf = 0 or 1) */
+    struct pq_select *select; /* EXISTS */
+    bool star_arg;            /* CALL written name(*), e.g. COUNT(*) (refused by DynamoDB) */
+    bool paren;               /* written inside parentheses: `(e)`, or a row `(a, b)`
+                                 (then kind is PQ_E_LIST); a parser hint only */
+    unsigned depth;           /* parser bookkeeping: levels in this subtree (leaf = 0 or 1) */
 };
 
 /* FROM target: "table" or "table"."index", plus what DynamoDB refuses. */
 struct pq_from {
     struct pq_ident table;
-    struct pq_ident index;   /* name NULL when there is none */
-    size_t ncomponents;      /* components written in the path (3+ is an error) */
-    bool empty_component;    /* a "" component was written */
-    struct pq_ident alias;   /* name NULL when there is none */
-    size_t nsources;         /* FROM a, b → 2 (an error for DynamoDB) */
+    struct pq_ident index; /* name NULL when there is none */
+    size_t ncomponents;    /* components written in the path (3+ is an error) */
+    bool empty_component;  /* a "" component was written */
+    struct pq_ident alias; /* name NULL when there is none */
+    size_t nsources;       /* FROM a, b → 2 (an error for DynamoDB) */
 };
 
 struct pq_order_item {
@@ -133,17 +133,17 @@ typedef enum pq_returning {
 
 struct pq_select {
     struct pq_loc loc;
-    bool star;                  /* SELECT * (alone or with other items) */
-    bool value_or_pivot;        /* SELECT VALUE … / PIVOT … (refused by DynamoDB) */
-    struct pq_expr **proj;      /* projection items other than `*` */
+    bool star;             /* SELECT * (alone or with other items) */
+    bool value_or_pivot;   /* SELECT VALUE … / PIVOT … (refused by DynamoDB) */
+    struct pq_expr **proj; /* projection items other than `*` */
     size_t nproj;
     struct pq_from from;
-    struct pq_expr *where;      /* NULL when absent */
+    struct pq_expr *where; /* NULL when absent */
     struct pq_order_item *order;
     size_t norder;
-    struct pq_expr *limit;      /* LIMIT n — pqsh applies it client-side; NULL when absent */
+    struct pq_expr *limit; /* LIMIT n — pqsh applies it client-side; NULL when absent */
     struct pq_loc limit_loc;
-    const char *unsupported;    /* static: "GROUP BY", "HAVING", "OFFSET", … when written */
+    const char *unsupported; /* static: "GROUP BY", "HAVING", "OFFSET", … when written */
     struct pq_loc unsupported_loc;
 };
 
@@ -161,10 +161,10 @@ struct pq_update_op {
 
 struct pq_column {
     struct pq_ident name;
-    char *type_text;     /* type word as written */
-    char type;           /* 'S', 'N', 'B', or 0 when the word is not a known type */
+    char *type_text; /* type word as written */
+    char type;       /* 'S', 'N', 'B', or 0 when the word is not a known type */
     struct pq_loc type_loc;
-    int key_role;        /* 0 none, 1 partition (PRIMARY KEY / PARTITION KEY / HASH), 2 sort */
+    int key_role; /* 0 none, 1 partition (PRIMARY KEY / PARTITION KEY / HASH), 2 sort */
 };
 
 struct pq_key_part {
@@ -198,11 +198,11 @@ struct pq_index_def {
 typedef enum pq_stmt_kind {
     /* DynamoDB PartiQL */
     PQ_S_SELECT,
-    PQ_S_INSERT,        /* INSERT INTO t VALUE {…} */
+    PQ_S_INSERT, /* INSERT INTO t VALUE {…} */
     PQ_S_UPDATE,
     PQ_S_DELETE,
-    PQ_S_EXISTS,        /* EXISTS(SELECT …) as a whole statement (transactions) */
-    PQ_S_EXPR,          /* a bare expression; `name = literal` is a pqsh assignment */
+    PQ_S_EXISTS, /* EXISTS(SELECT …) as a whole statement (transactions) */
+    PQ_S_EXPR,   /* a bare expression; `name = literal` is a pqsh assignment */
     /* pqsh statements */
     PQ_S_CREATE_TABLE,
     PQ_S_DROP_TABLE,
@@ -211,8 +211,8 @@ typedef enum pq_stmt_kind {
     PQ_S_INSERT_VALUES, /* INSERT INTO t [(cols)] VALUES (…), (…) */
     PQ_S_SET_VAR,       /* SET name = v / LET name = v */
     PQ_S_UNSET_VAR,
-    PQ_S_BEGIN,         /* BEGIN [TRANSACTION] */
-    PQ_S_COMMIT,        /* COMMIT [WITH TOKEN 'x'] */
+    PQ_S_BEGIN,  /* BEGIN [TRANSACTION] */
+    PQ_S_COMMIT, /* COMMIT [WITH TOKEN 'x'] */
     PQ_S_ROLLBACK,
     PQ_S_BEGIN_BATCH,
     PQ_S_END_BATCH,
@@ -233,13 +233,19 @@ struct pq_stmt {
     size_t nparams;        /* number of `?` in the statement */
     struct pq_note *notes; /* set by pq_bind (owned); NULL when it had nothing to say */
     size_t nnotes;
+    /* The comments inside the statement's text, in order (owned; SHELL-mode
+     * parses only, on the outermost statement): the text pqsh sends leaves
+     * them out. */
+    struct pq_loc *comments;
+    size_t ncomments;
     union {
         struct pq_select select; /* SELECT; EXISTS uses exists.select */
         struct {
-            struct pq_from into;   /* table (index written → refused by the engine) */
-            struct pq_expr *value; /* the item expression after VALUE */
-            size_t nvalues;        /* VALUE a, b → 2 (refused) */
-            bool values_keyword;   /* VALUES written instead of VALUE */
+            struct pq_from into;      /* table (index written → refused by the engine) */
+            struct pq_expr *value;    /* the item expression after VALUE */
+            size_t nvalues;           /* VALUE a, b → 2 (refused) */
+            bool values_keyword;      /* VALUES written instead of VALUE */
+            struct pq_loc values_loc; /* where VALUES is written (values_keyword) */
             pq_returning returning;
             struct pq_loc returning_loc;
             const char *unsupported; /* "ON CONFLICT", "AT", … */
@@ -300,7 +306,7 @@ struct pq_stmt {
             struct pq_ident name;
         } unset_var;
         struct {
-            char *token; /* COMMIT WITH TOKEN 'x'; NULL otherwise */
+            char *token;               /* COMMIT WITH TOKEN 'x'; NULL otherwise */
             struct pq_ident token_var; /* COMMIT WITH TOKEN :name (or name); name NULL otherwise */
         } commit;
         struct {

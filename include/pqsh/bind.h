@@ -64,8 +64,7 @@ const char *pq_vars_name(const struct pq_vars *vs, size_t i);
 json_t *pq_vars_value(const struct pq_vars *vs, size_t i); /* borrowed */
 
 /* Rewrites `s` in place: every variable reference becomes a PQ_E_PARAM
- * numbered in the order pq_stmt_print writes the statement (that is text
- * order, except that a FROM-first UPDATE prints SET before WHERE), and
+ * numbered in text order (the order the `?`s stand in the text sent), and
  * s->nparams is set. *params receives a new JSON array (possibly empty) of
  * the values, in the same order. A `?` typed by the
  * user and an undefined `:name` are PQ_ERR_BIND errors with the byte range of
@@ -77,7 +76,7 @@ pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params
 
 /* The same for one expression standing at `*slot`: `value_pos` tells whether
  * the slot itself is a value position. References found are appended to
- * `params` (an existing JSON array) in printed order. */
+ * `params` (an existing JSON array) in text order. */
 pq_status pq_bind_expr(struct pq_expr **slot, bool value_pos, const struct pq_vars *vars,
                        json_t *params, struct pq_error *err) PQ_MUST_USE;
 

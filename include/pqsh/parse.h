@@ -39,6 +39,10 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
 /* True when `word` (any case) is a PartiQL / SQL-92 reserved word that
  * DynamoDB refuses as a bare identifier. */
 bool pq_is_reserved_word(const char *word, size_t len);
+/* True when `word` may stand bare as a name in DynamoDB's PartiQL: it lexes
+ * as a plain identifier in STRICT mode (no keyword, no reserved word, only
+ * [A-Za-z_][A-Za-z0-9_$]*). The text pqsh sends double-quotes the others. */
+bool pq_is_plain_identifier(const char *word, size_t len);
 /* True when `word` (any case) is one of the 573 reserved words of DynamoDB's
  * expression language (ConditionExpression, UpdateExpression, …). */
 bool pq_is_expression_reserved_word(const char *word, size_t len);

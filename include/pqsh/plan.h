@@ -29,6 +29,27 @@
 #include "pqsh/buf.h"
 #include "pqsh/error.h"
 
+/* How the text sent maps back to the text typed: piece i of the sent text
+ * starts at byte `sent` and is either a copy of source bytes [src, src_end)
+ * (copied) or pqsh's own text standing for that source range (an edit: `?`
+ * for a variable, a quoted name, VALUE {…}). Pieces are in sent order. */
+struct pq_text_piece {
+    size_t sent;
+    size_t src, src_end;
+    bool copied;
+};
+
+struct pq_text_map {
+    struct pq_text_piece *pieces; /* owned */
+    size_t n;
+};
+
+void pq_text_map_release(struct pq_text_map *m);
+/* The source range behind sent bytes [start, end) (end == start: a point);
+ * false when the map is empty. A position inside an edit maps to the whole
+ * source range the edit replaced. */
+bool pq_text_map_source(const struct pq_text_map *m, size_t start, size_t end, struct pq_loc *out);
+
 typedef enum pq_step_type {
     PQ_STEP_SELECT, /* ExecuteStatement whose Items are results, page by page */
     PQ_STEP_WRITE,  /* ExecuteStatement INSERT / UPDATE / DELETE (Items only with RETURNING) */
@@ -76,6 +97,9 @@ struct pq_step {
      * of an absent key succeeds), so no count is known unless RETURNING
      * brings the item back. */
     bool count_unknown;
+    /* ExecuteStatement: where each byte of the Statement sent comes from in
+     * the source the plan was built from (empty without a source). */
+    struct pq_text_map map;
     /* UPDATE_TABLE: the index created (index_create) or dropped. */
     char *index; /* owned */
     bool index_create;
@@ -104,13 +128,20 @@ struct pq_plan_context {
      * the table does not define yet. */
     char (*attr_type)(void *ctx, const char *table, const char *attr);
     /* The text the statement was parsed from (its byte ranges point into
-     * it), or NULL. A statement with a clause DynamoDB refuses and pqsh's
-     * printer leaves out (GROUP BY, HAVING, DISTINCT, OFFSET, ON CONFLICT,
-     * several FROM sources) is sent as written, so that DynamoDB answers
-     * with its own message instead of running something else. */
+     * it), or NULL. With it, a PartiQL statement is sent as typed, with only
+     * the edits DynamoDB needs (src/plan/sent.c: variables → `?`, names it
+     * refuses bare quoted, comments left out, LIMIT n and INSERT … VALUES
+     * turned into DynamoDB's forms); a clause DynamoDB refuses (GROUP BY,
+     * HAVING, DISTINCT, OFFSET, ON CONFLICT, several FROM sources) stays for
+     * DynamoDB to answer, LIMIT too. Without it the statement is printed
+     * from the tree (pq_stmt_print). */
     const char *source;
     size_t source_len;
-    bool capacity;   /* ReturnConsumedCapacity TOTAL on statement calls */
+    /* The comments in `source` (pq_stmt.comments); pq_plan_build_ex fills
+     * them from the statement it plans. */
+    const struct pq_loc *comments;
+    size_t ncomments;
+    bool capacity; /* ReturnConsumedCapacity TOTAL on statement calls */
     /* Work out each SELECT's Query-vs-Scan note (step->read_note,
      * step->full_scan), asking `describe` for the key schema. Only when the
      * note is shown (EXPLAIN, .explain) or acted on (.scanwarn): a

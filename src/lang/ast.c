@@ -169,6 +169,7 @@ void pq_stmt_free(struct pq_stmt *s)
     for (size_t i = 0; i < s->nnotes; i++)
         free(s->notes[i].text);
     free(s->notes);
+    free(s->comments);
     free(s);
 }
 

@@ -490,12 +490,22 @@ static pq_status walk_stmt(struct binder *b, struct pq_stmt *s)
     }
 }
 
-/* Numbers the references in the order they were found and appends their
- * values to `params`, counting from the array's current size. The walk visits
- * a tree in the order pq_stmt_print writes it (clauses as printed, left before
- * right), which is the order DynamoDB fills the `?`s in. */
+static int ref_cmp(const void *a, const void *b)
+{
+    const struct ref *x = a, *y = b;
+    if (x->node->loc.start != y->node->loc.start)
+        return x->node->loc.start < y->node->loc.start ? -1 : 1;
+    return 0;
+}
+
+/* Numbers the references in text order (where they stand in the statement as
+ * written, which is the text pqsh sends) and appends their values to
+ * `params`, counting from the array's current size: DynamoDB fills the `?`s
+ * in the order they appear. */
 static void number_refs(struct binder *b, json_t *params)
 {
+    /* References never overlap, so equal starts do not occur. */
+    if (b->n > 1) qsort(b->refs, b->n, sizeof *b->refs, ref_cmp);
     for (size_t i = 0; i < b->n; i++) {
         b->refs[i].node->param = json_array_size(params);
         json_array_append(params, b->refs[i].value);

@@ -133,6 +133,32 @@ int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
     return IDENT;
 }
 
+bool pq_is_plain_identifier(const char *word, size_t len)
+{
+    struct pq_parse_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.strict = true;
+    if (len == 0 || !((word[0] >= 'A' && word[0] <= 'Z') || (word[0] >= 'a' && word[0] <= 'z') ||
+                      word[0] == '_'))
+        return false;
+    for (size_t i = 1; i < len; i++) {
+        char c = word[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '$'))
+            return false;
+    }
+    return pq_parse_word(&ctx, word, len) == IDENT;
+}
+
+void pq_parse_comment(struct pq_parse_ctx *ctx, size_t start, size_t end)
+{
+    if (ctx->strict) return;
+    ctx->comments = pq_xrealloc(ctx->comments, (ctx->ncomments + 1) * sizeof *ctx->comments);
+    ctx->comments[ctx->ncomments].start = start;
+    ctx->comments[ctx->ncomments].end = end;
+    ctx->ncomments++;
+}
+
 /* ---- errors ---------------------------------------------------------------- */
 
 static void set_error(struct pq_parse_ctx *ctx, size_t start, size_t end, const char *detail,
@@ -613,8 +639,11 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
     pqlexlex_destroy(scanner);
     if (rc == 0 && ctx.result && !ctx.failed) {
         *out = ctx.result;
+        ctx.result->comments = ctx.comments;
+        ctx.result->ncomments = ctx.ncomments;
         return PQ_OK;
     }
+    free(ctx.comments);
     if (ctx.result) pq_stmt_free(ctx.result);
     if (!ctx.failed) pq_error_set(err, PQ_ERR_SYNTAX, 0, len, "syntax error");
     if (ddb_detail) *ddb_detail = ctx.detail ? ctx.detail : "";

@@ -383,8 +383,11 @@ void pq_stmt_print(const struct pq_stmt *s, struct pq_buf *out)
         print_returning(s->u.insert.returning, out);
         break;
     case PQ_S_UPDATE:
-        pq_buf_adds(out, "UPDATE ");
+        /* The FROM-first form keeps its order, so that its `?`s stay in
+         * text order (pq_bind numbers them so). */
+        pq_buf_adds(out, s->u.update.from_first ? "FROM " : "UPDATE ");
         print_from(&s->u.update.target, out);
+        if (s->u.update.from_first) print_where(s->u.update.where, out);
         for (size_t i = 0; i < s->u.update.nops; i++) {
             const struct pq_update_op *op = &s->u.update.ops[i];
             pq_buf_adds(out, op->kind == PQ_UPD_SET ? " SET " : " REMOVE ");
@@ -394,7 +397,7 @@ void pq_stmt_print(const struct pq_stmt *s, struct pq_buf *out)
                 pq_expr_print(op->value, out);
             }
         }
-        print_where(s->u.update.where, out);
+        if (!s->u.update.from_first) print_where(s->u.update.where, out);
         print_returning(s->u.update.returning, out);
         break;
     case PQ_S_DELETE:

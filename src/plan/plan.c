@@ -23,6 +23,7 @@ void pq_plan_release(struct pq_plan *p)
         free(p->steps[i].member_locs);
         free(p->steps[i].read_note);
         free(p->steps[i].index);
+        pq_text_map_release(&p->steps[i].map);
     }
     free(p->steps);
     for (size_t i = 0; i < p->nnotices; i++)
@@ -95,28 +96,8 @@ static pq_status select_limit(const struct pq_select *sel, uint64_t *limit, stru
     return PQ_OK;
 }
 
-/* Binds `s` and prints it: *req = {"Statement", "Parameters"?} (new). */
-static pq_status statement_request(struct pq_stmt *s, const struct pq_vars *vars, json_t **req,
-                                   struct pq_error *err)
-{
-    json_t *params = NULL;
-    struct pq_buf text = PQ_BUF_INIT;
-    *req = NULL;
-    pq_status st = pq_bind(s, vars, &params, err);
-    if (st) return st;
-    pq_buf_init(&text);
-    pq_stmt_print(s, &text);
-    *req = json_object();
-    json_object_set_new(*req, "Statement", json_stringn(text.data, text.len));
-    /* DynamoDB refuses an empty Parameters list (reference §1.4). */
-    if (json_array_size(params)) json_object_set(*req, "Parameters", params);
-    pq_buf_release(&text);
-    json_decref(params);
-    return PQ_OK;
-}
-
-/* A clause DynamoDB refuses that pq_stmt_print does not print: sending the
- * printed text would run another statement than the one written. */
+/* A clause DynamoDB refuses (and pq_stmt_print does not print): the
+ * statement goes out with it, LIMIT included, for DynamoDB to answer. */
 static bool has_refused_clause(const struct pq_stmt *s)
 {
     const struct pq_select *sel = s->kind == PQ_S_SELECT   ? &s->u.select
@@ -134,34 +115,73 @@ static bool has_refused_clause(const struct pq_stmt *s)
     return s->kind == PQ_S_INSERT && (s->u.insert.unsupported || s->u.insert.nvalues > 1);
 }
 
-/* Such a statement goes out as written (LIMIT and all), parameters bound
- * from the text's own `?` only: DynamoDB refuses it whatever the values. */
-static bool send_as_written(const struct pq_stmt *s, const struct pq_plan_context *ctx, json_t *req)
+/* Binds `s` and writes its text: *req = {"Statement", "Parameters"?} (new).
+ * With the source known, the text is the one typed with the necessary edits
+ * (sent.c) and *map says where it comes from; else the tree printed. With
+ * `values`, `s` is its row `r` as a PQ_S_INSERT. */
+static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, size_t r,
+                             const struct pq_vars *vars, const struct pq_plan_context *ctx,
+                             json_t **req, struct pq_text_map *map, struct pq_error *err)
 {
-    if (!ctx || !ctx->source || !has_refused_clause(s) || s->loc.end > ctx->source_len ||
-        s->loc.start >= s->loc.end)
-        return false;
-    json_object_set_new(req, "Statement",
-                        json_stringn(ctx->source + s->loc.start, s->loc.end - s->loc.start));
-    json_object_del(req, "Parameters");
-    return true;
+    json_t *params = NULL;
+    *req = NULL;
+    pq_status st = pq_bind(s, vars, &params, err);
+    if (st) return st;
+    *req = json_object();
+    if (ctx && ctx->source) {
+        struct pq_sent sent;
+        st = values ? plan_sent_row(values, s, r, ctx, &sent, err)
+                    : plan_sent_text(s, json_array_size(params), ctx, has_refused_clause(s), &sent,
+                                     err);
+        if (st) {
+            json_decref(params);
+            json_decref(*req);
+            *req = NULL;
+            return st;
+        }
+        json_object_set_new(*req, "Statement", json_stringn(sent.text, sent.len));
+        free(sent.text);
+        if (map)
+            *map = sent.map;
+        else
+            pq_text_map_release(&sent.map);
+    } else {
+        struct pq_buf text = PQ_BUF_INIT;
+        pq_buf_init(&text);
+        pq_stmt_print(s, &text);
+        json_object_set_new(*req, "Statement", json_stringn(text.data, text.len));
+        pq_buf_release(&text);
+    }
+    /* DynamoDB refuses an empty Parameters list (reference §1.4). */
+    if (json_array_size(params)) json_object_set(*req, "Parameters", params);
+    json_decref(params);
+    return PQ_OK;
 }
 
-/* Binds `s`, prints it, and appends an ExecuteStatement step. */
+/* A statement of its own. */
+static pq_status statement_request(struct pq_stmt *s, const struct pq_vars *vars,
+                                   const struct pq_plan_context *ctx, json_t **req,
+                                   struct pq_text_map *map, struct pq_error *err)
+{
+    return row_request(s, NULL, 0, vars, ctx, req, map, err);
+}
+
+/* Binds `s`, writes its text, and appends an ExecuteStatement step. */
 static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
                                const struct pq_plan_context *ctx, pq_step_type kind,
                                const char *tag, const char *table, struct pq_loc loc,
                                struct pq_error *err)
 {
     json_t *req;
-    pq_status st = statement_request(s, vars, &req, err);
+    struct pq_text_map map = {NULL, 0};
+    pq_status st = statement_request(s, vars, ctx, &req, &map, err);
     if (st) return st;
-    send_as_written(s, ctx, req);
     if (kind == PQ_STEP_SELECT && s->kind == PQ_S_SELECT && ctx && ctx->consistent)
         json_object_set_new(req, "ConsistentRead", json_true());
     ask_capacity(ctx, req);
     struct pq_step *step = plan_add_step(p, kind, "ExecuteStatement", req, table, loc);
     step->tag = tag;
+    step->map = map;
     return PQ_OK;
 }
 
@@ -284,8 +304,16 @@ static pq_status plan_insert_values(struct pq_plan *p, struct pq_stmt *s,
     }
     if (nrows == 1) {
         struct pq_stmt *ins = row_insert(s, 0);
-        pq_status st =
-            add_statement(p, ins, vars, ctx, PQ_STEP_WRITE, "INSERT", table->name, ins->loc, err);
+        json_t *req;
+        struct pq_text_map map = {NULL, 0};
+        pq_status st = row_request(ins, s, 0, vars, ctx, &req, &map, err);
+        if (!st) {
+            ask_capacity(ctx, req);
+            struct pq_step *step =
+                plan_add_step(p, PQ_STEP_WRITE, "ExecuteStatement", req, table->name, ins->loc);
+            step->tag = "INSERT";
+            step->map = map;
+        }
         pq_stmt_free(ins);
         return st;
     }
@@ -294,7 +322,7 @@ static pq_status plan_insert_values(struct pq_plan *p, struct pq_stmt *s,
     pq_status st = PQ_OK;
     for (size_t r = 0; r < nrows && !st; r++) {
         struct pq_stmt *ins = row_insert(s, r);
-        st = statement_request(ins, vars, &reqs[r], err);
+        st = row_request(ins, s, r, vars, ctx, &reqs[r], NULL, err);
         pq_stmt_free(ins);
         m[r] = (struct pq_member){reqs[r], table->name, false};
     }
@@ -492,6 +520,13 @@ pq_status pq_plan_build_ex(struct pq_stmt *s, const struct pq_vars *vars,
                            const struct pq_plan_context *ctx, struct pq_plan *out,
                            struct pq_error *err)
 {
+    struct pq_plan_context with_comments;
+    if (ctx) {
+        with_comments = *ctx;
+        with_comments.comments = s->comments;
+        with_comments.ncomments = s->ncomments;
+        ctx = &with_comments;
+    }
     pq_plan_init(out);
     pq_status st = plan_stmt(out, s, vars, ctx, err);
     if (st) pq_plan_release(out);

@@ -10,8 +10,8 @@ EXPLAIN DROP TABLE IF EXISTS Orders;
 EXPLAIN DESCRIBE Orders;
 EXPLAIN SHOW TABLES;
 
--- The FROM-first UPDATE is sent as UPDATE … SET … WHERE, so its parameters
--- follow the order of the text sent, not the order typed.
+-- The statement is sent as typed (only variables become ?), so the
+-- FROM-first UPDATE goes out as written, its parameters in the order typed.
 EXPLAIN FROM Orders WHERE idempotency_token = token_to_check SET status = new_status;
 FROM Orders WHERE idempotency_token = token_to_check SET status = new_status;
 SELECT status FROM Orders WHERE idempotency_token = token_to_check;

@@ -264,9 +264,9 @@ static void test_value_positions(void)
     pq_vars_release(&vs);
 }
 
-/* FROM t WHERE k = :a SET x = :b — the FROM-first UPDATE form is printed
- * as UPDATE "t" SET "x" = ? WHERE "k" = ?, so the parameters follow the
- * printed order, not the typed one. */
+/* FROM t WHERE k = :a SET x = :b — the FROM-first UPDATE form is sent as
+ * typed, so the parameters follow the typed order (WHERE before SET), and
+ * the printer keeps that order too. */
 static void test_printed_order(void)
 {
     struct pq_vars vs;
@@ -289,13 +289,13 @@ static void test_printed_order(void)
     s->u.update.ops[0].value = var_at("b", 28);
     s->u.update.where = bin(PQ_OP_EQ, name_at("k", false, 13), name_at("a", false, 17));
     CHECK_EQ(pq_bind(s, &vs, &params, &err), PQ_OK);
-    CHECK_JSON(params, "[{\"S\":\"B\"},{\"S\":\"A\"}]");
-    CHECK_EQ(s->u.update.ops[0].value->param, 0);
-    CHECK_EQ(s->u.update.where->rhs->param, 1);
+    CHECK_JSON(params, "[{\"S\":\"A\"},{\"S\":\"B\"}]");
+    CHECK_EQ(s->u.update.ops[0].value->param, 1);
+    CHECK_EQ(s->u.update.where->rhs->param, 0);
     struct pq_buf text = PQ_BUF_INIT;
     pq_buf_init(&text);
     pq_stmt_print(s, &text);
-    CHECK_STR(text.data, "UPDATE \"t\" SET \"x\" = ? WHERE \"k\" = ?");
+    CHECK_STR(text.data, "FROM \"t\" WHERE \"k\" = ? SET \"x\" = ?");
     pq_buf_release(&text);
     CHECK_EQ(s->u.update.ops[0].path->kind, PQ_E_PATH);
     json_decref(params);

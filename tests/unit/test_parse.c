@@ -424,7 +424,7 @@ static void test_expressions(void)
     }
     /* Keywords are case-insensitive; function names keep their spelling. */
     check_print("from \"T\" where pk = 'x' set e = 4", STRICT, PQ_S_UPDATE,
-                "UPDATE \"T\" SET \"e\" = 4 WHERE \"pk\" = 'x'");
+                "FROM \"T\" WHERE \"pk\" = 'x' SET \"e\" = 4");
     check_print("SeLeCt * FrOm t WhErE Begins_With(a, 'x')", STRICT, PQ_S_SELECT,
                 "SELECT * FROM \"t\" WHERE Begins_With(\"a\", 'x')");
     /* Reserved words are names in SHELL mode and after a dot; the printer quotes them. */
