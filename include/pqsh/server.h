@@ -7,9 +7,13 @@
  * as {"__type": "<namespace>#<Name>", "message": "…"} with DynamoDB's
  * status codes, and the protocol-level errors of reference §1.5.
  *
- * Engine calls are serialised (one engine, one SQLite connection): HTTP
- * parsing, signature checks and JSON coding run in parallel in the workers,
- * the engine runs one call at a time, so no write is lost or torn.
+ * Databases: as DynamoDB Local, one per access key id and region unless
+ * `shared_db` (see `db_path`); or, with `engine`, that one engine for
+ * everybody. Each answer from a database names it in the `x-pqsh-database`
+ * response header ("AKID/region", or "shared"), which SDKs ignore, and in
+ * the access log. Calls on one database are serialised (one engine, one
+ * SQLite connection): HTTP parsing, signature checks and JSON coding run in
+ * parallel in the workers, so no write is lost or torn.
  *
  * pqsh's own requests (no signature needed, only with `clock_admin`):
  *   GET  /pqsh/clock       → {"Now": epoch seconds, "Offset": seconds}
@@ -29,7 +33,8 @@
  * it is set (called from worker threads, one call per line).
  *
  * Ownership: the options are borrowed during pq_server_start only, except
- * `engine` and `keys`, which must outlive the server. pq_server_stop()
+ * `engine` and `keys`, which must outlive the server (databases the server
+ * opened itself are closed by pq_server_stop). pq_server_stop()
  * finishes the requests in flight, closes every connection and frees the
  * server; it does not close the engine.
  */
@@ -51,7 +56,12 @@ typedef void (*pq_server_log_fn)(void *ctx, const char *line);
 struct pq_server_options {
     const char *host;                  /* numeric address to bind; NULL → "127.0.0.1" */
     unsigned port;                     /* 0 → any free port (see pq_server_port) */
-    struct pq_engine *engine;          /* required; borrowed */
+    struct pq_engine *engine;          /* one database for every caller (borrowed);
+                                          NULL → the server opens its own: */
+    const char *db_path;               /* ":memory:" (NULL), a database file or a folder */
+    bool shared_db;                    /* one database for every access key and region */
+    double fixed_time;                 /* those databases' fixed "now"; 0 → the real clock */
+    unsigned max_dbs;                  /* per-key databases at most; 0 → 1000 */
     const struct pq_server_keys *keys; /* NULL → accept any well-formed signature */
     const char *region;                /* with keys, the one region signatures may be
                                           scoped to; NULL → any well-formed region */
@@ -82,6 +92,40 @@ unsigned pq_server_port(const struct pq_server *s);
 /* Stops accepting connections, waits (at most `grace_ms`) for the requests in
  * flight to be answered, then closes everything and frees `s`. NULL is allowed. */
 void pq_server_stop(struct pq_server *s, unsigned grace_ms);
+
+/* ---- the databases of a running server (for pqsh serve's own pages) ----
+ *
+ * A database is named "AKID/region" (pq_server_db_name makes the name of
+ * an access key id and region); with one shared database every name means
+ * that one. Safe to call from any thread while the server runs. */
+
+/* Where the databases are: the folder of the per-key files, the shared
+ * file, or ":memory:" (borrowed from `s`); whether they are per key. */
+const char *pq_server_db_where(const struct pq_server *s);
+bool pq_server_db_per_key(const struct pq_server *s);
+/* The name of the database of `akid` in `region` (*out a new string). An
+ * empty or absurdly long key id is refused as the server refuses it. */
+pq_status pq_server_db_name(const char *akid, const char *region, char **out,
+                            struct pq_error *err) PQ_MUST_USE;
+/* Runs one API operation on the database `name`, opening it if new
+ * (as pq_engine_call: *response a new reference). */
+pq_status pq_server_db_call(struct pq_server *s, const char *name, const char *op, json_t *request,
+                            json_t **response, struct pq_error *err) PQ_MUST_USE;
+/* Empties the database `name` (every table, item and token), opening it if new. */
+pq_status pq_server_db_reset(struct pq_server *s, const char *name,
+                             struct pq_error *err) PQ_MUST_USE;
+
+struct pq_server_db_stats {
+    char *name;
+    size_t tables;
+    long long items; /* sum of the tables' ItemCount */
+    long long bytes; /* sum of their TableSizeBytes */
+};
+/* Every database opened so far, newest first, with its counts (*out new:
+ * pq_server_db_list_free it). */
+pq_status pq_server_db_list(struct pq_server *s, struct pq_server_db_stats **out, size_t *n,
+                            struct pq_error *err) PQ_MUST_USE;
+void pq_server_db_list_free(struct pq_server_db_stats *list, size_t n);
 
 /* Access keys for signature verification, read from a file of
  * "ACCESS_KEY_ID SECRET_ACCESS_KEY" lines (whitespace or one comma between

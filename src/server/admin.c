@@ -8,6 +8,9 @@
  * and .pqsh:TtlSweep, signed like any call (that is how the shell's .clock
  * and .ttl-sweep reach a server); handle.c routes them.
  *
+ * The clock is the one clock of every database; a sweep sweeps every
+ * database (dbs.c).
+ *
  * No signature is asked for on /pqsh/ (curl is enough for a teacher); the switch is
  * the --clock option itself: without it every /pqsh/ path is refused with
  * 403 AccessDeniedException, so a server started plainly behaves exactly as
@@ -47,9 +50,7 @@ void srv_admin(struct srv_ctx *c, const struct srv_request *rq, struct srv_respo
     }
     struct pq_error err;
     pq_error_init(&err);
-    pthread_mutex_lock(&c->lock);
-    pq_status st = pq_engine_admin(c->engine, op, req, &resp, &err);
-    pthread_mutex_unlock(&c->lock);
+    pq_status st = srv_dbs_admin(c->dbs, op, req, &resp, &err);
     if (st) {
         srv_error_body(rs, err.code == PQ_ERR_SERVICE ? 400 : 500,
                        err.type ? err.type : "InternalServerError", err.message);

@@ -481,3 +481,27 @@ out:
     pq_buf_release(&missing);
     return rc;
 }
+
+bool srv_auth_scope(const struct srv_request *rq, char **akid, char **region)
+{
+    struct pq_buf hb = PQ_BUF_INIT;
+    struct auth a;
+    pq_buf_init(&hb);
+    *akid = *region = NULL;
+    const char *h = srv_header_get(rq, "Authorization", &hb);
+    bool ok = false;
+    if (h) {
+        auth_parse(h, &a);
+        /* AKID/date/region/service/terminator */
+        const char *c = a.credential, *s1 = c ? strchr(c, '/') : NULL;
+        const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL, *s3 = s2 ? strchr(s2 + 1, '/') : NULL;
+        if (s3) {
+            *akid = pq_xstrndup(c, (size_t)(s1 - c));
+            *region = pq_xstrndup(s2 + 1, (size_t)(s3 - s2 - 1));
+            ok = true;
+        }
+        auth_release(&a);
+    }
+    pq_buf_release(&hb);
+    return ok;
+}

@@ -99,14 +99,13 @@ static uint64_t splitmix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void srv_ctx_init(struct srv_ctx *c, struct pq_engine *engine, const struct pq_server_keys *keys,
-                  double auth_now)
+void srv_ctx_init_dbs(struct srv_ctx *c, struct srv_dbs *dbs, const struct pq_server_keys *keys,
+                      double auth_now)
 {
     memset(c, 0, sizeof *c);
-    c->engine = engine;
+    c->dbs = dbs;
     c->keys = keys;
     c->auth_now = auth_now;
-    pthread_mutex_init(&c->lock, NULL);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     c->id_seed =
@@ -114,9 +113,16 @@ void srv_ctx_init(struct srv_ctx *c, struct pq_engine *engine, const struct pq_s
     atomic_init(&c->next_id, 1);
 }
 
+void srv_ctx_init(struct srv_ctx *c, struct pq_engine *engine, const struct pq_server_keys *keys,
+                  double auth_now)
+{
+    srv_ctx_init_dbs(c, srv_dbs_borrow(engine), keys, auth_now);
+}
+
 void srv_ctx_release(struct srv_ctx *c)
 {
-    pthread_mutex_destroy(&c->lock);
+    srv_dbs_free(c->dbs);
+    c->dbs = NULL;
 }
 
 /* 52 characters of [A-Z0-9], the shape of DynamoDB's request ids; unique per
@@ -344,10 +350,17 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
         srv_admin(c, rq, rs);
         goto out;
     }
-    pthread_mutex_lock(&c->lock);
-    pq_status st = admin ? pq_engine_admin(c->engine, rs->op, req, &resp, &err)
-                         : pq_engine_call(c->engine, rs->op, req, &resp, &err);
-    pthread_mutex_unlock(&c->lock);
+    pq_status st;
+    if (admin) {
+        st = srv_dbs_admin(c->dbs, rs->op, req, &resp, &err);
+    } else {
+        struct srv_db *db = NULL;
+        st = srv_dbs_for_request(c->dbs, rq, &db, &err);
+        if (!st) {
+            snprintf(rs->db, sizeof rs->db, "%s", srv_db_name(db));
+            st = srv_db_call(c->dbs, db, rs->op, req, &resp, &err);
+        }
+    }
     if (st) {
         engine_error(rs, rs->op, &err);
         goto out;

@@ -74,7 +74,6 @@ struct pq_server {
     pthread_cond_t idle;
     unsigned inflight;
     bool draining;
-    struct pq_engine_sweeper *sweeper;
 };
 
 /* Per-request state, from the first call of the access handler to the
@@ -217,10 +216,19 @@ static void log_request(struct pq_server *s, struct MHD_Connection *conn, const 
     if (!s->log) return;
     char addr[INET6_ADDRSTRLEN + 1];
     client_address(conn, addr, sizeof addr);
-    char line[512];
-    snprintf(line, sizeof line, "%s %s %s %u %s %zu bytes %.2f ms %s", addr, method,
-             rs->op[0] ? rs->op : "-", rs->status, rs->error_type[0] ? rs->error_type : "-",
-             rs->body.len, elapsed_ms(start), rs->request_id);
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%s %s %s %u %s %zu bytes %.2f ms %s", addr, method,
+                     rs->op[0] ? rs->op : "-", rs->status, rs->error_type[0] ? rs->error_type : "-",
+                     rs->body.len, elapsed_ms(start), rs->request_id);
+    if (rs->db[0] && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " database %s", rs->db);
+    /* "My tables vanished": say where this request looked (the message
+     * itself stays DynamoDB's). */
+    if (rs->db[0] && srv_dbs_per_key(s->ctx.dbs) && n > 0 && (size_t)n < sizeof line &&
+        strcmp(rs->error_type, "ResourceNotFoundException") == 0)
+        snprintf(line + n, sizeof line - (size_t)n,
+                 " (tables are kept per access key id and region: another key or region "
+                 "sees other tables; pqsh serve --shared-db shares one set)");
     s->log(s->log_ctx, line);
 }
 
@@ -239,6 +247,7 @@ static enum MHD_Result queue(struct pq_server *s, struct MHD_Connection *conn,
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
     MHD_add_response_header(r, "x-amzn-RequestId", rs->request_id);
     MHD_add_response_header(r, "x-amz-crc32", crc);
+    if (rs->db[0]) MHD_add_response_header(r, "x-pqsh-database", rs->db);
     pthread_mutex_lock(&s->lock);
     bool draining = s->draining;
     pthread_mutex_unlock(&s->lock);
@@ -472,8 +481,19 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
         return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS, "port %u is out of range",
                             opt->port);
 
+    struct srv_dbs *dbs = NULL;
+    if (opt->engine) {
+        dbs = srv_dbs_borrow(opt->engine);
+    } else {
+        struct srv_dbs_options dbo = {.path = opt->db_path,
+                                      .shared = opt->shared_db,
+                                      .fixed_time = opt->fixed_time,
+                                      .max_dbs = opt->max_dbs};
+        pq_status rc = srv_dbs_open(&dbo, &dbs, err);
+        if (rc) return rc;
+    }
     struct pq_server *s = pq_xcalloc(1, sizeof *s);
-    srv_ctx_init(&s->ctx, opt->engine, opt->keys, opt->auth_now);
+    srv_ctx_init_dbs(&s->ctx, dbs, opt->keys, opt->auth_now);
     s->ctx.clock_admin = opt->clock_admin;
     s->ctx.region = opt->region;
     s->max_body = opt->max_body ? opt->max_body : PQ_SERVER_MAX_BODY;
@@ -523,11 +543,8 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
     char address[INET6_ADDRSTRLEN + 16];
     bool v6 = strchr(host, ':') != NULL;
     snprintf(address, sizeof address, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", s->port);
-    pthread_mutex_lock(&s->ctx.lock);
-    pq_engine_set_endpoint(opt->engine, address);
-    pthread_mutex_unlock(&s->ctx.lock);
-    if (opt->ttl_sweep &&
-        pq_engine_sweeper_start(opt->engine, &s->ctx.lock, opt->sweep_ms, &s->sweeper, err)) {
+    srv_dbs_set_endpoint(s->ctx.dbs, address);
+    if (opt->ttl_sweep && srv_dbs_sweeper_start(s->ctx.dbs, opt->sweep_ms, err)) {
         pq_server_stop(s, 0);
         return err->code;
     }
@@ -560,11 +577,44 @@ void pq_server_stop(struct pq_server *s, unsigned grace_ms)
     MHD_stop_daemon(s->daemon);
     stop_watchdog(s);
     if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
-    pq_engine_sweeper_stop(s->sweeper);
     srv_ctx_release(&s->ctx);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->idle);
     pthread_mutex_destroy(&s->conns_lock);
     pthread_cond_destroy(&s->watch_wake);
     free(s);
+}
+
+/* ---- the databases ------------------------------------------------------ */
+
+pq_status pq_server_db_call(struct pq_server *s, const char *name, const char *op, json_t *request,
+                            json_t **response, struct pq_error *err)
+{
+    struct srv_db *db;
+    *response = NULL;
+    pq_status rc = srv_dbs_get(s->ctx.dbs, name, &db, err);
+    return rc ? rc : srv_db_call(s->ctx.dbs, db, op, request, response, err);
+}
+
+pq_status pq_server_db_reset(struct pq_server *s, const char *name, struct pq_error *err)
+{
+    struct srv_db *db;
+    pq_status rc = srv_dbs_get(s->ctx.dbs, name, &db, err);
+    return rc ? rc : srv_db_reset(s->ctx.dbs, db, err);
+}
+
+pq_status pq_server_db_list(struct pq_server *s, struct pq_server_db_stats **out, size_t *n,
+                            struct pq_error *err)
+{
+    return srv_dbs_list(s->ctx.dbs, out, n, err);
+}
+
+const char *pq_server_db_where(const struct pq_server *s)
+{
+    return srv_dbs_where(s->ctx.dbs);
+}
+
+bool pq_server_db_per_key(const struct pq_server *s)
+{
+    return srv_dbs_per_key(s->ctx.dbs);
 }

@@ -7,6 +7,9 @@
  *             call, error bodies, request ids, x-amz-crc32
  *   auth.c    SigV4 checks (well-formedness; with keys, full verification)
  *             and the access-key file
+ *   dbs.c     the databases: one per access key and region, or one shared;
+ *             their locks, the one clock, the TTL sweeper over all of them
+ *   admin.c   pqsh's own /pqsh/ requests
  *
  * srv_handle() knows nothing of sockets, so the whole protocol is unit-tested
  * on plain structs (tests/unit/test_server.c).
@@ -49,12 +52,12 @@ struct srv_response {
     uint32_t crc32;
     char op[48];         /* operation named by X-Amz-Target ("" when none), for the log */
     char error_type[64]; /* error name when the answer is an error, for the log */
+    char db[208];        /* the database the request used ("" when none): log, header */
 };
 
-/* What every request shares. The engine is not thread-safe: calls hold `lock`. */
+/* What every request shares. */
 struct srv_ctx {
-    struct pq_engine *engine;
-    pthread_mutex_t lock;
+    struct srv_dbs *dbs; /* owned */
     const struct pq_server_keys *keys;
     const char *region; /* NULL: any region in the credential scope */
     double auth_now;
@@ -63,8 +66,12 @@ struct srv_ctx {
     bool clock_admin; /* --clock: /pqsh/clock and /pqsh/ttl-sweep answer (admin.c) */
 };
 
+/* With an engine: one shared database, borrowed (tests, fuzzers). */
 void srv_ctx_init(struct srv_ctx *c, struct pq_engine *engine, const struct pq_server_keys *keys,
                   double auth_now);
+/* With databases: `dbs` is stolen. */
+void srv_ctx_init_dbs(struct srv_ctx *c, struct srv_dbs *dbs, const struct pq_server_keys *keys,
+                      double auth_now);
 void srv_ctx_release(struct srv_ctx *c);
 
 void srv_response_init(struct srv_response *r);
@@ -97,6 +104,55 @@ void srv_admin(struct srv_ctx *c, const struct srv_request *rq, struct srv_respo
 void srv_error_body(struct srv_response *rs, unsigned status, const char *type,
                     const char *message);
 
+/* ---- dbs.c ------------------------------------------------------------ */
+
+struct srv_dbs;
+struct srv_db;
+
+struct srv_dbs_options {
+    const char *path;  /* ":memory:", a database file, or a folder (see pqsh(1)) */
+    bool shared;       /* one database for every key (--shared-db) */
+    double fixed_time; /* the engines' fixed "now"; 0: the real clock */
+    unsigned max_dbs;  /* 0 → 1000 */
+};
+
+/* Opens the shared database now, per-key ones on first use. *out is new:
+ * srv_dbs_free it (after the server stopped using it). */
+pq_status srv_dbs_open(const struct srv_dbs_options *o, struct srv_dbs **out,
+                       struct pq_error *err) PQ_MUST_USE;
+/* One shared database over `engine` (borrowed, must outlive the result). */
+struct srv_dbs *srv_dbs_borrow(struct pq_engine *engine);
+/* Stops the sweeper, closes the databases it opened, frees. NULL ok. */
+void srv_dbs_free(struct srv_dbs *d);
+/* A thread that sweeps TTL over every database every `interval_ms` (0 → 1 s). */
+pq_status srv_dbs_sweeper_start(struct srv_dbs *d, unsigned interval_ms,
+                                struct pq_error *err) PQ_MUST_USE;
+bool srv_dbs_per_key(const struct srv_dbs *d);
+/* The folder of the per-key files, the shared file, or ":memory:" (borrowed). */
+const char *srv_dbs_where(const struct srv_dbs *d);
+/* The database named `name` ("AKID/region"; ignored when shared), opened
+ * now if new. *out is borrowed from `d`. */
+pq_status srv_dbs_get(struct srv_dbs *d, const char *name, struct srv_db **out,
+                      struct pq_error *err) PQ_MUST_USE;
+/* The database of the request's access key id and region (its
+ * Authorization, already checked). */
+pq_status srv_dbs_for_request(struct srv_dbs *d, const struct srv_request *rq, struct srv_db **out,
+                              struct pq_error *err) PQ_MUST_USE;
+const char *srv_db_name(const struct srv_db *db);
+/* pq_engine_call on the database, under its locks, on the one clock. */
+pq_status srv_db_call(struct srv_dbs *d, struct srv_db *db, const char *op, json_t *request,
+                      json_t **response, struct pq_error *err) PQ_MUST_USE;
+/* "pqsh:Clock" (the one clock of every database) and "pqsh:TtlSweep"
+ * (every database), as pq_engine_admin answers them. */
+pq_status srv_dbs_admin(struct srv_dbs *d, const char *op, json_t *request, json_t **response,
+                        struct pq_error *err) PQ_MUST_USE;
+/* DescribeEndpoints' address for every database, now and later. */
+void srv_dbs_set_endpoint(struct srv_dbs *d, const char *address);
+/* Empties one database: closed, its files removed, reopened. */
+pq_status srv_db_reset(struct srv_dbs *d, struct srv_db *db, struct pq_error *err) PQ_MUST_USE;
+pq_status srv_dbs_list(struct srv_dbs *d, struct pq_server_db_stats **out, size_t *n,
+                       struct pq_error *err) PQ_MUST_USE;
+
 /* ---- auth.c ----------------------------------------------------------- */
 
 /* Checks the request's SigV4 Authorization (reference §1.5, §6). Without
@@ -110,5 +166,8 @@ void srv_error_body(struct srv_response *rs, unsigned status, const char *type,
 pq_status srv_auth_check(const struct pq_server_keys *keys, const char *region,
                          const struct srv_request *rq, double now, bool body,
                          struct pq_error *err) PQ_MUST_USE;
+/* The access key id and region of the request's Authorization Credential
+ * (new strings); false when it has none of that form. */
+bool srv_auth_scope(const struct srv_request *rq, char **akid, char **region);
 
 #endif

@@ -1,10 +1,11 @@
 /* serve.c — `pqsh serve`: options, the engine and the HTTP server, the wait for a signal.
  *
  * The server itself lives in the core (server.h); this file only reads the
- * options, opens the engine (the same default database the shell uses, so
- * SDKs see the tables the shell shows), prints the URL to use, and stops
- * cleanly on SIGINT / SIGTERM: requests in flight are answered, then the
- * database is closed.
+ * options, starts the server on its databases (one per access key id and
+ * region, as DynamoDB Local; --shared-db: one for everybody, by default the
+ * shell's own database file, so SDKs see the tables the shell shows),
+ * prints the URL to use, and stops cleanly on SIGINT / SIGTERM: requests in
+ * flight are answered, then the databases are closed.
  */
 #include "shell.h"
 #include "pqsh/engine.h"
@@ -30,8 +31,13 @@ static const char serve_usage[] =
     "      --host ADDRESS     numeric address to bind (default 127.0.0.1;\n"
     "                         0.0.0.0 serves every interface)\n"
     "      --port PORT        TCP port (default 8000; 0 picks a free one)\n"
-    "      --local PATH       the database file (default $XDG_DATA_HOME/pqsh/local.db,\n"
-    "                         the shell's); ':memory:' keeps nothing\n"
+    "      --local PATH       where the tables are kept (default $XDG_DATA_HOME/pqsh/local.db,\n"
+    "                         the shell's database); ':memory:' keeps nothing. One\n"
+    "                         database per access key id and region, as DynamoDB Local:\n"
+    "                         files AKID_REGION.db in the folder PATH, or beside the\n"
+    "                         file PATH in PATH.keys/ (PATH minus .db)\n"
+    "      --shared-db        one set of tables for every access key and region: the\n"
+    "                         file PATH (shared-local-instance.db in a folder PATH)\n"
     "      --auth FILE        verify every SigV4 signature against the\n"
     "                         'ACCESS_KEY_ID SECRET' lines of FILE (default: any\n"
     "                         well-formed signature is accepted, as DynamoDB Local does);\n"
@@ -57,6 +63,7 @@ struct serve_options {
     unsigned max_per_ip;
     bool verbose;
     bool clock;
+    bool shared_db;
 };
 
 static int serve_usage_error(const char *fmt, const char *arg)
@@ -91,7 +98,8 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         O_VERBOSE,
         O_REGION,
         O_PER_IP,
-        O_CLOCK
+        O_CLOCK,
+        O_SHARED_DB,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, O_HOST},
@@ -102,6 +110,7 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"verbose", no_argument, NULL, O_VERBOSE},
         {"clock", no_argument, NULL, O_CLOCK},
+        {"shared-db", no_argument, NULL, O_SHARED_DB},
         {"region", required_argument, NULL, O_REGION},
         {"max-per-ip", required_argument, NULL, O_PER_IP},
         {"help", no_argument, NULL, 'h'},
@@ -140,6 +149,9 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
             break;
         case O_CLOCK:
             o->clock = true;
+            break;
+        case O_SHARED_DB:
+            o->shared_db = true;
             break;
         case O_REGION:
             o->region = optarg;
@@ -181,7 +193,6 @@ int pq_shell_serve(int argc, char **argv)
 {
     struct serve_options o = {0};
     struct pq_error err;
-    struct pq_engine *engine = NULL;
     struct pq_server_keys *keys = NULL;
     struct pq_server *server = NULL;
     char *dir = NULL, *path = NULL;
@@ -201,8 +212,6 @@ int pq_shell_serve(int argc, char **argv)
         snprintf(path, n, "%s/local.db", dir);
     }
     const char *fixed = getenv("PQSH_TEST_FIXED_TIME");
-    struct pq_engine_options eo = {.path = path, .fixed_time = fixed ? strtod(fixed, NULL) : 0};
-    if (pq_engine_open(&eo, &engine, &err)) goto fail;
 
     /* The workers inherit this mask: only sigwait below sees SIGINT / SIGTERM. */
     /* A shell starts background jobs with SIGINT ignored; an ignored signal
@@ -219,7 +228,9 @@ int pq_shell_serve(int argc, char **argv)
     struct pq_server_options so = {
         .host = o.host,
         .port = o.port,
-        .engine = engine,
+        .db_path = path,
+        .shared_db = o.shared_db,
+        .fixed_time = fixed ? strtod(fixed, NULL) : 0,
         .keys = keys,
         .threads = o.threads,
         .timeout_s = o.timeout_s,
@@ -243,9 +254,16 @@ int pq_shell_serve(int argc, char **argv)
     if (any4 || any6)
         printf("pqsh serve: listening on every %s interface (port %u)\n", any4 ? "IPv4" : "IPv6",
                pq_server_port(server));
+    const char *where = pq_server_db_where(server);
+    bool memory = strcmp(where, ":memory:") == 0;
     printf("pqsh serve: DynamoDB endpoint at %s (%s%s)\n", url,
-           strcmp(path, ":memory:") == 0 ? "engine in memory, nothing is kept" : "local engine at ",
-           strcmp(path, ":memory:") == 0 ? "" : path);
+           memory ? "engine in memory, nothing is kept" : "local engine at ", memory ? "" : where);
+    if (pq_server_db_per_key(server))
+        printf("  one database per access key id and region (\"database AKID/us-east-1\"%s);"
+               " --shared-db for one set of tables\n",
+               memory ? "" : ": files AKID_us-east-1.db");
+    else
+        printf("  one database shared by every access key and region\n");
     if (!keys && !is_loopback(o.host))
         fprintf(stderr,
                 "pqsh serve: warning: %s is reachable from the network and --auth is not set: "
@@ -279,7 +297,6 @@ fail:
     if (err.code == PQ_ERR_USAGE) status = 2;
 out:
     pq_server_stop(server, GRACE_MS);
-    pq_engine_close(engine);
     pq_server_keys_free(keys);
     pq_error_release(&err);
     free(path);

@@ -13,7 +13,7 @@ PY="$HERE/serve_concurrency.py"
 CLIENTS=8 N=1000 SHARED=250
 DB="$WORK/load.db"
 
-serve_start --local "$DB" --threads 4
+serve_start --local "$DB" --shared-db --threads 4
 "$PQSH" --endpoint-url "$SERVE_URL" -c 'CREATE TABLE "Load" (k STRING PRIMARY KEY);' >/dev/null ||
     { echo "FAIL create table"; exit 1; }
 pids=()
@@ -47,7 +47,7 @@ serve_stop && echo "ok   SIGTERM: exit status 0" || { echo "FAIL: server exit st
 for p in "${pids[@]}"; do wait "$p"; done
 [ ! -s "$DB-wal" ] && echo "ok   database closed cleanly (no WAL left)" ||
     { echo "FAIL: WAL left behind"; ls -la "$WORK"; fails=$((fails+1)); }
-serve_start --local "$DB"
+serve_start --local "$DB" --shared-db
 python3 "$PY" verify-acked "$SERVE_URL" "$WORK"/acked.* || fails=$((fails+1))
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
