@@ -364,9 +364,7 @@ def op_query(g):
     return "Query", with_ctx(req, ctx)
 
 
-# Scan's FilterExpression is not on main yet (Scan and Query came without
-# expressions): True when it arrives.
-SCAN_FILTERS = False
+SCAN_FILTERS = True
 
 
 def op_scan(g):
@@ -418,9 +416,9 @@ def op_batch_get(g):
 
 OPS = [(op_put, 30), (op_delete, 15), (op_get, 15), (op_insert, 10), (op_update, 12),
        (op_delete_stmt, 6), (op_select, 12), (op_batch_write, 8), (op_batch_get, 6),
-       (op_update_item, 20), (op_scan, 6)]
+       (op_update_item, 20), (op_scan, 6), (op_query, 12)]
 # Written, and joining OPS as the operations arrive on main.
-LATER = [(op_query, 12)]
+LATER = []
 
 
 # ---- the two sides ----------------------------------------------------------
@@ -589,6 +587,13 @@ def m2_update_missing(op, req, p, m, before, state):
 
 
 def m3_size_crash(op, req, p, m, before, state):
+    if op in ("Query", "Scan"):
+        # A filter: moto crashes, or (Scan) refuses "Bad Filter Expression:
+        # Invalid attribute name <a>"; pqsh reads the page.
+        return ("size(" in req.get("FilterExpression", "") and p[0] == "ok" and
+                (m[:2] == ("error", "500") or
+                 (m[:2] == ("error", "ValidationException") and
+                  "Invalid attribute name" in m[2])))
     return ("size(" in req.get("ConditionExpression", "") and m[:2] == ("error", "500") and
             (p[0] == "ok" or p[1] == "ConditionalCheckFailedException" or
              (op == "UpdateItem" and p[1] == "ValidationException" and p[2] in UPDATE_RUNTIME)))
@@ -666,6 +671,39 @@ def m10_failed_update_applied(op, req, p, m, before, state):
             state.get(key) == before)
 
 
+def m12_limit_without_last_key(op, req, p, m, before, state):
+    """A Query page cut by Limit: DynamoDB gives LastEvaluatedKey (the last
+    item evaluated) even when nothing follows; moto leaves it out then."""
+    if op != "Query" or "Limit" not in req or p[0] != "ok" or m[0] != "ok":
+        return False
+    ans = p[1]
+    lek = ans.get("LastEvaluatedKey")
+    if not lek or ans["ScannedCount"] != req["Limit"] or "LastEvaluatedKey" in m[1]:
+        return False
+    if {k: v for k, v in ans.items() if k != "LastEvaluatedKey"} != m[1]:
+        return False
+    # Without a filter the key is the last item's: the page ended on it.
+    if "FilterExpression" in req or "Items" not in ans or not ans["Items"]:
+        return True
+    last = ans["Items"][-1]
+    return lek == {"pk": last["pk"], "sk": last["sk"]}
+
+
+def m13_filter_on_key(op, req, p, m, before, state):
+    """A Query filter naming a key attribute: DynamoDB refuses it; moto reads."""
+    if op != "Query" or p[:2] != ("error", "ValidationException"):
+        return False
+    hit = re.match(r"Filter Expression can only contain non-primary key attributes: "
+                   r"Primary key attribute: (\w+)$", p[2])
+    if not hit:
+        return False
+    key = hit.group(1)
+    text = req.get("FilterExpression", "")
+    names = req.get("ExpressionAttributeNames", {})
+    return bool(re.search(rf"(?<![#:.\w]){key}\b", text) or
+                any(v == key and re.search(rf"{ref}\b", text) for ref, v in names.items()))
+
+
 KNOWN = [("M1 INSERT of an existing key", m1_insert_existing),
          ("M2 UPDATE of a missing item", m2_update_missing),
          ("M3 size() of a missing or unsized attribute", m3_size_crash),
@@ -676,7 +714,9 @@ KNOWN = [("M1 INSERT of an existing key", m1_insert_existing),
          ("M8 UpdateItem that only removes, on a missing item", m8_remove_only_creates),
          ("M9 UPDATED_NEW with the key attributes", m9_updated_new_keys),
          ("M10 a failed UpdateItem half applied", m10_failed_update_applied),
-         ("M11 UPDATED_OLD/NEW leave out a path SET to the value it had", m11_same_value_not_returned)]
+         ("M11 UPDATED_OLD/NEW leave out a path SET to the value it had", m11_same_value_not_returned),
+         ("M12 Query page cut by Limit without LastEvaluatedKey", m12_limit_without_last_key),
+         ("M13 Query filter on a key attribute", m13_filter_on_key)]
 
 
 def request_key(op, req):
