@@ -12,6 +12,7 @@
 #include "engine/internal.h"
 #include "engine/item_ops.h"
 #include "engine/query.h"
+#include "engine/streams.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -33,6 +34,11 @@ double engine_now(const struct pq_engine *e)
         base = (double)ts.tv_sec + round((double)ts.tv_nsec / 1e6) / 1e3;
     }
     return base + e->clock_offset;
+}
+
+static double store_clock(const void *e)
+{
+    return engine_now(e);
 }
 
 double pq_engine_clock_now(const struct pq_engine *e)
@@ -75,6 +81,7 @@ pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine *
     e->region = pq_xstrdup(opt->region ? opt->region : DEFAULT_REGION);
     e->fixed_time = opt->fixed_time;
     e->page_bytes = opt->page_bytes ? opt->page_bytes : DEFAULT_PAGE_BYTES;
+    store_set_clock(e->store, store_clock, e);
     *out = e;
     return PQ_OK;
 }
@@ -405,6 +412,27 @@ static const struct field F_LIST_TAGS[] = {
     {"ResourceArn", &S_STRING}, {"NextToken", &S_STRING}, {NULL, NULL}};
 static const struct field F_NONE[] = {{NULL, NULL}};
 
+/* DynamoDBStreams_20120810 (engine/streams_api.c). */
+static const struct field F_LIST_STREAMS[] = {{"TableName", &S_STRING},
+                                              {"Limit", &S_INT},
+                                              {"ExclusiveStartStreamArn", &S_STRING},
+                                              {NULL, NULL}};
+static const struct field F_SHARD_FILTER[] = {
+    {"Type", &S_STRING}, {"ShardId", &S_STRING}, {NULL, NULL}};
+static const struct shape S_SHARD_FILTER = {K_STRUCT, NULL, F_SHARD_FILTER, NULL};
+static const struct field F_DESCRIBE_STREAM[] = {{"StreamArn", &S_STRING},
+                                                 {"Limit", &S_INT},
+                                                 {"ExclusiveStartShardId", &S_STRING},
+                                                 {"ShardFilter", &S_SHARD_FILTER},
+                                                 {NULL, NULL}};
+static const struct field F_GET_SHARD_ITERATOR[] = {{"StreamArn", &S_STRING},
+                                                    {"ShardId", &S_STRING},
+                                                    {"ShardIteratorType", &S_STRING},
+                                                    {"SequenceNumber", &S_STRING},
+                                                    {NULL, NULL}};
+static const struct field F_GET_RECORDS[] = {
+    {"ShardIterator", &S_STRING}, {"Limit", &S_INT}, {NULL, NULL}};
+
 /* The name Jackson gives a JSON token in "X cannot be converted to T". */
 static const char *token_name(const json_t *v)
 {
@@ -521,6 +549,10 @@ static const struct op {
     {"ListTagsOfResource", tags_list, F_LIST_TAGS},
     {"DescribeLimits", tags_describe_limits, F_NONE},
     {"DescribeEndpoints", tags_describe_endpoints, F_NONE},
+    {STREAMS_TARGET "ListStreams", streams_list, F_LIST_STREAMS},
+    {STREAMS_TARGET "DescribeStream", streams_describe, F_DESCRIBE_STREAM},
+    {STREAMS_TARGET "GetShardIterator", streams_get_shard_iterator, F_GET_SHARD_ITERATOR},
+    {STREAMS_TARGET "GetRecords", streams_get_records, F_GET_RECORDS},
 };
 
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,

@@ -11,6 +11,7 @@
  * like the cloud, and DescribeTable reports "ACTIVE" from then on.
  */
 #include "engine/internal.h"
+#include "engine/streams.h"
 
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -298,6 +299,15 @@ static void check_attr_defs(struct verrs *v, const json_t *defs)
     pq_buf_release(&q);
 }
 
+static void check_stream_spec(struct verrs *v, const json_t *st)
+{
+    if (!st) return;
+    if (!member(st, "StreamEnabled"))
+        verr(v, "null", "streamSpecification.streamEnabled", "Member must not be null");
+    check_str(v, "streamSpecification.streamViewType", member(st, "StreamViewType"),
+              &R_STREAM_VIEW);
+}
+
 /* Every model constraint of a CreateTable request. The order of members in
  * a multi-error message is UNCONFIRMED except that GSIs come before LSIs. */
 static void check_create_constraints(struct verrs *v, const json_t *req)
@@ -313,13 +323,7 @@ static void check_create_constraints(struct verrs *v, const json_t *req)
     check_throughput(v, "provisionedThroughput", member(req, "ProvisionedThroughput"));
     check_indexes(v, "globalSecondaryIndexes", member(req, "GlobalSecondaryIndexes"), true);
     check_indexes(v, "localSecondaryIndexes", member(req, "LocalSecondaryIndexes"), false);
-    const json_t *st = member(req, "StreamSpecification");
-    if (st) {
-        if (!member(st, "StreamEnabled"))
-            verr(v, "null", "streamSpecification.streamEnabled", "Member must not be null");
-        check_str(v, "streamSpecification.streamViewType", member(st, "StreamViewType"),
-                  &R_STREAM_VIEW);
-    }
+    check_stream_spec(v, member(req, "StreamSpecification"));
     const json_t *sse = member(req, "SSESpecification");
     if (sse) check_str(v, "sSESpecification.sSEType", member(sse, "SSEType"), &R_SSE_TYPE);
     const json_t *tags = member(req, "Tags");
@@ -721,18 +725,6 @@ static json_t *build_description(struct pq_engine *e, const struct create_plan *
                 out, index_json(json_array_get(list, i), g, arn_text, c->pay_per_request));
         json_object_set_new(d, g ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes", out);
     }
-    const json_t *st = member(req, "StreamSpecification");
-    if (st && json_is_true(member(st, "StreamEnabled"))) {
-        json_object_set_new(d, "StreamSpecification", json_deep_copy(st));
-        char label[32];
-        time_t secs = (time_t)now;
-        struct tm tm;
-        gmtime_r(&secs, &tm);
-        size_t n = strftime(label, sizeof label, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(label + n, sizeof label - n, ".%03d", (int)((now - (double)secs) * 1000 + 0.5));
-        json_object_set_new(d, "LatestStreamLabel", json_string(label));
-        json_object_set_new(d, "LatestStreamArn", json_sprintf("%s/stream/%s", arn_text, label));
-    }
     const json_t *sse = member(req, "SSESpecification");
     if (sse && json_is_true(member(sse, "Enabled")))
         json_object_set_new(d, "SSEDescription",
@@ -842,6 +834,11 @@ pq_status ddl_create_table(struct pq_engine *e, json_t *req, json_t **resp, stru
     struct pq_key_attr range = {(char *)c.range, c.range ? attr_type(c.defs, c.range) : 0};
     json_t *desc = build_description(e, &c, req);
     if (tags) json_object_set_new(desc, TAGS_MEMBER, tags);
+    /* StreamSpecification, LatestStreamArn, LatestStreamLabel (streams.c). */
+    if ((rc = streams_on_create(e, desc, member(req, "StreamSpecification"), err))) {
+        json_decref(desc);
+        return rc;
+    }
     if ((rc = store_table_create(e->store, c.name, &hash, c.range ? &range : NULL, desc, err)))
         return rc;
     if ((rc = store_table_get(e->store, c.name, &t, err))) return rc;
@@ -910,6 +907,10 @@ pq_status ddl_delete_table(struct pq_engine *e, json_t *req, json_t **resp, stru
         return pq_error_validation(err, "Resource cannot be deleted as it is currently protected "
                                         "against deletion. Disable deletion protection first.");
     if ((rc = describe(e, t, "DELETING", &d, err))) return rc;
+    if ((rc = streams_on_delete(e, t, err))) {
+        json_decref(d);
+        return rc;
+    }
     char *copy = pq_xstrdup(name); /* `name` may live in the cache entry dropped next */
     rc = store_table_drop(e->store, copy, err);
     free(copy);
@@ -963,6 +964,7 @@ static void check_update_constraints(struct verrs *v, const json_t *req)
     check_str(v, "tableName", member(req, "TableName"), &R_TABLE_NAME);
     check_str(v, "billingMode", member(req, "BillingMode"), &R_BILLING);
     check_throughput(v, "provisionedThroughput", member(req, "ProvisionedThroughput"));
+    check_stream_spec(v, member(req, "StreamSpecification"));
     const json_t *ups = member(req, "GlobalSecondaryIndexUpdates");
     for (size_t i = 0; i < json_array_size(ups); i++) {
         const json_t *u = elem_obj(ups, i);
@@ -1258,7 +1260,9 @@ pq_status ddl_update_table(struct pq_engine *e, json_t *req, json_t **resp, stru
                                 throughput_json(member(up, "ProvisionedThroughput")));
         }
     }
-    if ((rc = merge_definitions(desc, member(req, "AttributeDefinitions"), err))) goto out;
+    if ((rc = merge_definitions(desc, member(req, "AttributeDefinitions"), err)) ||
+        (rc = streams_on_update(e, t, desc, member(req, "StreamSpecification"), err)))
+        goto out;
     if (member(req, "DeletionProtectionEnabled"))
         json_object_set(desc, "DeletionProtectionEnabled",
                         member(req, "DeletionProtectionEnabled"));

@@ -99,6 +99,17 @@ void store_close(struct pq_store *s);
  * calls. */
 void store_forget(struct pq_store *s);
 sqlite3 *store_db(struct pq_store *s);
+/* The engine's clock, for what the store writes with a time (stream
+ * records); 0 until set. */
+void store_set_clock(struct pq_store *s, double (*now)(const void *arg), const void *arg);
+double store_now(const struct pq_store *s);
+/* Writes made while on are the service's own (TTL deletions): their stream
+ * records carry userIdentity. */
+void store_set_service(struct pq_store *s, bool on);
+bool store_service(const struct pq_store *s);
+/* streams.c's per-store state, freed with the store (or by store_forget). */
+struct streams_state;
+struct streams_state **store_streams(struct pq_store *s);
 
 /* A write transaction around one API call: nestable, the outermost level is
  * BEGIN IMMEDIATE, inner levels are SAVEPOINTs. */

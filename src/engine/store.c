@@ -19,6 +19,7 @@
  * transaction, which empties the cache.
  */
 #include "engine/internal.h"
+#include "engine/streams.h"
 #include "pqsh/value.h"
 
 #include <errno.h>
@@ -66,6 +67,11 @@ struct pq_store {
     struct pq_buf text;   /* scratch: the JSON text of the item being written */
     char *path;           /* the database file, for messages (NULL for :memory:) */
     const char *readonly; /* why the file is open read-only (static), or NULL */
+
+    double (*clock)(const void *arg); /* the engine's clock (store_set_clock) */
+    const void *clock_arg;
+    bool service;                  /* writes are the service's own (store_set_service) */
+    struct streams_state *streams; /* streams.c's statements */
 };
 
 struct pq_cursor {
@@ -404,6 +410,7 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->tok_get);
     sqlite3_finalize(s->tok_put);
     sqlite3_finalize(s->tok_purge);
+    streams_state_free(s->streams);
     pq_buf_release(&s->text);
     free(s->path);
     if (s->db) {
@@ -416,6 +423,34 @@ void store_close(struct pq_store *s)
 void store_forget(struct pq_store *s)
 {
     cache_prune(s, drop_all, 0);
+    streams_state_free(s->streams);
+    s->streams = NULL;
+}
+
+void store_set_clock(struct pq_store *s, double (*now)(const void *arg), const void *arg)
+{
+    s->clock = now;
+    s->clock_arg = arg;
+}
+
+double store_now(const struct pq_store *s)
+{
+    return s->clock ? s->clock(s->clock_arg) : 0;
+}
+
+void store_set_service(struct pq_store *s, bool on)
+{
+    s->service = on;
+}
+
+bool store_service(const struct pq_store *s)
+{
+    return s->service;
+}
+
+struct streams_state **store_streams(struct pq_store *s)
+{
+    return &s->streams;
 }
 
 sqlite3 *store_db(struct pq_store *s)
@@ -995,12 +1030,16 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         err);
     if (rc) return rc;
     struct pq_key k;
+    json_t *old = NULL;
     store_key_init(&k);
     if (!store_key_from_item(t, item, &k)) {
         rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
                           "item for table %s lacks a well-typed key", t->name);
         goto out;
     }
+    /* Streams: the item before the write, for the change record. */
+    bool stream = streams_enabled(t);
+    if (stream && replace && (rc = store_item_get(s, t, &k, &old, err))) goto out;
     pq_buf_reset(&s->text);
     dump_json(item, &s->text);
     sqlite3_stmt *st = *slot;
@@ -1020,7 +1059,9 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         if (replace) rc = index_remove(s, t, &k, err);
         if (rc == PQ_OK) rc = index_add(s, t, &k, item, err);
     }
+    if (rc == PQ_OK && changed && stream) rc = streams_record(s, t, old, item, err);
 out:
+    json_decref(old);
     store_key_release(&k);
     return rc;
 }
@@ -1043,11 +1084,15 @@ pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
 {
     struct table_entry *e = entry_of(t);
     pq_status rc = table_stmt(s, t, &e->del, "DELETE FROM items_%lld WHERE hk = ? AND rk = ?", err);
-    if (rc) return rc;
+    json_t *old = NULL;
+    /* Streams: the item removed, for the change record (none when absent). */
+    if (rc || (streams_enabled(t) && (rc = store_item_get(s, t, k, &old, err)))) return rc;
     bind_buf(e->del, 1, &k->hk);
     bind_buf(e->del, 2, &k->rk);
-    if ((rc = step_done(s, e->del, err))) return rc;
-    return t->nindexes ? index_remove(s, t, k, err) : PQ_OK;
+    if ((rc = step_done(s, e->del, err)) == PQ_OK && t->nindexes) rc = index_remove(s, t, k, err);
+    if (rc == PQ_OK && old) rc = streams_record(s, t, old, NULL, err);
+    json_decref(old);
+    return rc;
 }
 
 /* ---- table changes (UpdateTable) ---------------------------------------- */

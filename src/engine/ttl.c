@@ -221,11 +221,13 @@ static pq_status sweep_table(struct pq_engine *e, struct ttl_cursor *c, size_t *
         if (rc) break;
         struct pq_key dk;
         store_key_init(&dk);
+        /* A service deletion: its stream REMOVE record carries userIdentity
+         * {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
+         * (reference §12, §14.3). */
+        store_set_service(e->store, true);
         if (store_key_from_item(t, item, &dk)) rc = store_item_delete(e->store, t, &dk, err);
+        store_set_service(e->store, false);
         store_key_release(&dk);
-        /* Streams hook: this deletion is a service deletion — its REMOVE
-         * record carries userIdentity {"Type": "Service", "PrincipalId":
-         * "dynamodb.amazonaws.com"} (reference §12, §14.3). */
         if (!rc) (*deleted)++;
     }
     store_key_release(&k);

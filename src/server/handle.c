@@ -17,6 +17,7 @@
 #include "aws/http.h" /* pq_crc32 */
 
 #define TARGET_PREFIX "DynamoDB_20120810."
+#define STREAMS_PREFIX "DynamoDBStreams_20120810."
 #define NS_SERVICE "com.amazon.coral.service#"
 #define NS_VALIDATE "com.amazon.coral.validate#"
 #define NS_DYNAMODB "com.amazonaws.dynamodb.v20120810#"
@@ -303,6 +304,11 @@ static bool check_request(struct srv_ctx *c, const struct srv_request *rq, bool 
     const char *op = target && strncmp(target, TARGET_PREFIX, strlen(TARGET_PREFIX)) == 0
                          ? target + strlen(TARGET_PREFIX)
                          : NULL;
+    /* DynamoDB Streams on the same port: the engine knows those operations
+     * by their whole target (engine/streams.h). */
+    if (target && strncmp(target, STREAMS_PREFIX, strlen(STREAMS_PREFIX)) == 0 &&
+        target[strlen(STREAMS_PREFIX)])
+        op = target;
     if (op) snprintf(rs->op, sizeof rs->op, "%s", op);
     if (strcmp(rq->method, "POST") != 0 || !op || !*op) {
         /* No message with this one (reference §1.5). */
