@@ -14,7 +14,10 @@
 //     as a string with at most 3 decimals and no trailing zeros;
 //   - members that the service model declares as doubles (botocore parses
 //     them to Python floats, printed `1.0`) keep a decimal point;
-//   - TableId and Address (DescribeEndpoints' host:port) are masked as "<varies>";
+//   - TableId, Address (DescribeEndpoints' host:port) and the streams'
+//     iterators are masked as "<varies>";
+//   - the DynamoDB Streams operations go through the streams client, and a
+//     request string "$Name" is the last value of member Name in an answer;
 //   - the JSON is Python's json.dumps(sort_keys=True, ensure_ascii=False):
 //     `", "` and `": "` separators, keys sorted by code point.
 // The SDK tests the server, not the request: no retries (maxAttempts 1).
@@ -35,6 +38,30 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 // file; `npm ci` there installs them).
 const fromJs = createRequire(new URL("../js/package.json", import.meta.url));
 const ddb = await import(pathToFileURL(fromJs.resolve("@aws-sdk/client-dynamodb")).href);
+const streams = await import(
+  pathToFileURL(fromJs.resolve("@aws-sdk/client-dynamodb-streams")).href);
+const STREAMS_OPS = new Set(["ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"]);
+
+// Every string member of an answer, by name (the last one met wins).
+function remember(v, seen) {
+  if (Array.isArray(v)) v.forEach((x) => remember(x, seen));
+  else if (v !== null && typeof v === "object" && !(v instanceof Uint8Array) &&
+           !(v instanceof Date)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x === "string") seen[k] = x;
+      else remember(x, seen);
+    }
+  }
+}
+
+// Request JSON with each "$Name" string replaced from `seen`.
+function recall(v, seen) {
+  if (typeof v === "string" && v.startsWith("$") && v.slice(1) in seen) return seen[v.slice(1)];
+  if (Array.isArray(v)) return v.map((x) => recall(x, seen));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, recall(x, seen)]));
+  return v;
+}
 
 const CALL = /^([A-Z][A-Za-z]+)\s*(.*)$/;
 
@@ -145,7 +172,7 @@ function sameJson(a, b) {
   return a === b;
 }
 
-const VARIES = new Set(["TableId", "Address"]);
+const VARIES = new Set(["TableId", "Address", "ShardIterator", "NextShardIterator"]);
 
 function mask(v) {
   if (Array.isArray(v)) return v.map(mask);
@@ -190,14 +217,16 @@ const NOT_MEMBERS = new Set(["name", "message", "Message", "$fault", "$metadata"
 async function main() {
   const [url, path] = process.argv.slice(2);
   if (!url || !path) fail("usage: calls.mjs URL FILE.api");
-  const client = new ddb.DynamoDBClient({
+  const config = {
     endpoint: url,
     region: "us-east-1",
     credentials: { accessKeyId: "AKIDPQSHTEST", secretAccessKey: "pqsh-test-secret" },
     maxAttempts: 1,
-  });
+  };
+  const client = new ddb.DynamoDBClient(config);
+  const streamsClient = new streams.DynamoDBStreamsClient(config);
   let wanted = null; // the request of the current call, as written
-  client.middlewareStack.add((next) => async (args) => {
+  const sendAsWritten = (next) => async (args) => {
     let body = args.request?.body;
     if (body instanceof Uint8Array) body = new TextDecoder().decode(body);
     if (wanted && typeof body === "string" && !sameJson(JSON.parse(body), wanted)) {
@@ -205,15 +234,20 @@ async function main() {
       args.request.headers["content-length"] = String(Buffer.byteLength(args.request.body));
     }
     return next(args);
-  }, { step: "build", name: "sendAsWritten" });
-  for (const [op, req, n] of readCalls(path)) {
+  };
+  for (const c of [client, streamsClient])
+    c.middlewareStack.add(sendAsWritten, { step: "build", name: "sendAsWritten" });
+  const seen = {};
+  for (const [op, written, n] of readCalls(path)) {
     process.stdout.write(`> ${op}\n`);
+    const req = recall(written, seen);
     wanted = req;
-    const Command = ddb[`${op}Command`];
+    const isStreams = STREAMS_OPS.has(op);
+    const Command = (isStreams ? streams : ddb)[`${op}Command`];
     if (!Command) fail(`${path}:${n}: the AWS SDK for JavaScript has no operation ${op}`);
     let resp;
     try {
-      resp = await client.send(new Command(toWire(req)));
+      resp = await (isStreams ? streamsClient : client).send(new Command(toWire(req)));
     } catch (e) {
       if (!e || !e.$metadata || e.$fault === undefined) throw e; // not an answer of the service
       process.stdout.write(`! ${e.name || "?"}: ${e.message ?? ""}\n`);
@@ -223,9 +257,11 @@ async function main() {
       continue;
     }
     delete resp.$metadata;
+    remember(resp, seen);
     show(fromWire(resp));
   }
   client.destroy();
+  streamsClient.destroy();
 }
 
 await main();

@@ -11,7 +11,12 @@ For each call the output is `> OpName`, then the response as JSON with
 sorted keys (ResponseMetadata left out; binary values back in base64;
 timestamps as epoch seconds; TableId masked), one line, or, when the call fails, `! Code: Message`
 followed by the error's other members (CancellationReasons, Item, …) as
-JSON on one line. The same files are run through the AWS SDK for JavaScript v3 by
+JSON on one line. The operations of DynamoDB Streams (ListStreams,
+DescribeStream, GetShardIterator, GetRecords) go through the SDK's streams
+client to the same endpoint. A request string "$Name" is replaced by the
+last value of member Name met in an earlier answer (an iterator, a shard
+id, a sequence number), so a file can follow what the server handed out.
+The same files are run through the AWS SDK for JavaScript v3 by
 calls.mjs, which prints the same text, so both SDKs see the same answers.
 """
 import base64
@@ -84,7 +89,33 @@ def epoch(t):
 
 # Members that differ from run to run on any DynamoDB (Address: DescribeEndpoints'
 # host:port): shown as "<varies>".
-VARIES = {"TableId", "Address"}
+VARIES = {"TableId", "Address", "ShardIterator", "NextShardIterator"}
+
+STREAMS_OPS = {"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"}
+
+
+def remember(v, seen):
+    """Every string member of an answer, by name (the last one met wins)."""
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if isinstance(x, str):
+                seen[k] = x
+            else:
+                remember(x, seen)
+    elif isinstance(v, list):
+        for x in v:
+            remember(x, seen)
+
+
+def recall(v, seen):
+    """Request JSON with each "$Name" string replaced from `seen`."""
+    if isinstance(v, str) and v.startswith("$") and v[1:] in seen:
+        return seen[v[1:]]
+    if isinstance(v, dict):
+        return {k: recall(x, seen) for k, x in v.items()}
+    if isinstance(v, list):
+        return [recall(x, seen) for x in v]
+    return v
 
 
 def mask(v):
@@ -101,15 +132,19 @@ def show(obj):
 
 def main():
     url, path = sys.argv[1], sys.argv[2]
-    ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1",
-                       aws_access_key_id="AKIDPQSHTEST", aws_secret_access_key="pqsh-test-secret",
-                       config=Config(retries={"max_attempts": 1, "mode": "standard"},
-                                     parameter_validation=False))
+    clients = {name: boto3.client(name, endpoint_url=url, region_name="us-east-1",
+                                  aws_access_key_id="AKIDPQSHTEST",
+                                  aws_secret_access_key="pqsh-test-secret",
+                                  config=Config(retries={"max_attempts": 1, "mode": "standard"},
+                                                parameter_validation=False))
+               for name in ("dynamodb", "dynamodbstreams")}
+    seen = {}
     for op, req, _ in read_calls(path):
         print(f"> {op}")
-        fn = getattr(ddb, xform_name(op))
+        fn = getattr(clients["dynamodbstreams" if op in STREAMS_OPS else "dynamodb"],
+                     xform_name(op))
         try:
-            resp = fn(**to_wire(req))
+            resp = fn(**to_wire(recall(req, seen)))
         except ClientError as e:
             r = e.response
             print(f"! {r['Error'].get('Code', '?')}: {r['Error'].get('Message', '')}")
@@ -119,6 +154,7 @@ def main():
                 show(from_wire(rest))
             continue
         resp.pop("ResponseMetadata", None)
+        remember(resp, seen)
         show(from_wire(resp))
 
 
