@@ -8,6 +8,7 @@
 #ifndef PQSH_ERROR_H
 #define PQSH_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -31,12 +32,14 @@ typedef enum pq_status {
 
 struct pq_error {
     pq_status code;
-    char *type;       /* PQ_ERR_SERVICE: DynamoDB error name, e.g. "ValidationException" */
-    char *message;    /* human text; for service errors DynamoDB's exact message */
-    size_t start;     /* byte range in the statement source, or PQ_NO_POS */
-    size_t end;       /* exclusive */
-    json_t *detail;   /* optional whole error body (CancellationReasons, Item); owned */
-    int http_status;  /* 0 when not from HTTP */
+    char *type;      /* PQ_ERR_SERVICE: DynamoDB error name, e.g. "ValidationException" */
+    char *message;   /* human text; for service errors DynamoDB's exact message */
+    size_t start;    /* byte range in the statement source, or PQ_NO_POS */
+    size_t end;      /* exclusive */
+    json_t *detail;  /* optional whole error body (CancellationReasons, Item); owned */
+    int http_status; /* 0 when not from HTTP */
+    bool at_token;   /* PQ_ERR_SERVICE: start/end come from the service's own position
+                        (" at L:C:N" mapped to the source), so they mark a token */
 };
 
 void pq_error_init(struct pq_error *e);

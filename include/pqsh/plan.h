@@ -50,6 +50,11 @@ void pq_text_map_release(struct pq_text_map *m);
  * source range the edit replaced. */
 bool pq_text_map_source(const struct pq_text_map *m, size_t start, size_t end, struct pq_loc *out);
 
+/* DynamoDB's position suffix ending a message, " at LINE:COLUMN:LENGTH"
+ * (1-based, in characters of the statement sent): true with the numbers. */
+bool pq_message_position(const char *msg, unsigned long *line, unsigned long *col,
+                         unsigned long *len);
+
 typedef enum pq_step_type {
     PQ_STEP_SELECT, /* ExecuteStatement whose Items are results, page by page */
     PQ_STEP_WRITE,  /* ExecuteStatement INSERT / UPDATE / DELETE (Items only with RETURNING) */
@@ -271,6 +276,11 @@ struct pq_run_outcome {
 pq_status pq_plan_run_step(struct pq_backend *b, const struct pq_step *step,
                            const struct pq_run_sink *sink, struct pq_run_outcome *out,
                            struct pq_error *err) PQ_MUST_USE;
+
+/* The source range a service error's position (`message` ends " at L:C:N",
+ * counted in the step's Statement) stands for, through step->map: false when
+ * the message has no position or the step no map. */
+bool pq_step_error_source(const struct pq_step *step, const char *message, struct pq_loc *out);
 
 /* How long the runner waits at most for a new table or index to become ACTIVE. */
 #define PQ_PLAN_ACTIVE_TIMEOUT_MS 300000u

@@ -414,3 +414,66 @@ bool pq_text_map_source(const struct pq_text_map *m, size_t start, size_t end, s
     if (out->end < out->start) out->end = out->start;
     return true;
 }
+
+/* ---- DynamoDB's error positions ------------------------------------------------- */
+
+static bool read_number(const char **p, const char *end, unsigned long *out)
+{
+    unsigned long v = 0;
+    const char *s = *p;
+    if (s >= end || *s < '0' || *s > '9') return false;
+    for (; s < end && *s >= '0' && *s <= '9'; s++) {
+        if (v > 100000000ul) return false;
+        v = v * 10 + (unsigned long)(*s - '0');
+    }
+    *p = s;
+    *out = v;
+    return true;
+}
+
+bool pq_message_position(const char *msg, unsigned long *line, unsigned long *col,
+                         unsigned long *len)
+{
+    if (!msg) return false;
+    const char *at = NULL;
+    for (const char *p = msg; (p = strstr(p, " at ")); p++)
+        at = p;
+    if (!at) return false;
+    const char *p = at + 4, *end = msg + strlen(msg);
+    if (!read_number(&p, end, line) || p >= end || *p++ != ':' || !read_number(&p, end, col) ||
+        p >= end || *p++ != ':' || !read_number(&p, end, len) || p != end)
+        return false;
+    return *line >= 1 && *col >= 1;
+}
+
+/* Byte offset of character `chars` (0-based) after byte `from` on its line. */
+static size_t advance_chars(const char *text, size_t len, size_t from, unsigned long chars)
+{
+    size_t i = from;
+    while (i < len && text[i] != '\n' && chars > 0) {
+        i++;
+        while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80)
+            i++;
+        chars--;
+    }
+    return i;
+}
+
+bool pq_step_error_source(const struct pq_step *step, const char *message, struct pq_loc *out)
+{
+    unsigned long line, col, n;
+    json_t *stmt = json_object_get(step->request, "Statement");
+    if (!json_is_string(stmt) || step->map.n == 0 || !pq_message_position(message, &line, &col, &n))
+        return false;
+    const char *text = json_string_value(stmt);
+    size_t len = json_string_length(stmt), i = 0;
+    for (unsigned long l = 1; l < line; l++) {
+        while (i < len && text[i] != '\n')
+            i++;
+        if (i == len) return false;
+        i++;
+    }
+    size_t start = advance_chars(text, len, i, col - 1);
+    size_t end = advance_chars(text, len, start, n);
+    return pq_text_map_source(&step->map, start, end, out);
+}

@@ -103,10 +103,12 @@ static bool too_long(const struct where *w, size_t at, const char *type, const c
 
 void shell_error(const struct where *w, const struct pq_error *err)
 {
-    /* Service errors carry no position of their own: they point at the
-     * statement (or the row of INSERT … VALUES) and show no caret. */
+    /* A service error points at the statement (or the row of INSERT …
+     * VALUES) with no caret, unless DynamoDB's message gave a position
+     * (" at L:C:N", mapped back to the text typed): then it gets a caret
+     * like pqsh's own errors. */
     bool has_pos = err->start != PQ_NO_POS && err->start <= w->len;
-    bool caret = has_pos && err->code != PQ_ERR_SERVICE;
+    bool caret = has_pos && (err->code != PQ_ERR_SERVICE || err->at_token);
     const char *type = err->code == PQ_ERR_SERVICE ? err->type : NULL;
     size_t at = has_pos ? err->start : PQ_NO_POS;
     if (err->code == PQ_ERR_SERVICE && err->message && too_long(w, at, type, err->message)) return;

@@ -327,6 +327,15 @@ static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several
     render_end(c->render, &outcome, st == PQ_OK);
     c->render = NULL;
     if (st) {
+        struct pq_loc typed;
+        /* DynamoDB's "at L:C:N" counts in the text sent: point at the same
+         * token in the text typed. */
+        if (st == PQ_ERR_SERVICE && err.start == PQ_NO_POS &&
+            pq_step_error_source(step, err.message, &typed)) {
+            err.start = typed.start;
+            err.end = typed.end;
+            err.at_token = true;
+        }
         if (err.start == PQ_NO_POS && several && step->loc.start != PQ_NO_POS) {
             err.start = step->loc.start;
             err.end = step->loc.end;

@@ -14,6 +14,7 @@ void pq_error_init(struct pq_error *e)
     e->end = PQ_NO_POS;
     e->detail = NULL;
     e->http_status = 0;
+    e->at_token = false;
 }
 
 void pq_error_release(struct pq_error *e)
