@@ -315,8 +315,9 @@ static char **complete_command(const char *line, int start, const char *text)
     size_t n = strcspn(line + lead, " \t");
     char *cmd = pq_xstrndup(line + lead, n);
     char **out = NULL;
-    if (strcmp(cmd, ".read") == 0 || strcmp(cmd, "\\i") == 0 || strcmp(cmd, ".output") == 0 ||
-        strcmp(cmd, "\\o") == 0) {
+    /* No file names in the classroom's sandbox: they are the server's. */
+    if (!shell_sandboxed() && (strcmp(cmd, ".read") == 0 || strcmp(cmd, "\\i") == 0 ||
+                               strcmp(cmd, ".output") == 0 || strcmp(cmd, "\\o") == 0)) {
         rl_filename_completion_desired = 1;
         out = rl_completion_matches(text, rl_filename_completion_function);
         goto out;

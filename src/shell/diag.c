@@ -60,6 +60,7 @@ static void report(const struct where *w, size_t at, const char *kind, const cha
     unsigned line, col;
     size_t line_start;
     fflush(stdout);
+    if (strcmp(kind, "error") == 0) shell_sandbox_error(type, message); /* classroom reports */
     locate(w, at == PQ_NO_POS ? 0 : at, &line, &col, &line_start);
     fprintf(stderr, "%s:%u:%u: %s: %s%s%s\n", w->file, line, col, kind, type ? type : "",
             type ? ": " : "", message ? message : "");

@@ -113,8 +113,17 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     if (!p->is_command && only_comments(p->text, p->len)) return;
     if (sh->echo) echo(p);
     if (p->is_command) {
+        bool failed = sh->failed;
+        sh->failed = false;
         shell_command(sh, &w);
+        if (sh->sandbox) shell_sandbox_report(&w, !sh->failed);
+        sh->failed = failed || sh->failed;
         shell_check_output(sh, &w);
+        return;
+    }
+    if (sh->sandbox && !shell_sandbox_statement(sh, &w)) {
+        shell_sandbox_report(&w, false);
+        shell_fail(sh);
         return;
     }
     bool failed = sh->failed;
@@ -128,6 +137,7 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     bool ok = !sh->failed;
     sh->failed = failed || !ok;
     if (sh->tutorial) shell_tutorial_after(sh, ok);
+    if (sh->sandbox) shell_sandbox_report(&w, ok);
     shell_check_output(sh, &w);
 }
 

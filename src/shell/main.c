@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  -X, --no-rc              do not run ~/.pqshrc at start-up\n"
     "      --tutorial [NAME]    start tutorial NAME at the prompt (on an in-memory\n"
     "                           engine unless a target is given); alone: list them\n"
+    "      --sandbox            the classroom's restricted shell (pqsh serve --class\n"
+    "                           runs it): no files, other targets, pager or rc file\n"
     "\n"
     "Output:\n"
     "      --mode MODE          table (default), line, markdown, json, ddbjson, csv\n"
@@ -214,6 +216,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         OPT_NO_PAGER,
         OPT_NO_HISTORY,
         OPT_TUTORIAL,
+        OPT_SANDBOX,
     };
     static const struct option longopts[] = {
         {"file", required_argument, NULL, 'f'},
@@ -229,6 +232,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         {"no-color", no_argument, NULL, OPT_NO_COLOR},
         {"no-pager", no_argument, NULL, OPT_NO_PAGER},
         {"tutorial", optional_argument, NULL, OPT_TUTORIAL},
+        {"sandbox", no_argument, NULL, OPT_SANDBOX},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"bail", no_argument, NULL, OPT_BAIL},
@@ -298,6 +302,11 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
                 o->tutorial = optarg;
             else if (optind < argc && argv[optind][0] != '-')
                 o->tutorial = argv[optind++];
+            break;
+        case OPT_SANDBOX: /* the classroom's shell (sandbox.c): no pager, rc or history file */
+            shell_sandbox_init(sh);
+            o->no_pager = o->no_rc = true;
+            o->history = false;
             break;
         case 'h':
             fputs(usage_text, stdout);

@@ -473,6 +473,8 @@ void shell_command(struct shell *sh, const struct where *w)
     if (!c->name) {
         shell_errorf(w, "unknown command '%.*s' (.help lists them)", (int)n, t);
         ok = false;
+    } else if (sh->sandbox && !shell_sandbox_command(w, t, n, args)) {
+        ok = false;
     } else {
         ok = c->run(sh, w, args, a);
     }

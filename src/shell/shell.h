@@ -97,6 +97,7 @@ struct shell {
     bool capacity;             /* .capacity on: ConsumedCapacity after each statement */
     int scanwarn;              /* .scanwarn: 0 default (on when interactive), 1 on, 2 off */
     json_t *schemas;           /* {table: TableDescription or failure text}, or NULL */
+    bool sandbox;              /* --sandbox: the classroom's restricted shell (sandbox.c) */
 };
 
 /* Where a statement or command came from, for messages. */
@@ -232,6 +233,33 @@ void shell_errorf(const struct where *w, const char *fmt, ...) PQ_PRINTF(2, 3);
 void shell_notice(const struct where *w, size_t at, const char *text);
 struct pq_stmt;
 void shell_stmt_notes(const struct where *w, const struct pq_stmt *s);
+
+/* sandbox.c — `pqsh --sandbox`, the shell `pqsh serve --class` gives each
+ * browser student: an allow list of commands, quotas, reports to the server. */
+void shell_sandbox_init(struct shell *sh);
+bool shell_sandboxed(void);
+/* False (message printed) when command `name` (n bytes) may not run here. */
+bool shell_sandbox_command(const struct where *w, const char *name, size_t n, const char *args);
+/* Before a statement: false (message printed) when a quota refuses it. */
+bool shell_sandbox_statement(struct shell *sh, const struct where *w);
+/* After a statement or command; records the first error message of each. */
+void shell_sandbox_report(const struct where *w, bool ok);
+void shell_sandbox_error(const char *type, const char *message);
+void shell_sandbox_progress(const char *tutorial, size_t done, size_t steps);
+
+/* classroom.c — `pqsh serve --class` (the classroom: pqsh/class.h). */
+struct shell_class_args {
+    bool on;
+    bool port_set;
+    unsigned port, idle_s;
+    const char *quota, *code; /* NULL: no quotas / a random code */
+};
+struct pq_class;
+/* Starts the class on `host` and prints its URLs; 0, or the exit status.
+ * *dir_out: the students' folder (owned; shell_class_stop removes it). */
+int shell_class_start(const struct shell_class_args *a, const char *host, bool loopback,
+                      unsigned ddb_port, struct pq_class **out, char **dir_out);
+void shell_class_stop(struct pq_class *c, char *dir);
 
 /* serve.c: `pqsh serve [OPTIONS]` (argv[0] is "serve"); returns the exit status. */
 int pq_shell_serve(int argc, char **argv);
