@@ -50,6 +50,13 @@ static const char serve_usage[] =
     "                         over HTTP: POST /pqsh/clock {\"Advance\": SECONDS} or\n"
     "                         {\"Reset\": true}, GET /pqsh/clock, POST /pqsh/ttl-sweep\n"
     "      --verbose          one access-log line per request on stderr\n"
+    "      --class            also serve the classroom: a pqsh terminal in each\n"
+    "                         student's browser, a teacher page (see pqsh(1))\n"
+    "      --class-port PORT  the classroom's port (default: PORT + 1; 0 picks one)\n"
+    "      --class-code CODE  the code students enter (default: six random letters)\n"
+    "      --class-idle SECONDS  end a student's session idle this long (default 1800)\n"
+    "      --class-quota items=N,bytes=N,rate=N  each student's limits: items and\n"
+    "                         bytes in their tables, statements per second\n"
     "  -h, --help             show this help\n";
 
 struct serve_options {
@@ -64,6 +71,7 @@ struct serve_options {
     bool verbose;
     bool clock;
     bool shared_db;
+    struct shell_class_args cls;
 };
 
 static int serve_usage_error(const char *fmt, const char *arg)
@@ -100,6 +108,11 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         O_PER_IP,
         O_CLOCK,
         O_SHARED_DB,
+        O_CLASS,
+        O_CLASS_PORT,
+        O_CLASS_CODE,
+        O_CLASS_IDLE,
+        O_CLASS_QUOTA,
     };
     static const struct option longopts[] = {
         {"host", required_argument, NULL, O_HOST},
@@ -113,6 +126,11 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         {"shared-db", no_argument, NULL, O_SHARED_DB},
         {"region", required_argument, NULL, O_REGION},
         {"max-per-ip", required_argument, NULL, O_PER_IP},
+        {"class", no_argument, NULL, O_CLASS},
+        {"class-port", required_argument, NULL, O_CLASS_PORT},
+        {"class-code", required_argument, NULL, O_CLASS_CODE},
+        {"class-idle", required_argument, NULL, O_CLASS_IDLE},
+        {"class-quota", required_argument, NULL, O_CLASS_QUOTA},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -160,6 +178,24 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
             if (!parse_uint(optarg, 65535, &o->max_per_ip) || o->max_per_ip == 0)
                 return serve_usage_error("invalid connection count '%s' (1 to 65535)", optarg);
             break;
+        case O_CLASS:
+            o->cls.on = true;
+            break;
+        case O_CLASS_PORT:
+            if (!parse_uint(optarg, 65535, &o->cls.port))
+                return serve_usage_error("invalid port '%s'", optarg);
+            o->cls.port_set = true;
+            break;
+        case O_CLASS_CODE:
+            o->cls.code = optarg;
+            break;
+        case O_CLASS_IDLE:
+            if (!parse_uint(optarg, 86400 * 7, &o->cls.idle_s) || o->cls.idle_s == 0)
+                return serve_usage_error("invalid idle time '%s' (seconds)", optarg);
+            break;
+        case O_CLASS_QUOTA:
+            o->cls.quota = optarg;
+            break;
         case 'h':
             fputs(serve_usage, stdout);
             return 0;
@@ -170,6 +206,8 @@ static int parse_serve_options(int argc, char **argv, struct serve_options *o)
         }
     }
     if (optind < argc) return serve_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!o->cls.on && (o->cls.port_set || o->cls.code || o->cls.idle_s || o->cls.quota))
+        return serve_usage_error("%s", "the --class-* options need --class");
     return -1;
 }
 
@@ -195,6 +233,8 @@ int pq_shell_serve(int argc, char **argv)
     struct pq_error err;
     struct pq_server_keys *keys = NULL;
     struct pq_server *server = NULL;
+    struct pq_class *cls = NULL;
+    char *cls_dir = NULL;
     char *dir = NULL, *path = NULL;
     int status = parse_serve_options(argc, argv, &o);
     if (status >= 0) return status;
@@ -278,6 +318,11 @@ int pq_shell_serve(int argc, char **argv)
     if (o.clock)
         printf("  the clock can be moved: curl -d '{\"Advance\": 660}' %s/pqsh/clock\n", url);
     printf("  try: aws dynamodb list-tables --endpoint-url %s\n", url);
+    if (o.cls.on) {
+        status = shell_class_start(&o.cls, o.host, is_loopback(o.host), o.port, &cls, &cls_dir);
+        if (status) goto out;
+        status = 1;
+    }
     printf("  Ctrl-C stops the server.\n");
     fflush(stdout);
 
@@ -296,6 +341,7 @@ fail:
             err.message ? err.message : "failed");
     if (err.code == PQ_ERR_USAGE) status = 2;
 out:
+    shell_class_stop(cls, cls_dir);
     pq_server_stop(server, GRACE_MS);
     pq_server_keys_free(keys);
     pq_error_release(&err);

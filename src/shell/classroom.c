@@ -1,0 +1,93 @@
+/* classroom.c — `pqsh serve --class`: the class's folder, options and the URLs to hand out.
+ *
+ * The classroom itself is the core's (pqsh/class.h, src/class/); this file
+ * makes a private folder for the students' databases, finds the pqsh binary
+ * each student's session runs, starts the class next to the DynamoDB
+ * endpoint and says where the student and teacher pages are.
+ */
+#include "shell.h"
+#include "pqsh/class.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int shell_class_start(const struct shell_class_args *a, const char *host, bool loopback,
+                      unsigned ddb_port, struct pq_class **out, char **dir_out)
+{
+    struct pq_class_options co = {.host = host, .code = a->code};
+    struct pq_error err;
+    char exe[PATH_MAX];
+    pq_error_init(&err);
+    *out = NULL;
+    *dir_out = NULL;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "pqsh serve: error: cannot find the pqsh binary: %s\n", strerror(errno));
+        return 1;
+    }
+    exe[n] = '\0';
+    co.pqsh = exe;
+    co.port = a->port_set ? a->port : ddb_port ? ddb_port + 1 : 0;
+    co.idle_s = a->idle_s;
+    if (a->quota && pq_class_parse_quota(a->quota, &co, &err)) goto fail;
+    const char *tmp = getenv("TMPDIR");
+    char *dir = pq_xmalloc(PATH_MAX);
+    snprintf(dir, PATH_MAX, "%s/pqsh-class-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "pqsh serve: error: cannot create a folder for the class: %s\n",
+                strerror(errno));
+        free(dir);
+        return 1;
+    }
+    co.dir = dir;
+    if (pq_class_start(&co, out, &err)) {
+        rmdir(dir);
+        free(dir);
+        goto fail;
+    }
+    *dir_out = dir;
+    bool v6 = strchr(host, ':') != NULL;
+    bool any = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
+    const char *shown = any ? (v6 ? "::1" : "127.0.0.1") : host;
+    char url[128];
+    snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", shown, v6 ? "]" : "",
+             pq_class_port(*out));
+    printf("pqsh serve: classroom at %s/ (class code %s)\n", url, pq_class_code(*out));
+    printf("  teacher: %s/teacher?token=%s\n", url, pq_class_teacher_token(*out));
+    if (any)
+        printf("  students in the room open http://THIS-MACHINE'S-ADDRESS:%u/ and enter the code\n",
+               pq_class_port(*out));
+    else if (!loopback)
+        printf("  students open the classroom's URL and enter the code\n");
+    printf("  each student's tables live in %s while the class runs\n", dir);
+    fflush(stdout);
+    return 0;
+fail:
+    fprintf(stderr, "pqsh serve: error: %s\n", err.message ? err.message : "the class failed");
+    int status = err.code == PQ_ERR_USAGE ? 2 : 1;
+    pq_error_release(&err);
+    return status;
+}
+
+void shell_class_stop(struct pq_class *c, char *dir)
+{
+    pq_class_stop(c);
+    if (!dir) return;
+    /* The students' database files, then the folder (nothing else is made there). */
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d) closedir(d);
+    rmdir(dir);
+    free(dir);
+}
