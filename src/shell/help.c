@@ -172,6 +172,13 @@ static const struct topic commands[] = {
      "has no statement for it). Items whose ATTRIBUTE is a Number of epoch seconds\n"
      "at or before now are deleted by the sweep; until then they can be read.",
      ".ttl Tokens expires_at"},
+    {".tail", "tail|.stream",
+     ".tail TABLE\n.stream TABLE [KEYS_ONLY|NEW_IMAGE|OLD_IMAGE|NEW_AND_OLD_IMAGES|off]",
+     "DynamoDB Streams: .tail prints each change of TABLE (INSERT, MODIFY, REMOVE;\n"
+     "TTL deletions as \"REMOVE (TTL)\") as it happens, in the current mode, until\n"
+     "Ctrl-C. .stream shows, enables (with the images records carry) or disables\n"
+     "the table's stream (UpdateTable; PartiQL has no statement for it).",
+     ".stream Orders NEW_AND_OLD_IMAGES\n.tail Orders"},
     {".tutorial", "tutorial|.hint|.skip", ".tutorial [NAME|off]\n.hint\n.skip",
      "Lists the tutorials or starts one (also pqsh --tutorial NAME). Each step states\n"
      "a goal; type a statement and pqsh checks its effect. .hint helps, .skip moves on.",

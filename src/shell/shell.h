@@ -205,6 +205,9 @@ void shell_statusf(struct shell *sh, const char *fmt, ...) PQ_PRINTF(2, 3);
 bool shell_cmd_clock(struct shell *sh, const struct where *w, const char *args, size_t at);
 bool shell_cmd_ttl_sweep(struct shell *sh, const struct where *w, const char *args, size_t at);
 bool shell_cmd_ttl(struct shell *sh, const struct where *w, const char *args, size_t at);
+/* tail.c — .tail TABLE (its stream's changes until Ctrl-C), .stream TABLE [VIEW|off]. */
+bool shell_cmd_tail(struct shell *sh, const struct where *w, const char *args, size_t at);
+bool shell_cmd_stream(struct shell *sh, const struct where *w, const char *args, size_t at);
 
 /* meta.c — runs a dot / backslash command line. */
 void shell_command(struct shell *sh, const struct where *w);
