@@ -179,10 +179,28 @@ static pq_status send_once(struct aws_backend *a, const struct pq_aws_creds *k, 
     gmtime_r(&now, &tm);
     strftime(amz_date, sizeof amz_date, "%Y%m%dT%H%M%SZ", &tm);
     snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
+    /* An op with a dot names another service's whole target: DynamoDB
+     * Streams ("DynamoDBStreams_20120810.GetRecords"), which AWS serves on
+     * streams.dynamodb.<region>; any other endpoint serves both itself. */
+    char *host = NULL, *url = NULL;
+    if (strchr(op, '.')) {
+        snprintf(target, sizeof target, "%s", op);
+        const char *at = strstr(a->url, "://dynamodb.");
+        if (strncmp(a->host, "dynamodb.", 9) == 0 && at) {
+            struct pq_buf b = PQ_BUF_INIT;
+            pq_buf_init(&b);
+            pq_buf_add(&b, a->url, (size_t)(at - a->url) + 3);
+            pq_buf_addf(&b, "streams.%s", at + 3);
+            url = pq_buf_detach(&b, NULL);
+            pq_buf_init(&b);
+            pq_buf_addf(&b, "streams.%s", a->host);
+            host = pq_buf_detach(&b, NULL);
+        }
+    }
 
     struct pq_sigv4_header sh[5] = {
         {"Content-Type", "application/x-amz-json-1.0"},
-        {"Host", a->host},
+        {"Host", host ? host : a->host},
         {"X-Amz-Date", amz_date},
         {"X-Amz-Target", target},
         {"X-Amz-Security-Token", k->session_token},
@@ -211,8 +229,11 @@ static pq_status send_once(struct aws_backend *a, const struct pq_aws_creds *k, 
     headers[n] = NULL;
 
     trace_request(a, op, headers, body);
-    pq_status st = pq_http_request(a->http, "POST", a->url, (const char *const *)headers, body,
-                                   strlen(body), 0, resp, sent, timed_out, err);
+    pq_status st =
+        pq_http_request(a->http, "POST", url ? url : a->url, (const char *const *)headers, body,
+                        strlen(body), 0, resp, sent, timed_out, err);
+    free(host);
+    free(url);
     for (size_t i = 0; i < n; i++) {
         OPENSSL_cleanse(lines[i].data, lines[i].len);
         pq_buf_release(&lines[i]);
