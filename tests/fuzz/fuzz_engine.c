@@ -1,8 +1,8 @@
 /* fuzz_engine.c — libFuzzer target: requests → the embedded engine → invariants on answers and
  * store.
  *
- * Each input runs on a :memory: engine holding four tables (hash only; hash
- * + range; hash + range with an LSI and two GSIs; a binary key) and a few
+ * Each input runs on a :memory: engine holding four tables (hash only, with
+ * a stream; hash + range; hash + range with an LSI and two GSIs; a binary key) and a few
  * items, always in that state: one engine per process, its database put
  * back to a snapshot after an input that wrote. So a finding replays from
  * its input alone. The input is text:
@@ -87,9 +87,11 @@ static json_t *must_call(struct pq_engine *e, const char *op, const char *body)
 /* ---- the starting state ------------------------------------------------ */
 
 static const char *const setup_tables[] = {
+    /* With a stream: every write to Hash also appends a stream record. */
     "{\"TableName\":\"Hash\",\"BillingMode\":\"PAY_PER_REQUEST\","
     "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],"
-    "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}]}",
+    "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],"
+    "\"StreamSpecification\":{\"StreamEnabled\":true,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}",
     "{\"TableName\":\"HashRange\",\"BillingMode\":\"PAY_PER_REQUEST\","
     "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"
     "{\"AttributeName\":\"sk\",\"AttributeType\":\"N\"}],"
@@ -397,6 +399,16 @@ static char *store_digest(struct pq_engine *e)
     }
     json_decref(names);
     pq_error_release(&err);
+    /* The streams' records and streams: a failed call leaves none behind. */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_db(e->store),
+                           "SELECT (SELECT count(*) || '/' || ifnull(max(seq), 0) FROM"
+                           " pq_stream_records) || '/' || (SELECT count(*) FROM pq_streams)",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        json_object_set_new(all, "pqsh:streams",
+                            json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
     char *text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(all);
     return text;
