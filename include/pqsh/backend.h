@@ -23,6 +23,12 @@ struct pq_backend_ops {
      * to stop soon; that call then fails. Safe to call from any thread, and a
      * no-op when no call is running. */
     void (*cancel)(struct pq_backend *b);
+    /* Optional (NULL: not supported). Opens another backend to the same
+     * target with its own connection, which may run calls on another thread
+     * at the same time as this one (bulk import/export keep several calls in
+     * flight this way: a pool of kept-alive connections of the one HTTP
+     * client). *out is a new backend for pq_backend_close. */
+    pq_status (*clone)(struct pq_backend *b, struct pq_backend **out, struct pq_error *err);
 };
 
 struct pq_backend {
@@ -43,6 +49,16 @@ static inline bool pq_backend_cancel(struct pq_backend *b)
     if (!b->ops->cancel) return false;
     b->ops->cancel(b);
     return true;
+}
+
+/* Another backend to the same target for another thread (see ops->clone);
+ * PQ_OK with *out NULL when the backend cannot be cloned (the embedded
+ * engine: one SQLite connection, calls in turn). */
+static inline pq_status pq_backend_clone(struct pq_backend *b, struct pq_backend **out,
+                                         struct pq_error *err)
+{
+    *out = NULL;
+    return b->ops->clone ? b->ops->clone(b, out, err) : PQ_OK;
 }
 
 /* Closes the backend and frees it (including `label`). NULL is allowed. */

@@ -33,6 +33,8 @@ struct aws_backend {
     void *debug_ctx;
     int last_attempts;
     long last_delays[MAX_TRACKED_DELAYS];
+    /* The options it was opened with (strings owned), for clones. */
+    struct pq_aws_options opts;
 };
 
 static const struct pq_backend_ops aws_ops;
@@ -395,6 +397,10 @@ static void aws_close(struct pq_backend *b)
     free(a->url);
     free(a->host);
     free(a->path);
+    free((char *)a->opts.region);
+    free((char *)a->opts.profile);
+    free((char *)a->opts.endpoint_url);
+    free((char *)a->opts.ca_bundle);
     free(a->base.label);
     free(a);
 }
@@ -404,7 +410,14 @@ static void aws_cancel(struct pq_backend *b)
     pq_http_cancel(((struct aws_backend *)b)->http);
 }
 
-static const struct pq_backend_ops aws_ops = {aws_call, aws_close, aws_cancel};
+/* A second backend opened with the same options: its own libcurl handle
+ * (kept-alive connection), credentials, retry state. */
+static pq_status aws_clone(struct pq_backend *b, struct pq_backend **out, struct pq_error *err)
+{
+    return pq_aws_backend_open(&((struct aws_backend *)b)->opts, out, err);
+}
+
+static const struct pq_backend_ops aws_ops = {aws_call, aws_close, aws_cancel, aws_clone};
 
 bool pq_aws_last_call_stats(const struct pq_backend *b, int *attempts, long *delays_ms,
                             int max_delays)
@@ -443,6 +456,11 @@ pq_status pq_aws_backend_open(const struct pq_aws_options *opt, struct pq_backen
     a->base.remote = true;
     a->debug = opt->debug;
     a->debug_ctx = opt->debug_ctx;
+    a->opts = *opt;
+    a->opts.region = opt->region ? pq_xstrdup(opt->region) : NULL;
+    a->opts.profile = opt->profile ? pq_xstrdup(opt->profile) : NULL;
+    a->opts.endpoint_url = opt->endpoint_url ? pq_xstrdup(opt->endpoint_url) : NULL;
+    a->opts.ca_bundle = opt->ca_bundle ? pq_xstrdup(opt->ca_bundle) : NULL;
     pq_sigv4_cache_clear(&a->key_cache);
 
     if ((st = pq_aws_config_load(&a->cfg, opt->profile, err)) != PQ_OK) goto fail;

@@ -670,7 +670,7 @@ static void backend_cancel(struct pq_backend *b)
     sqlite3_interrupt(store_db(((struct engine_backend *)b)->engine->store));
 }
 
-static const struct pq_backend_ops engine_ops = {backend_call, backend_close, backend_cancel};
+static const struct pq_backend_ops engine_ops = {backend_call, backend_close, backend_cancel, NULL};
 
 pq_status pq_engine_backend_open(const struct pq_engine_options *opt, struct pq_backend **out,
                                  struct pq_error *err)

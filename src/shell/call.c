@@ -253,7 +253,14 @@ static void wrap_cancel(struct pq_backend *b)
     pq_backend_cancel(((struct call_wrap *)b)->inner);
 }
 
-static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close, wrap_cancel};
+/* A clone is of the inner backend: bulk workers need no spinner or Ctrl-C
+ * thread of their own (the bulk loop watches Ctrl-C). */
+static pq_status wrap_clone(struct pq_backend *b, struct pq_backend **out, struct pq_error *err)
+{
+    return pq_backend_clone(((struct call_wrap *)b)->inner, out, err);
+}
+
+static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close, wrap_cancel, wrap_clone};
 
 void shell_calls_wrap(struct shell *sh)
 {
