@@ -2,6 +2,7 @@
 #include "shell.h"
 #include "target.h"
 #include "exec.h"
+#include "bulk.h"
 #include "pqsh/value.h"
 
 #include <errno.h>
@@ -428,6 +429,12 @@ static const struct command commands[] = {
     {".tutorial", ".tutorial [NAME|off]", "list the tutorials, or start one", cmd_tutorial},
     {".hint", ".hint", "tutorial: a hint for the current step", cmd_hint},
     {".skip", ".skip", "tutorial: go on to the next step", cmd_skip},
+    {".import", ".import [OPTIONS] FILE TABLE",
+     "load items from CSV, TSV, JSON Lines, DynamoDB JSON or an S3 export (.help import)",
+     shell_cmd_import},
+    {".export", ".export [OPTIONS] TABLE FILE",
+     "write a table to CSV, TSV, JSON Lines, DynamoDB JSON or an S3 export (.help export)",
+     shell_cmd_export},
     {NULL, NULL, NULL, NULL},
 };
 
