@@ -125,6 +125,18 @@ static const struct shape S_OBJECTS = {K_LIST, NULL, NULL, &S_OBJECT};
 static const struct shape S_VALUE_MAP = {K_MAP, NULL, NULL, &S_OBJECT};
 /* ExpressionAttributeNames: "#n" → attribute name. */
 static const struct shape S_NAME_MAP = {K_MAP, NULL, NULL, &S_STRING};
+/* Legacy Expected / AttributeUpdates (engine/legacy.c): name → struct. */
+static const struct field F_EXPECTED_VALUE[] = {{"Value", &S_OBJECT},
+                                                {"Exists", &S_BOOL},
+                                                {"ComparisonOperator", &S_STRING},
+                                                {"AttributeValueList", &S_OBJECTS},
+                                                {NULL, NULL}};
+static const struct shape S_EXPECTED_VALUE = {K_STRUCT, NULL, F_EXPECTED_VALUE, NULL};
+static const struct shape S_EXPECTED = {K_MAP, NULL, NULL, &S_EXPECTED_VALUE};
+static const struct field F_VALUE_UPDATE[] = {
+    {"Value", &S_OBJECT}, {"Action", &S_STRING}, {NULL, NULL}};
+static const struct shape S_VALUE_UPDATE = {K_STRUCT, NULL, F_VALUE_UPDATE, NULL};
+static const struct shape S_ATTRIBUTE_UPDATES = {K_MAP, NULL, NULL, &S_VALUE_UPDATE};
 
 static const struct field F_ATTRDEF[] = {
     {"AttributeName", &S_STRING}, {"AttributeType", &S_STRING}, {NULL, NULL}};
@@ -208,7 +220,7 @@ static const struct field F_EXECUTE_STATEMENT[] = {
  * JSON types are checked like the service checks them. */
 static const struct field F_PUT_ITEM[] = {{"TableName", &S_STRING},
                                           {"Item", &S_VALUE_MAP},
-                                          {"Expected", &S_OBJECT},
+                                          {"Expected", &S_EXPECTED},
                                           {"ConditionalOperator", &S_STRING},
                                           {"ReturnValues", &S_STRING},
                                           {"ReturnConsumedCapacity", &S_STRING},
@@ -230,8 +242,8 @@ static const struct field F_GET_ITEM[] = {{"TableName", &S_STRING},
 
 static const struct field F_UPDATE_ITEM[] = {{"TableName", &S_STRING},
                                              {"Key", &S_VALUE_MAP},
-                                             {"AttributeUpdates", &S_OBJECT},
-                                             {"Expected", &S_OBJECT},
+                                             {"AttributeUpdates", &S_ATTRIBUTE_UPDATES},
+                                             {"Expected", &S_EXPECTED},
                                              {"ConditionalOperator", &S_STRING},
                                              {"ReturnValues", &S_STRING},
                                              {"ReturnConsumedCapacity", &S_STRING},
@@ -245,7 +257,7 @@ static const struct field F_UPDATE_ITEM[] = {{"TableName", &S_STRING},
 
 static const struct field F_DELETE_ITEM[] = {{"TableName", &S_STRING},
                                              {"Key", &S_VALUE_MAP},
-                                             {"Expected", &S_OBJECT},
+                                             {"Expected", &S_EXPECTED},
                                              {"ConditionalOperator", &S_STRING},
                                              {"ReturnValues", &S_STRING},
                                              {"ReturnConsumedCapacity", &S_STRING},
