@@ -1,0 +1,72 @@
+#!/bin/bash
+# test_data_faults.sh PQSH — .import and .export against pqsh serve through a
+# proxy that throttles a share of BatchWriteItem calls and hands back a random
+# part of others as UnprocessedItems (tests/integration/ddb_proxy.py). Every
+# item must arrive exactly once: the proxy counts the PutRequests it passed
+# on, and each key must have been passed exactly once; the table read back
+# (directly from serve) must equal the input. Then a parallel export
+# (4 segments) through the proxy must give the same items.
+set -u
+PQSH=${1:?usage: test_data_faults.sh PQSH_BINARY}
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/serve_lib.sh"
+serve_setup
+PROXY_PID=
+stop_proxy() { if [ -n "$PROXY_PID" ]; then exec 8>&-; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=; fi; }
+trap 'stop_proxy; serve_cleanup' EXIT
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+serve_start --local :memory:
+mkfifo "$WORK/proxy.in"
+python3 "$HERE/ddb_proxy.py" "$SERVE_URL" --throttle 0.2 --unprocessed 0.3 --seed 7 \
+    <"$WORK/proxy.in" >"$WORK/proxy.port" 2>"$WORK/proxy.err" &
+PROXY_PID=$!
+exec 8>"$WORK/proxy.in"
+for _ in $(seq 100); do [ -s "$WORK/proxy.port" ] && break; sleep 0.1; done
+PROXY_URL="http://127.0.0.1:$(head -1 "$WORK/proxy.port")"
+export PQSH_TEST_RETRY_BASE_MS=20
+
+cd "$WORK" || exit 1
+python3 -c "
+for i in range(3000):
+    print('{\"pk\": \"p%d\", \"sk\": %d, \"n\": %d.%d, \"s\": \"%s\"}' % (i % 97, i, i, i, 'x' * (i % 30)))
+" > items.jsonl
+"$PQSH" --endpoint-url "$SERVE_URL" -c "CREATE TABLE Faults (pk STRING, sk NUMBER, PRIMARY KEY (pk, sk));" >/dev/null 2>&1 ||
+    fail "CREATE TABLE failed"
+"$PQSH" --endpoint-url "$PROXY_URL" -c ".import --jobs 8 items.jsonl Faults" >import.out 2>&1 ||
+    fail "import through the faulty proxy failed: $(cat import.out)"
+grep -q "^IMPORT Faults: 3,000 written, [1-9][0-9,]* retried, 0 skipped" import.out ||
+    fail "import summary: $(cat import.out)"
+curl -s "$PROXY_URL/__counts" >counts.json
+python3 - counts.json <<'EOF' || fail "items did not arrive exactly once"
+import json, sys
+c = json.load(open(sys.argv[1]))
+puts = c["puts"]
+assert c["throttled"] > 0 and c["unprocessed"] > 0, c
+assert len(puts) == 3000, len(puts)
+twice = [k for k, n in puts.items() if n != 1]
+assert not twice, twice[:3]
+EOF
+"$PQSH" --endpoint-url "$SERVE_URL" -c ".export Faults direct.jsonl" >export1.out 2>&1 ||
+    fail "export from serve failed: $(cat export1.out)"
+"$PQSH" --endpoint-url "$PROXY_URL" -c ".export --segments 4 Faults parallel.ddbjson" >export2.out 2>&1 ||
+    fail "parallel export failed: $(cat export2.out)"
+grep -q "^EXPORT Faults: 3,000 items, 4 segments" export2.out || fail "export summary: $(cat export2.out)"
+python3 - <<'EOF' || fail "items read back differ from the input"
+import json
+from decimal import Decimal
+def plain(d):
+    return json.dumps({k: (format(v.normalize(), "f") if isinstance(v, Decimal) else v)
+                       for k, v in d.items()}, sort_keys=True)
+a = sorted(plain(json.loads(l, parse_float=Decimal, parse_int=Decimal)) for l in open("items.jsonl"))
+b = sorted(plain(json.loads(l, parse_float=Decimal, parse_int=Decimal)) for l in open("direct.jsonl"))
+assert a == b, (a[:2], b[:2])
+c = []
+for l in open("parallel.ddbjson"):
+    it = json.loads(l)
+    c.append(plain({k: (Decimal(v["N"]) if "N" in v else v["S"]) for k, v in it.items()}))
+assert sorted(c) == a, (len(c), len(a))
+EOF
+stop_proxy
+serve_stop || fail "serve exited with an error"
+serve_finish
