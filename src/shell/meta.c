@@ -435,6 +435,8 @@ static const struct command commands[] = {
     {".export", ".export [OPTIONS] TABLE FILE",
      "write a table to CSV, TSV, JSON Lines, DynamoDB JSON or an S3 export (.help export)",
      shell_cmd_export},
+    {".dump", ".dump [TABLE...]",
+     "print a PartiQL script (CREATE TABLE, INSERTs) that rebuilds the tables", shell_cmd_dump},
     {NULL, NULL, NULL, NULL},
 };
 
