@@ -203,6 +203,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int items = argc > 2 ? atoi(argv[2]) : 1000000;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each table row as soon as it is measured */
     struct pq_engine_options opt = {argv[1], NULL, 0, 0};
     struct pq_error err;
     pq_error_init(&err);
