@@ -137,6 +137,40 @@ static const struct topic commands[] = {
     {".output", "\\o", ".output [FILE]",
      "Sends results to FILE (created or truncated); without FILE, back to the screen.",
      ".output orders.txt\nSELECT * FROM Orders;\n.output"},
+    {".import", "import", ".import [OPTIONS] FILE TABLE",
+     "Loads items from FILE into TABLE with BatchWriteItem, 25 a request and,\n"
+     "against an endpoint, 16 requests in flight. Formats (by the file's name or\n"
+     "--format): csv, tsv (a header row; `name:N` or --types name:N,tags:SS types a\n"
+     "column, else numbers become N; an unquoted empty cell is no attribute, \"\" is\n"
+     "the empty string), json (JSON Lines), ddbjson (DynamoDB JSON lines), s3\n"
+     "(DynamoDB's S3 export: a folder, manifest or .json.gz). A bad line is reported\n"
+     "as FILE:LINE and skipped (--bail stops there); FILE.progress records what is\n"
+     "in, and --resume goes on after a broken import. --create KEY:S[,SORT:N]\n"
+     "makes the table; --jobs N sets the requests in flight; --progress forces the\n"
+     "progress line (on by default only on a terminal).",
+     ".import orders.csv Orders\n"
+     ".import --types zip:S --bail customers.csv Customers\n"
+     ".import --create idempotency_token:S export/ OrdersCopy\n"
+     ".import --resume big.jsonl Orders"},
+    {".export", "export", ".export [--format F] [--segments N] [--progress] TABLE FILE",
+     "Writes every item of TABLE to FILE through a parallel Scan (N segments;\n"
+     "default by the table's size), streaming as pages arrive. Same formats as\n"
+     ".import; CSV and TSV get a typed header (`price:N`) so they import back\n"
+     "exactly; s3 writes a folder as DynamoDB's export to S3 does\n"
+     "(manifest-summary.json, manifest-files.json, data/NAME.json.gz).",
+     ".export Orders orders.csv\n"
+     ".export --segments 8 Orders orders.ddbjson\n"
+     ".export --format s3 Orders orders-export"},
+    {".dump", "dump", ".dump [TABLE ...]",
+     "Prints a PartiQL script that rebuilds the tables (all of them by default):\n"
+     "CREATE TABLE with keys, indexes and billing mode, then one INSERT per item.\n"
+     "Replay it with pqsh -f into an empty target.",
+     ".output backup.sql\n.dump Orders\n.output"},
+    {".sample", "sample", ".sample [NAME]",
+     "Lists the sample data sets, or creates NAME's tables and loads its items:\n"
+     "orders (customers, 3,000 orders with idempotency tokens, index ByCustomer)\n"
+     "and music (a catalog with the global index ByGenre). Always the same items.",
+     ".sample music\nSELECT * FROM Music.\"ByGenre\" WHERE Genre = 'Jazz';"},
     {".tables", "\\dt", ".tables", "Lists the tables (SHOW TABLES).", ".tables"},
     {".describe", "\\d", ".describe TABLE", "Describes a table (DESCRIBE TABLE).",
      ".describe Orders"},

@@ -437,6 +437,8 @@ static const struct command commands[] = {
      shell_cmd_export},
     {".dump", ".dump [TABLE...]",
      "print a PartiQL script (CREATE TABLE, INSERTs) that rebuilds the tables", shell_cmd_dump},
+    {".sample", ".sample [NAME]", "list the sample data sets, or create and load one",
+     shell_cmd_sample},
     {NULL, NULL, NULL, NULL},
 };
 
