@@ -157,7 +157,9 @@ static void *relay(void *arg)
     pthread_mutex_lock(&c->lock);
     if (!s->resetting && !c->stopping) {
         char msg[160];
-        if (idle_killed)
+        if (idle_killed && idle < 120)
+            snprintf(msg, sizeof msg, "the session ended after %u seconds without input", idle);
+        else if (idle_killed)
             snprintf(msg, sizeof msg, "the session ended after %u minutes without input",
                      idle / 60);
         else
