@@ -59,6 +59,8 @@ for line, want in [
         (".output " + out_file, "'.output' is not available in the classroom"),
         ("\\o " + out_file, "'\\o' is not available in the classroom"),
         (".connect aws", "'.connect' is not available in the classroom"),
+        (".import /etc/passwd", "'.import' is not available in the classroom"),
+        (".export " + out_file, "'.export' is not available in the classroom"),
         (".tutorial /etc/passwd", ".tutorial takes a tutorial's name, not a path"),
 ]:
     text, _ = alice.run(line)

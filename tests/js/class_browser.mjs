@@ -11,7 +11,7 @@ const [url, code, token, shots] = process.argv.slice(2);
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
-  protocolTimeout: 30000,
+  protocolTimeout: 60000,
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
 let failed = 0;
@@ -47,7 +47,7 @@ try {
     for (;;) {
       const s = await screen();
       if (want.test(s)) return s;
-      if (Date.now() - t0 > 10000) { check(what, false, s.split('\n').slice(-25).join('\n')); return s; }
+      if (Date.now() - t0 > 30000) { check(what, false, s.split('\n').slice(-25).join('\n')); return s; }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -105,7 +105,7 @@ try {
   await teacher.waitForFunction(() => {
     const row = document.querySelector('tr[data-name="alice"] td.progress');
     return row && row.textContent === '4 / 4';
-  }, {timeout: 10000}).then(() => check('the teacher page shows alice at 4 / 4', true),
+  }, {timeout: 30000}).then(() => check('the teacher page shows alice at 4 / 4', true),
                             () => check('the teacher page shows alice at 4 / 4', false));
   const row = await teacher.$eval('tr[data-name="alice"]', (e) => e.textContent);
   check('the teacher sees the last statement and the last error',
