@@ -15,8 +15,9 @@
  * values are taken for a wrong unit and ignored, as the service does). It
  * goes through the engine's one write path (store_item_delete: index entries
  * go with the item) and works in bounded steps: one step examines at most a
- * given number of items inside one transaction, then gives the engine back,
- * so requests wait at most one step. Reads never hide expired items: until
+ * given number of items inside one transaction (a deletion counts as
+ * DELETE_COST of them), then gives the engine back and pauses, so requests
+ * wait at most one step. Reads never hide expired items: until
  * the sweep reaches them they are there, as in DynamoDB.
  */
 #include "engine/internal.h"
@@ -33,6 +34,10 @@
 #define FIVE_YEARS (5 * 365 * 86400.0)
 #define CHANGE_INTERVAL 3600.0 /* the service's "fixed interval" between changes */
 #define SWEEP_STEP_ITEMS 256   /* items one background step examines */
+#define DELETE_COST                                                                                \
+    4                         /* a deletion (old image, index entries, stream record)              \
+                                 counts as this many items examined */
+#define STEP_PAUSE_NS 200000L /* between background steps: waiting requests go first */
 
 struct ttl_cursor {
     char *table;      /* table being swept; NULL: start a new round */
@@ -208,9 +213,11 @@ static pq_status sweep_table(struct pq_engine *e, struct ttl_cursor *c, size_t *
         pq_buf_reset(&c->at.rk);
         pq_buf_add(&c->at.rk, k.rk.data, k.rk.len);
         c->has_at = true;
-        if (expired(item, attr, &now, &oldest))
+        if (expired(item, attr, &now, &oldest)) {
             json_array_append_new(doomed, item);
-        else
+            /* Deleting costs more than reading: a step stays short. */
+            *budget = *budget > DELETE_COST - 1 ? *budget - (DELETE_COST - 1) : 0;
+        } else
             json_decref(item);
     }
     store_cursor_close(cur);
@@ -313,7 +320,10 @@ static void *sweeper_main(void *arg)
             pq_error_release(&err);
             /* A failed step (busy database, interrupted) is tried again next round. */
             if (rc || sweeper_wait(s, 0)) break;
-            sched_yield();
+            /* A pause, not just a yield: a request waiting for the lock
+             * gets it before the next step (the mutex is not fair). */
+            struct timespec pause = {0, STEP_PAUSE_NS};
+            nanosleep(&pause, NULL);
         }
     }
     return NULL;
