@@ -7,6 +7,9 @@
  * (the BOM is dropped and not counted in columns). Comments before a
  * statement's first token are not part of it; comments inside it are kept.
  * Block comments do not nest. Statements with no text (";;") are skipped.
+ * `\gset [prefix]` outside quotes and comments ends a statement as ';' does
+ * (psql's way to store a result in variables): the rest of that line is the
+ * statement's `then`.
  *
  * Ownership: the splitter owns its buffer; each returned statement's `text`
  * is a new string the caller frees.
@@ -19,26 +22,29 @@
 #include "pqsh/buf.h"
 
 typedef enum pq_split_open {
-    PQ_OPEN_NONE = 0,  /* nothing pending */
-    PQ_OPEN_TEXT,      /* a statement has started */
-    PQ_OPEN_STRING,    /* inside '…' */
-    PQ_OPEN_IDENT,     /* inside "…" */
-    PQ_OPEN_COMMENT,   /* inside a block comment */
+    PQ_OPEN_NONE = 0, /* nothing pending */
+    PQ_OPEN_TEXT,     /* a statement has started */
+    PQ_OPEN_STRING,   /* inside '…' */
+    PQ_OPEN_IDENT,    /* inside "…" */
+    PQ_OPEN_COMMENT,  /* inside a block comment */
 } pq_split_open;
 
 struct pq_split_stmt {
-    char *text;        /* statement text from its first non-blank byte, ';' excluded */
+    char *text; /* statement text from its first non-blank byte, ';' excluded */
     size_t len;
-    unsigned line;     /* 1-based line of text[0] in the input */
-    unsigned col;      /* 1-based column (bytes) of text[0] */
-    bool is_command;   /* a dot / backslash command line (text = the line from its
-                          first non-blank byte; terminated = true) */
-    bool terminated;   /* ended by ';' (false for the last statement at end of input) */
+    unsigned line;   /* 1-based line of text[0] in the input */
+    unsigned col;    /* 1-based column (bytes) of text[0] */
+    bool is_command; /* a dot / backslash command line (text = the line from its
+                        first non-blank byte; terminated = true) */
+    bool terminated; /* ended by ';' (false for the last statement at end of input) */
+    char *then;      /* psql's `\gset [prefix]` written instead of ';': the command
+                        (from the backslash to the end of its line, owned), run on
+                        the statement's result; NULL otherwise */
 };
 
 struct pq_splitter {
-    struct pq_buf pending;  /* text of the statement being collected */
-    unsigned line;          /* lines fed so far */
+    struct pq_buf pending; /* text of the statement being collected */
+    unsigned line;         /* lines fed so far */
     unsigned start_line, start_col;
     pq_split_open state;
     int comment_depth;

@@ -305,6 +305,8 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
                    (long)(wait * 1000));
             sleep_ms((long)(wait * 1000));
         }
+        /* A write goes out at most once per attempt (pq_http_send_once). */
+        pq_http_send_once(a->http, !safe);
         st = send_once(a, k, op, body, &resp, &sent, &timed_out, err);
         if (st != PQ_OK) {
             debugf(a, "< %s", err->message);

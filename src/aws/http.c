@@ -22,7 +22,41 @@ struct pq_http {
     curl_off_t last_dl, last_ul;
     bool read_timed_out;
     atomic_bool cancel; /* pq_http_cancel: set from another thread */
+    /* pq_http_send_once: the next POST bodies are handed to libcurl through
+     * a reader that cannot rewind, so libcurl cannot send one twice. */
+    bool send_once;
+    const char *body; /* the body being read out, and how far */
+    size_t body_len, body_at;
 };
+
+void pq_http_send_once(struct pq_http *h, bool on)
+{
+    h->send_once = on;
+}
+
+static size_t read_body(char *buf, size_t size, size_t n, void *ctx)
+{
+    struct pq_http *h = ctx;
+    size_t room = size * n, left = h->body_len - h->body_at;
+    size_t k = left < room ? left : room;
+    memcpy(buf, h->body + h->body_at, k);
+    h->body_at += k;
+    return k;
+}
+
+/* libcurl rewinds the body to send the request again by itself: when a
+ * kept-alive connection it reused turns out dead after the request went out
+ * (reference: libcurl's "Connection died, retrying a fresh connect"). For a
+ * write that resend could apply it twice, or bring back our own first
+ * attempt's echo ("duplicate", "condition failed") as the answer. Refusing
+ * the rewind once anything was read makes the transfer fail instead
+ * (CURLE_SEND_FAIL_REWIND), which the caller reports as an unknown outcome. */
+static int seek_body(void *ctx, curl_off_t offset, int origin)
+{
+    struct pq_http *h = ctx;
+    if (origin != SEEK_SET || offset != 0 || h->body_at != 0) return CURL_SEEKFUNC_FAIL;
+    return CURL_SEEKFUNC_OK;
+}
 
 static double mono_now(void)
 {
@@ -248,7 +282,20 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     } else {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        if (h->send_once) {
+            h->body = body ? body : "";
+            h->body_len = body ? body_len : 0;
+            h->body_at = 0;
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+            curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+            curl_easy_setopt(c, CURLOPT_READDATA, h);
+            curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, seek_body);
+            curl_easy_setopt(c, CURLOPT_SEEKDATA, h);
+        } else {
+            curl_easy_setopt(c, CURLOPT_READFUNCTION, NULL);
+            curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, NULL);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        }
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     }
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,

@@ -64,6 +64,12 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
                           long timeout_ms, struct pq_http_response *resp, pq_http_sent *sent,
                           bool *timed_out, struct pq_error *err) PQ_MUST_USE;
 
+/* With `on`, the POST bodies of the next requests can be sent only once:
+ * libcurl may not silently send a request again on a fresh connection after
+ * a reused one died (it would for a plain body). Such a failure is PQ_ERR_IO
+ * with *sent = PQ_HTTP_MAYBE_SENT. For calls that are not idempotent. */
+void pq_http_send_once(struct pq_http *h, bool on);
+
 /* Splits an http(s) URL into the Host header value (host[:port], the port
  * only when the URL names one) and the path ("/" when empty). New strings;
  * false (nothing allocated) when the URL is not http:// or https://. */

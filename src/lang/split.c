@@ -18,6 +18,7 @@ void pq_split_init(struct pq_splitter *s)
 void pq_split_stmt_release(struct pq_split_stmt *st)
 {
     free(st->text);
+    free(st->then);
     memset(st, 0, sizeof *st);
 }
 
@@ -51,10 +52,12 @@ static void push(struct pq_splitter *s, const char *text, size_t len, unsigned l
     st->col = col;
     st->is_command = is_command;
     st->terminated = terminated;
+    st->then = NULL;
 }
 
-/* Ends the pending statement (if it has any text) and clears it. */
-static void end_statement(struct pq_splitter *s, bool terminated)
+/* Ends the pending statement (if it has any text) and clears it; true when
+ * a statement was queued. */
+static bool end_statement(struct pq_splitter *s, bool terminated)
 {
     size_t len = s->pending.len;
     while (len > 0 && blank(s->pending.data[len - 1]))
@@ -62,6 +65,7 @@ static void end_statement(struct pq_splitter *s, bool terminated)
     if (len > 0) push(s, s->pending.data, len, s->start_line, s->start_col, false, terminated);
     pq_buf_reset(&s->pending);
     s->state = PQ_OPEN_NONE;
+    return len > 0;
 }
 
 void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
@@ -121,6 +125,17 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
             end_statement(s, true);
             in_text = false;
             continue;
+        }
+        if (c == '\\' && in_text && len - i >= 5 && memcmp(line + i, "\\gset", 5) == 0 &&
+            (len - i == 5 || blank(line[i + 5]))) {
+            /* SELECT … \gset [prefix]: the statement ends here, the command
+             * takes the rest of the line. */
+            bool queued = end_statement(s, true);
+            size_t n = len - i;
+            while (n > 0 && blank(line[i + n - 1]))
+                n--;
+            if (queued) s->ready[s->nready - 1].then = pq_xstrndup(line + i, n);
+            return;
         }
         if (!in_text) {
             if (blank(c)) continue;

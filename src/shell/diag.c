@@ -114,6 +114,11 @@ void shell_error(const struct where *w, const struct pq_error *err)
     size_t at = has_pos ? err->start : PQ_NO_POS;
     if (err->code == PQ_ERR_SERVICE && err->message && too_long(w, at, type, err->message)) return;
     report(w, at, "error", type, err->message);
+    if (err->code == PQ_ERR_UNKNOWN)
+        report(w, at, "hint", NULL,
+               "read the item back (SELECT it by its key) to see whether the write was applied "
+               "before sending it again: sent again, an INSERT may meet its own first attempt "
+               "(DuplicateItemException) and a conditional write its own change");
     if (caret) {
         unsigned line, col;
         size_t line_start;

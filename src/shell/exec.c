@@ -4,10 +4,12 @@
 #include "pqsh/parse.h"
 #include "pqsh/value.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* ---- table descriptions, cached per session (dropped after DDL) --------- */
 
@@ -220,6 +222,17 @@ static pq_status step_rows(void *ctx, const struct pq_step *step, json_t *rows,
     return render_rows(c->render, step, rows, err);
 }
 
+/* `… \gset`: the items are kept for variables, not printed. */
+static pq_status gset_rows(void *ctx, const struct pq_step *step, json_t *rows,
+                           struct pq_error *err)
+{
+    struct run_ctx *c = ctx;
+    (void)step;
+    (void)err;
+    json_array_extend(c->sh->gset_rows, rows);
+    return PQ_OK;
+}
+
 static void step_notice(void *ctx, const struct pq_step *step, const char *text)
 {
     struct run_ctx *c = ctx;
@@ -314,17 +327,18 @@ static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several
     struct pq_error err;
     struct pq_run_outcome outcome = {0};
     if (!scan_allowed(sh, c->w, step)) return false;
+    bool capture = sh->gset_rows && step->kind == PQ_STEP_SELECT;
     /* With several steps (INSERT … VALUES rows) messages point at the row. */
-    c->render = render_begin(sh, step);
+    c->render = capture ? NULL : render_begin(sh, step);
     c->at = several && step->loc.start != PQ_NO_POS ? step->loc.start : PQ_NO_POS;
     struct pq_run_sink sink = {.ctx = c,
-                               .rows = step_rows,
+                               .rows = capture ? gset_rows : step_rows,
                                .notice = step_notice,
                                .member = step_member,
                                .capacity = step_capacity};
     pq_error_init(&err);
     pq_status st = pq_plan_run_step(sh->backend, step, &sink, &outcome, &err);
-    render_end(c->render, &outcome, st == PQ_OK);
+    if (c->render) render_end(c->render, &outcome, st == PQ_OK);
     c->render = NULL;
     if (st) {
         struct pq_loc typed;
@@ -341,6 +355,7 @@ static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several
             err.end = step->loc.end;
         }
         shell_error(c->w, &err);
+        shell_fail_because(sh, &err);
         if (step->kind == PQ_STEP_TRANSACTION) shell_txn_report(step, &err, c->places);
         if (c->failure) pq_error_move(c->failure, &err);
     } else if (step->kind == PQ_STEP_TRANSACTION) {
@@ -442,6 +457,77 @@ bool shell_cmd_scanwarn(struct shell *sh, const struct where *w, const char *arg
 
 /* ---- one statement ------------------------------------------------------ */
 
+/* `name()` written with no arguments (any case). */
+static bool is_call0(const struct pq_expr *e, const char *name)
+{
+    return e && e->kind == PQ_E_CALL && e->name && strcasecmp(e->name, name) == 0;
+}
+
+/* "Now" in whole epoch seconds: the embedded engine's clock (so that .clock
+ * and PQSH_TEST_FIXED_TIME move it as they move TTL), else this machine's. */
+static long long session_now(struct shell *sh)
+{
+    long long now = (long long)time(NULL);
+    if (sh->backend->remote) return now;
+    json_t *req = json_object(), *resp = NULL;
+    struct pq_error err;
+    pq_error_init(&err);
+    if (pq_backend_call(sh->backend, "pqsh:Clock", req, &resp, &err) == PQ_OK)
+        now = (long long)floor(json_number_value(json_object_get(resp, "Now")));
+    if (resp) json_decref(resp);
+    json_decref(req);
+    pq_error_release(&err);
+    return now;
+}
+
+/* The shell's own functions, for the value of SET only: uuid() → a random
+ * version 4 UUID string (an idempotency token, a ClientRequestToken), now()
+ * → the time in epoch seconds as a number (a TTL value), now() + N / now() -
+ * N with N whole seconds. *v is a new value; false when `value` is none of
+ * these (or is one written wrong: then err is set). */
+static bool session_value(struct shell *sh, const struct pq_expr *value, json_t **v,
+                          struct pq_error *err)
+{
+    const struct pq_expr *call = value, *delta = NULL;
+    if (value->kind == PQ_E_BINARY && (value->op == PQ_OP_ADD || value->op == PQ_OP_SUB) &&
+        is_call0(value->lhs, "now")) {
+        call = value->lhs;
+        delta = value->rhs;
+    }
+    bool uuid = is_call0(call, "uuid"), now = is_call0(call, "now");
+    if (!uuid && !now) return false;
+    if (call->nitems || call->star_arg) {
+        pq_error_set(err, PQ_ERR_BIND, call->loc.start, call->loc.end, "%s() takes no arguments",
+                     uuid ? "uuid" : "now");
+        return true;
+    }
+    if (uuid) {
+        char text[37];
+        pq_plan_new_token(text);
+        *v = pq_value_new_s(text, strlen(text));
+        return true;
+    }
+    long long secs = session_now(sh), d = 0;
+    if (delta) {
+        const char *n =
+            delta->kind == PQ_E_LIT ? json_string_value(json_object_get(delta->lit, "N")) : NULL;
+        char *end = NULL;
+        if (n) d = strtoll(n, &end, 10);
+        if (!n || *end || d < 0 || d > 100LL * 366 * 86400) {
+            pq_error_set(err, PQ_ERR_BIND, delta->loc.start, delta->loc.end,
+                         "now() %s takes a whole number of seconds (up to 100 years), e.g. now() "
+                         "+ 86400",
+                         value->op == PQ_OP_ADD ? "+" : "-");
+            return true;
+        }
+        if (value->op == PQ_OP_SUB) d = -d;
+    }
+    char text[32];
+    snprintf(text, sizeof text, "%lld", secs + d);
+    *v = pq_value_new(PQ_T_N, json_string(text));
+    return true;
+}
+
 static bool assign(struct shell *sh, const char *name, struct pq_loc loc,
                    const struct pq_expr *value, struct pq_error *err)
 {
@@ -451,7 +537,11 @@ static bool assign(struct shell *sh, const char *name, struct pq_loc loc,
                      "invalid variable name '%s' (letters, digits and _)", name);
         return false;
     }
-    if (pq_vars_eval(&sh->vars, value, &v, err)) return false;
+    if (session_value(sh, value, &v, err)) {
+        if (!v) return false;
+    } else if (pq_vars_eval(&sh->vars, value, &v, err)) {
+        return false;
+    }
     pq_vars_set(&sh->vars, name, v);
     render_status(sh, "SET", false, 0);
     return true;
@@ -608,4 +698,70 @@ out:
     pq_error_release(&err);
     pq_plan_release(&plan);
     if (s) pq_stmt_free(s);
+}
+
+/* ---- \gset --------------------------------------------------------------- */
+
+void shell_exec_gset(struct shell *sh, const struct where *w, const char *then)
+{
+    const char *prefix = then + strlen("\\gset");
+    while (*prefix == ' ' || *prefix == '\t')
+        prefix++;
+    size_t plen = strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    if (prefix[plen]) {
+        shell_errorf(w, "usage: \\gset [prefix] (a prefix of letters, digits and _), not run");
+        shell_fail(sh);
+        return;
+    }
+    if (sh->block) {
+        shell_errorf(w, "\\gset inside %s: the statement would run at its end, not run",
+                     sh->block_mark && !strcmp(sh->block_mark, "batch") ? "a batch"
+                                                                        : "a transaction");
+        shell_fail(sh);
+        return;
+    }
+    sh->gset_rows = json_array();
+    bool failed_before = sh->failed;
+    sh->failed = false;
+    shell_exec(sh, w);
+    json_t *rows = sh->gset_rows;
+    sh->gset_rows = NULL;
+    bool ok = !sh->failed;
+    sh->failed |= failed_before;
+    if (!ok) goto out;
+    /* psql's messages. */
+    if (json_array_size(rows) != 1) {
+        shell_errorf(w, json_array_size(rows) ? "more than one row returned for \\gset"
+                                              : "no rows returned for \\gset");
+        shell_fail(sh);
+        goto out;
+    }
+    json_t *item = json_array_get(rows, 0), *v;
+    const char *attr;
+    struct pq_buf name = PQ_BUF_INIT;
+    pq_buf_init(&name);
+    /* Every name first: a failed \gset sets nothing. */
+    json_object_foreach(item, attr, v)
+    {
+        pq_buf_reset(&name);
+        pq_buf_addf(&name, "%.*s%s", (int)plen, prefix, attr);
+        if (!pq_vars_valid_name(name.data, name.len)) {
+            shell_errorf(w,
+                         "\\gset: attribute '%s' cannot be a variable name (letters, digits "
+                         "and _), nothing set",
+                         attr);
+            shell_fail(sh);
+            pq_buf_release(&name);
+            goto out;
+        }
+    }
+    json_object_foreach(item, attr, v)
+    {
+        pq_buf_reset(&name);
+        pq_buf_addf(&name, "%.*s%s", (int)plen, prefix, attr);
+        pq_vars_set(&sh->vars, name.data, json_incref(v));
+    }
+    pq_buf_release(&name);
+out:
+    json_decref(rows);
 }

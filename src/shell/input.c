@@ -64,7 +64,11 @@ static void echo(const struct pq_split_stmt *p)
         n--;
     const char *semi = "";
     if (!p->is_command && p->terminated) semi = ends_in_line_comment(p->text, n) ? "\n;" : ";";
-    printf("%.*s%s\n", (int)n, p->text, semi);
+    if (p->then)
+        printf("%.*s%s%s\n", (int)n, p->text, ends_in_line_comment(p->text, n) ? "\n" : " ",
+               p->then);
+    else
+        printf("%.*s%s\n", (int)n, p->text, semi);
 }
 
 bool shell_check_output(struct shell *sh, const struct where *w)
@@ -131,7 +135,10 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     shell_calls_wrap(sh); /* again: .connect may have opened another backend */
     shell_page_begin(sh);
     shell_timing_begin(sh);
-    shell_exec(sh, &w);
+    if (p->then)
+        shell_exec_gset(sh, &w, p->then);
+    else
+        shell_exec(sh, &w);
     shell_timing_end(sh);
     shell_page_end(sh);
     bool ok = !sh->failed;

@@ -70,9 +70,12 @@ static const char usage_text[] =
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
-    "Exit status: 0 when every statement succeeded, 1 when one failed (scripts,\n"
-    "-f, -c; a session at the prompt that ends normally exits 0), 2 for usage\n"
-    "errors.\n"
+    "Exit status: 0 when every statement succeeded, 1 when one was refused (by\n"
+    "pqsh or the service), 2 for usage errors, 3 when the service could not be\n"
+    "reached or refused the credentials (none, expired, invalid), 4 when a write's\n"
+    "outcome is unknown (the connection failed after it was sent); the worst one\n"
+    "wins. Scripts, -f and -c only: a session at the prompt that ends normally\n"
+    "exits 0.\n"
     "\n"
     "Environment: PAGER, NO_COLOR, PQSH_HISTSIZE (history entries kept, default\n"
     "2000), PQSH_TUTORIAL_PATH (more tutorial folders, ':'-separated),\n"
@@ -124,7 +127,34 @@ void shell_release(struct shell *sh)
 void shell_fail(struct shell *sh)
 {
     sh->failed = true;
+    if (sh->exit_status < SHELL_EXIT_FAILED) sh->exit_status = SHELL_EXIT_FAILED;
     if (sh->bail) sh->quit = true;
+}
+
+/* The service's answers that mean "who are you?", not "no" to the statement. */
+static bool credentials_refused(const char *type)
+{
+    static const char *const types[] = {"UnrecognizedClientException",
+                                        "InvalidSignatureException",
+                                        "MissingAuthenticationTokenException",
+                                        "IncompleteSignatureException",
+                                        "ExpiredTokenException",
+                                        "InvalidClientTokenId"};
+    for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(type, types[i]) == 0) return true;
+    return false;
+}
+
+void shell_fail_because(struct shell *sh, const struct pq_error *err)
+{
+    int why = SHELL_EXIT_FAILED;
+    if (err->code == PQ_ERR_UNKNOWN)
+        why = SHELL_EXIT_UNKNOWN;
+    else if ((err->code == PQ_ERR_IO && sh->backend && sh->backend->remote && !shell_interrupted) ||
+             (err->code == PQ_ERR_SERVICE && credentials_refused(err->type)))
+        why = SHELL_EXIT_CONNECT;
+    shell_fail(sh);
+    if (why > sh->exit_status) sh->exit_status = why;
 }
 
 static void usage_error(const char *fmt, const char *what)
@@ -412,7 +442,13 @@ out:
         *banner = pq_buf_detach(&b, NULL);
     }
     free(dir);
-    int status = ok ? 0 : err.code == PQ_ERR_USAGE ? 2 : 1;
+    /* A remote target that cannot be used (no credentials, …) is exit 3; a
+     * local database that cannot be opened stays a plain failure. */
+    bool remote = o->aws || o->region || o->profile || o->endpoint_url;
+    int status = ok                         ? 0
+                 : err.code == PQ_ERR_USAGE ? SHELL_EXIT_USAGE
+                 : remote                   ? SHELL_EXIT_CONNECT
+                                            : SHELL_EXIT_FAILED;
     pq_error_release(&err);
     return status;
 }
@@ -520,7 +556,7 @@ int main(int argc, char **argv)
     /* A script (or -f / -c) fails when a statement failed; a session at the
      * prompt that ends normally succeeds, whatever was mistyped in it (psql
      * and sqlite3 do the same). */
-    status = sh.failed && !sh.interactive ? 1 : 0;
+    status = sh.failed && !sh.interactive ? (sh.exit_status ? sh.exit_status : 1) : 0;
     free(banner);
     free(o.sources);
     shell_release(&sh);

@@ -176,6 +176,13 @@ static bool cmd_set(struct shell *sh, const struct where *w, const char *args, s
     return true;
 }
 
+/* `\gset` alone: it ends a statement (input.c / shell_exec_gset). */
+static bool cmd_gset(struct shell *sh, const struct where *w, const char *args, size_t at)
+{
+    shell_errorf(w, "\\gset ends a statement instead of ';': SELECT … \\gset [prefix]");
+    return false;
+}
+
 static bool cmd_unset(struct shell *sh, const struct where *w, const char *args, size_t at)
 {
     if (!*args) {
@@ -394,6 +401,8 @@ static const struct command commands[] = {
     {".vars", ".vars", "list the variables as PartiQL literals", cmd_vars},
     {"\\set", "\\set [name [value]]", "set a variable (value: a PartiQL literal or a word)",
      cmd_set},
+    {"\\gset", "\\gset [prefix]",
+     "end a SELECT with it instead of ';': its one item's attributes become variables", cmd_gset},
     {"\\unset", "\\unset name", "remove a variable (also UNSET name;)", cmd_unset},
     {".echo", ".echo on|off", "print each statement before its result", cmd_echo},
     {".bail", ".bail on|off", "stop at the first error", cmd_bail},

@@ -56,10 +56,11 @@ struct shell {
     enum out_mode mode;
     bool echo;
     bool bail;
-    bool failed; /* some statement or command failed */
-    bool quiet;  /* -q: no status lines (CREATE TABLE, INSERT 1, SET, COMMIT n, …) */
-    bool quit;   /* .quit, or --bail after a failure: stop reading */
-    int depth;   /* .read nesting */
+    bool failed;     /* some statement or command failed */
+    int exit_status; /* why, for the exit status of a script: SHELL_EXIT_* (the worst) */
+    bool quiet;      /* -q: no status lines (CREATE TABLE, INSERT 1, SET, COMMIT n, …) */
+    bool quit;       /* .quit, or --bail after a failure: stop reading */
+    int depth;       /* .read nesting */
     struct key_entry *keys;
     size_t nkeys;
     /* Presentation and interaction (engineer I). */
@@ -98,6 +99,7 @@ struct shell {
     int scanwarn;              /* .scanwarn: 0 default (on when interactive), 1 on, 2 off */
     json_t *schemas;           /* {table: TableDescription or failure text}, or NULL */
     bool sandbox;              /* --sandbox: the classroom's restricted shell (sandbox.c) */
+    json_t *gset_rows;         /* while a `… \gset` statement runs: its items, else NULL */
 };
 
 /* Where a statement or command came from, for messages. */
@@ -112,6 +114,20 @@ void shell_init(struct shell *sh);
 void shell_release(struct shell *sh);
 /* Records a failure; with --bail also stops the session. */
 void shell_fail(struct shell *sh);
+
+/* Exit statuses of a script (-f, -c, piped input), documented in --help and
+ * pqsh(1). 0, 1 and 2 keep their meanings; 3 and 4 tell a script that the
+ * statement itself may have been fine. */
+enum {
+    SHELL_EXIT_FAILED = 1,  /* a statement was refused (by pqsh or the service) */
+    SHELL_EXIT_USAGE = 2,   /* bad options */
+    SHELL_EXIT_CONNECT = 3, /* the service could not be reached, or refused the
+                               credentials (none, expired, invalid) */
+    SHELL_EXIT_UNKNOWN = 4, /* a write's outcome is unknown (the connection failed
+                               after it was sent) */
+};
+/* Records why a statement failed (err: what shell_error printed) for the exit status. */
+void shell_fail_because(struct shell *sh, const struct pq_error *err);
 
 /* input.c — runs every statement and command of a stream or string. */
 void shell_run_stream(struct shell *sh, FILE *f, const char *name);
@@ -193,6 +209,10 @@ void shell_tutorial_free(struct shell *sh);
 
 /* exec.c */
 void shell_exec(struct shell *sh, const struct where *w);
+/* The same for a statement ended by psql's `\gset [prefix]` (`then`): its
+ * result is not printed; the attributes of its one item become variables
+ * (prefix + name); no item or several is an error and sets nothing. */
+void shell_exec_gset(struct shell *sh, const struct where *w, const char *then);
 
 /* Where lines about the run go that are not results (status lines, timing):
  * stdout, except in the data modes (json, ddbjson, csv, tsv), where stdout

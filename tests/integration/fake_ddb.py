@@ -10,7 +10,12 @@ always answered (an ACTIVE table keyed by idempotency_token) and consumes none:
   throttle  400 ThrottlingException
   ptee      400 ProvisionedThroughputExceededException
   validate  400 ValidationException with a capital-M "Message"
+  badcreds  400 UnrecognizedClientException (credentials the service does not know)
   reset     read the request, then reset the connection (RST)
+  closeafter  read the request (as applied: it is logged), then close the
+            connection without an answer (FIN), as a server that drops a
+            kept-alive connection just after applying a write
+  dup       400 DuplicateItemException (what a resent INSERT would meet)
   slow      sleep 3 s, then answer like ok
   trunc     200 with a truncated JSON body (no checksum)
   badcrc    200 with a valid body but a wrong x-amz-crc32
@@ -102,11 +107,21 @@ class Handler(BaseHTTPRequestHandler):
         elif action == "validate":
             self.send(400, json.dumps({"__type": "com.amazon.coral.validate#ValidationException",
                                        "Message": "bad input"}))
+        elif action == "badcreds":
+            self.send(400, json.dumps({"__type": ns + "UnrecognizedClientException",
+                                       "message": "The security token included in the request "
+                                                  "is invalid."}))
         elif action == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
+        elif action == "closeafter":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif action == "dup":
+            self.send(400, json.dumps({"__type": ns + "DuplicateItemException",
+                                       "message": "Duplicate primary key exists in table"}))
         elif action == "slow":
             time.sleep(3)
             self.send(200, okbody)

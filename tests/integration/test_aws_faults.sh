@@ -100,7 +100,7 @@ AWS_MAX_ATTEMPTS=2 run max-attempts 1 2 -- --endpoint-url "$URL" -c "$SELECT" &&
 
 # A write that may have reached the server is never retried nor called failed.
 start_fake reset
-run reset-write 1 1 -- --endpoint-url "$URL" -c "$INSERT" &&
+run reset-write 4 1 -- --endpoint-url "$URL" -c "$INSERT" &&
     has reset-write "outcome unknown: the ExecuteStatement request may or may not have been applied (connection was closed before a valid response" &&
     ok reset-write
 # The SELECT's first attempt goes over the connection kept alive after the
@@ -108,7 +108,7 @@ run reset-write 1 1 -- --endpoint-url "$URL" -c "$INSERT" &&
 # connection when a reused one dies before any answer, so the server may see
 # 5 requests for pqsh's 4 attempts.
 start_fake reset
-run reset-read 1 - -- --endpoint-url "$URL" --debug -c "$SELECT" &&
+run reset-read 3 - -- --endpoint-url "$URL" --debug -c "$SELECT" &&
     has reset-read "error: connection was closed before a valid response from endpoint URL" &&
     has reset-read "giving up on ExecuteStatement after 4 attempts" &&
     grew reset-read "20 40 80 " && ok reset-read
@@ -119,21 +119,21 @@ run reset-then-ok 0 2 -- --endpoint-url "$URL" -c "$SELECT" && has reset-then-ok
 
 start_fake slow
 start=$(date +%s.%N)
-AWS_MAX_ATTEMPTS=2 run slow 1 2 -- --endpoint-url "$URL" --read-timeout 1 -c "SHOW TABLES" &&
+AWS_MAX_ATTEMPTS=2 run slow 3 2 -- --endpoint-url "$URL" --read-timeout 1 -c "SHOW TABLES" &&
     has slow "error: read timeout on endpoint URL" && ok slow
 took=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
 python3 -c "import sys; sys.exit(not 1.9 <= float(sys.argv[1]) < 5.5)" "$took" || fail "slow: took $took s, expected two 1 s timeouts"
-AWS_MAX_ATTEMPTS=1 run slow-write 1 - -- --endpoint-url "$URL" --read-timeout 0.5 -c "$INSERT" &&
+AWS_MAX_ATTEMPTS=1 run slow-write 4 - -- --endpoint-url "$URL" --read-timeout 0.5 -c "$INSERT" &&
     has slow-write "outcome unknown: the ExecuteStatement request" && has slow-write "read timeout" && ok slow-write
 
 start_fake trunc
-run trunc 1 4 -- --endpoint-url "$URL" -c "SHOW TABLES" && has trunc "error: invalid JSON in the response" && ok trunc
+run trunc 3 4 -- --endpoint-url "$URL" -c "SHOW TABLES" && has trunc "error: invalid JSON in the response" && ok trunc
 
 start_fake badcrc,ok
 run badcrc-read 0 2 -- --endpoint-url "$URL" --debug -c "SHOW TABLES" &&
     has badcrc-read "response checksum mismatch: x-amz-crc32 12345" && ok badcrc-read
 start_fake badcrc
-run badcrc-write 1 1 -- --endpoint-url "$URL" -c "$INSERT" &&
+run badcrc-write 4 1 -- --endpoint-url "$URL" -c "$INSERT" &&
     has badcrc-write "outcome unknown: the ExecuteStatement request may or may not have been applied (response checksum mismatch" &&
     ok badcrc-write
 
@@ -141,8 +141,31 @@ start_fake validate
 run not-retried 1 1 -- --endpoint-url "$URL" -c "SHOW TABLES" &&
     has not-retried "error: ValidationException: bad input" && ok not-retried
 
+# The server applies a write, then closes the kept-alive connection without
+# answering. libcurl would send the request again on a fresh connection by
+# itself and meet the echo of the first attempt (DuplicateItemException);
+# pqsh does not let it (a write's body cannot be rewound): one attempt, and
+# the outcome is reported as unknown, exit 4.
+start_fake ok,closeafter,dup
+run closed-after-write 4 2 -- --endpoint-url "$URL" -c "$SELECT; $INSERT" &&
+    has closed-after-write "outcome unknown: the ExecuteStatement request may or may not have been applied" &&
+    hasnt closed-after-write "error: DuplicateItemException" && ok closed-after-write
+
+# Credentials the service does not know: exit 3 (not reached as who we
+# are), not 1 (the statement refused).
+start_fake badcreds
+run badcreds 3 1 -- --endpoint-url "$URL" -c "SHOW TABLES" &&
+    has badcreds "error: UnrecognizedClientException: The security token included in the request is invalid." &&
+    ok badcreds
+
+# Several failures: the exit status is the worst one (a refused statement,
+# then a write of unknown outcome → 4).
+start_fake validate,reset
+run worst-wins 4 2 -- --endpoint-url "$URL" -c "$INSERT; $INSERT" &&
+    has worst-wins "ValidationException: bad input" && has worst-wins "outcome unknown" && ok worst-wins
+
 # Nothing listening: the request never left, so even a write is simply an error.
-run refused 1 - -- --endpoint-url http://127.0.0.1:9 --connect-timeout 2 -c "$INSERT" &&
+run refused 3 - -- --endpoint-url http://127.0.0.1:9 --connect-timeout 2 -c "$INSERT" &&
     has refused "could not connect to the endpoint URL" && hasnt refused "outcome unknown" && ok refused
 
 # .connect switches targets inside one session and keeps the old one on failure.
@@ -169,11 +192,11 @@ run connect 1 1 -- --local "$WORK/data/a.db" -f "$WORK/connect.sql" &&
 labels=$(grep -E '^(http://127|eu-west-3$)' "$WORK/out" | tr '\n' ' ')
 [ "$labels" = "$URL $URL eu-west-3 " ] || fail "connect: labels '$labels'"
 
-run no-verify 1 - -- --endpoint-url http://127.0.0.1:9 --connect-timeout 1 --no-verify-ssl -c "SHOW TABLES" &&
+run no-verify 3 - -- --endpoint-url http://127.0.0.1:9 --connect-timeout 1 --no-verify-ssl -c "SHOW TABLES" &&
     has no-verify "warning: --no-verify-ssl: TLS certificates are not verified" && ok no-verify
 run bad-timeout 2 - -- --endpoint-url "$URL" --read-timeout soon -c "SHOW TABLES" &&
     has bad-timeout "--read-timeout needs a number of seconds (0 for none), not 'soon'" && ok bad-timeout
-run bad-ca 1 - -- --endpoint-url https://127.0.0.1:$PORT --ca-bundle "$WORK/none.pem" -c "SHOW TABLES" &&
+run bad-ca 3 - -- --endpoint-url https://127.0.0.1:$PORT --ca-bundle "$WORK/none.pem" -c "SHOW TABLES" &&
     has bad-ca "could not connect to the endpoint URL" && ok bad-ca
 
 [ "$fails" = 0 ] && echo "all passed" || echo "$fails failed"

@@ -158,6 +158,28 @@ static void test_commands(void)
     release(&r);
 }
 
+/* psql's \gset ends a statement as ';' does and rides along with it; inside
+ * a string it is text. */
+static void test_gset(void)
+{
+    struct result r;
+    run("SELECT a\n  FROM t WHERE k = '\\gset' \\gset  p_  \nSELECT 2;", false, &r);
+    CHECK_EQ(r.n, 2);
+    CHECK_STR(r.st[0].text, "SELECT a\n  FROM t WHERE k = '\\gset'");
+    CHECK(r.st[0].terminated);
+    CHECK_STR(r.st[0].then, "\\gset  p_");
+    CHECK_STR(r.st[1].text, "SELECT 2");
+    CHECK(r.st[1].then == NULL);
+    release(&r);
+    /* Not a word of its own: text (\gsetx), and alone on a line: a command. */
+    run("SELECT 1 \\gsetx;\n\\gset", false, &r);
+    CHECK_EQ(r.n, 2);
+    CHECK_STR(r.st[0].text, "SELECT 1 \\gsetx");
+    CHECK(r.st[0].then == NULL);
+    CHECK(r.st[1].is_command);
+    release(&r);
+}
+
 static void test_crlf_bom(void)
 {
     struct result r;
@@ -233,6 +255,7 @@ int main(void)
     test_quotes();
     test_comments();
     test_commands();
+    test_gset();
     test_crlf_bom();
     test_finish_and_state();
     DONE();
