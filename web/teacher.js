@@ -63,6 +63,26 @@
       cell(tr, '').appendChild(b);
       body.appendChild(tr);
     }
+    for (const s of state.native || []) {
+      const tr = document.createElement('tr');
+      tr.dataset.name = s.name;
+      tr.className = 'native';
+      cell(tr, s.name + ' (pqsh --endpoint-url)', 'name');
+      cell(tr, '—');
+      cell(tr, '—', 'progress');
+      cell(tr, '—');
+      cell(tr, '—');
+      cell(tr, s.tables + ' table' + (s.tables === 1 ? '' : 's') + ', ' + s.items + ' item' +
+           (s.items === 1 ? '' : 's') + ' (' + s.region + ')', 'code');
+      cell(tr, '');
+      cell(tr, '');
+      const b = document.createElement('button');
+      b.textContent = 'Reset database';
+      b.className = 'reset';
+      b.addEventListener('click', () => reset(s.name));
+      cell(tr, '').appendChild(b);
+      body.appendChild(tr);
+    }
     $('summary').textContent = state.students.length + ' student' +
       (state.students.length === 1 ? '' : 's') + ', ' + finished + ' finished the tutorial.';
   }

@@ -27,6 +27,7 @@
 #include "pqsh/error.h"
 
 struct pq_class;
+struct pq_server;
 
 struct pq_class_options {
     const char *host;          /* numeric address; NULL → "127.0.0.1" */
@@ -38,6 +39,11 @@ struct pq_class_options {
     unsigned idle_s;           /* a session with no input this long ends; 0 → 1800 */
     unsigned max_sessions;     /* students at once; 0 → 100 */
     unsigned long long quota_items, quota_bytes, quota_rate; /* per student; 0: none */
+    /* The DynamoDB endpoint beside the class (borrowed, may be NULL): with
+     * databases per access key, students who join natively (pqsh
+     * --endpoint-url, their name as access key id) show on the teacher page
+     * with their tables, items and bytes, and can be reset there too. */
+    struct pq_server *server;
 };
 
 pq_status pq_class_start(const struct pq_class_options *opt, struct pq_class **out,

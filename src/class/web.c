@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "pqsh/server.h"
 #include "pqsh/value.h"
 
 #define BODY_MAX (64u * 1024)
@@ -170,16 +171,67 @@ static json_t *student_json(const struct cls_session *s, double now)
     return o;
 }
 
-static enum MHD_Result teacher_state(struct pq_class *c, struct MHD_Connection *conn)
+/* The access key id of a per-key database name "AKID/region", %XX decoded. */
+static char *native_name(const char *db)
+{
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
+    for (const char *p = db; *p && *p != '/'; p++) {
+        unsigned v;
+        if (*p == '%' && sscanf(p + 1, "%2X", &v) == 1) {
+            pq_buf_addc(&b, (char)v);
+            p += 2;
+        } else {
+            pq_buf_addc(&b, *p);
+        }
+    }
+    return pq_buf_detach(&b, NULL);
+}
+
+/* Students who joined natively: the endpoint's per-key databases whose key
+ * is no browser student's name. A new array of {name, region, tables, items,
+ * bytes, db}, empty without a per-key endpoint. */
+static json_t *native_students(struct pq_class *c)
 {
     json_t *list = json_array();
+    struct pq_server_db_stats *dbs = NULL;
+    size_t n = 0;
+    struct pq_error err;
+    pq_error_init(&err);
+    if (!c->opt.server || !pq_server_db_per_key(c->opt.server) ||
+        pq_server_db_list(c->opt.server, &dbs, &n, &err)) {
+        pq_error_release(&err);
+        return list;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *name = native_name(dbs[i].name);
+        pthread_mutex_lock(&c->lock);
+        bool browser = cls_find_name(c, name) != NULL;
+        pthread_mutex_unlock(&c->lock);
+        if (!browser)
+            json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:I,s:I,s:s}", "name", name,
+                                                  "region", strchr(dbs[i].name, '/') + 1, "tables",
+                                                  (json_int_t)dbs[i].tables, "items",
+                                                  (json_int_t)dbs[i].items, "bytes",
+                                                  (json_int_t)dbs[i].bytes, "db", dbs[i].name));
+        free(name);
+    }
+    pq_server_db_list_free(dbs, n);
+    return list;
+}
+
+static enum MHD_Result teacher_state(struct pq_class *c, struct MHD_Connection *conn)
+{
+    json_t *list = json_array(), *native = native_students(c), *v;
     double now = cls_now();
+    size_t i;
     pthread_mutex_lock(&c->lock);
-    for (size_t i = 0; i < c->nsessions; i++)
+    for (i = 0; i < c->nsessions; i++)
         json_array_append_new(list, student_json(c->sessions[i], now));
     pthread_mutex_unlock(&c->lock);
+    json_array_foreach(native, i, v) json_object_del(v, "db");
     return send_json(conn, 200,
-                     json_pack("{s:o,s:I}", "students", list, "idle_limit_s",
+                     json_pack("{s:o,s:o,s:I}", "students", list, "native", native, "idle_limit_s",
                                (json_int_t)(c->opt.idle_s ? c->opt.idle_s : 1800)));
 }
 
@@ -222,6 +274,23 @@ static enum MHD_Result teacher_csv(struct pq_class *c, struct MHD_Connection *co
         csv_field(&b, idle, true);
     }
     pthread_mutex_unlock(&c->lock);
+    /* Native students: their tables and items are all the server knows. */
+    json_t *native = native_students(c), *v;
+    size_t i;
+    json_array_foreach(native, i, v)
+    {
+        char what[96];
+        snprintf(what, sizeof what, "native: %lld tables, %lld items",
+                 (long long)json_integer_value(json_object_get(v, "tables")),
+                 (long long)json_integer_value(json_object_get(v, "items")));
+        csv_field(&b, json_string_value(json_object_get(v, "name")), false);
+        for (size_t k = 0; k < 5; k++)
+            csv_field(&b, "", false);
+        csv_field(&b, what, false);
+        csv_field(&b, "", false);
+        csv_field(&b, "", true);
+    }
+    json_decref(native);
     struct MHD_Response *r = MHD_create_response_from_buffer(b.len, b.data, MHD_RESPMEM_MUST_COPY);
     pq_buf_release(&b);
     MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
@@ -230,6 +299,29 @@ static enum MHD_Result teacher_csv(struct pq_class *c, struct MHD_Connection *co
     enum MHD_Result ok = MHD_queue_response(conn, 200, r);
     MHD_destroy_response(r);
     return ok;
+}
+
+/* Reset of a native student: every database of that access key (each region). */
+static enum MHD_Result reset_native(struct pq_class *c, struct MHD_Connection *conn,
+                                    const char *name)
+{
+    json_t *native = native_students(c), *v;
+    size_t i, done = 0;
+    bool ok = true;
+    json_array_foreach(native, i, v)
+    {
+        if (strcmp(json_string_value(json_object_get(v, "name")), name) != 0) continue;
+        struct pq_error err;
+        pq_error_init(&err);
+        if (pq_server_db_reset(c->opt.server, json_string_value(json_object_get(v, "db")), &err))
+            ok = false;
+        pq_error_release(&err);
+        done++;
+    }
+    json_decref(native);
+    if (!done) return send_error(conn, 404, "no student of that name in this class");
+    if (!ok) return send_error(conn, 500, "the database could not be reset");
+    return send_json(conn, 200, json_pack("{s:s}", "reset", name));
 }
 
 static enum MHD_Result teacher(struct pq_class *c, struct MHD_Connection *conn, const char *what,
@@ -246,7 +338,7 @@ static enum MHD_Result teacher(struct pq_class *c, struct MHD_Connection *conn, 
         pthread_mutex_lock(&c->lock);
         struct cls_session *s = cls_find_name(c, arg(conn, "name"));
         pthread_mutex_unlock(&c->lock);
-        if (!s) return send_error(conn, 404, "no student of that name in this class");
+        if (!s) return reset_native(c, conn, arg(conn, "name"));
         if (!cls_reset(c, s)) return send_error(conn, 500, "the session could not be restarted");
         return send_json(conn, 200, json_pack("{s:s}", "reset", s->name));
     }

@@ -7,6 +7,7 @@
  */
 #include "shell.h"
 #include "pqsh/class.h"
+#include "pqsh/server.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,9 +18,10 @@
 #include <unistd.h>
 
 int shell_class_start(const struct shell_class_args *a, const char *host, bool loopback,
-                      unsigned ddb_port, struct pq_class **out, char **dir_out)
+                      struct pq_server *server, unsigned ddb_port, struct pq_class **out,
+                      char **dir_out)
 {
-    struct pq_class_options co = {.host = host, .code = a->code};
+    struct pq_class_options co = {.host = host, .code = a->code, .server = server};
     struct pq_error err;
     char exe[PATH_MAX];
     pq_error_init(&err);
@@ -68,6 +70,11 @@ int shell_class_start(const struct shell_class_args *a, const char *host, bool l
     else if (!loopback)
         printf("  students open the classroom's URL and enter the code\n");
     printf("  each student's tables live in %s while the class runs\n", dir);
+    if (pq_server_db_per_key(server))
+        printf("  students with pqsh at hand join with their name as access key id:\n"
+               "    AWS_ACCESS_KEY_ID=NAME AWS_SECRET_ACCESS_KEY=x pqsh --endpoint-url "
+               "http://%s%s%s:%u\n",
+               v6 ? "[" : "", shown, v6 ? "]" : "", pq_server_port(server));
     fflush(stdout);
     return 0;
 fail:

@@ -319,7 +319,8 @@ int pq_shell_serve(int argc, char **argv)
         printf("  the clock can be moved: curl -d '{\"Advance\": 660}' %s/pqsh/clock\n", url);
     printf("  try: aws dynamodb list-tables --endpoint-url %s\n", url);
     if (o.cls.on) {
-        status = shell_class_start(&o.cls, o.host, is_loopback(o.host), o.port, &cls, &cls_dir);
+        status =
+            shell_class_start(&o.cls, o.host, is_loopback(o.host), server, o.port, &cls, &cls_dir);
         if (status) goto out;
         status = 1;
     }
@@ -332,6 +333,9 @@ int pq_shell_serve(int argc, char **argv)
     if (o.verbose)
         fprintf(stderr, "pqsh serve: %s, finishing requests in flight\n",
                 sig == SIGINT ? "interrupted" : "terminated");
+    shell_class_stop(cls, cls_dir); /* first: the teacher page reads the server's databases */
+    cls = NULL;
+    cls_dir = NULL;
     pq_server_stop(server, GRACE_MS);
     server = NULL;
     status = 0;

@@ -280,8 +280,10 @@ struct shell_class_args {
 struct pq_class;
 /* Starts the class on `host` and prints its URLs; 0, or the exit status.
  * *dir_out: the students' folder (owned; shell_class_stop removes it). */
+struct pq_server;
 int shell_class_start(const struct shell_class_args *a, const char *host, bool loopback,
-                      unsigned ddb_port, struct pq_class **out, char **dir_out);
+                      struct pq_server *server, unsigned ddb_port, struct pq_class **out,
+                      char **dir_out);
 void shell_class_stop(struct pq_class *c, char *dir);
 
 /* serve.c: `pqsh serve [OPTIONS]` (argv[0] is "serve"); returns the exit status. */

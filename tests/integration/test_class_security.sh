@@ -12,6 +12,26 @@ serve_setup
 class_start --class-quota items=3,rate=20
 python3 "$HERE/class_security.py" "$CLASS_URL" "$CLASS_CODE" "$TEACHER_TOKEN" "$WORK" ||
     fails=$((fails+1))
+
+# A student with pqsh at hand joins natively (name as access key id): on the
+# teacher page with their tables and items, reset there, nobody else touched.
+carol() { AWS_ACCESS_KEY_ID=carol "$PQSH" --endpoint-url "$SERVE_URL" -X --no-history "$@" 2>&1; }
+carol -c "CREATE TABLE CarolNotes (k STRING PRIMARY KEY); INSERT INTO CarolNotes VALUE {'k': 'c'};" >/dev/null
+state=$(curl -s "$CLASS_URL/api/teacher/state?token=$TEACHER_TOKEN")
+row=$(python3 -c 'import json,sys; print([(n["tables"], n["items"]) for n in json.loads(sys.argv[1])["native"] if n["name"] == "carol"])' "$state")
+if [ "$row" = "[(1, 1)]" ]; then echo "ok   the native student shows on the teacher page"; else
+    echo "FAIL the native student shows on the teacher page: $state"; fails=$((fails+1)); fi
+csv=$(curl -s "$CLASS_URL/api/teacher/results.csv?token=$TEACHER_TOKEN")
+if grep -q '^"carol",.*"native: 1 tables, 1 items"' <<<"$csv"; then echo "ok   and in the CSV"; else
+    echo "FAIL and in the CSV: $csv"; fails=$((fails+1)); fi
+other=$(AWS_ACCESS_KEY_ID=dave "$PQSH" --endpoint-url "$SERVE_URL" -X -c "SELECT * FROM CarolNotes;" 2>&1)
+if grep -q "ResourceNotFoundException" <<<"$other"; then echo "ok   another key does not see carol's tables"; else
+    echo "FAIL another key does not see carol's tables: $other"; fails=$((fails+1)); fi
+reset=$(curl -s -XPOST "$CLASS_URL/api/teacher/reset?token=$TEACHER_TOKEN&name=carol")
+tables=$(carol -c "SHOW TABLES;")
+if [ "$reset" = '{"reset":"carol"}' ] && ! grep -q CarolNotes <<<"$tables"; then
+    echo "ok   the teacher's reset empties the native student's database"; else
+    echo "FAIL the teacher's reset empties the native student's database: $reset / $tables"; fails=$((fails+1)); fi
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
 # Idle sessions end (here after 2 s), and say so.
