@@ -39,6 +39,13 @@ struct pq_engine_options {
 pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine **out,
                          struct pq_error *err) PQ_MUST_USE;
 void pq_engine_close(struct pq_engine *e);
+/* A reader: another connection to the database file (opt->path) an engine
+ * already open writes. Each call reads the committed snapshot of its start
+ * (a deferred transaction in WAL mode: it never waits for the writer, nor
+ * the writer for it) and cannot write (query_only: a write is an error).
+ * For read-only operations only (pqsh serve's parallel reads). */
+pq_status pq_engine_open_reader(const struct pq_engine_options *opt, struct pq_engine **out,
+                                struct pq_error *err) PQ_MUST_USE;
 
 /* Runs one API operation ("CreateTable", "ExecuteStatement", …). Errors are
  * PQ_ERR_SERVICE with DynamoDB's error name and message; an unknown op is

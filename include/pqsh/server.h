@@ -11,9 +11,13 @@
  * `shared_db` (see `db_path`); or, with `engine`, that one engine for
  * everybody. Each answer from a database names it in the `x-pqsh-database`
  * response header ("AKID/region", or "shared"), which SDKs ignore, and in
- * the access log. Calls on one database are serialised (one engine, one
- * SQLite connection): HTTP parsing, signature checks and JSON coding run in
- * parallel in the workers, so no write is lost or torn.
+ * the access log. Writes to one database are serialised (one writer engine,
+ * one SQLite connection), so no write is lost or torn; its reads (GetItem,
+ * Query, Scan, the Describe and List calls, PartiQL SELECTs, …) run in
+ * parallel on reader connections, each on a committed snapshot, and never
+ * wait for a write (databases the server opens itself: in memory too, as
+ * files in a private temporary folder). HTTP parsing, signature checks and
+ * JSON coding run in parallel in the workers.
  *
  * pqsh's own requests (no signature needed, only with `clock_admin`):
  *   GET  /pqsh/clock       → {"Now": epoch seconds, "Offset": seconds}

@@ -67,13 +67,15 @@ void pq_engine_set_endpoint(struct pq_engine *e, const char *address)
     e->endpoint = address ? pq_xstrdup(address) : NULL;
 }
 
-pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine **out,
-                         struct pq_error *err)
+static pq_status engine_open(const struct pq_engine_options *opt, bool reader,
+                             struct pq_engine **out, struct pq_error *err)
 {
     struct pq_engine *e = pq_xcalloc(1, sizeof *e);
     *out = NULL;
     pq_status rc = store_open(opt->path ? opt->path : ":memory:", &e->store, err);
+    if (rc == PQ_OK && reader) rc = store_set_reader(e->store, err);
     if (rc) {
+        store_close(e->store);
         free(e);
         return rc;
     }
@@ -84,6 +86,18 @@ pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine *
     store_set_clock(e->store, store_clock, e);
     *out = e;
     return PQ_OK;
+}
+
+pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine **out,
+                         struct pq_error *err)
+{
+    return engine_open(opt, false, out, err);
+}
+
+pq_status pq_engine_open_reader(const struct pq_engine_options *opt, struct pq_engine **out,
+                                struct pq_error *err)
+{
+    return engine_open(opt, true, out, err);
 }
 
 void pq_engine_close(struct pq_engine *e)

@@ -93,6 +93,10 @@ double engine_now(const struct pq_engine *e);
 
 pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err) PQ_MUST_USE;
 void store_close(struct pq_store *s);
+/* Makes `s` a reader of a WAL file another connection writes: the outermost
+ * store_begin starts a deferred transaction on the current committed
+ * snapshot (no write lock, no wait), and any write fails (query_only). */
+pq_status store_set_reader(struct pq_store *s, struct pq_error *err) PQ_MUST_USE;
 /* Drops every cached table and statement, as when another connection
  * changed the database: for a caller that replaced the database under the
  * store (fuzz_engine restores a snapshot between inputs). Only between

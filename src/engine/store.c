@@ -61,6 +61,7 @@ struct pq_store {
     sqlite3_stmt *tx_begin, *tx_commit, *tx_rollback; /* outermost level */
     sqlite3_stmt *begin, *release, *rollback_to;      /* nested levels */
     sqlite3_stmt *data_version_q;
+    sqlite3_stmt *snapshot; /* a reader's first read (store_set_reader), or NULL */
     sqlite3_stmt *cat_get, *cat_list;
     sqlite3_stmt *tok_get, *tok_put, *tok_purge;
     struct table_entry *tables;
@@ -326,6 +327,17 @@ fail:
     return rc;
 }
 
+pq_status store_set_reader(struct pq_store *s, struct pq_error *err)
+{
+    pq_status rc;
+    sqlite3_finalize(s->tx_begin);
+    s->tx_begin = NULL;
+    if ((rc = prepare(s, "BEGIN", &s->tx_begin, err)) ||
+        (rc = prepare(s, "SELECT 1 FROM pq_catalog LIMIT 1", &s->snapshot, err)))
+        return rc;
+    return exec_sql(s, "PRAGMA query_only=1", err);
+}
+
 /* Statements that depend on the table's index list. */
 static void entry_forget_indexes(struct table_entry *t)
 {
@@ -405,6 +417,7 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->release);
     sqlite3_finalize(s->rollback_to);
     sqlite3_finalize(s->data_version_q);
+    sqlite3_finalize(s->snapshot);
     sqlite3_finalize(s->cat_get);
     sqlite3_finalize(s->cat_list);
     sqlite3_finalize(s->tok_get);
@@ -487,8 +500,11 @@ pq_status store_begin(struct pq_store *s, struct pq_error *err)
     pq_status rc;
     if ((rc = step_done(s, s->depth ? s->begin : s->tx_begin, err))) return rc;
     s->depth++;
-    /* Inside the new transaction, so the lock it took serves this check too. */
-    if (s->depth == 1 && (rc = check_other_writers(s, err))) {
+    /* Inside the new transaction, so the lock it took serves this check too.
+     * A reader's deferred transaction takes its snapshot at its first read:
+     * made first, so that no write can fall between the check and it. */
+    if (s->depth == 1 && ((s->snapshot && (rc = step_done(s, s->snapshot, err))) ||
+                          (rc = check_other_writers(s, err)))) {
         store_rollback(s);
         return rc;
     }

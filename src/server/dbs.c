@@ -17,6 +17,16 @@
  * the endpoint) and clock_lock. The list only grows (new entries at the
  * head), so a walker reads the head under `lock` and follows `next` freely.
  *
+ * Reads in parallel: a database on a file (in memory too: its file is in a
+ * private temporary folder, removed at the end) has, beside its writer
+ * engine, a small pool of reader engines (pq_engine_options.reader), opened
+ * as needed, up to one per worker thread. The read-only operations
+ * (GetItem, BatchGetItem, Query, Scan, TransactGetItems, the Describe and
+ * List operations, PartiQL SELECTs) run on a reader, each on the committed
+ * snapshot of its start (SQLite WAL), never waiting for the writer; every
+ * other call runs on the writer, one at a time. A database given to the
+ * server (srv_dbs_borrow) has no readers.
+ *
  * One clock: the registry holds an empty in-memory engine whose only use
  * is its clock (pq_engine_admin "pqsh:Clock" moves it); every database's
  * engine takes that offset before each call, so a move covers every
@@ -29,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,15 +48,24 @@
 #define DEFAULT_SWEEP_MS 1000
 #define DEFAULT_MAX_DBS 1000
 #define MAX_NAME 200
+#define DEFAULT_READERS 4
+#define MAX_READERS 64
+
+enum reader_state { R_EMPTY, R_FREE, R_BUSY };
 
 struct srv_db {
     struct srv_db *next;
     char *name;
-    char *path; /* the file; NULL in memory or borrowed */
+    char *path; /* the file; NULL when borrowed */
     struct pq_engine *engine;
     bool borrowed;
     pthread_rwlock_t gate;
     pthread_mutex_t write;
+    /* readers: a slot is EMPTY (not open), FREE or BUSY (one caller's) */
+    pthread_mutex_t pool;
+    pthread_cond_t freed;
+    struct pq_engine *readers[MAX_READERS];
+    enum reader_state state[MAX_READERS];
 };
 
 struct srv_dbs {
@@ -55,6 +75,8 @@ struct srv_dbs {
     bool per_key;
     char *dir;         /* per key on disk: the folder of the files; NULL in memory */
     char *shared_path; /* shared: the file or ":memory:" */
+    char *tmpdir;      /* in memory: the private folder of the databases' files */
+    unsigned readers;  /* reader engines per database at most */
     double fixed_time;
     char *endpoint;
     pthread_mutex_t clock_op;
@@ -127,14 +149,15 @@ static void sync_clock(struct srv_dbs *d, struct pq_engine *e)
     }
 }
 
-static pq_status engine_open(struct srv_dbs *d, struct srv_db *db, struct pq_error *err)
+/* A writer (or with `reader`, a reader) engine on db's file, with the endpoint. */
+static pq_status engine_open(struct srv_dbs *d, struct srv_db *db, bool reader,
+                             struct pq_engine **out, struct pq_error *err)
 {
-    struct pq_engine_options eo = {.path = db->path ? db->path : ":memory:",
-                                   .fixed_time = d->fixed_time};
-    pq_status rc = pq_engine_open(&eo, &db->engine, err);
+    struct pq_engine_options eo = {.path = db->path, .fixed_time = d->fixed_time};
+    pq_status rc = reader ? pq_engine_open_reader(&eo, out, err) : pq_engine_open(&eo, out, err);
     if (rc) return rc;
     pthread_mutex_lock(&d->lock);
-    if (d->endpoint) pq_engine_set_endpoint(db->engine, d->endpoint);
+    if (d->endpoint) pq_engine_set_endpoint(*out, d->endpoint);
     pthread_mutex_unlock(&d->lock);
     return PQ_OK;
 }
@@ -145,14 +168,32 @@ static struct srv_db *db_new(const char *name)
     db->name = pq_xstrdup(name);
     pthread_rwlock_init(&db->gate, NULL);
     pthread_mutex_init(&db->write, NULL);
+    pthread_mutex_init(&db->pool, NULL);
+    pthread_cond_init(&db->freed, NULL);
     return db;
 }
 
-static void db_free(struct srv_db *db)
+/* Closes the readers; nobody may be using one (the gate held exclusively). */
+static void close_readers(struct srv_db *db)
 {
+    for (size_t i = 0; i < MAX_READERS; i++) {
+        pq_engine_close(db->readers[i]);
+        db->readers[i] = NULL;
+        db->state[i] = R_EMPTY;
+    }
+}
+
+static void remove_files(const char *path);
+
+static void db_free(struct srv_db *db, bool remove)
+{
+    close_readers(db);
     if (!db->borrowed) pq_engine_close(db->engine);
+    if (remove && db->path) remove_files(db->path);
     pthread_rwlock_destroy(&db->gate);
     pthread_mutex_destroy(&db->write);
+    pthread_mutex_destroy(&db->pool);
+    pthread_cond_destroy(&db->freed);
     free(db->name);
     free(db->path);
     free(db);
@@ -220,7 +261,24 @@ pq_status srv_dbs_open(const struct srv_dbs_options *o, struct srv_dbs **out, st
     struct stat st;
     bool is_dir =
         !memory && ((stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || path[strlen(path) - 1] == '/');
+    d->readers = o->readers ? o->readers : DEFAULT_READERS;
+    if (d->readers > MAX_READERS) d->readers = MAX_READERS;
     if ((rc = open_clock(d, err))) goto fail;
+    if (memory) {
+        /* SQLite readers beside a writer need a file (WAL); shared-cache
+         * memory databases lock whole tables instead. */
+        const char *t = getenv("TMPDIR");
+        char *tmpl = join(t && *t ? t : "/tmp", "pqsh-serve-XXXXXX");
+        if (!mkdtemp(tmpl)) {
+            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                              "cannot create a temporary folder for the in-memory databases "
+                              "(%s): %s",
+                              tmpl, strerror(errno));
+            free(tmpl);
+            goto fail;
+        }
+        d->tmpdir = tmpl;
+    }
     if (is_dir) {
         d->dir = pq_xstrdup(path);
         size_t n = strlen(d->dir);
@@ -239,13 +297,13 @@ pq_status srv_dbs_open(const struct srv_dbs_options *o, struct srv_dbs **out, st
     }
     if (!d->per_key) {
         struct srv_db *db = db_new("shared");
-        if (strcmp(d->shared_path, ":memory:") != 0) db->path = pq_xstrdup(d->shared_path);
+        db->path = d->tmpdir ? join(d->tmpdir, "shared.db") : pq_xstrdup(d->shared_path);
         if (d->dir && (rc = ensure_dir(d->dir, err))) {
-            db_free(db);
+            db_free(db, false);
             goto fail;
         }
-        if ((rc = engine_open(d, db, err))) {
-            db_free(db);
+        if ((rc = engine_open(d, db, false, &db->engine, err))) {
+            db_free(db, false);
             goto fail;
         }
         d->list = db;
@@ -347,8 +405,10 @@ void srv_dbs_free(struct srv_dbs *d)
     }
     for (struct srv_db *db = d->list, *next; db; db = next) {
         next = db->next;
-        db_free(db);
+        db_free(db, d->tmpdir != NULL);
     }
+    if (d->tmpdir) rmdir(d->tmpdir);
+    free(d->tmpdir);
     pq_engine_close(d->clock);
     pthread_mutex_destroy(&d->lock);
     pthread_mutex_destroy(&d->clock_op);
@@ -408,20 +468,19 @@ pq_status srv_dbs_get(struct srv_dbs *d, const char *name, struct srv_db **out,
     /* Opened under the list lock: a second request for the same new
      * database waits for this one rather than opening it twice. */
     struct srv_db *db = db_new(name);
+    char file[MAX_NAME + 8];
+    snprintf(file, sizeof file, "%s.db", name);
+    *strchr(file, '/') = '_';
+    db->path = join(d->dir ? d->dir : d->tmpdir, file);
     if (d->dir) {
-        char file[MAX_NAME + 8];
-        snprintf(file, sizeof file, "%s.db", name);
-        *strchr(file, '/') = '_';
-        db->path = join(d->dir, file);
         if ((rc = ensure_dir(d->dir, err))) {
-            db_free(db);
+            db_free(db, false);
             goto out;
         }
     }
-    struct pq_engine_options eo = {.path = db->path ? db->path : ":memory:",
-                                   .fixed_time = d->fixed_time};
+    struct pq_engine_options eo = {.path = db->path, .fixed_time = d->fixed_time};
     if ((rc = pq_engine_open(&eo, &db->engine, err))) {
-        db_free(db);
+        db_free(db, false);
         goto out;
     }
     if (d->endpoint) pq_engine_set_endpoint(db->engine, d->endpoint);
@@ -453,14 +512,105 @@ pq_status srv_dbs_for_request(struct srv_dbs *d, const struct srv_request *rq, s
 
 /* ---- calls -------------------------------------------------------------- */
 
+/* The first word of a PartiQL statement is SELECT (a statement that starts
+ * otherwise, with a comment say, is taken for a write: it runs on the
+ * writer, which answers every statement). */
+static bool is_select(const json_t *statement)
+{
+    const char *p = json_string_value(statement);
+    if (!p) return false;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (strncasecmp(p, "select", 6) != 0) return false;
+    char c = p[6];
+    return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '"');
+}
+
+/* Operations that never write (the engine gives a reader's writes an error). */
+static bool is_read(const char *op, const json_t *req)
+{
+    static const char *const reads[] = {
+        "GetItem",        "BatchGetItem",       "Query",
+        "Scan",           "TransactGetItems",   "DescribeTable",
+        "ListTables",     "DescribeTimeToLive", "ListTagsOfResource",
+        "DescribeLimits", "DescribeEndpoints",  NULL};
+    if (!op) return false;
+    for (const char *const *p = reads; *p; p++)
+        if (strcmp(*p, op) == 0) return true;
+    if (strcmp(op, "ExecuteStatement") == 0)
+        return json_is_object(req) && is_select(json_object_get(req, "Statement"));
+    if (strcmp(op, "BatchExecuteStatement") == 0) {
+        const json_t *list = json_is_object(req) ? json_object_get(req, "Statements") : NULL;
+        if (!json_is_array(list) || json_array_size(list) == 0) return false;
+        size_t i;
+        const json_t *st;
+        json_array_foreach(list, i, st)
+        {
+            if (!json_is_object(st) || !is_select(json_object_get(st, "Statement"))) return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* Takes a reader of `db` (opening one if the pool has room, waiting when
+ * every one is busy); -1 when none can be opened. Under the gate. */
+static int reader_take(struct srv_dbs *d, struct srv_db *db)
+{
+    int slot = -1;
+    bool open = false;
+    pthread_mutex_lock(&db->pool);
+    for (;;) {
+        for (unsigned i = 0; i < d->readers && slot < 0; i++)
+            if (db->state[i] == R_FREE) slot = (int)i;
+        for (unsigned i = 0; i < d->readers && slot < 0; i++)
+            if (db->state[i] == R_EMPTY) slot = (int)i, open = true;
+        if (slot >= 0) break;
+        pthread_cond_wait(&db->freed, &db->pool);
+    }
+    db->state[slot] = R_BUSY;
+    pthread_mutex_unlock(&db->pool);
+    if (!open) return slot;
+    struct pq_error err;
+    pq_error_init(&err);
+    struct pq_engine *e = NULL;
+    pq_status rc = engine_open(d, db, true, &e, &err);
+    pq_error_release(&err);
+    pthread_mutex_lock(&db->pool);
+    db->readers[slot] = e;
+    if (rc) db->state[slot] = R_EMPTY, slot = -1;
+    pthread_cond_signal(&db->freed);
+    pthread_mutex_unlock(&db->pool);
+    return slot;
+}
+
+static void reader_give(struct srv_db *db, int slot)
+{
+    pthread_mutex_lock(&db->pool);
+    db->state[slot] = R_FREE;
+    pthread_cond_signal(&db->freed);
+    pthread_mutex_unlock(&db->pool);
+}
+
 pq_status srv_db_call(struct srv_dbs *d, struct srv_db *db, const char *op, json_t *request,
                       json_t **response, struct pq_error *err)
 {
+    pq_status rc;
     pthread_rwlock_rdlock(&db->gate);
-    pthread_mutex_lock(&db->write);
-    sync_clock(d, db->engine);
-    pq_status rc = pq_engine_call(db->engine, op, request, response, err);
-    pthread_mutex_unlock(&db->write);
+    int slot = db->borrowed || !is_read(op, request) ? -1 : reader_take(d, db);
+    if (slot >= 0) {
+        struct pq_engine *e = db->readers[slot];
+        sync_clock(d, e);
+        rc = pq_engine_call(e, op, request, response, err);
+        reader_give(db, slot);
+    } else {
+        /* Writes, and reads when no reader could be opened. */
+        pthread_mutex_lock(&db->write);
+        sync_clock(d, db->engine);
+        rc = pq_engine_call(db->engine, op, request, response, err);
+        pthread_mutex_unlock(&db->write);
+    }
     pthread_rwlock_unlock(&db->gate);
     return rc;
 }
@@ -506,10 +656,10 @@ void srv_dbs_set_endpoint(struct srv_dbs *d, const char *address)
     struct srv_db *head = d->list;
     pthread_mutex_unlock(&d->lock);
     for (struct srv_db *db = head; db; db = db->next) {
-        pthread_rwlock_rdlock(&db->gate);
-        pthread_mutex_lock(&db->write);
+        pthread_rwlock_wrlock(&db->gate);
         pq_engine_set_endpoint(db->engine, address);
-        pthread_mutex_unlock(&db->write);
+        for (size_t i = 0; i < MAX_READERS; i++)
+            if (db->readers[i]) pq_engine_set_endpoint(db->readers[i], address);
         pthread_rwlock_unlock(&db->gate);
     }
 }
@@ -534,10 +684,11 @@ pq_status srv_db_reset(struct srv_dbs *d, struct srv_db *db, struct pq_error *er
         return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
                             "the database was given to the server and cannot be reset by it");
     pthread_rwlock_wrlock(&db->gate);
+    close_readers(db);
     pq_engine_close(db->engine);
     db->engine = NULL;
-    if (db->path) remove_files(db->path);
-    pq_status rc = engine_open(d, db, err);
+    remove_files(db->path);
+    pq_status rc = engine_open(d, db, false, &db->engine, err);
     pthread_rwlock_unlock(&db->gate);
     return rc;
 }

@@ -488,7 +488,8 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
         struct srv_dbs_options dbo = {.path = opt->db_path,
                                       .shared = opt->shared_db,
                                       .fixed_time = opt->fixed_time,
-                                      .max_dbs = opt->max_dbs};
+                                      .max_dbs = opt->max_dbs,
+                                      .readers = opt->threads ? opt->threads : DEFAULT_THREADS};
         pq_status rc = srv_dbs_open(&dbo, &dbs, err);
         if (rc) return rc;
     }

@@ -114,6 +114,7 @@ struct srv_dbs_options {
     bool shared;       /* one database for every key (--shared-db) */
     double fixed_time; /* the engines' fixed "now"; 0: the real clock */
     unsigned max_dbs;  /* 0 → 1000 */
+    unsigned readers;  /* reader engines per database (parallel reads); 0 → 4 */
 };
 
 /* Opens the shared database now, per-key ones on first use. *out is new:
