@@ -20,6 +20,11 @@
  *                 CLIENTS-1 threads SELECT by key; the latencies are the
  *                 SELECTs' only (issue 15 item 2: no request may stall the
  *                 others for long)
+ *   MODE preload-big    PutItem 100 items of ~390 KB into "BenchBig" (k S)
+ *   MODE stall-write  as stall, the other threads sending GetItems (mode getitem)
+ *   MODE stall-read   one thread sends the worst legal read, a BatchGetItem of
+ *                 the 100 big items (a 16 MB answer: 39 MB of items, the rest
+ *                 UnprocessedKeys), the others GetItems
  * Prints one line: MODE CLIENTS REQUESTS SECONDS REQ/S P50_MS P99_MS ERRORS.
  *
  * Each client thread keeps one TCP connection open (HTTP/1.1 keep-alive) and
@@ -46,6 +51,8 @@
 
 #define PRELOAD 1000
 #define PARTITIONS 10 /* of the item-API table: PRELOAD / PARTITIONS items each */
+#define BIG_ITEMS 100
+#define BIG_BYTES 390000 /* each BenchBig item's string: under the 400 KB item limit */
 #define MAX_SAMPLES 4000000
 
 struct client {
@@ -189,6 +196,18 @@ static char *heavy_body(long i)
     return b;
 }
 
+/* The heavy request of mode stall-read: BatchGetItem of every BenchBig item. */
+static char *heavy_read_body(void)
+{
+    size_t cap = BIG_ITEMS * 32 + 128, len = 0;
+    char *b = malloc(cap);
+    len += (size_t)snprintf(b, cap, "{\"RequestItems\":{\"BenchBig\":{\"Keys\":[");
+    for (int i = 0; i < BIG_ITEMS; i++)
+        len += (size_t)snprintf(b + len, cap - len, "%s{\"k\":{\"S\":\"b%d\"}}", i ? "," : "", i);
+    snprintf(b + len, cap - len, "]}}}");
+    return b;
+}
+
 static void sample(struct client *c, double ms)
 {
     if (c->nlat == c->cap) {
@@ -209,7 +228,8 @@ static const char *item_request(long i, unsigned *seed, char *body, size_t size)
 {
     unsigned part = (unsigned)rand_r(seed) % PARTITIONS;
     unsigned sk = (unsigned)rand_r(seed) % (PRELOAD / PARTITIONS);
-    if (strcmp(mode, "getitem") == 0) {
+    if (strcmp(mode, "getitem") == 0 || strcmp(mode, "stall-write") == 0 ||
+        strcmp(mode, "stall-read") == 0) {
         snprintf(body, size, "{\"TableName\":\"BenchItems\",\"Key\":" ITEM_KEY "}", part, sk);
         return "GetItem";
     }
@@ -248,11 +268,12 @@ static void *run_client(void *arg)
     struct client *c = arg;
     unsigned seed = (unsigned)c->id * 2654435761u + 1;
     char body[1024];
-    bool heavy = strcmp(mode, "stall") == 0 && c->id == 0;
+    bool heavy = strncmp(mode, "stall", 5) == 0 && c->id == 0;
+    bool heavy_read = strcmp(mode, "stall-read") == 0;
     for (long i = 0; now() < t_end; i++) {
         if (heavy) {
-            char *big = heavy_body(i);
-            int status = call(c, "ExecuteStatement", big);
+            char *big = heavy_read ? heavy_read_body() : heavy_body(i);
+            int status = call(c, heavy_read ? "BatchGetItem" : "ExecuteStatement", big);
             free(big);
             if (status != 200) c->errors++;
             continue;
@@ -347,11 +368,41 @@ static int preload_items(void)
     return 0;
 }
 
+static int preload_big(void)
+{
+    struct client c = {.fd = -1};
+    const char *create =
+        "{\"TableName\":\"BenchBig\",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":"
+        "[{\"AttributeName\":\"k\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":"
+        "\"k\",\"KeyType\":\"HASH\"}]}";
+    if (call(&c, "CreateTable", create) != 200) {
+        fprintf(stderr, "load: CreateTable BenchBig failed\n");
+        return 1;
+    }
+    size_t cap = BIG_BYTES + 256;
+    char *body = malloc(cap);
+    for (int i = 0; i < BIG_ITEMS; i++) {
+        int n = snprintf(body, cap, "{\"TableName\":\"BenchBig\",\"Item\":{\"k\":{\"S\":\"b%d\"},"
+                                    "\"v\":{\"S\":\"", i);
+        memset(body + n, 'a' + i % 26, BIG_BYTES);
+        snprintf(body + n + BIG_BYTES, cap - (size_t)n - BIG_BYTES, "\"}}}");
+        if (call(&c, "PutItem", body) != 200) {
+            fprintf(stderr, "load: preload PutItem big %d failed\n", i);
+            free(body);
+            return 1;
+        }
+    }
+    free(body);
+    if (c.fd >= 0) close(c.fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 6) {
         fprintf(stderr, "usage: load HOST PORT preload|insert|select|list|stall|preload-items|"
-                        "getitem|query|scan|update|transact CLIENTS SECONDS\n");
+                        "getitem|query|scan|update|transact|preload-big|stall-write|stall-read "
+                        "CLIENTS SECONDS\n");
         return 2;
     }
     host = argv[1];
@@ -361,6 +412,7 @@ int main(int argc, char **argv)
     seconds = atof(argv[5]);
     if (strcmp(mode, "preload") == 0) return preload();
     if (strcmp(mode, "preload-items") == 0) return preload_items();
+    if (strcmp(mode, "preload-big") == 0) return preload_big();
     snprintf(run_tag, sizeof run_tag, "r%ld-%d", (long)time(NULL), (int)getpid());
     struct client *cs = calloc((size_t)clients, sizeof *cs);
     pthread_t *th = calloc((size_t)clients, sizeof *th);

@@ -8,7 +8,10 @@
 # the security review found over and over (an UPDATE adding, then removing, a
 # 40,000-member string set given as one ~400 KB parameter; before the set
 # operations were O(n log n) one such request held the engine for minutes).
-# Prints a Markdown table: SELECT req/s, p50, p99, and the heavy requests done.
+# Then the same for small GetItems (4 clients) alone, beside that worst
+# legal write, and beside the worst legal read: a BatchGetItem of 100 items
+# of ~390 KB (16 MB answered, the rest UnprocessedKeys).
+# Prints a Markdown table: small requests' req/s, p50, p99, errors.
 set -eu
 if [ $# -lt 1 ]; then
   echo "usage: bench/serve/stall.sh PQSH [SECONDS]" >&2
@@ -35,12 +38,20 @@ for _ in $(seq 200); do
   sleep 0.1
 done
 "$work/load" 127.0.0.1 "$port" preload 1 0
+"$work/load" 127.0.0.1 "$port" preload-items 1 0
+"$work/load" 127.0.0.1 "$port" preload-big 1 0
 
 echo "machine: $(nproc) cores, $(uname -sr); each row runs ${secs} s"
 echo
-echo "| SELECT clients | alongside            | SELECT req/s | p50 ms | p99 ms | errors |"
-echo "|----------------|----------------------|--------------|--------|--------|--------|"
+echo "| small requests  | alongside                    | req/s  | p50 ms | p99 ms | errors |"
+echo "|-----------------|------------------------------|--------|--------|--------|--------|"
 read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" select 4 "$secs")
-printf '| %14d | %-20s | %12s | %6s | %6s | %6s |\n' 4 "nothing" "$r" "$p50" "$p99" "$err"
+printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × SELECT" "nothing" "$r" "$p50" "$p99" "$err"
 read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" stall 5 "$secs")
-printf '| %14d | %-20s | %12s | %6s | %6s | %6s |\n' 4 "40,000-member set ops" "$r" "$p50" "$p99" "$err"
+printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × SELECT" "40,000-member set ops" "$r" "$p50" "$p99" "$err"
+read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" getitem 4 "$secs")
+printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × GetItem" "nothing" "$r" "$p50" "$p99" "$err"
+read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" stall-write 5 "$secs")
+printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × GetItem" "40,000-member set ops" "$r" "$p50" "$p99" "$err"
+read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" stall-read 5 "$secs")
+printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × GetItem" "16 MB BatchGetItem" "$r" "$p50" "$p99" "$err"
