@@ -427,6 +427,18 @@ bool shell_cmd_export(struct shell *sh, const struct where *w, const char *args,
     ex.total = segments;
     ex.seg = pq_xcalloc((size_t)segments, sizeof *ex.seg);
     ex.columns = json_object();
+    /* The key columns head a CSV header even when the table is empty. */
+    json_array_foreach(json_object_get(t, "AttributeDefinitions"), i, word)
+    {
+        const char *a = json_string_value(json_object_get(word, "AttributeName"));
+        size_t k;
+        json_t *key;
+        json_array_foreach(ex.keys, k, key)
+        {
+            if (strcmp(json_string_value(key), a) == 0)
+                json_object_set(ex.columns, a, json_object_get(word, "AttributeType"));
+        }
+    }
     snprintf(ex.export_id, sizeof ex.export_id, "%013lld-%08lx", (long long)time(NULL) * 1000,
              (unsigned long)getpid() & 0xffffffffUL);
     if (!open_outputs(&ex)) goto out;

@@ -169,6 +169,11 @@ b=sorted(json.dumps(json.loads(l),sort_keys=True) for l in open('many.out.jsonl'
 assert a==b, (len(a), len(b))
 " || fail "resumed import: items differ from the file"
 
+# An empty table exports a CSV header of its keys, which imports back.
+printf 'CREATE TABLE Emp (id STRING, n NUMBER, PRIMARY KEY (id, n));\n.export Emp e.csv\nCREATE TABLE Emp2 (id STRING, n NUMBER, PRIMARY KEY (id, n));\n.import e.csv Emp2\n' > e.sql
+"$pqsh" --local :memory: -f e.sql > e.out 2>&1 || fail "empty table round trip: $(cat e.out)"
+[ "$(cat e.csv)" = "id:S,n:N" ] || fail "empty table CSV: $(cat e.csv)"
+
 # Errors: no such file, unknown format, no such table.
 "$pqsh" --local :memory: -c ".import nothere.csv Tab" >e1 2>&1 && fail "missing file accepted"
 grep -q "cannot read nothere.csv: No such file or directory" e1 || fail "missing file: $(cat e1)"
