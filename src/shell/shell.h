@@ -14,6 +14,7 @@
  *   call.c     the shell's side of backend calls: timing, spinner, Ctrl-C cancel
  *   tutorial.c tutorial mode: steps, checks and hints read from data files
  *   diag.c     file:line:col messages with the source line and a caret
+ *   import.c, export.c, dump.c, sample.c  data in and out (see bulk.h, records.h)
  *
  * Results go to stdout, errors and notices to stderr; stdout is flushed
  * before anything is written to stderr so merged output keeps its order.
