@@ -69,7 +69,7 @@ static json_t *big_values(size_t n, size_t bytes, char *filter, size_t cap)
     char *s = repeat('x', 'x', bytes);
     size_t len = (size_t)snprintf(filter, cap, "a IN (");
     for (size_t i = 0; i < n; i++) {
-        char key[16];
+        char key[24]; /* ":v" + 20 digits + NUL */
         snprintf(key, sizeof key, ":v%zu", i);
         json_object_set_new(values, key, json_pack("{s:s}", "S", s));
         len += (size_t)snprintf(filter + len, cap - len, "%s%s", i ? ", " : "", key);
