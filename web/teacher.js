@@ -20,6 +20,14 @@
     return td;
   }
 
+  function resetButton(tr, name) {
+    const b = document.createElement('button');
+    b.textContent = 'Reset database';
+    b.className = 'reset';
+    b.addEventListener('click', () => reset(name));
+    cell(tr, '').appendChild(b);
+  }
+
   async function reset(name) {
     if (!confirm('Reset ' + name + "'s database? Every table of theirs is dropped.")) return;
     const r = await fetch('/api/teacher/reset?' + q + '&name=' + encodeURIComponent(name), {method: 'POST'});
@@ -56,11 +64,7 @@
       cell(tr, s.last_statement, 'code' + (s.last_ok ? '' : ' failed'));
       cell(tr, s.last_error, 'code failed');
       cell(tr, ago(s.idle_s));
-      const b = document.createElement('button');
-      b.textContent = 'Reset database';
-      b.className = 'reset';
-      b.addEventListener('click', () => reset(s.name));
-      cell(tr, '').appendChild(b);
+      resetButton(tr, s.name);
       body.appendChild(tr);
     }
     for (const s of state.native || []) {
@@ -76,11 +80,7 @@
            (s.items === 1 ? '' : 's') + ' (' + s.region + ')', 'code');
       cell(tr, '');
       cell(tr, '');
-      const b = document.createElement('button');
-      b.textContent = 'Reset database';
-      b.className = 'reset';
-      b.addEventListener('click', () => reset(s.name));
-      cell(tr, '').appendChild(b);
+      resetButton(tr, s.name);
       body.appendChild(tr);
     }
     $('summary').textContent = state.students.length + ' student' +
