@@ -463,12 +463,14 @@ static bool is_call0(const struct pq_expr *e, const char *name)
     return e && e->kind == PQ_E_CALL && e->name && strcasecmp(e->name, name) == 0;
 }
 
-/* "Now" in whole epoch seconds: the embedded engine's clock (so that .clock
- * and PQSH_TEST_FIXED_TIME move it as they move TTL), else this machine's. */
+/* "Now" in whole epoch seconds: the engine's clock where there is one to ask
+ * — the embedded engine, or an endpoint URL that is `pqsh serve --clock` — so
+ * that .clock and PQSH_TEST_FIXED_TIME move it as they move TTL; else (AWS,
+ * another local DynamoDB, a server without --clock) this machine's. */
 static long long session_now(struct shell *sh)
 {
     long long now = (long long)time(NULL);
-    if (sh->backend->remote) return now;
+    if (sh->backend->remote && strncmp(sh->backend->label, "http", 4) != 0) return now;
     json_t *req = json_object(), *resp = NULL;
     struct pq_error err;
     pq_error_init(&err);

@@ -36,7 +36,8 @@ AWS_ACCESS_KEY_ID=AKIDOTHER AWS_SECRET_ACCESS_KEY=other/secret+key \
     { echo "FAIL pqsh client"; cat "$WORK/out"; fails=$((fails+1)); }
 AWS_ACCESS_KEY_ID=AKIDOTHER AWS_SECRET_ACCESS_KEY=wrong \
     "$PQSH" --endpoint-url "$SERVE_URL" -c "SHOW TABLES;" >"$WORK/out" 2>&1
-[ $? = 1 ] && grep -q "InvalidSignatureException" "$WORK/out" && echo "ok   pqsh with a wrong secret" ||
+# Refused credentials: exit status 3 (cannot connect / no valid credentials).
+[ $? = 3 ] && grep -q "InvalidSignatureException" "$WORK/out" && echo "ok   pqsh with a wrong secret" ||
     { echo "FAIL pqsh wrong secret"; cat "$WORK/out"; fails=$((fails+1)); }
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
