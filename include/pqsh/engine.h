@@ -70,6 +70,13 @@ void pq_engine_set_endpoint(struct pq_engine *e, const char *address);
 pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, size_t *deleted, bool *done,
                               struct pq_error *err) PQ_MUST_USE;
 
+/* A background sweep's pace, for every sweeper (this one and pqsh serve's
+ * over many databases): a step examines this many items, and the sweeper
+ * pauses this long between steps so that waiting requests go first (a mutex
+ * is not fair: a yield alone lets the sweeper take it straight back). */
+#define PQ_ENGINE_SWEEP_STEP_ITEMS 256
+#define PQ_ENGINE_SWEEP_PAUSE_NS 200000L
+
 /* A thread that runs a round of the sweep every `interval_ms` (0 → 1000), in
  * steps of a few hundred items, each step holding `lock` (the lock every
  * other call on the engine holds; borrowed, must outlive the sweeper).

@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +32,9 @@
 
 #define FIVE_YEARS (5 * 365 * 86400.0)
 #define CHANGE_INTERVAL 3600.0 /* the service's "fixed interval" between changes */
-#define SWEEP_STEP_ITEMS 256   /* items one background step examines */
-#define DELETE_COST                                                                                \
-    4                         /* a deletion (old image, index entries, stream record)              \
-                                 counts as this many items examined */
-#define STEP_PAUSE_NS 200000L /* between background steps: waiting requests go first */
+/* A deletion (old image, index entries, stream record) counts as this many
+ * items examined. */
+#define DELETE_COST 4
 
 struct ttl_cursor {
     char *table;      /* table being swept; NULL: start a new round */
@@ -315,14 +312,15 @@ static void *sweeper_main(void *arg)
             size_t deleted;
             pq_error_init(&err);
             pthread_mutex_lock(s->lock);
-            pq_status rc = pq_engine_ttl_sweep(s->engine, SWEEP_STEP_ITEMS, &deleted, &done, &err);
+            pq_status rc =
+                pq_engine_ttl_sweep(s->engine, PQ_ENGINE_SWEEP_STEP_ITEMS, &deleted, &done, &err);
             pthread_mutex_unlock(s->lock);
             pq_error_release(&err);
             /* A failed step (busy database, interrupted) is tried again next round. */
             if (rc || sweeper_wait(s, 0)) break;
             /* A pause, not just a yield: a request waiting for the lock
              * gets it before the next step (the mutex is not fair). */
-            struct timespec pause = {0, STEP_PAUSE_NS};
+            struct timespec pause = {0, PQ_ENGINE_SWEEP_PAUSE_NS};
             nanosleep(&pause, NULL);
         }
     }

@@ -35,7 +35,6 @@
 #include "server/internal.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SWEEP_STEP_ITEMS 256 /* items one background sweep step examines */
 #define DEFAULT_SWEEP_MS 1000
 #define DEFAULT_MAX_DBS 1000
 #define MAX_NAME 200
@@ -372,11 +370,12 @@ static void *sweeper_main(void *arg)
                 size_t deleted = 0;
                 pq_status rc;
                 pq_error_init(&err);
-                bool done = sweep_step(d, db, SWEEP_STEP_ITEMS, &deleted, &err, &rc);
+                bool done = sweep_step(d, db, PQ_ENGINE_SWEEP_STEP_ITEMS, &deleted, &err, &rc);
                 pq_error_release(&err);
                 /* A failed step (busy database) is tried again next round. */
                 if (done || sweep_wait(d, 0)) break;
-                sched_yield();
+                struct timespec pause = {0, PQ_ENGINE_SWEEP_PAUSE_NS};
+                nanosleep(&pause, NULL);
             }
         }
     }
