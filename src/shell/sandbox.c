@@ -48,7 +48,7 @@ static const char *const allowed[] = {
     "\\x",         ".timing",   "\\timing",  ".vars",   "\\set",      "\\unset",   ".echo",
     ".bail",       ".capacity", ".scanwarn", ".tables", "\\dt",       ".describe", "\\d",
     ".consistent", ".explain",  ".reset",    ".clock",  ".ttl-sweep", ".ttl",      ".tutorial",
-    ".hint",       ".skip",     NULL,
+    ".hint",       ".skip",     ".dump",     ".stream", ".tail",      NULL,
 };
 
 static double now_s(void)

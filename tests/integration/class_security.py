@@ -90,6 +90,10 @@ text, _ = alice.run(".tables")
 check("alice's .tables does not list bob's table", "BobSecret" not in text, text)
 text, _ = bob.run("SELECT * FROM BobSecret;")
 check("bob's table is untouched", "bob-only" in text and "from-alice" not in text, text)
+# Commands that print and reach only the student's own tables are allowed.
+text, _ = bob.run(".dump BobSecret")
+check(".dump runs in the browser shell, on the student's own table",
+      "CREATE TABLE" in text and "bob-only" in text and "not available" not in text, text)
 status, answer = join(url, "bob", code)
 check("joining under a live student's name is refused (409)",
       status == 409 and "already in use" in answer["error"], (status, answer))
