@@ -22,6 +22,7 @@
  */
 #include "engine/internal.h"
 #include "pqsh/value.h"
+#include "pqsh/time.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -286,14 +287,7 @@ struct pq_engine_sweeper {
 /* Waits `ms` or until stopped; true when stopped. */
 static bool sweeper_wait(struct pq_engine_sweeper *s, unsigned ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = pq_time_after_ms(ms);
     pthread_mutex_lock(&s->m);
     while (!s->stop && pthread_cond_timedwait(&s->wake, &s->m, &ts) != ETIMEDOUT)
         ;

@@ -33,6 +33,7 @@
  * database, including those opened later.
  */
 #include "server/internal.h"
+#include "pqsh/time.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -318,14 +319,7 @@ fail:
 
 static bool sweep_wait(struct srv_dbs *d, unsigned ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = pq_time_after_ms(ms);
     pthread_mutex_lock(&d->sweep_m);
     while (!d->sweep_stop && pthread_cond_timedwait(&d->sweep_wake, &d->sweep_m, &ts) != ETIMEDOUT)
         ;

@@ -24,6 +24,7 @@
  * in flight are waited for before the daemon and its workers are stopped.
  */
 #include "server/internal.h"
+#include "pqsh/time.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -156,19 +157,14 @@ static void *watchdog(void *arg)
     struct pq_server *s = arg;
     pthread_mutex_lock(&s->conns_lock);
     while (!s->watch_stop) {
-        struct timespec now, wake;
+        struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         for (struct conn *k = s->conns; k; k = k->next) {
             if (k->shut || k->fd < 0 || !passed(&k->deadline, &now)) continue;
             shutdown(k->fd, SHUT_RDWR);
             k->shut = true;
         }
-        clock_gettime(CLOCK_REALTIME, &wake);
-        wake.tv_nsec += WATCH_PERIOD_MS * 1000000L;
-        if (wake.tv_nsec >= 1000000000L) {
-            wake.tv_sec++;
-            wake.tv_nsec -= 1000000000L;
-        }
+        struct timespec wake = pq_time_after_ms(WATCH_PERIOD_MS);
         pthread_cond_timedwait(&s->watch_wake, &s->conns_lock, &wake);
     }
     pthread_mutex_unlock(&s->conns_lock);
@@ -562,14 +558,7 @@ void pq_server_stop(struct pq_server *s, unsigned grace_ms)
 {
     if (!s) return;
     MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += grace_ms / 1000;
-    deadline.tv_nsec += (long)(grace_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = pq_time_after_ms(grace_ms);
     pthread_mutex_lock(&s->lock);
     s->draining = true;
     while (s->inflight > 0)

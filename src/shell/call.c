@@ -9,6 +9,7 @@
  * takes two calls at a time. Scripts call the backend directly.
  */
 #include "shell.h"
+#include "pqsh/time.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -109,13 +110,7 @@ static void spinner(struct shell *sh, double waited, bool clear)
 /* Waits (j->lock held) until the job signals or one poll interval passes. */
 static void poll_wait(struct job *j)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += POLL_NS;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = pq_time_after_ns(POLL_NS);
     pthread_cond_timedwait(&j->cond, &j->lock, &until);
 }
 
