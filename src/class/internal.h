@@ -47,8 +47,22 @@ struct cls_session {
     double joined, last_active; /* epoch seconds */
 };
 
+/* Wrong class codes allowed per client address (an IPv4 address or an IPv6
+ * /64): a bucket of CLS_GUESS_BURST, one more every CLS_GUESS_REFILL_S.
+ * 31^6 codes at 10 a minute would take a guesser centuries. */
+#define CLS_GUESS_BURST 10
+#define CLS_GUESS_REFILL_S 6.0
+#define CLS_GUESS_SLOTS 256
+
+struct cls_guesser {
+    bool used;
+    unsigned char addr[16]; /* the address (IPv4 mapped), IPv6 cut to its /64 */
+    double tokens, at;      /* the bucket, as of `at` (epoch seconds) */
+};
+
 struct pq_class {
-    struct pq_class_options opt; /* strings owned */
+    struct pq_class_options opt;                  /* strings owned */
+    struct cls_guesser guessers[CLS_GUESS_SLOTS]; /* under `lock` */
     pthread_mutex_t lock;
     struct cls_session **sessions;
     size_t nsessions;

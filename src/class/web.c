@@ -347,6 +347,76 @@ static enum MHD_Result teacher(struct pq_class *c, struct MHD_Connection *conn, 
 
 /* ---- the student -------------------------------------------------------------------- */
 
+/* The client's address as 16 bytes (IPv4 mapped, IPv6 cut to its /64), false
+ * when libmicrohttpd cannot say. */
+static bool client_key(struct MHD_Connection *conn, unsigned char key[16])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    memset(key, 0, 16);
+    if (!ci || !ci->client_addr) return false;
+    if (ci->client_addr->sa_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ci->client_addr;
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &a->sin_addr, 4);
+        return true;
+    }
+    if (ci->client_addr->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ci->client_addr;
+        memcpy(key, &a->sin6_addr, 16);
+        if (!IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) memset(key + 8, 0, 8);
+        return true;
+    }
+    return false;
+}
+
+/* The bucket of wrong codes for the client's address, refilled to now (lock held);
+ * a new address takes an unused slot, or the one untouched longest. */
+static struct cls_guesser *guesser(struct pq_class *c, const unsigned char key[16], double now)
+{
+    struct cls_guesser *g = NULL, *spare = NULL;
+    for (size_t i = 0; i < CLS_GUESS_SLOTS && !g; i++) {
+        struct cls_guesser *x = &c->guessers[i];
+        if (x->used && memcmp(x->addr, key, 16) == 0)
+            g = x;
+        else if (!spare || (spare->used && (!x->used || x->at < spare->at)))
+            spare = x;
+    }
+    if (!g) {
+        g = spare;
+        g->used = true;
+        memcpy(g->addr, key, 16);
+        g->tokens = CLS_GUESS_BURST;
+        g->at = now;
+    }
+    g->tokens += (now - g->at) / CLS_GUESS_REFILL_S;
+    if (g->tokens > CLS_GUESS_BURST) g->tokens = CLS_GUESS_BURST;
+    g->at = now;
+    return g;
+}
+
+/* Checks the code under the address's budget: 0 when right, else the status
+ * (403 wrong, 429 too many wrong ones — then even the right code waits, or
+ * guessing would go on), with the seconds to wait in *wait. */
+static unsigned check_code(struct pq_class *c, struct MHD_Connection *conn, const char *code,
+                           unsigned *wait)
+{
+    unsigned char key[16];
+    bool keyed = client_key(conn, key);
+    unsigned status = 0;
+    pthread_mutex_lock(&c->lock);
+    struct cls_guesser *g = keyed ? guesser(c, key, cls_now()) : NULL;
+    if (g && g->tokens < 1) {
+        status = 429;
+        *wait = (unsigned)((1 - g->tokens) * CLS_GUESS_REFILL_S) + 1;
+    } else if (!same_secret(c->opt.code, code)) {
+        status = 403;
+        if (g) g->tokens -= 1;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return status;
+}
+
 static enum MHD_Result join(struct pq_class *c, struct MHD_Connection *conn, struct request *rq)
 {
     json_t *in = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, NULL);
@@ -354,10 +424,16 @@ static enum MHD_Result join(struct pq_class *c, struct MHD_Connection *conn, str
     const char *code = json_string_value(json_object_get(in, "code"));
     const char *resume = json_string_value(json_object_get(in, "resume"));
     enum MHD_Result ok;
+    unsigned refused = 0, wait = 0;
     if (!name || !code) {
         ok = send_error(conn, 400, "join with {\"name\": …, \"code\": …}");
-    } else if (!same_secret(c->opt.code, code)) {
+    } else if ((refused = check_code(c, conn, code, &wait)) == 403) {
         ok = send_error(conn, 403, "wrong class code (ask your teacher for it)");
+    } else if (refused == 429) {
+        char why[128];
+        snprintf(why, sizeof why, "too many wrong class codes from this address: try again in %u s",
+                 wait);
+        ok = send_error(conn, 429, why);
     } else {
         unsigned status = 0;
         const char *why = NULL;

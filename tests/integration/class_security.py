@@ -6,6 +6,7 @@ clear: the exact message, never a crash, and nothing done.
 """
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from class_client import Student, join, request, teacher_state  # noqa: E402
@@ -121,6 +122,21 @@ check("30 statements at once: the rate quota refuses some, clearly",
 status, state = teacher_state(url, token)
 row = next(s for s in state["students"] if s["name"] == "alice")
 check("the teacher sees alice's last error", row["last_error"] and "quota" in row["last_error"], row)
+
+# Guessing the class code: 10 wrong codes from one address (one was tried
+# above), then even the right code waits; the students already in are not
+# touched. Last, because it closes joining from loopback for a minute.
+statuses = [join(url, "mallory", f"GUESS{i}")[0] for i in range(9)]
+check("wrong codes within the budget are refused as wrong (403)", statuses == [403] * 9, statuses)
+status, answer = join(url, "mallory", "GUESS9")
+check("the 11th wrong code is refused as too many (429)",
+      status == 429 and answer["error"].startswith("too many wrong class codes from this address: "
+                                                   "try again in "), (status, answer))
+status, answer = join(url, "carol", code)
+check("then the right code waits too (429), or guessing would go on", status == 429, (status, answer))
+time.sleep(1.1)  # past the statement-rate quota of the test before
+text, _ = alice.run("SELECT k FROM Notes WHERE k = 'd';")
+check("a student already in works on", "'d'" in text or "│ d" in text, text)
 
 print(f"{fails} failed" if fails else "all passed")
 sys.exit(1 if fails else 0)
