@@ -403,7 +403,6 @@ static int open_target(struct shell *sh, const struct options *o, char **banner)
 {
     struct pq_error err;
     struct pq_buf b = PQ_BUF_INIT;
-    char *dir = NULL;
     const char *path = o->local;
     bool ok = false;
     pq_error_init(&err);
@@ -414,24 +413,12 @@ static int open_target(struct shell *sh, const struct options *o, char **banner)
         ok = true;
         goto out;
     }
-    if (!path && o->tutorial) {
+    if (!path && o->tutorial)
         path = ":memory:"; /* a tutorial starts from nothing and leaves nothing */
-    } else if (!path) {
-        dir = shell_data_dir();
-        if (!dir) goto out;
-        pq_buf_addf(&b, "%s/local.db", dir);
-        path = b.data;
-    }
-    const char *fixed = getenv("PQSH_TEST_FIXED_TIME");
-    struct pq_engine_options eo = {.path = path, .fixed_time = fixed ? strtod(fixed, NULL) : 0};
-    if (pq_engine_backend_open(&eo, &sh->backend, &err)) goto out;
-    char *where = pq_xstrdup(path);
-    pq_buf_reset(&b);
-    if (strcmp(where, ":memory:") == 0)
-        pq_buf_adds(&b, "local engine in memory (nothing is kept)");
-    else
-        pq_buf_addf(&b, "local engine at %s", where);
-    free(where);
+    char *text = NULL;
+    if (target_open_local(sh, path, &text, &err)) goto out;
+    pq_buf_adds(&b, text);
+    free(text);
     ok = true;
 out:
     if (!ok) {
@@ -441,7 +428,6 @@ out:
     } else {
         *banner = pq_buf_detach(&b, NULL);
     }
-    free(dir);
     /* A remote target that cannot be used (no credentials, …) is exit 3; a
      * local database that cannot be opened stays a plain failure. */
     bool remote = o->aws || o->region || o->profile || o->endpoint_url;

@@ -93,9 +93,7 @@ pq_status target_open_aws(struct shell *sh, const char *region, const char *prof
     return st;
 }
 
-/* The embedded engine on `path` (NULL: the data folder's local.db); *banner
- * gets "local engine at PATH" or the like. */
-static pq_status open_local(struct shell *sh, const char *path, char **banner, struct pq_error *err)
+pq_status target_open_local(struct shell *sh, const char *path, char **banner, struct pq_error *err)
 {
     struct pq_buf b = PQ_BUF_INIT;
     struct pq_backend *backend = NULL;
@@ -117,6 +115,8 @@ static pq_status open_local(struct shell *sh, const char *path, char **banner, s
     pq_buf_init(&text);
     if (strcmp(path, ":memory:") == 0)
         pq_buf_adds(&text, "local engine in memory (nothing is kept)");
+    else if (sh->sandbox) /* the classroom's server path is none of the student's business */
+        pq_buf_adds(&text, "local engine on your own database (the classroom keeps it)");
     else
         pq_buf_addf(&text, "local engine at %s", path);
     *banner = pq_buf_detach(&text, NULL);
@@ -146,7 +146,7 @@ bool target_connect(struct shell *sh, const struct where *w, const char *args, s
         return false;
     }
     if (strcmp(args, "local") == 0 || strncmp(args, "local:", 6) == 0) {
-        st = open_local(sh, args[5] ? args + 6 : NULL, &banner, &err);
+        st = target_open_local(sh, args[5] ? args + 6 : NULL, &banner, &err);
     } else if (strcmp(args, "aws") == 0 || strncmp(args, "aws:", 4) == 0) {
         st = target_open_aws(sh, args[3] ? args + 4 : NULL, NULL, NULL, &err);
     } else if (strncmp(args, "http://", 7) == 0 || strncmp(args, "https://", 8) == 0) {

@@ -29,6 +29,12 @@ void target_option(struct shell *sh, enum target_option opt, const char *arg);
 pq_status target_open_aws(struct shell *sh, const char *region, const char *profile,
                           const char *endpoint_url, struct pq_error *err) PQ_MUST_USE;
 
+/* Opens the embedded engine on `path` (NULL or "": the data folder's
+ * local.db) into sh->backend, replacing any; *banner gets a new string
+ * ("local engine at PATH" or the like; no path in the sandbox). */
+pq_status target_open_local(struct shell *sh, const char *path, char **banner,
+                            struct pq_error *err) PQ_MUST_USE;
+
 /* .connect local[:PATH] | aws[:REGION] | URL — the command-table entry. */
 bool target_connect(struct shell *sh, const struct where *w, const char *args, size_t at);
 

@@ -53,6 +53,9 @@ check("input to a made-up session: 404", status == 404, (status, body))
 # Server files from the browser shell.
 alice = Student(url, "alice", code)
 alice.wait(b"pqsh local> ")
+banner = alice.text(0)
+check("the banner names no server path", "local engine on your own database" in banner and
+      work not in banner and ".db" not in banner, banner)
 out_file = os.path.join(work, "stolen.txt")
 for line, want in [
         (".read /etc/passwd", "'.read' is not available in the classroom: it would reach the server's files"),
