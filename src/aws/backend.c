@@ -2,6 +2,7 @@
 #include "pqsh/aws.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,10 +19,21 @@
 
 #define MAX_TRACKED_DELAYS 32
 
+/* Credentials shared by a backend and its clones (which run on worker
+ * threads): resolved once when the first backend opens, refreshed by
+ * whichever call finds them about to expire, all under `lock`. Freed with
+ * the last backend holding a reference. */
+struct shared_creds {
+    pthread_mutex_t lock;
+    int refs;
+    struct pq_creds creds;
+};
+
 struct aws_backend {
     struct pq_backend base; /* first: the shell holds a struct pq_backend * */
     struct pq_aws_config cfg;
-    struct pq_creds creds;
+    struct shared_creds *shared; /* counted reference */
+    struct pq_aws_creds signing; /* this call's copy of the shared credentials */
     struct pq_http *http;
     struct pq_retry retry;
     struct pq_sigv4_cache key_cache;
@@ -275,6 +287,34 @@ static pq_status unknown_outcome(const char *op, struct pq_error *err)
     return PQ_ERR_UNKNOWN;
 }
 
+/* A copy of the shared credentials (refreshed first if they are about to
+ * expire), so that another thread's refresh cannot free them mid-signing. */
+static pq_status current_creds(struct aws_backend *a, const struct pq_aws_creds **out,
+                               struct pq_error *err)
+{
+    const struct pq_aws_creds *k;
+    pthread_mutex_lock(&a->shared->lock);
+    pq_status st = pq_creds_current(&a->shared->creds, time(NULL), &k, err);
+    if (st == PQ_OK)
+        pq_aws_creds_set(&a->signing, k->access_key, k->secret_key, k->session_token,
+                         k->expiration);
+    pthread_mutex_unlock(&a->shared->lock);
+    *out = &a->signing;
+    return st;
+}
+
+static void shared_creds_drop(struct shared_creds *sc)
+{
+    if (!sc) return;
+    pthread_mutex_lock(&sc->lock);
+    bool last = --sc->refs == 0;
+    pthread_mutex_unlock(&sc->lock);
+    if (!last) return;
+    pq_creds_release(&sc->creds);
+    pthread_mutex_destroy(&sc->lock);
+    free(sc);
+}
+
 static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request, json_t **response,
                           struct pq_error *err)
 {
@@ -298,7 +338,7 @@ static pq_status aws_call(struct pq_backend *b, const char *op, json_t *request,
         pq_error_release(err);
 
         const struct pq_aws_creds *k;
-        if ((st = pq_creds_current(&a->creds, time(NULL), &k, err)) != PQ_OK) goto out;
+        if ((st = current_creds(a, &k, err)) != PQ_OK) goto out;
         double wait = pq_retry_before_send(&a->retry, mono_now());
         if (wait > 0) {
             debugf(a, "client rate limiter (adaptive retry mode): waiting %ld ms",
@@ -392,7 +432,8 @@ static void aws_close(struct pq_backend *b)
     struct aws_backend *a = (struct aws_backend *)b;
     if (!a) return;
     pq_aws_config_release(&a->cfg);
-    pq_creds_release(&a->creds);
+    shared_creds_drop(a->shared);
+    pq_aws_creds_clear(&a->signing);
     pq_http_free(a->http);
     pq_sigv4_cache_clear(&a->key_cache);
     free(a->region);
@@ -412,11 +453,16 @@ static void aws_cancel(struct pq_backend *b)
     pq_http_cancel(((struct aws_backend *)b)->http);
 }
 
+static pq_status open_backend(const struct pq_aws_options *opt, struct shared_creds *shared,
+                              struct pq_backend **out, struct pq_error *err);
+
 /* A second backend opened with the same options: its own libcurl handle
- * (kept-alive connection), credentials, retry state. */
+ * (kept-alive connection) and retry state; the credentials are shared, so
+ * that a credential_process or STS call runs once for all clones. */
 static pq_status aws_clone(struct pq_backend *b, struct pq_backend **out, struct pq_error *err)
 {
-    return pq_aws_backend_open(&((struct aws_backend *)b)->opts, out, err);
+    struct aws_backend *a = (struct aws_backend *)b;
+    return open_backend(&a->opts, a->shared, out, err);
 }
 
 static const struct pq_backend_ops aws_ops = {aws_call, aws_close, aws_cancel, aws_clone};
@@ -444,6 +490,14 @@ static pq_status parse_endpoint(struct aws_backend *a, struct pq_error *err)
 
 pq_status pq_aws_backend_open(const struct pq_aws_options *opt, struct pq_backend **out,
                               struct pq_error *err)
+{
+    return open_backend(opt, NULL, out, err);
+}
+
+/* Opens a backend; with `shared`, takes a reference to those credentials
+ * instead of resolving its own. */
+static pq_status open_backend(const struct pq_aws_options *opt, struct shared_creds *shared,
+                              struct pq_backend **out, struct pq_error *err)
 {
     struct aws_backend *a = pq_xcalloc(1, sizeof *a);
     struct pq_aws_options defaults;
@@ -495,15 +549,25 @@ pq_status pq_aws_backend_open(const struct pq_aws_options *opt, struct pq_backen
     ho.connect_timeout_ms = opt->connect_timeout_ms;
     ho.read_timeout_ms = opt->read_timeout_ms;
     st = pq_http_new(&ho, &a->http, err);
-    if (st == PQ_OK) st = pq_creds_resolve(&a->creds, &a->cfg, a->region, &ho, err);
+    if (st == PQ_OK && shared) {
+        pthread_mutex_lock(&shared->lock);
+        shared->refs++;
+        pthread_mutex_unlock(&shared->lock);
+        a->shared = shared;
+    } else if (st == PQ_OK) {
+        a->shared = pq_xcalloc(1, sizeof *a->shared);
+        pthread_mutex_init(&a->shared->lock, NULL);
+        a->shared->refs = 1;
+        st = pq_creds_resolve(&a->shared->creds, &a->cfg, a->region, &ho, err);
+    }
     free(ca_path);
     if (st != PQ_OK) goto fail;
     pq_retry_init(
         &a->retry, opt->max_attempts, pq_aws_config_get(&a->cfg, a->cfg.profile, "max_attempts"),
         pq_aws_config_get(&a->cfg, a->cfg.profile, "retry_mode"), opt->retry_base_ms, mono_now());
     debugf(a, "endpoint %s, region %s, profile %s, credentials from %s, max attempts %d%s", a->url,
-           a->region, a->cfg.profile, pq_creds_source_name(a->creds.source), a->retry.max_attempts,
-           a->retry.adaptive ? " (adaptive)" : "");
+           a->region, a->cfg.profile, pq_creds_source_name(a->shared->creds.source),
+           a->retry.max_attempts, a->retry.adaptive ? " (adaptive)" : "");
     *out = &a->base;
     return PQ_OK;
 fail:
