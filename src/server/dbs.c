@@ -34,6 +34,7 @@
  */
 #include "server/internal.h"
 #include "pqsh/time.h"
+#include "pqsh/tmpdir.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -72,10 +73,10 @@ struct srv_dbs {
     struct srv_db *list;
     size_t count, max;
     bool per_key;
-    char *dir;         /* per key on disk: the folder of the files; NULL in memory */
-    char *shared_path; /* shared: the file or ":memory:" */
-    char *tmpdir;      /* in memory: the private folder of the databases' files */
-    unsigned readers;  /* reader engines per database at most */
+    char *dir;            /* per key on disk: the folder of the files; NULL in memory */
+    char *shared_path;    /* shared: the file or ":memory:" */
+    struct pq_tmpdir tmp; /* in memory: the private folder of the databases' files */
+    unsigned readers;     /* reader engines per database at most */
     double fixed_time;
     char *endpoint;
     pthread_mutex_t clock_op;
@@ -265,18 +266,9 @@ pq_status srv_dbs_open(const struct srv_dbs_options *o, struct srv_dbs **out, st
     if ((rc = open_clock(d, err))) goto fail;
     if (memory) {
         /* SQLite readers beside a writer need a file (WAL); shared-cache
-         * memory databases lock whole tables instead. */
-        const char *t = getenv("TMPDIR");
-        char *tmpl = join(t && *t ? t : "/tmp", "pqsh-serve-XXXXXX");
-        if (!mkdtemp(tmpl)) {
-            rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
-                              "cannot create a temporary folder for the in-memory databases "
-                              "(%s): %s",
-                              tmpl, strerror(errno));
-            free(tmpl);
-            goto fail;
-        }
-        d->tmpdir = tmpl;
+         * memory databases lock whole tables instead. A killed server's
+         * folder is removed by the next one (tmpdir.h). */
+        if ((rc = pq_tmpdir_make(NULL, "pqsh-serve", &d->tmp, err))) goto fail;
     }
     if (is_dir) {
         d->dir = pq_xstrdup(path);
@@ -296,7 +288,7 @@ pq_status srv_dbs_open(const struct srv_dbs_options *o, struct srv_dbs **out, st
     }
     if (!d->per_key) {
         struct srv_db *db = db_new("shared");
-        db->path = d->tmpdir ? join(d->tmpdir, "shared.db") : pq_xstrdup(d->shared_path);
+        db->path = d->tmp.path ? join(d->tmp.path, "shared.db") : pq_xstrdup(d->shared_path);
         if (d->dir && (rc = ensure_dir(d->dir, err))) {
             db_free(db, false);
             goto fail;
@@ -398,10 +390,9 @@ void srv_dbs_free(struct srv_dbs *d)
     }
     for (struct srv_db *db = d->list, *next; db; db = next) {
         next = db->next;
-        db_free(db, d->tmpdir != NULL);
+        db_free(db, d->tmp.path != NULL);
     }
-    if (d->tmpdir) rmdir(d->tmpdir);
-    free(d->tmpdir);
+    pq_tmpdir_remove(&d->tmp);
     pq_engine_close(d->clock);
     pthread_mutex_destroy(&d->lock);
     pthread_mutex_destroy(&d->clock_op);
@@ -464,7 +455,7 @@ pq_status srv_dbs_get(struct srv_dbs *d, const char *name, struct srv_db **out,
     char file[MAX_NAME + 8];
     snprintf(file, sizeof file, "%s.db", name);
     *strchr(file, '/') = '_';
-    db->path = join(d->dir ? d->dir : d->tmpdir, file);
+    db->path = join(d->dir ? d->dir : d->tmp.path, file);
     if (d->dir) {
         if ((rc = ensure_dir(d->dir, err))) {
             db_free(db, false);

@@ -8,8 +8,8 @@
 #include "shell.h"
 #include "pqsh/class.h"
 #include "pqsh/server.h"
+#include "pqsh/tmpdir.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,14 +19,14 @@
 
 int shell_class_start(const struct shell_class_args *a, const char *host, bool loopback,
                       struct pq_server *server, unsigned ddb_port, struct pq_class **out,
-                      char **dir_out)
+                      struct pq_tmpdir *dir)
 {
     struct pq_class_options co = {.host = host, .code = a->code, .server = server};
     struct pq_error err;
     char exe[PATH_MAX];
     pq_error_init(&err);
     *out = NULL;
-    *dir_out = NULL;
+    *dir = (struct pq_tmpdir){0};
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
         fprintf(stderr, "pqsh serve: error: cannot find the pqsh binary: %s\n", strerror(errno));
@@ -41,21 +41,12 @@ int shell_class_start(const struct shell_class_args *a, const char *host, bool l
      * (/dev/shm: no disk syncs between a student's Enter and the prompt). */
     const char *tmp = getenv("TMPDIR");
     if (!tmp || *tmp != '/') tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-    char *dir = pq_xmalloc(PATH_MAX);
-    snprintf(dir, PATH_MAX, "%s/pqsh-class-XXXXXX", tmp);
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "pqsh serve: error: cannot create a folder for the class: %s\n",
-                strerror(errno));
-        free(dir);
-        return 1;
-    }
-    co.dir = dir;
+    if (pq_tmpdir_make(tmp, "pqsh-class", dir, &err)) goto fail;
+    co.dir = dir->path;
     if (pq_class_start(&co, out, &err)) {
-        rmdir(dir);
-        free(dir);
+        pq_tmpdir_remove(dir);
         goto fail;
     }
-    *dir_out = dir;
     bool v6 = strchr(host, ':') != NULL;
     bool any = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
     const char *shown = any ? (v6 ? "::1" : "127.0.0.1") : host;
@@ -69,7 +60,7 @@ int shell_class_start(const struct shell_class_args *a, const char *host, bool l
                pq_class_port(*out));
     else if (!loopback)
         printf("  students open the classroom's URL and enter the code\n");
-    printf("  each student's tables live in %s while the class runs\n", dir);
+    printf("  each student's tables live in %s while the class runs\n", dir->path);
     if (pq_server_db_per_key(server))
         printf("  students with pqsh at hand join with their name as access key id:\n"
                "    AWS_ACCESS_KEY_ID=NAME AWS_SECRET_ACCESS_KEY=x pqsh --endpoint-url "
@@ -84,20 +75,8 @@ fail:
     return status;
 }
 
-void shell_class_stop(struct pq_class *c, char *dir)
+void shell_class_stop(struct pq_class *c, struct pq_tmpdir *dir)
 {
     pq_class_stop(c);
-    if (!dir) return;
-    /* The students' database files, then the folder (nothing else is made there). */
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d) closedir(d);
-    rmdir(dir);
-    free(dir);
+    pq_tmpdir_remove(dir); /* the students' database files, then the folder */
 }

@@ -10,6 +10,7 @@
 #include "shell.h"
 #include "pqsh/engine.h"
 #include "pqsh/server.h"
+#include "pqsh/tmpdir.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -234,7 +235,7 @@ int pq_shell_serve(int argc, char **argv)
     struct pq_server_keys *keys = NULL;
     struct pq_server *server = NULL;
     struct pq_class *cls = NULL;
-    char *cls_dir = NULL;
+    struct pq_tmpdir cls_dir = {0};
     char *dir = NULL, *path = NULL;
     int status = parse_serve_options(argc, argv, &o);
     if (status >= 0) return status;
@@ -333,9 +334,8 @@ int pq_shell_serve(int argc, char **argv)
     if (o.verbose)
         fprintf(stderr, "pqsh serve: %s, finishing requests in flight\n",
                 sig == SIGINT ? "interrupted" : "terminated");
-    shell_class_stop(cls, cls_dir); /* first: the teacher page reads the server's databases */
+    shell_class_stop(cls, &cls_dir); /* first: the teacher page reads the server's databases */
     cls = NULL;
-    cls_dir = NULL;
     pq_server_stop(server, GRACE_MS);
     server = NULL;
     status = 0;
@@ -345,7 +345,7 @@ fail:
             err.message ? err.message : "failed");
     if (err.code == PQ_ERR_USAGE) status = 2;
 out:
-    shell_class_stop(cls, cls_dir);
+    shell_class_stop(cls, &cls_dir);
     pq_server_stop(server, GRACE_MS);
     pq_server_keys_free(keys);
     pq_error_release(&err);

@@ -280,12 +280,14 @@ struct shell_class_args {
 };
 struct pq_class;
 /* Starts the class on `host` and prints its URLs; 0, or the exit status.
- * *dir_out: the students' folder (owned; shell_class_stop removes it). */
+ * *dir: the students' folder (shell_class_stop removes it). */
 struct pq_server;
+struct pq_tmpdir;
 int shell_class_start(const struct shell_class_args *a, const char *host, bool loopback,
                       struct pq_server *server, unsigned ddb_port, struct pq_class **out,
-                      char **dir_out);
-void shell_class_stop(struct pq_class *c, char *dir);
+                      struct pq_tmpdir *dir);
+/* Stops the class (c may be NULL) and removes *dir (may be empty). */
+void shell_class_stop(struct pq_class *c, struct pq_tmpdir *dir);
 
 /* serve.c: `pqsh serve [OPTIONS]` (argv[0] is "serve"); returns the exit status. */
 int pq_shell_serve(int argc, char **argv);
