@@ -47,6 +47,17 @@ static const json_t *describe_cached(void *ctx, const char *table, const char **
     return e;
 }
 
+/* A name as the shell sends names: bare where DynamoDB takes it bare (some
+ * local endpoints, moto among them, drop a double-quoted name from a
+ * projection), double-quoted otherwise. */
+static void add_name(struct pq_buf *b, const char *name)
+{
+    if (pq_is_plain_identifier(name, strlen(name)))
+        pq_buf_adds(b, name);
+    else
+        pq_buf_add_dquoted(b, name, strlen(name));
+}
+
 /* The type of `attr` in the first of at most 100 items of `table` that have
  * it: one page of a Scan (reference §3.1 `Limit` counts items evaluated). */
 static char sample_type(void *ctx, const char *table, const char *attr)
@@ -59,11 +70,11 @@ static char sample_type(void *ctx, const char *table, const char *attr)
     pq_buf_init(&text);
     pq_error_init(&err);
     pq_buf_adds(&text, "SELECT ");
-    pq_buf_add_dquoted(&text, attr, strlen(attr));
+    add_name(&text, attr);
     pq_buf_adds(&text, " FROM ");
-    pq_buf_add_dquoted(&text, table, strlen(table));
+    add_name(&text, table);
     pq_buf_adds(&text, " WHERE ");
-    pq_buf_add_dquoted(&text, attr, strlen(attr));
+    add_name(&text, attr);
     pq_buf_adds(&text, " IS NOT MISSING");
     json_t *req = json_pack("{s:s,s:i}", "Statement", text.data, "Limit", 100);
     if (pq_backend_call(sh->backend, "ExecuteStatement", req, &resp, &err) == PQ_OK) {
