@@ -25,7 +25,15 @@
  *   MODE stall-read   one thread sends the worst legal read, a BatchGetItem of
  *                 the 100 big items (a 16 MB answer: 39 MB of items, the rest
  *                 UnprocessedKeys), the others GetItems
- * Prints one line: MODE CLIENTS REQUESTS SECONDS REQ/S P50_MS P99_MS ERRORS.
+ * The TTL sweep's table "Expiring" (pk S, sk N; partitions p0 … of 10 items,
+ * LOAD_ITEMS items in all, default 1,000,000; bench/streams/sweep.sh):
+ *   MODE preload-ttl  CLIENTS threads BatchWriteItem the items into the
+ *                 existing table (25 a request): 9 in 10 carry exp = now +
+ *                 1 hour, the rest exp = now + 30 days, then exit
+ *   MODE ttl-get   GetItem of a random item
+ *   MODE ttl-query Query of a random partition (its 10 items, fewer once swept)
+ *   MODE ttl-put   PutItem of a fresh item without exp
+ * Prints one line: MODE CLIENTS REQUESTS SECONDS REQ/S P50_MS P99_MS ERRORS MAX_MS.
  *
  * Each client thread keeps one TCP connection open (HTTP/1.1 keep-alive) and
  * sends the next request when the previous answer is complete; it reconnects
@@ -54,6 +62,7 @@
 #define BIG_ITEMS 100
 #define BIG_BYTES 390000 /* each BenchBig item's string: under the 400 KB item limit */
 #define MAX_SAMPLES 4000000
+#define TTL_PART 10 /* items per partition of "Expiring" */
 
 struct client {
     int id;
@@ -69,6 +78,8 @@ static const char *mode;
 static double seconds;
 static double t_end;
 static char run_tag[32];
+static long ttl_items = 1000000;
+static __thread int client_id; /* the running client's, for keys of its own */
 
 static double now(void)
 {
@@ -233,6 +244,28 @@ static const char *item_request(long i, unsigned *seed, char *body, size_t size)
         snprintf(body, size, "{\"TableName\":\"BenchItems\",\"Key\":" ITEM_KEY "}", part, sk);
         return "GetItem";
     }
+    if (strncmp(mode, "ttl-", 4) == 0) {
+        unsigned long n = ((unsigned long)rand_r(seed) << 16 ^ (unsigned long)rand_r(seed)) %
+                          (unsigned long)ttl_items;
+        if (strcmp(mode, "ttl-get") == 0) {
+            snprintf(body, size, "{\"TableName\":\"Expiring\",\"Key\":" ITEM_KEY "}",
+                     (unsigned)(n / TTL_PART), (unsigned)(n % TTL_PART));
+            return "GetItem";
+        }
+        if (strcmp(mode, "ttl-query") == 0) {
+            snprintf(body, size,
+                     "{\"TableName\":\"Expiring\",\"KeyConditionExpression\":\"pk = :p\","
+                     "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"p%u\"}}}",
+                     (unsigned)(n / TTL_PART));
+            return "Query";
+        }
+        snprintf(body, size,
+                 "{\"TableName\":\"Expiring\",\"Item\":{\"pk\":{\"S\":\"w%s-%d-%ld\"},"
+                 "\"sk\":{\"N\":\"0\"},\"pad\":{\"S\":\"a payload of some forty bytes, "
+                 "as usual\"}}}",
+                 run_tag, client_id, i);
+        return "PutItem";
+    }
     if (strcmp(mode, "query") == 0) {
         snprintf(body, size,
                  "{\"TableName\":\"BenchItems\",\"KeyConditionExpression\":\"pk = :p\","
@@ -267,6 +300,7 @@ static void *run_client(void *arg)
 {
     struct client *c = arg;
     unsigned seed = (unsigned)c->id * 2654435761u + 1;
+    client_id = c->id;
     char body[1024];
     bool heavy = strncmp(mode, "stall", 5) == 0 && c->id == 0;
     bool heavy_read = strcmp(mode, "stall-read") == 0;
@@ -382,8 +416,10 @@ static int preload_big(void)
     size_t cap = BIG_BYTES + 256;
     char *body = malloc(cap);
     for (int i = 0; i < BIG_ITEMS; i++) {
-        int n = snprintf(body, cap, "{\"TableName\":\"BenchBig\",\"Item\":{\"k\":{\"S\":\"b%d\"},"
-                                    "\"v\":{\"S\":\"", i);
+        int n = snprintf(body, cap,
+                         "{\"TableName\":\"BenchBig\",\"Item\":{\"k\":{\"S\":\"b%d\"},"
+                         "\"v\":{\"S\":\"",
+                         i);
         memset(body + n, 'a' + i % 26, BIG_BYTES);
         snprintf(body + n + BIG_BYTES, cap - (size_t)n - BIG_BYTES, "\"}}}");
         if (call(&c, "PutItem", body) != 200) {
@@ -397,11 +433,39 @@ static int preload_big(void)
     return 0;
 }
 
+/* Mode preload-ttl: client `c->id` of `clients` writes its share of the items. */
+static int ttl_clients;
+static long ttl_exp_base;
+
+static void *preload_ttl_client(void *arg)
+{
+    struct client *c = arg;
+    size_t cap = 25 * 256 + 128;
+    char *body = malloc(cap);
+    for (long first = (long)c->id * 25; first < ttl_items; first += 25L * ttl_clients) {
+        size_t len = (size_t)snprintf(body, cap, "{\"RequestItems\":{\"Expiring\":[");
+        for (long i = first; i < first + 25 && i < ttl_items; i++)
+            len += (size_t)snprintf(
+                body + len, cap - len,
+                "%s{\"PutRequest\":{\"Item\":{\"pk\":{\"S\":\"p%ld\"},\"sk\":{\"N\":\"%ld\"},"
+                "\"exp\":{\"N\":\"%ld\"},\"pad\":{\"S\":\"some forty bytes of data\"}}}}",
+                i > first ? "," : "", i / TTL_PART, i % TTL_PART,
+                ttl_exp_base + (i % TTL_PART ? 3600 : 30 * 86400));
+        snprintf(body + len, cap - len, "]}}");
+        if (call(c, "BatchWriteItem", body) != 200) c->errors++;
+        c->requests++;
+    }
+    free(body);
+    if (c->fd >= 0) close(c->fd);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 6) {
         fprintf(stderr, "usage: load HOST PORT preload|insert|select|list|stall|preload-items|"
-                        "getitem|query|scan|update|transact|preload-big|stall-write|stall-read "
+                        "getitem|query|scan|update|transact|preload-big|stall-write|stall-read|"
+                        "preload-ttl|ttl-get|ttl-query|ttl-put "
                         "CLIENTS SECONDS\n");
         return 2;
     }
@@ -413,15 +477,20 @@ int main(int argc, char **argv)
     if (strcmp(mode, "preload") == 0) return preload();
     if (strcmp(mode, "preload-items") == 0) return preload_items();
     if (strcmp(mode, "preload-big") == 0) return preload_big();
+    const char *items_env = getenv("LOAD_ITEMS");
+    if (items_env && atol(items_env) > 0) ttl_items = atol(items_env);
     snprintf(run_tag, sizeof run_tag, "r%ld-%d", (long)time(NULL), (int)getpid());
     struct client *cs = calloc((size_t)clients, sizeof *cs);
     pthread_t *th = calloc((size_t)clients, sizeof *th);
+    bool ttl_load = strcmp(mode, "preload-ttl") == 0;
+    ttl_clients = clients;
+    ttl_exp_base = (long)time(NULL);
     double t0 = now();
     t_end = t0 + seconds;
     for (int i = 0; i < clients; i++) {
         cs[i].id = i;
         cs[i].fd = -1;
-        pthread_create(&th[i], NULL, run_client, &cs[i]);
+        pthread_create(&th[i], NULL, ttl_load ? preload_ttl_client : run_client, &cs[i]);
     }
     long total = 0, errors = 0, n = 0;
     for (int i = 0; i < clients; i++) {
@@ -440,8 +509,9 @@ int main(int argc, char **argv)
     }
     qsort(all, (size_t)n, sizeof *all, cmp_double);
     double p50 = n ? all[n / 2] : 0, p99 = n ? all[(long)((double)n * 0.99)] : 0;
-    printf("%s %d %ld %.2f %.1f %.3f %.3f %ld\n", mode, clients, total, elapsed,
-           (double)total / elapsed, p50, p99, errors);
+    double max = n ? all[n - 1] : 0;
+    printf("%s %d %ld %.2f %.1f %.3f %.3f %ld %.3f\n", mode, clients, total, elapsed,
+           (double)total / elapsed, p50, p99, errors, max);
     free(all);
     free(cs);
     free(th);

@@ -55,7 +55,7 @@ row() { # server port
   "$work/load" 127.0.0.1 "$port" "$preload" 1 0
   for mode in $modes; do
     for c in 1 4 16; do
-      read -r m cl n el r p50 p99 err < <("$work/load" 127.0.0.1 "$port" "$mode" "$c" "$secs")
+      read -r m cl n el r p50 p99 err _ < <("$work/load" 127.0.0.1 "$port" "$mode" "$c" "$secs")
       rps[$name.$mode.$c]=$r
       errs[$name.$mode.$c]=$err
       printf '| %-19s | %-8s | %2d | %8s | %7s | %7s | %6s |\n' "$name" "$mode" "$c" "$r" "$p50" "$p99" "$err"

@@ -45,13 +45,13 @@ echo "machine: $(nproc) cores, $(uname -sr); each row runs ${secs} s"
 echo
 echo "| small requests  | alongside                    | req/s  | p50 ms | p99 ms | errors |"
 echo "|-----------------|------------------------------|--------|--------|--------|--------|"
-read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" select 4 "$secs")
+read -r _ _ _ _ r p50 p99 err _ < <("$work/load" 127.0.0.1 "$port" select 4 "$secs")
 printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × SELECT" "nothing" "$r" "$p50" "$p99" "$err"
-read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" stall 5 "$secs")
+read -r _ _ _ _ r p50 p99 err _ < <("$work/load" 127.0.0.1 "$port" stall 5 "$secs")
 printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × SELECT" "40,000-member set ops" "$r" "$p50" "$p99" "$err"
-read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" getitem 4 "$secs")
+read -r _ _ _ _ r p50 p99 err _ < <("$work/load" 127.0.0.1 "$port" getitem 4 "$secs")
 printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × GetItem" "nothing" "$r" "$p50" "$p99" "$err"
-read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" stall-write 5 "$secs")
+read -r _ _ _ _ r p50 p99 err _ < <("$work/load" 127.0.0.1 "$port" stall-write 5 "$secs")
 printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × GetItem" "40,000-member set ops" "$r" "$p50" "$p99" "$err"
-read -r _ _ _ _ r p50 p99 err < <("$work/load" 127.0.0.1 "$port" stall-read 5 "$secs")
+read -r _ _ _ _ r p50 p99 err _ < <("$work/load" 127.0.0.1 "$port" stall-read 5 "$secs")
 printf '| %-15s | %-28s | %6s | %6s | %6s | %6s |\n' "4 × GetItem" "16 MB BatchGetItem" "$r" "$p50" "$p99" "$err"

@@ -1,16 +1,20 @@
 /* bench_streams.c — DynamoDB Streams and the TTL sweep, measured on the embedded engine.
  *
- * usage: bench_streams DBFILE [ITEMS]   (ITEMS: the TTL table's size, default 1,000,000)
+ * usage: bench_streams DBFILE [ITEMS [records|sweep]]
+ *   ITEMS: the TTL table's size, default 1,000,000; the third argument runs
+ *   only part 1 or part 2.
  *
  * 1. GetRecords throughput: 100,000 PutItems on a table with a
  *    NEW_AND_OLD_IMAGES stream (each write also reads the old item and
  *    appends a record), then a consumer reads them all from TRIM_HORIZON
  *    with Limit 1000: write calls/s with and without the stream, records/s.
  * 2. The TTL sweep on an ITEMS-item table, every other item expired, with a
- *    stream: small requests (GetItem of a random key) run under the engine
- *    lock while the background sweeper deletes the expired half in bounded
- *    steps that take the same lock; their p50 / p99 / max latency alone and
- *    during the sweep show how long the sweep can make a request wait.
+ *    stream: small requests (GetItem and Query of a random key, PutItem of
+ *    a fresh item, in turn) run under the engine lock, as the shell's
+ *    embedded engine runs them, while the background sweeper deletes the
+ *    expired half in time-bounded steps that take the same lock; their
+ *    p50 / p99 / max latency alone and during the sweep show how long the
+ *    sweep can make a request wait.
  * Prints Markdown tables. Nothing here is a test.
  */
 #include <pthread.h>
@@ -117,33 +121,53 @@ static void bench_records(void)
            records / secs);
 }
 
+static int fresh_puts; /* PutItems of probe(): items that never expire */
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
-/* GetItems of random keys for `secs`; prints p50 / p99 / max. */
+/* Small requests for `secs`, one at a time in turn: GetItem and Query of a
+ * random key, PutItem of a fresh item (without exp); p50 / p99 / max of each. */
 static void probe(const char *label, int items, double secs)
 {
-    size_t cap = 1 << 22, n = 0;
-    double *lat = malloc(cap * sizeof *lat);
+    static const char *const ops[] = {"GetItem", "Query", "PutItem"};
+    size_t cap = 1 << 21, n[3] = {0, 0, 0};
+    double *lat[3];
+    for (int o = 0; o < 3; o++)
+        lat[o] = malloc(cap * sizeof *lat[o]);
     double end = mono() + secs;
     unsigned x = 12345;
-    while (mono() < end && n < cap) {
+    for (int i = 0; mono() < end && n[2] < cap; i++) {
+        int o = i % 3;
         x = x * 1103515245u + 12345u;
         char pk[32];
         snprintf(pk, sizeof pk, "t%07u", (x >> 8) % (unsigned)items);
+        json_t *req;
+        if (o == 0)
+            req = json_pack("{s:s, s:{s:{s:s}}}", "TableName", "Expiring", "Key", "pk", "S", pk);
+        else if (o == 1)
+            req = json_pack("{s:s, s:s, s:{s:{s:s}}}", "TableName", "Expiring",
+                            "KeyConditionExpression", "pk = :p", "ExpressionAttributeValues", ":p",
+                            "S", pk);
+        else {
+            snprintf(pk, sizeof pk, "w%07d", fresh_puts++);
+            req = json_pack("{s:s, s:{s:{s:s}, s:{s:s}}}", "TableName", "Expiring", "Item", "pk",
+                            "S", pk, "pad", "S", "some forty bytes of data");
+        }
         double t0 = mono();
-        json_decref(call("GetItem", json_pack("{s:s, s:{s:{s:s}}}", "TableName", "Expiring", "Key",
-                                              "pk", "S", pk)));
-        lat[n++] = (mono() - t0) * 1e3;
+        json_decref(call(ops[o], req));
+        lat[o][n[o]++] = (mono() - t0) * 1e3;
         usleep(200); /* a steady stream of small requests, not a flood */
     }
-    qsort(lat, n, sizeof *lat, cmp);
-    printf("| %s | %zu | %.3f | %.3f | %.3f |\n", label, n, lat[n / 2], lat[n * 99 / 100],
-           lat[n - 1]);
-    free(lat);
+    for (int o = 0; o < 3; o++) {
+        qsort(lat[o], n[o], sizeof *lat[o], cmp);
+        printf("| %s | %s | %zu | %.3f | %.3f | %.3f |\n", label, ops[o], n[o], lat[o][n[o] / 2],
+               lat[o][n[o] * 99 / 100], lat[o][n[o] - 1]);
+        free(lat[o]);
+    }
 }
 
 static void bench_sweep(int items)
@@ -169,7 +193,8 @@ static void bench_sweep(int items)
             call("BatchWriteItem", json_pack("{s:{s:o}}", "RequestItems", "Expiring", reqs)));
     }
     fprintf(stderr, "loaded %d items in %.1f s\n", items, mono() - t0);
-    printf("| GetItem latency | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n");
+    printf(
+        "| phase | request | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
     probe("alone", items, 5);
     struct pq_engine_sweeper *sw;
     struct pq_error err;
@@ -189,7 +214,7 @@ static void bench_sweep(int items)
         left =
             (long)json_integer_value(json_object_get(json_object_get(cnt, "Table"), "ItemCount"));
         json_decref(cnt);
-    } while (left > items / 2 && mono() - s0 < 1800);
+    } while (left > items / 2 + fresh_puts && mono() - s0 < 1800);
     double took = mono() - s0;
     pq_engine_sweeper_stop(sw);
     printf("\nsweep of %d expired items (of %d) with a stream: %.1f s, %.0f deletions/s\n",
@@ -199,7 +224,7 @@ static void bench_sweep(int items)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_streams DBFILE [ITEMS]\n");
+        fprintf(stderr, "usage: bench_streams DBFILE [ITEMS [records|sweep]]\n");
         return 2;
     }
     int items = argc > 2 ? atoi(argv[2]) : 1000000;
@@ -211,8 +236,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    bench_records();
-    bench_sweep(items);
+    const char *part = argc > 3 ? argv[3] : "all";
+    if (strcmp(part, "sweep") != 0) bench_records();
+    if (strcmp(part, "records") != 0) bench_sweep(items);
     pq_engine_close(eng);
     return 0;
 }

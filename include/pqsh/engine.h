@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 #include "pqsh/backend.h"
 #include "pqsh/error.h"
 
@@ -64,18 +65,24 @@ void pq_engine_clock_reset(struct pq_engine *e);
 void pq_engine_set_endpoint(struct pq_engine *e, const char *address);
 
 /* One step of the TTL sweep, in its own transaction: examines at most
- * `budget` items (0: no bound) from where the last step stopped, deleting
- * the expired ones; *deleted counts them, *done tells that a whole round
- * over every table ended with this step (the next starts a new one). */
-pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, size_t *deleted, bool *done,
-                              struct pq_error *err) PQ_MUST_USE;
+ * `budget` items (0: no bound) and works for about `max_us` microseconds at
+ * most (0: no bound; a step always makes some progress), from where the
+ * last step stopped, deleting the expired ones; *deleted counts them,
+ * *done tells that a whole round over every table ended with this step
+ * (the next starts a new one). */
+pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, unsigned max_us, size_t *deleted,
+                              bool *done, struct pq_error *err) PQ_MUST_USE;
 
 /* A background sweep's pace, for every sweeper (this one and pqsh serve's
- * over many databases): a step examines this many items, and the sweeper
- * pauses this long between steps so that waiting requests go first (a mutex
- * is not fair: a yield alone lets the sweeper take it straight back). */
-#define PQ_ENGINE_SWEEP_STEP_ITEMS 256
+ * over many databases): a step works for PQ_ENGINE_SWEEP_STEP_US (time, not
+ * items: a slow disk cannot make a step long), then pq_engine_sweep_pause
+ * sleeps as long as the step took since `started` (CLOCK_MONOTONIC), and at
+ * least PQ_ENGINE_SWEEP_PAUSE_NS: a request waiting for the lock takes it
+ * first (a mutex is not fair: a yield alone lets the sweeper take it
+ * straight back), and the sweep holds the writer half the time at most. */
+#define PQ_ENGINE_SWEEP_STEP_US 1000
 #define PQ_ENGINE_SWEEP_PAUSE_NS 200000L
+void pq_engine_sweep_pause(const struct timespec *started);
 
 /* A thread that runs a round of the sweep every `interval_ms` (0 → 1000), in
  * steps of a few hundred items, each step holding `lock` (the lock every

@@ -647,7 +647,7 @@ pq_status pq_engine_admin(struct pq_engine *e, const char *op, json_t *request, 
         /* From the start of a round: whatever a background step left behind
          * is finished first, then one whole round runs. */
         for (int rounds = 0; rounds < 2; rounds += done) {
-            if ((rc = pq_engine_ttl_sweep(e, 0, &n, &done, err))) return rc;
+            if ((rc = pq_engine_ttl_sweep(e, 0, 0, &n, &done, err))) return rc;
             total += n;
         }
         *response = json_pack("{s:I}", "Deleted", (json_int_t)total);

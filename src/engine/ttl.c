@@ -15,9 +15,13 @@
  * values are taken for a wrong unit and ignored, as the service does). It
  * goes through the engine's one write path (store_item_delete: index entries
  * go with the item) and works in bounded steps: one step examines at most a
- * given number of items inside one transaction (a deletion counts as
- * DELETE_COST of them), then gives the engine back and pauses, so requests
- * wait at most one step. Reads never hide expired items: until
+ * given time (PQ_ENGINE_SWEEP_STEP_US: a slow disk or a busy machine makes
+ * a step examine fewer items, not take longer) inside one transaction, in
+ * chunks of a few items with a look at the clock between them; then it
+ * gives the engine back and pauses at least as long as the step took, so a
+ * request waits at most about one step and the sweep takes at most about
+ * half of the writer's time. (Tests bound a step by items instead: a
+ * deletion counts as DELETE_COST items examined.) Reads never hide expired items: until
  * the sweep reaches them they are there, as in DynamoDB.
  */
 #include "engine/internal.h"
@@ -36,6 +40,9 @@
 /* A deletion (old image, index entries, stream record) counts as this many
  * items examined. */
 #define DELETE_COST 4
+/* Items read between two looks at the clock; their deletions are done
+ * before the next ones are read. */
+#define CHUNK 16
 
 struct ttl_cursor {
     char *table;      /* table being swept; NULL: start a new round */
@@ -173,31 +180,37 @@ static pq_status next_table(struct pq_engine *e, struct ttl_cursor *c, bool *fou
     return PQ_OK;
 }
 
-/* One bounded piece of work on the current table: reads at most *budget
- * items after the cursor, deletes the expired ones. *finished when the
- * table's end was reached. */
-static pq_status sweep_table(struct pq_engine *e, struct ttl_cursor *c, size_t *budget,
-                             size_t *deleted, bool *finished, struct pq_error *err)
+static int64_t mono_ns(void)
 {
-    const struct pq_table_meta *t;
-    pq_status rc = store_table_get(e->store, c->table, &t, err);
-    *finished = true;
-    if (rc || !t) return rc;
-    const char *attr = ttl_attribute(t);
-    if (!attr) return PQ_OK;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
+/* Whether the step's time is up (deadline 0: no bound). */
+static bool past(int64_t deadline)
+{
+    return deadline && mono_ns() >= deadline;
+}
+
+/* One chunk: reads at most CHUNK items (and at most *budget) after the
+ * cursor, then deletes the expired ones. *finished at the table's end. */
+static pq_status sweep_chunk(struct pq_engine *e, const struct pq_table_meta *t, const char *attr,
+                             struct ttl_cursor *c, size_t *budget, size_t *deleted, bool *finished,
+                             struct pq_error *err)
+{
     double now_s = floor(engine_now(e));
     struct pq_decimal now, oldest;
     pq_decimal_from_int((int64_t)now_s, &now);
     pq_decimal_from_int((int64_t)(now_s - FIVE_YEARS), &oldest);
     struct pq_range r = {.after = c->has_at ? &c->at : NULL};
     struct pq_cursor *cur;
-    if ((rc = store_cursor_open(e->store, t, &r, &cur, err))) return rc;
+    pq_status rc = store_cursor_open(e->store, t, &r, &cur, err);
+    if (rc) return rc;
     json_t *doomed = json_array();
     struct pq_key k;
     store_key_init(&k);
-    *finished = false;
-    while (*budget) {
+    for (size_t n = 0; *budget && n < CHUNK; n++) {
         json_t *item;
         size_t size;
         if ((rc = store_cursor_next(cur, &item, &size, &k, err))) break;
@@ -240,8 +253,28 @@ static pq_status sweep_table(struct pq_engine *e, struct ttl_cursor *c, size_t *
     return rc;
 }
 
-pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, size_t *deleted, bool *done,
-                              struct pq_error *err)
+/* One bounded piece of work on the current table: chunks until *budget
+ * items are examined or the deadline passes (one chunk at least, so every
+ * step makes progress). *finished when the table's end was reached. */
+static pq_status sweep_table(struct pq_engine *e, struct ttl_cursor *c, size_t *budget,
+                             int64_t deadline, size_t *deleted, bool *finished,
+                             struct pq_error *err)
+{
+    const struct pq_table_meta *t;
+    pq_status rc = store_table_get(e->store, c->table, &t, err);
+    *finished = true;
+    if (rc || !t) return rc;
+    const char *attr = ttl_attribute(t);
+    if (!attr) return PQ_OK;
+    *finished = false;
+    do
+        rc = sweep_chunk(e, t, attr, c, budget, deleted, finished, err);
+    while (!rc && !*finished && *budget && !past(deadline));
+    return rc;
+}
+
+pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, unsigned max_us, size_t *deleted,
+                              bool *done, struct pq_error *err)
 {
     *deleted = 0;
     *done = false;
@@ -253,11 +286,14 @@ pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, size_t *delete
     size_t left = budget ? budget : SIZE_MAX;
     pq_status rc = store_begin(e->store, err);
     if (rc) return rc;
+    int64_t deadline = max_us ? mono_ns() + (int64_t)max_us * 1000 : 0;
     bool found = true;
     if (!c->table) rc = next_table(e, c, &found, err);
     while (!rc && found && left) {
         bool finished;
-        if ((rc = sweep_table(e, c, &left, deleted, &finished, err)) || !finished) break;
+        if ((rc = sweep_table(e, c, &left, deadline, deleted, &finished, err)) || !finished ||
+            past(deadline))
+            break;
         /* A table visited counts as one item examined, so a step over many
          * tables without TTL stays bounded too. */
         left--;
@@ -270,6 +306,17 @@ pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, size_t *delete
         *deleted = 0;
     }
     return rc;
+}
+
+void pq_engine_sweep_pause(const struct timespec *started)
+{
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    int64_t took =
+        (int64_t)(end.tv_sec - started->tv_sec) * 1000000000 + (end.tv_nsec - started->tv_nsec);
+    if (took < PQ_ENGINE_SWEEP_PAUSE_NS) took = PQ_ENGINE_SWEEP_PAUSE_NS;
+    struct timespec pause = {(time_t)(took / 1000000000), (long)(took % 1000000000)};
+    nanosleep(&pause, NULL);
 }
 
 /* ---- the background sweeper ----------------------------------------- */
@@ -305,17 +352,16 @@ static void *sweeper_main(void *arg)
             struct pq_error err;
             size_t deleted;
             pq_error_init(&err);
+            struct timespec started;
+            clock_gettime(CLOCK_MONOTONIC, &started);
             pthread_mutex_lock(s->lock);
             pq_status rc =
-                pq_engine_ttl_sweep(s->engine, PQ_ENGINE_SWEEP_STEP_ITEMS, &deleted, &done, &err);
+                pq_engine_ttl_sweep(s->engine, 0, PQ_ENGINE_SWEEP_STEP_US, &deleted, &done, &err);
             pthread_mutex_unlock(s->lock);
             pq_error_release(&err);
             /* A failed step (busy database, interrupted) is tried again next round. */
             if (rc || sweeper_wait(s, 0)) break;
-            /* A pause, not just a yield: a request waiting for the lock
-             * gets it before the next step (the mutex is not fair). */
-            struct timespec pause = {0, PQ_ENGINE_SWEEP_PAUSE_NS};
-            nanosleep(&pause, NULL);
+            pq_engine_sweep_pause(&started);
         }
     }
     return NULL;

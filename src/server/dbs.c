@@ -329,7 +329,7 @@ static struct srv_db *list_head(struct srv_dbs *d)
 }
 
 /* One bounded step of `db`'s sweep under its locks; true when its round ended. */
-static bool sweep_step(struct srv_dbs *d, struct srv_db *db, size_t budget, size_t *deleted,
+static bool sweep_step(struct srv_dbs *d, struct srv_db *db, unsigned max_us, size_t *deleted,
                        struct pq_error *err, pq_status *rc)
 {
     bool done = true;
@@ -337,15 +337,15 @@ static bool sweep_step(struct srv_dbs *d, struct srv_db *db, size_t budget, size
     pthread_rwlock_rdlock(&db->gate);
     pthread_mutex_lock(&db->write);
     sync_clock(d, db->engine);
-    *rc = pq_engine_ttl_sweep(db->engine, budget, &n, &done, err);
+    *rc = pq_engine_ttl_sweep(db->engine, 0, max_us, &n, &done, err);
     pthread_mutex_unlock(&db->write);
     pthread_rwlock_unlock(&db->gate);
     *deleted += n;
     return done || *rc;
 }
 
-/* A round over every database in steps of a few hundred items, the locks
- * given back between steps so requests interleave. */
+/* A round over every database in time-bounded steps, the locks given back
+ * between steps (and a pause as long as the step) so requests interleave. */
 static void *sweeper_main(void *arg)
 {
     struct srv_dbs *d = arg;
@@ -356,12 +356,13 @@ static void *sweeper_main(void *arg)
                 size_t deleted = 0;
                 pq_status rc;
                 pq_error_init(&err);
-                bool done = sweep_step(d, db, PQ_ENGINE_SWEEP_STEP_ITEMS, &deleted, &err, &rc);
+                struct timespec started;
+                clock_gettime(CLOCK_MONOTONIC, &started);
+                bool done = sweep_step(d, db, PQ_ENGINE_SWEEP_STEP_US, &deleted, &err, &rc);
                 pq_error_release(&err);
                 /* A failed step (busy database) is tried again next round. */
                 if (done || sweep_wait(d, 0)) break;
-                struct timespec pause = {0, PQ_ENGINE_SWEEP_PAUSE_NS};
-                nanosleep(&pause, NULL);
+                pq_engine_sweep_pause(&started);
             }
         }
     }

@@ -93,7 +93,7 @@ static void writer(int round)
         json_decref(r);
         size_t deleted;
         bool done;
-        if (i % 4 == 3 && pq_engine_ttl_sweep(e, 16, &deleted, &done, &err) != PQ_OK) {
+        if (i % 4 == 3 && pq_engine_ttl_sweep(e, 16, 0, &deleted, &done, &err) != PQ_OK) {
             fprintf(stderr, "TTL sweep failed: %s\n", err.message);
             _exit(3);
         }
@@ -333,7 +333,7 @@ int main(void)
     size_t deleted;
     bool done = false;
     for (int i = 0; i < 1000 && !done; i++)
-        CHECK(pq_engine_ttl_sweep(e, 0, &deleted, &done, &err) == PQ_OK);
+        CHECK(pq_engine_ttl_sweep(e, 0, 0, &deleted, &done, &err) == PQ_OK);
     pq_engine_close(e);
     pq_error_release(&err);
     CHECK_EQ(check_database(), before);

@@ -99,7 +99,7 @@ static void test_sweep_bounds(void)
     while (!done && steps < 1000) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        CHECK(pq_engine_ttl_sweep(eng, 100, &deleted, &done, &last_err) == PQ_OK);
+        CHECK(pq_engine_ttl_sweep(eng, 100, 0, &deleted, &done, &last_err) == PQ_OK);
         double ms = ms_since(&t0);
         worst = ms > worst ? ms : worst;
         CHECK(deleted <= 100);
@@ -116,14 +116,43 @@ static void test_sweep_bounds(void)
     /* Nothing is left to do: a whole round deletes nothing. */
     done = false;
     for (steps = 0; !done && steps < 100; steps++)
-        CHECK(pq_engine_ttl_sweep(eng, 100, &deleted, &done, &last_err) == PQ_OK && !deleted);
+        CHECK(pq_engine_ttl_sweep(eng, 100, 0, &deleted, &done, &last_err) == PQ_OK && !deleted);
     /* An hour later the rest has expired. */
     pq_engine_clock_advance(eng, 3600);
-    CHECK(pq_engine_ttl_sweep(eng, 0, &deleted, &done, &last_err) == PQ_OK);
+    CHECK(pq_engine_ttl_sweep(eng, 0, 0, &deleted, &done, &last_err) == PQ_OK);
     CHECK(done);
     CHECK_EQ((long)deleted, 500);
     CHECK_EQ(count_of("Big"), 0);
     pq_engine_clock_reset(eng);
+}
+
+/* A step bounded by time alone stops at its deadline but always makes
+ * progress: with a deadline of 1 µs each step reads one chunk (16 items). */
+static void test_sweep_time_bound(void)
+{
+    create_table("Timed", "pk", 'S', NULL, 0);
+    enable("Timed", "exp");
+    char stmt[256];
+    for (int i = 0; i < 320; i++) {
+        snprintf(stmt, sizeof stmt, "INSERT INTO Timed VALUE {'pk': 'k%03d', 'exp': %d}", i,
+                 i % 2 ? 1700000000 + 3600 : 1700000000 - 60);
+        ok(stmt);
+    }
+    size_t deleted, total = 0;
+    bool done = false;
+    int steps = 0;
+    while (!done && steps < 1000) {
+        CHECK(pq_engine_ttl_sweep(eng, 0, 1, &deleted, &done, &last_err) == PQ_OK);
+        CHECK(deleted <= 8);
+        total += deleted;
+        steps++;
+    }
+    CHECK(done);
+    /* 320 items of "Timed" in chunks of 16, plus the other tables' items. */
+    CHECK(steps >= 20);
+    CHECK_EQ((long)total, 160);
+    CHECK_EQ(count_of("Timed"), 160);
+    CHECK(strstr(answer("DeleteTable", "{\"TableName\": \"Timed\"}"), "DELETING") != NULL);
 }
 
 /* What is not expired: strings, missing, more than five years old, later
@@ -154,11 +183,11 @@ static void test_sweep_rules(void)
     CHECK_EQ(count_of("NoTtl"), 1);
     /* A step stops inside "Rules"; the table is dropped; the next goes on. */
     pq_engine_clock_advance(eng, 10);
-    CHECK(pq_engine_ttl_sweep(eng, 1, &deleted, &done, &last_err) == PQ_OK);
+    CHECK(pq_engine_ttl_sweep(eng, 1, 0, &deleted, &done, &last_err) == PQ_OK);
     CHECK(strstr(answer("DeleteTable", "{\"TableName\": \"Rules\"}"), "DELETING") != NULL);
     CHECK(strstr(error_of("SELECT * FROM Rules"), "ResourceNotFoundException") != NULL);
     for (int i = 0; i < 50 && !done; i++)
-        CHECK(pq_engine_ttl_sweep(eng, 1, &deleted, &done, &last_err) == PQ_OK);
+        CHECK(pq_engine_ttl_sweep(eng, 1, 0, &deleted, &done, &last_err) == PQ_OK);
     CHECK(done);
     pq_engine_clock_reset(eng);
 }
@@ -169,6 +198,7 @@ int main(void)
     test_clock();
     test_token_window();
     test_sweep_bounds();
+    test_sweep_time_bound();
     test_sweep_rules();
     pq_engine_close(eng);
     pq_error_release(&last_err);

@@ -270,7 +270,7 @@ static void test_ttl(void)
     size_t deleted;
     bool done = false;
     while (!done)
-        CHECK(pq_engine_ttl_sweep(eng, 0, &deleted, &done, &last_err) == PQ_OK);
+        CHECK(pq_engine_ttl_sweep(eng, 0, 0, &deleted, &done, &last_err) == PQ_OK);
     json_t *r = get_records(&it, 100);
     json_t *recs = json_object_get(r, "Records");
     CHECK_EQ(json_array_size(recs), 3);
