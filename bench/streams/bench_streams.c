@@ -229,7 +229,8 @@ int main(int argc, char **argv)
     }
     int items = argc > 2 ? atoi(argv[2]) : 1000000;
     setvbuf(stdout, NULL, _IOLBF, 0); /* each table row as soon as it is measured */
-    struct pq_engine_options opt = {argv[1], NULL, 0, 0};
+    struct pq_engine_options opt = {
+        .path = argv[1], .region = NULL, .fixed_time = 0, .page_bytes = 0};
     struct pq_error err;
     pq_error_init(&err);
     if (pq_engine_open(&opt, &eng, &err)) {

@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 #include "pqsh/backend.h"
 #include "pqsh/error.h"
@@ -35,6 +36,9 @@ struct pq_engine_options {
     const char *region; /* for ARNs; NULL → "ddblocal" (DynamoDB Local's) */
     double fixed_time;  /* epoch seconds to report as "now"; 0 → the real clock */
     size_t page_bytes;  /* SELECT page budget in bytes evaluated; 0 → 1 MB */
+    /* Bytes one item collection (a partition of a table with an LSI) may
+     * hold; 0 → DynamoDB's 10 GB. For tests (PQSH_TEST_COLLECTION_LIMIT). */
+    int64_t collection_limit;
 };
 
 pq_status pq_engine_open(const struct pq_engine_options *opt, struct pq_engine **out,

@@ -65,6 +65,7 @@ struct pq_server_options {
     const char *db_path;               /* ":memory:" (NULL), a database file or a folder */
     bool shared_db;                    /* one database for every access key and region */
     double fixed_time;                 /* those databases' fixed "now"; 0 → the real clock */
+    int64_t collection_limit;          /* pq_engine_options.collection_limit (tests) */
     unsigned max_dbs;                  /* per-key databases at most; 0 → 1000 */
     const struct pq_server_keys *keys; /* NULL → accept any well-formed signature */
     const char *region;                /* with keys, the one region signatures may be

@@ -84,6 +84,7 @@ static pq_status engine_open(const struct pq_engine_options *opt, bool reader,
     e->fixed_time = opt->fixed_time;
     e->page_bytes = opt->page_bytes ? opt->page_bytes : DEFAULT_PAGE_BYTES;
     store_set_clock(e->store, store_clock, e);
+    store_set_collection_limit(e->store, opt->collection_limit);
     *out = e;
     return PQ_OK;
 }

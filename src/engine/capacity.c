@@ -26,6 +26,7 @@
  * estimate and documents no formula).
  */
 #include "engine/capacity.h"
+#include "engine/collections.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -229,53 +230,23 @@ json_t *cap_list_json(const struct pq_capacity *c)
     return list;
 }
 
-/* An item's entry in LSI `ix`: its projected size when it is in the index. */
-static size_t lsi_entry_size(const struct pq_table_meta *t, const struct pq_index_meta *ix,
-                             const json_t *item)
-{
-    struct pq_buf h = PQ_BUF_INIT, r = PQ_BUF_INIT;
-    pq_buf_init(&h);
-    pq_buf_init(&r);
-    size_t n = index_key_of(ix, item, &h, &r) ? index_entry_size(t, ix, item) : 0;
-    pq_buf_release(&h);
-    pq_buf_release(&r);
-    return n;
-}
-
 bool cap_wants_metrics(const char *mode, const struct pq_table_meta *t)
 {
     if (!mode || strcmp(mode, "SIZE") != 0) return false;
-    for (size_t i = 0; i < t->nindexes; i++)
-        if (!t->indexes[i].global) return true;
-    return false;
+    return coll_tracked(t);
 }
 
 pq_status cap_item_collection(struct pq_engine *e, const struct pq_table_meta *t, const json_t *key,
                               json_t **out, struct pq_error *err)
 {
-    struct pq_key k, ik;
-    struct pq_cursor *cur = NULL;
-    json_t *item = NULL;
-    size_t size, bytes = 0;
+    /* The figure store.c keeps for the collection limit (collections.c). */
+    struct pq_key k;
+    int64_t bytes = 0;
     *out = NULL;
     store_key_init(&k);
-    store_key_init(&ik);
     store_key_from_item(t, key, &k);
-    struct pq_range r = {.hk = &k.hk};
-    pq_status st = store_cursor_open(e->store, t, &r, &cur, err);
-    while (st == PQ_OK) {
-        if ((st = store_cursor_next(cur, &item, &size, &ik, err)) || !item) break;
-        bytes += size;
-        for (size_t i = 0; i < t->nindexes; i++) {
-            const struct pq_index_meta *ix = &t->indexes[i];
-            if (!ix->global) bytes += lsi_entry_size(t, ix, item);
-        }
-        json_decref(item);
-        item = NULL;
-    }
-    store_cursor_close(cur);
+    pq_status st = coll_size(e->store, t, &k.hk, &bytes, err);
     store_key_release(&k);
-    store_key_release(&ik);
     if (st) return st;
     double lower = floor((double)bytes / (1024.0 * 1024.0 * 1024.0));
     *out = json_pack("{s:{s:O}, s:[f, f]}", "ItemCollectionKey", t->hash.name,

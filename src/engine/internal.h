@@ -9,6 +9,7 @@
  *   index.c      secondary indexes: key schemas from the description, entries,
  *                projections, index-key type checks
  *   capacity.c   ConsumedCapacity accounting (read/write units, per index)
+ *   collections.c item collection sizes (LSI tables): the 10 GB limit, metrics
  *   exec.c       ExecuteStatement: statement checks, Query-vs-Scan, paging, writes
  *   batch.c      BatchExecuteStatement
  *   txn.c        ExecuteTransaction (all-or-nothing, ClientRequestToken)
@@ -114,6 +115,13 @@ bool store_service(const struct pq_store *s);
 /* streams.c's per-store state, freed with the store (or by store_forget). */
 struct streams_state;
 struct streams_state **store_streams(struct pq_store *s);
+/* collections.c's per-store state, freed with the store (or by store_forget). */
+struct coll_state;
+struct coll_state **store_collections(struct pq_store *s);
+/* The bytes an item collection may hold (<= 0: DynamoDB's 10 GB); tests
+ * lower it (pq_engine_options.collection_limit). */
+void store_set_collection_limit(struct pq_store *s, int64_t bytes);
+int64_t store_collection_limit(const struct pq_store *s);
 
 /* A write transaction around one API call: nestable, the outermost level is
  * BEGIN IMMEDIATE, inner levels are SAVEPOINTs. */

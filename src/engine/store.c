@@ -1,11 +1,12 @@
 /* store.c — the engine's SQLite storage: a catalog, item tables, index entry tables, tokens.
  *
- * Layout on disk (user_version 2):
+ * Layout on disk (user_version 3):
  *   pq_catalog(name, id, hash_name, hash_type, range_name, range_type, description)
  *   items_<id>(hk BLOB, rk BLOB, item TEXT, size INTEGER, PRIMARY KEY(hk, rk)) WITHOUT ROWID
  *   "ix_<id>_<index>"(ihk, irk, hk, rk, size, PRIMARY KEY(ihk, irk, hk, rk)) WITHOUT ROWID
  *       with an SQLite index on (hk, rk): one row per item in a secondary index
  *   pq_tokens(token, hash, response, created): ExecuteTransaction idempotency
+ *   pq_collections(tid, hk, size): item collection sizes (collections.c)
  * hk/rk are pq_value_encode_key encodings, so SQLite's BLOB (memcmp) order is
  * DynamoDB's key order; rk is the empty blob for tables without a sort key.
  * `item` is compact DynamoDB JSON, `size` its DynamoDB item size (for index
@@ -19,6 +20,7 @@
  * transaction, which empties the cache.
  */
 #include "engine/internal.h"
+#include "engine/collections.h"
 #include "engine/streams.h"
 #include "pqsh/value.h"
 
@@ -29,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STORE_FORMAT 2
+#define STORE_FORMAT 3
 #define BUSY_TIMEOUT_MS 5000
 
 /* A cursor statement, cached per table and per shape of range. */
@@ -73,6 +75,8 @@ struct pq_store {
     const void *clock_arg;
     bool service;                  /* writes are the service's own (store_set_service) */
     struct streams_state *streams; /* streams.c's statements */
+    struct coll_state *coll;       /* collections.c's statements */
+    int64_t coll_limit;            /* bytes an item collection may hold */
 };
 
 struct pq_cursor {
@@ -159,8 +163,10 @@ static pq_status init_schema(struct pq_store *s, struct pq_error *err)
                           STORE_FORMAT);
         goto out;
     }
-    if (version < STORE_FORMAT) {
-        /* Format 2 adds the token table; format-1 files are upgraded in place. */
+    /* A read-only format-2 file is read as it is: only writes need format 3. */
+    if (version < STORE_FORMAT && !(s->readonly && version == 2)) {
+        /* Format 2 adds the token table, format 3 the collection sizes;
+         * older files are upgraded in place. */
         rc = exec_sql(s,
                       "BEGIN IMMEDIATE;"
                       "CREATE TABLE IF NOT EXISTS pq_catalog("
@@ -170,9 +176,10 @@ static pq_status init_schema(struct pq_store *s, struct pq_error *err)
                       "CREATE TABLE IF NOT EXISTS pq_tokens("
                       " token TEXT PRIMARY KEY, hash TEXT NOT NULL, response TEXT NOT NULL,"
                       " created REAL NOT NULL);"
-                      "PRAGMA user_version = 2;"
-                      "COMMIT;",
+                      "PRAGMA user_version = 3;",
                       err);
+        if (rc == PQ_OK) rc = coll_upgrade(s->db, err);
+        if (rc == PQ_OK) rc = exec_sql(s, "COMMIT", err);
         if (rc) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
 out:
@@ -249,6 +256,7 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
 {
     struct pq_store *s = pq_xcalloc(1, sizeof *s);
     pq_buf_init(&s->text);
+    s->coll_limit = COLL_DEFAULT_LIMIT;
     pq_status rc = PQ_OK;
     bool memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
     bool immutable = false;
@@ -424,6 +432,7 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->tok_put);
     sqlite3_finalize(s->tok_purge);
     streams_state_free(s->streams);
+    coll_state_free(s->coll);
     pq_buf_release(&s->text);
     free(s->path);
     if (s->db) {
@@ -438,6 +447,8 @@ void store_forget(struct pq_store *s)
     cache_prune(s, drop_all, 0);
     streams_state_free(s->streams);
     s->streams = NULL;
+    coll_state_free(s->coll);
+    s->coll = NULL;
 }
 
 void store_set_clock(struct pq_store *s, double (*now)(const void *arg), const void *arg)
@@ -464,6 +475,21 @@ bool store_service(const struct pq_store *s)
 struct streams_state **store_streams(struct pq_store *s)
 {
     return &s->streams;
+}
+
+struct coll_state **store_collections(struct pq_store *s)
+{
+    return &s->coll;
+}
+
+void store_set_collection_limit(struct pq_store *s, int64_t bytes)
+{
+    s->coll_limit = bytes > 0 ? bytes : COLL_DEFAULT_LIMIT;
+}
+
+int64_t store_collection_limit(const struct pq_store *s)
+{
+    return s->coll_limit;
 }
 
 sqlite3 *store_db(struct pq_store *s)
@@ -743,6 +769,7 @@ pq_status store_table_drop(struct pq_store *s, const char *name, struct pq_error
         rc = db_fail(s, err, "writing the catalog");
         goto out;
     }
+    if ((rc = coll_table_dropped(s, id, err))) goto out;
     pq_buf_addf(&sql, "DROP TABLE items_%lld", (long long)id);
     for (size_t i = 0; i < nix; i++) {
         pq_buf_adds(&sql, "; DROP TABLE ");
@@ -1053,9 +1080,15 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
                           "item for table %s lacks a well-typed key", t->name);
         goto out;
     }
-    /* Streams: the item before the write, for the change record. */
-    bool stream = streams_enabled(t);
-    if (stream && replace && (rc = store_item_get(s, t, &k, &old, err))) goto out;
+    /* Streams: the item before the write, for the change record; item
+     * collections: what it held of its collection. */
+    bool stream = streams_enabled(t), coll = coll_tracked(t);
+    if ((coll || (stream && replace)) && (rc = store_item_get(s, t, &k, &old, err))) goto out;
+    int64_t delta = 0;
+    if (coll && (replace || !old)) {
+        delta = coll_contribution(t, item) - coll_contribution(t, old);
+        if ((rc = coll_check(s, t, &k.hk, delta, err))) goto out;
+    }
     pq_buf_reset(&s->text);
     dump_json(item, &s->text);
     sqlite3_stmt *st = *slot;
@@ -1075,6 +1108,7 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         if (replace) rc = index_remove(s, t, &k, err);
         if (rc == PQ_OK) rc = index_add(s, t, &k, item, err);
     }
+    if (rc == PQ_OK && changed && coll) rc = coll_add(s, t, &k.hk, delta, err);
     if (rc == PQ_OK && changed && stream) rc = streams_record(s, t, old, item, err);
 out:
     json_decref(old);
@@ -1101,12 +1135,15 @@ pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
     struct table_entry *e = entry_of(t);
     pq_status rc = table_stmt(s, t, &e->del, "DELETE FROM items_%lld WHERE hk = ? AND rk = ?", err);
     json_t *old = NULL;
-    /* Streams: the item removed, for the change record (none when absent). */
-    if (rc || (streams_enabled(t) && (rc = store_item_get(s, t, k, &old, err)))) return rc;
+    /* Streams: the item removed, for the change record (none when absent);
+     * item collections: what it held of its collection. */
+    bool stream = streams_enabled(t), coll = coll_tracked(t);
+    if (rc || ((stream || coll) && (rc = store_item_get(s, t, k, &old, err)))) return rc;
     bind_buf(e->del, 1, &k->hk);
     bind_buf(e->del, 2, &k->rk);
     if ((rc = step_done(s, e->del, err)) == PQ_OK && t->nindexes) rc = index_remove(s, t, k, err);
-    if (rc == PQ_OK && old) rc = streams_record(s, t, old, NULL, err);
+    if (rc == PQ_OK && old && coll) rc = coll_add(s, t, &k->hk, -coll_contribution(t, old), err);
+    if (rc == PQ_OK && old && stream) rc = streams_record(s, t, old, NULL, err);
     json_decref(old);
     return rc;
 }

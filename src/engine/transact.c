@@ -398,7 +398,21 @@ static pq_status store_all(struct pq_engine *e, struct tx_action *a, size_t n, c
             cap_check(e, t, a[i].w.old);
             continue;
         }
-        pq_status st = item_write_store(e, &a[i].w, err);
+        struct pq_error e1;
+        pq_error_init(&e1);
+        pq_status st = item_write_store(e, &a[i].w, &e1);
+        /* A write that would grow an item collection past its limit cancels
+         * the transaction at that action (the caller rolls back the ones
+         * before it); reporting only the first such action is UNCONFIRMED. */
+        if (st == PQ_ERR_SERVICE && e1.type &&
+            strcmp(e1.type, "ItemCollectionSizeLimitExceededException") == 0)
+            st = cancel_at(n, i,
+                           json_pack("{s:s, s:s}", "Code", "ItemCollectionSizeLimitExceeded",
+                                     "Message", e1.message),
+                           err);
+        else if (st)
+            pq_error_move(err, &e1);
+        pq_error_release(&e1);
         if (st) return st;
         if (cap_wants_metrics(ricm, t)) {
             json_t *m;

@@ -78,6 +78,7 @@ struct srv_dbs {
     struct pq_tmpdir tmp; /* in memory: the private folder of the databases' files */
     unsigned readers;     /* reader engines per database at most */
     double fixed_time;
+    int64_t collection_limit;
     char *endpoint;
     pthread_mutex_t clock_op;
     pthread_mutex_t clock_lock;
@@ -153,7 +154,8 @@ static void sync_clock(struct srv_dbs *d, struct pq_engine *e)
 static pq_status engine_open(struct srv_dbs *d, struct srv_db *db, bool reader,
                              struct pq_engine **out, struct pq_error *err)
 {
-    struct pq_engine_options eo = {.path = db->path, .fixed_time = d->fixed_time};
+    struct pq_engine_options eo = {
+        .path = db->path, .fixed_time = d->fixed_time, .collection_limit = d->collection_limit};
     pq_status rc = reader ? pq_engine_open_reader(&eo, out, err) : pq_engine_open(&eo, out, err);
     if (rc) return rc;
     pthread_mutex_lock(&d->lock);
@@ -227,7 +229,8 @@ static struct srv_dbs *dbs_alloc(void)
 
 static pq_status open_clock(struct srv_dbs *d, struct pq_error *err)
 {
-    struct pq_engine_options eo = {.path = ":memory:", .fixed_time = d->fixed_time};
+    struct pq_engine_options eo = {
+        .path = ":memory:", .fixed_time = d->fixed_time, .collection_limit = d->collection_limit};
     return pq_engine_open(&eo, &d->clock, err);
 }
 
@@ -255,6 +258,7 @@ pq_status srv_dbs_open(const struct srv_dbs_options *o, struct srv_dbs **out, st
     *out = NULL;
     d->per_key = !o->shared;
     d->fixed_time = o->fixed_time;
+    d->collection_limit = o->collection_limit;
     d->max = o->max_dbs ? o->max_dbs : DEFAULT_MAX_DBS;
     const char *path = o->path && *o->path ? o->path : ":memory:";
     bool memory = strcmp(path, ":memory:") == 0;
@@ -463,7 +467,8 @@ pq_status srv_dbs_get(struct srv_dbs *d, const char *name, struct srv_db **out,
             goto out;
         }
     }
-    struct pq_engine_options eo = {.path = db->path, .fixed_time = d->fixed_time};
+    struct pq_engine_options eo = {
+        .path = db->path, .fixed_time = d->fixed_time, .collection_limit = d->collection_limit};
     if ((rc = pq_engine_open(&eo, &db->engine, err))) {
         db_free(db, false);
         goto out;

@@ -484,6 +484,7 @@ pq_status pq_server_start(const struct pq_server_options *opt, struct pq_server 
         struct srv_dbs_options dbo = {.path = opt->db_path,
                                       .shared = opt->shared_db,
                                       .fixed_time = opt->fixed_time,
+                                      .collection_limit = opt->collection_limit,
                                       .max_dbs = opt->max_dbs,
                                       .readers = opt->threads ? opt->threads : DEFAULT_THREADS};
         pq_status rc = srv_dbs_open(&dbo, &dbs, err);

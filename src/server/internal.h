@@ -110,11 +110,12 @@ struct srv_dbs;
 struct srv_db;
 
 struct srv_dbs_options {
-    const char *path;  /* ":memory:", a database file, or a folder (see pqsh(1)) */
-    bool shared;       /* one database for every key (--shared-db) */
-    double fixed_time; /* the engines' fixed "now"; 0: the real clock */
-    unsigned max_dbs;  /* 0 → 1000 */
-    unsigned readers;  /* reader engines per database (parallel reads); 0 → 4 */
+    const char *path;         /* ":memory:", a database file, or a folder (see pqsh(1)) */
+    bool shared;              /* one database for every key (--shared-db) */
+    double fixed_time;        /* the engines' fixed "now"; 0: the real clock */
+    int64_t collection_limit; /* pq_engine_options.collection_limit (tests) */
+    unsigned max_dbs;         /* 0 → 1000 */
+    unsigned readers;         /* reader engines per database (parallel reads); 0 → 4 */
 };
 
 /* Opens the shared database now, per-key ones on first use. *out is new:

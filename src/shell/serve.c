@@ -228,6 +228,16 @@ static bool is_loopback(const char *host)
     return false;
 }
 
+/* PQSH_TEST_COLLECTION_LIMIT=BYTES: a small item collection limit, for
+ * tests that show ItemCollectionSizeLimitExceededException without writing
+ * 10 GB; unset or not a positive number → DynamoDB's 10 GB. */
+static int64_t collection_limit_env(void)
+{
+    const char *v = getenv("PQSH_TEST_COLLECTION_LIMIT");
+    long long n = v ? strtoll(v, NULL, 10) : 0;
+    return n > 0 ? (int64_t)n : 0;
+}
+
 int pq_shell_serve(int argc, char **argv)
 {
     struct serve_options o = {0};
@@ -272,6 +282,7 @@ int pq_shell_serve(int argc, char **argv)
         .db_path = path,
         .shared_db = o.shared_db,
         .fixed_time = fixed ? strtod(fixed, NULL) : 0,
+        .collection_limit = collection_limit_env(),
         .keys = keys,
         .threads = o.threads,
         .timeout_s = o.timeout_s,

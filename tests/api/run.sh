@@ -19,6 +19,11 @@ sdk=${3:-boto3}
 . "$here/../integration/serve_lib.sh"
 serve_setup
 export PQSH_TEST_FIXED_TIME=1700000000
+# A line "#! env NAME=VALUE" in FILE.api sets a test variable of the server
+# (PQSH_TEST_COLLECTION_LIMIT=BYTES: a small item collection limit).
+while read -r name_value; do
+  export "$name_value"
+done < <(sed -n 's/^#! env \(PQSH_TEST_[A-Z_]*=[0-9]*\)$/\1/p' "$file")
 serve_start --local :memory:
 
 actual="$WORK/actual"

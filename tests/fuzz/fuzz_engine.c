@@ -139,7 +139,8 @@ static const char *const setup_items[] = {
 
 static struct pq_engine *engine_new(void)
 {
-    struct pq_engine_options opt = {":memory:", NULL, 1700000000.0, 2048};
+    struct pq_engine_options opt = {
+        .path = ":memory:", .region = NULL, .fixed_time = 1700000000.0, .page_bytes = 2048};
     struct pq_engine *e = NULL;
     struct pq_error err;
     pq_error_init(&err);

@@ -47,7 +47,8 @@ static void die(const char *what, const char *detail)
 
 static void setup(void)
 {
-    struct pq_engine_options opt = {":memory:", NULL, 1700000000.0, 2048};
+    struct pq_engine_options opt = {
+        .path = ":memory:", .region = NULL, .fixed_time = 1700000000.0, .page_bytes = 2048};
     struct pq_error err;
     pq_error_init(&err);
     if (pq_engine_open(&opt, &eng, &err) != PQ_OK) die("cannot open the engine", err.message);

@@ -47,7 +47,10 @@ static pq_status run(const char *statement, json_t **resp, struct pq_error *err)
 int main(void)
 {
     /* One page may evaluate everything: the scan is one long call. */
-    struct pq_engine_options opt = {":memory:", NULL, 1700000000.0, (size_t)1 << 40};
+    struct pq_engine_options opt = {.path = ":memory:",
+                                    .region = NULL,
+                                    .fixed_time = 1700000000.0,
+                                    .page_bytes = (size_t)1 << 40};
     struct pq_error err;
     pq_error_init(&err);
     pq_error_init(&call_err);

@@ -31,7 +31,7 @@ static long swept; /* TTL items the sweep deleted, seen in the stream at the las
 
 static struct pq_engine *open_engine(void)
 {
-    struct pq_engine_options opt = {path, NULL, 0, 0};
+    struct pq_engine_options opt = {.path = path, .region = NULL, .fixed_time = 0, .page_bytes = 0};
     struct pq_engine *e = NULL;
     struct pq_error err;
     pq_error_init(&err);

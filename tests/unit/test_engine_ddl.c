@@ -582,7 +582,8 @@ static void test_list_tables(void)
 
 static void test_backend(void)
 {
-    struct pq_engine_options opt = {":memory:", "eu-west-2", 0, 0};
+    struct pq_engine_options opt = {
+        .path = ":memory:", .region = "eu-west-2", .fixed_time = 0, .page_bytes = 0};
     struct pq_backend *b = NULL;
     struct pq_error err;
     pq_error_init(&err);
@@ -609,7 +610,8 @@ static void test_backend(void)
 
 int main(void)
 {
-    struct pq_engine_options opt = {":memory:", NULL, 1700000000.5, 0};
+    struct pq_engine_options opt = {
+        .path = ":memory:", .region = NULL, .fixed_time = 1700000000.5, .page_bytes = 0};
     struct pq_error err;
     pq_error_init(&err);
     CHECK_EQ(pq_engine_open(&opt, &eng, &err), PQ_OK);

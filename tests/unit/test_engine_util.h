@@ -16,7 +16,8 @@ static struct pq_error last_err;
 
 static void engine_start(size_t page_bytes)
 {
-    struct pq_engine_options opt = {":memory:", NULL, 1700000000.0, page_bytes};
+    struct pq_engine_options opt = {
+        .path = ":memory:", .region = NULL, .fixed_time = 1700000000.0, .page_bytes = page_bytes};
     static bool started;
     if (!started) pq_error_init(&last_err);
     started = true;
