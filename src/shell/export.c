@@ -128,13 +128,15 @@ static void finished(struct export *ex, struct bulk_call *c)
         bulk_call_free(c);
         return;
     }
+    /* The segment's next page is asked for first: its round trip overlaps
+     * the writing of this one. */
+    json_t *last = json_object_get(c->response, "LastEvaluatedKey");
+    if (last && !ex->failed) scan_page(ex, s, last, 0, 0);
     if (!ex->failed && !write_items(ex, s, json_object_get(c->response, "Items"))) {
         bulk_progress_clear(&ex->progress);
         shell_errorf(ex->w, "cannot write %s: %s", ex->path, strerror(errno));
         ex->failed = true;
     }
-    json_t *last = json_object_get(c->response, "LastEvaluatedKey");
-    if (last && !ex->failed) scan_page(ex, s, last, 0, 0);
     bulk_call_free(c);
 }
 
@@ -314,6 +316,7 @@ static bool open_outputs(struct export *ex)
                      strerror(errno));
         return false;
     }
+    setvbuf(ex->out, NULL, _IOFBF, 1 << 16); /* a page is ~1 MB: 16 writes, not 256 */
     return true;
 }
 
