@@ -349,9 +349,16 @@ static void finished(struct import *im, struct bulk_call *c)
 
 static void progress(struct import *im, bool force)
 {
-    double done, total;
+    /* The reader runs ahead of what is acknowledged (up to two requests per
+     * clone are queued), so the share done is the records done in order out
+     * of the total the records read so far promise. */
+    double done, total, fraction = -1;
     rec_reader_position(im->reader, &done, &total);
-    bulk_progress_draw(&im->progress, im->written, total > 0 ? done / total : -1, force);
+    if (total > 0 && done > 0 && im->next_seq > 0) {
+        double records = (double)im->next_seq * total / done;
+        fraction = (double)im->mark / records;
+    }
+    bulk_progress_draw(&im->progress, im->written, fraction, force);
 }
 
 /* Waits for one finished request (true) or a short while (false). */

@@ -847,7 +847,12 @@ int rec_read(struct rec_reader *r, json_t **item, const char **file, unsigned lo
 
 void rec_reader_position(const struct rec_reader *r, double *done, double *total)
 {
-    *done = r->done_before + (r->gz ? (double)gzoffset(r->gz) : 0);
+    /* A plain file: the bytes handed out so far (gzoffset would count the
+     * 128 KiB read ahead — most of a small file). A gzip file: the
+     * compressed bytes read, as its size in `total` is compressed. */
+    double at = 0;
+    if (r->gz) at = (double)(gzdirect(r->gz) ? gztell(r->gz) : gzoffset(r->gz));
+    *done = r->done_before + at;
     *total = r->total;
 }
 

@@ -60,7 +60,7 @@ struct rec_reader *rec_reader_open(const char *path, enum rec_format format, con
  * borrowed from the reader, valid until it is freed). */
 int rec_read(struct rec_reader *r, json_t **item, const char **file, unsigned long *line,
              struct pq_error *err);
-/* Bytes read so far and the input's size (compressed bytes for gzip;
+/* Bytes consumed so far and the input's size (compressed bytes for gzip;
  * size 0 when unknown), for progress and ETA. */
 void rec_reader_position(const struct rec_reader *r, double *done, double *total);
 void rec_reader_free(struct rec_reader *r);
