@@ -148,6 +148,11 @@ void shell_notice(const struct where *w, size_t at, const char *text)
     fflush(stderr);
 }
 
+void shell_diag(const struct where *w, const char *kind, const char *text)
+{
+    report(w, PQ_NO_POS, kind, NULL, text);
+}
+
 /* The binder's notes on how it read bare names (pq_bind), with carets. */
 void shell_stmt_notes(const struct where *w, const struct pq_stmt *s)
 {

@@ -1,6 +1,7 @@
 /* exec.c — one statement: parse, then assign a variable, collect it into an open
  * transaction or batch, or plan, run and render; consumed capacity; scan warnings. */
 #include "exec.h"
+#include "compare.h"
 #include "pqsh/parse.h"
 #include "pqsh/value.h"
 
@@ -224,12 +225,21 @@ struct run_ctx {
     json_t *capacity;         /* per-table sums for .capacity */
     uint64_t ok, failed;      /* batch members, over the whole plan */
     struct pq_error *failure; /* receives the error of a failed step, or NULL */
+    const struct pq_plan *plan;
+    json_t *answer; /* --compare: what this target answered (compare.h), or NULL */
 };
+
+/* The step's position in the plan, for the --compare answer. */
+static size_t step_index(const struct run_ctx *c, const struct pq_step *step)
+{
+    return (size_t)(step - c->plan->steps);
+}
 
 static pq_status step_rows(void *ctx, const struct pq_step *step, json_t *rows,
                            struct pq_error *err)
 {
     struct run_ctx *c = ctx;
+    if (c->answer) shell_answer_rows(c->answer, step_index(c, step), rows);
     return render_rows(c->render, step, rows, err);
 }
 
@@ -238,8 +248,8 @@ static pq_status gset_rows(void *ctx, const struct pq_step *step, json_t *rows,
                            struct pq_error *err)
 {
     struct run_ctx *c = ctx;
-    (void)step;
     (void)err;
+    if (c->answer) shell_answer_rows(c->answer, step_index(c, step), rows);
     json_array_extend(c->sh->gset_rows, rows);
     return PQ_OK;
 }
@@ -268,6 +278,7 @@ static void step_member(void *ctx, const struct pq_step *step, size_t i, const j
                         const json_t *item)
 {
     struct run_ctx *c = ctx;
+    if (c->answer) shell_answer_member(c->answer, step_index(c, step), i, error, item);
     if (step->kind != PQ_STEP_BATCH) return;
     size_t k = step->member_base + i;
     const struct member_place *pl = c->places ? &c->places[k] : NULL;
@@ -351,6 +362,7 @@ static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several
     pq_status st = pq_plan_run_step(sh->backend, step, &sink, &outcome, &err);
     if (c->render) render_end(c->render, &outcome, st == PQ_OK);
     c->render = NULL;
+    if (c->answer) shell_answer_end(c->answer, step_index(c, step), st, &err);
     if (st) {
         struct pq_loc typed;
         /* DynamoDB's "at L:C:N" counts in the text sent: point at the same
@@ -393,8 +405,9 @@ static bool calls_statements(const struct pq_plan *plan)
 bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_plan *plan,
                     const struct member_place *places, struct pq_error *failure)
 {
-    struct run_ctx c = {sh, NULL, w, PQ_NO_POS, places, json_object(), 0, 0, failure};
+    struct run_ctx c = {sh, NULL, w, PQ_NO_POS, places, json_object(), 0, 0, failure, plan, NULL};
     bool ok = true, batch = false;
+    c.answer = shell_compare_begin(sh, plan);
     for (size_t i = 0; i < plan->nsteps && !sh->quit; i++) {
         batch |= plan->steps[i].kind == PQ_STEP_BATCH;
         if (!run_step(&c, &plan->steps[i], plan->nsteps > 1 && !places)) {
@@ -413,6 +426,7 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
         ok = false;
         shell_fail(sh);
     }
+    shell_compare_end(sh, w, c.answer);
     /* A failed call reports no capacity: say nothing rather than "not reported". */
     if (sh->capacity && calls_statements(plan) && (ok || json_object_size(c.capacity)))
         print_capacity(sh, c.capacity);

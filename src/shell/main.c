@@ -1,6 +1,7 @@
 /* main.c — pqsh: options, the target (embedded engine; AWS seam), ~/.pqshrc, the inputs, the exit
  * status. */
 #include "shell.h"
+#include "compare.h"
 #include "exec.h"
 #include "pqsh/aws.h"
 #include "pqsh/engine.h"
@@ -66,6 +67,9 @@ static const char usage_text[] =
     "      --connect-timeout S  seconds to wait for a connection (default 60)\n"
     "      --read-timeout S     seconds of silence before a request fails\n"
     "                           (default 60; 0 waits forever)\n"
+    "      --compare TARGET     send each statement to TARGET too (an endpoint URL,\n"
+    "                           local:PATH or aws[:REGION]), at the same time, and\n"
+    "                           report on stderr where the answers differ\n"
     "\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
@@ -75,7 +79,8 @@ static const char usage_text[] =
     "reached or refused the credentials (none, expired, invalid), 4 when a write's\n"
     "outcome is unknown (the connection failed after it was sent); the worst one\n"
     "wins. Scripts, -f and -c only: a session at the prompt that ends normally\n"
-    "exits 0.\n"
+    "exits 0. With --compare, 0 when both targets answered every statement alike\n"
+    "(refusals too), 1 when they differed; 2, 3 and 4 as above.\n"
     "\n"
     "Environment: PAGER, NO_COLOR, PQSH_HISTSIZE (history entries kept, default\n"
     "2000), PQSH_TUTORIAL_PATH (more tutorial folders, ':'-separated),\n"
@@ -98,6 +103,7 @@ struct options {
     bool no_color, no_pager, box;
     bool want_tutorial;
     const char *tutorial; /* NULL with want_tutorial: list them */
+    const char *compare;  /* --compare TARGET, or NULL */
 };
 
 void shell_init(struct shell *sh)
@@ -112,6 +118,7 @@ void shell_release(struct shell *sh)
 {
     shell_tutorial_free(sh);
     shell_exec_release(sh); /* an open BEGIN block, cached table descriptions */
+    shell_compare_close(sh);
     shell_calls_release(sh);
     shell_output_to(sh, NULL, NULL);
     pq_vars_release(&sh->vars);
@@ -247,6 +254,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         OPT_NO_HISTORY,
         OPT_TUTORIAL,
         OPT_SANDBOX,
+        OPT_COMPARE,
     };
     static const struct option longopts[] = {
         {"file", required_argument, NULL, 'f'},
@@ -278,6 +286,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         {"no-verify-ssl", no_argument, NULL, OPT_NO_VERIFY_SSL},
         {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
         {"read-timeout", required_argument, NULL, OPT_READ_TIMEOUT},
+        {"compare", required_argument, NULL, OPT_COMPARE},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -383,6 +392,9 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
             break;
         case OPT_READ_TIMEOUT:
             target_option(sh, TARGET_OPT_READ_TIMEOUT, optarg);
+            break;
+        case OPT_COMPARE:
+            o->compare = optarg;
             break;
         case ':':
             usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -519,6 +531,23 @@ int main(int argc, char **argv)
         free(o.sources);
         return status;
     }
+    if (o.compare) {
+        struct pq_error err;
+        pq_error_init(&err);
+        if (shell_compare_open(&sh, o.compare, &err)) {
+            fprintf(stderr, "pqsh: error: --compare %s: %s%s%s\n", o.compare,
+                    err.type ? err.type : "", err.type ? ": " : "",
+                    err.message ? err.message : "cannot open the target");
+            status = err.code == PQ_ERR_USAGE              ? SHELL_EXIT_USAGE
+                     : strncmp(o.compare, "local", 5) == 0 ? SHELL_EXIT_FAILED
+                                                           : SHELL_EXIT_CONNECT;
+            pq_error_release(&err);
+            free(banner);
+            free(o.sources);
+            shell_release(&sh);
+            return status;
+        }
+    }
     shell_calls_wrap(&sh);
     if (!o.no_rc) run_rc(&sh);
     if (o.tutorial && !sh.quit && !shell_tutorial_start(&sh, o.tutorial)) {
@@ -543,6 +572,9 @@ int main(int argc, char **argv)
      * prompt that ends normally succeeds, whatever was mistyped in it (psql
      * and sqlite3 do the same). */
     status = sh.failed && !sh.interactive ? (sh.exit_status ? sh.exit_status : 1) : 0;
+    /* --compare: whether the targets answered alike (a statement both
+     * refused alike is no difference); 2, 3 and 4 keep their meanings. */
+    if (sh.compare && status < SHELL_EXIT_USAGE) status = shell_compare_differed(&sh) ? 1 : 0;
     free(banner);
     free(o.sources);
     shell_release(&sh);

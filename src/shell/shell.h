@@ -14,6 +14,7 @@
  *   call.c     the shell's side of backend calls: timing, spinner, Ctrl-C cancel
  *   tutorial.c tutorial mode: steps, checks and hints read from data files
  *   diag.c     file:line:col messages with the source line and a caret
+ *   compare.c  --compare TARGET: each plan run on a second target too, answers compared
  *   import.c, export.c, dump.c, sample.c  data in and out (see bulk.h, records.h)
  *
  * Results go to stdout, errors and notices to stderr; stdout is flushed
@@ -94,13 +95,14 @@ struct shell {
         long connect_timeout_ms, read_timeout_ms; /* 0: default; < 0: none */
     } target;
     /* Transactions, batches, capacity, scan warnings (engineer K; see exec.h). */
-    struct shell_block *block; /* statements collected since BEGIN / BEGIN BATCH, or NULL */
-    const char *block_mark;    /* "txn" or "batch" while a block is open (for the prompt) */
-    bool capacity;             /* .capacity on: ConsumedCapacity after each statement */
-    int scanwarn;              /* .scanwarn: 0 default (on when interactive), 1 on, 2 off */
-    json_t *schemas;           /* {table: TableDescription or failure text}, or NULL */
-    bool sandbox;              /* --sandbox: the classroom's restricted shell (sandbox.c) */
-    json_t *gset_rows;         /* while a `… \gset` statement runs: its items, else NULL */
+    struct shell_block *block;     /* statements collected since BEGIN / BEGIN BATCH, or NULL */
+    const char *block_mark;        /* "txn" or "batch" while a block is open (for the prompt) */
+    bool capacity;                 /* .capacity on: ConsumedCapacity after each statement */
+    int scanwarn;                  /* .scanwarn: 0 default (on when interactive), 1 on, 2 off */
+    json_t *schemas;               /* {table: TableDescription or failure text}, or NULL */
+    bool sandbox;                  /* --sandbox: the classroom's restricted shell (sandbox.c) */
+    json_t *gset_rows;             /* while a `… \gset` statement runs: its items, else NULL */
+    struct shell_compare *compare; /* --compare TARGET (compare.h), or NULL */
 };
 
 /* Where a statement or command came from, for messages. */
@@ -255,6 +257,8 @@ void shell_forget_keys(struct shell *sh);
 void shell_error(const struct where *w, const struct pq_error *err);
 void shell_errorf(const struct where *w, const char *fmt, ...) PQ_PRINTF(2, 3);
 void shell_notice(const struct where *w, size_t at, const char *text);
+/* FILE:LINE:COL: KIND: TEXT on stderr, at the statement's start. */
+void shell_diag(const struct where *w, const char *kind, const char *text);
 struct pq_stmt;
 void shell_stmt_notes(const struct where *w, const struct pq_stmt *s);
 

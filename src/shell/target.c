@@ -128,6 +128,40 @@ out:
     return st;
 }
 
+static bool spec_known(const char *spec)
+{
+    return strcmp(spec, "local") == 0 || strncmp(spec, "local:", 6) == 0 ||
+           strcmp(spec, "aws") == 0 || strncmp(spec, "aws:", 4) == 0 ||
+           strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0;
+}
+
+/* `spec` opened into sh->backend (kept on failure); *banner as target_open_local. */
+static pq_status open_spec(struct shell *sh, const char *spec, char **banner, struct pq_error *err)
+{
+    if (strcmp(spec, "local") == 0 || strncmp(spec, "local:", 6) == 0)
+        return target_open_local(sh, spec[5] ? spec + 6 : NULL, banner, err);
+    if (strcmp(spec, "aws") == 0 || strncmp(spec, "aws:", 4) == 0)
+        return target_open_aws(sh, spec[3] ? spec + 4 : NULL, NULL, NULL, err);
+    if (strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0)
+        return target_open_aws(sh, NULL, NULL, spec, err);
+    return pq_error_set(err, PQ_ERR_USAGE, PQ_NO_POS, PQ_NO_POS,
+                        "'%s' is no target: local[:PATH], aws[:REGION] or an endpoint URL", spec);
+}
+
+pq_status target_open_other(struct shell *sh, const char *spec, struct pq_backend **out,
+                            struct pq_error *err)
+{
+    /* The opening functions install what they open: lend them an empty slot. */
+    struct pq_backend *mine = sh->backend;
+    char *banner = NULL;
+    sh->backend = NULL;
+    pq_status st = open_spec(sh, spec, &banner, err);
+    *out = st == PQ_OK ? sh->backend : NULL;
+    sh->backend = mine;
+    free(banner);
+    return st;
+}
+
 bool target_connect(struct shell *sh, const struct where *w, const char *args, size_t at)
 {
     struct pq_error err;
@@ -145,16 +179,11 @@ bool target_connect(struct shell *sh, const struct where *w, const char *args, s
                      batch ? "batch" : "transaction", batch ? "END BATCH" : "COMMIT");
         return false;
     }
-    if (strcmp(args, "local") == 0 || strncmp(args, "local:", 6) == 0) {
-        st = target_open_local(sh, args[5] ? args + 6 : NULL, &banner, &err);
-    } else if (strcmp(args, "aws") == 0 || strncmp(args, "aws:", 4) == 0) {
-        st = target_open_aws(sh, args[3] ? args + 4 : NULL, NULL, NULL, &err);
-    } else if (strncmp(args, "http://", 7) == 0 || strncmp(args, "https://", 8) == 0) {
-        st = target_open_aws(sh, NULL, NULL, args, &err);
-    } else {
+    if (!spec_known(args)) {
         shell_errorf(w, "usage: .connect local[:PATH] | aws[:REGION] | URL");
         return false;
     }
+    st = open_spec(sh, args, &banner, &err);
     if (st != PQ_OK) {
         /* The session keeps its target. */
         err.start = err.end = PQ_NO_POS;

@@ -35,6 +35,12 @@ pq_status target_open_aws(struct shell *sh, const char *region, const char *prof
 pq_status target_open_local(struct shell *sh, const char *path, char **banner,
                             struct pq_error *err) PQ_MUST_USE;
 
+/* Opens `spec` — local[:PATH], aws[:REGION] or an endpoint URL, as .connect
+ * takes them — with the recorded options into *out (a new backend), leaving
+ * sh->backend as it is (--compare's second target). */
+pq_status target_open_other(struct shell *sh, const char *spec, struct pq_backend **out,
+                            struct pq_error *err) PQ_MUST_USE;
+
 /* .connect local[:PATH] | aws[:REGION] | URL — the command-table entry. */
 bool target_connect(struct shell *sh, const struct where *w, const char *args, size_t at);
 
