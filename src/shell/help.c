@@ -144,7 +144,8 @@ static const struct topic commands[] = {
      "column, else numbers become N; an unquoted empty cell is no attribute, \"\" is\n"
      "the empty string), json (JSON Lines), ddbjson (DynamoDB JSON lines), s3\n"
      "(DynamoDB's S3 export: a folder, manifest or .json.gz). A bad line is reported\n"
-     "as FILE:LINE and skipped (--bail stops there); FILE.progress records what is\n"
+     "as FILE:LINE and skipped (--bail stops there; so do 10 bad lines before a\n"
+     "good one: a file in another format); FILE.progress records what is\n"
      "in, and --resume goes on after a broken import. --create KEY:S[,SORT:N]\n"
      "makes the table; --jobs N sets the requests in flight; --progress forces the\n"
      "progress line (on by default only on a terminal).",

@@ -35,6 +35,8 @@
 
 #define BATCH 25
 #define MAX_TRIES 12
+/* Records rejected before any passes that stop an import as the wrong format. */
+#define WRONG_FORMAT_LINES 10
 
 struct entry {
     json_t *item;
@@ -53,8 +55,11 @@ struct import {
     struct shell *sh;
     const struct where *w;
     const char *path, *table;
+    enum rec_format format;
     char *progress_path;
     bool bail, stop, failed;
+    bool accepted;                    /* some record passed the checks made here */
+    unsigned rejected_head;           /* records rejected before any passed */
     char *hash, *range;               /* key attribute names */
     char hash_type[4], range_type[4]; /* "S", "N", "B" */
     json_t *inflight;                 /* key text → count */
@@ -479,8 +484,19 @@ static bool run(struct import *im, unsigned long long resume_from)
             im->skipped++;
             mark_done(im, seq);
             if (im->bail) im->stop = im->failed = true;
+            /* A file in another format (or with no key column) would be
+             * reported line by line to its end: stop early instead. */
+            if (!im->accepted && ++im->rejected_head == WRONG_FORMAT_LINES && !im->stop) {
+                bulk_progress_clear(&im->progress);
+                shell_errorf(im->w,
+                             "the first %d records of %s were all rejected: is it %s? "
+                             "(--format chooses the format)",
+                             WRONG_FORMAT_LINES, im->path, rec_format_name(im->format));
+                im->stop = im->failed = true;
+            }
             continue;
         }
+        im->accepted = true;
         /* Same key twice: the request so far goes first, and the earlier
          * line must be acknowledged before this one is sent. */
         bool dup = false;
@@ -559,6 +575,7 @@ bool shell_cmd_import(struct shell *sh, const struct where *w, const char *args,
     im.path = pos[0];
     im.table = pos[1];
     enum rec_format f = format ? rec_format_named(format) : rec_format_guess(im.path);
+    im.format = f;
     if (f == REC_NONE) {
         if (format)
             shell_errorf(w, "unknown format '%s' (csv, tsv, json, ddbjson or s3)", format);
@@ -610,13 +627,21 @@ bool shell_cmd_import(struct shell *sh, const struct where *w, const char *args,
     if (ok) {
         remove(im.progress_path);
     } else {
-        save_progress(&im);
         fflush(stdout);
-        fprintf(stderr,
-                "pqsh: import stopped%s: every record up to the %s-th is in; %s records the "
-                "place (.import --resume … goes on from there)\n",
-                shell_interrupted ? " (interrupted)" : "", bulk_count(im.mark, a),
-                im.progress_path);
+        if (im.written == 0 && resume_from == 0) {
+            /* Nothing to go on from (at most bad records to report again):
+             * no progress file to trip the next try. */
+            remove(im.progress_path);
+            fprintf(stderr, "pqsh: import stopped%s: no record of %s was written\n",
+                    shell_interrupted ? " (interrupted)" : "", im.path);
+        } else {
+            save_progress(&im);
+            fprintf(stderr,
+                    "pqsh: import stopped%s: every record up to the %s-th is in; %s records "
+                    "the place (.import --resume … goes on from there)\n",
+                    shell_interrupted ? " (interrupted)" : "", bulk_count(im.mark, a),
+                    im.progress_path);
+        }
     }
     shell_statusf(sh, "IMPORT %s: %s written, %s retried, %s skipped, %.2f s\n", im.table,
                   bulk_count(im.written, a), bulk_count(im.retried, b), bulk_count(im.skipped, c),

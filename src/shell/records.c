@@ -483,7 +483,15 @@ static int next_line(struct rec_reader *r, struct pq_error *err)
         }
         int zerr = 0;
         const char *msg = gzerror(r->gz, &zerr);
-        if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
+        if (zerr == Z_BUF_ERROR) {
+            /* zlib's "unexpected end of file": the gzip stream stops early.
+             * The partial line is not handed out. */
+            pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
+                         "%s:%lu: the gzip data ends early (a truncated file?)", r->files[r->at],
+                         r->line + 1);
+            return -2;
+        }
+        if (zerr != Z_OK) {
             pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "cannot read %s: %s",
                          r->files[r->at], zerr == Z_ERRNO ? strerror(errno) : msg);
             return -2;

@@ -137,12 +137,21 @@ EOF
 diff bad.want bad.err >/dev/null || fail "bad-line report: $(diff bad.want bad.err)"
 grep -q "IMPORT Bad: 3 written, 0 retried, 1 skipped" bad.out || fail "bad2 summary: $(cat bad.out)"
 
-# --bail stops at the first bad line; the progress file says where.
+# --bail stops at the first bad line; before anything is written it says so
+# and leaves no progress file, after that the progress file says where.
 printf 'CREATE TABLE Bail (id STRING PRIMARY KEY);\n.import --bail bad.csv Bail\n' > bail.sql
 "$pqsh" --local :memory: -f bail.sql > bail.out 2> bail.err && fail "--bail: exit status 0"
 grep -q "^bad.csv:3: error:" bail.err || fail "--bail message: $(cat bail.err)"
-[ -f bad.csv.progress ] || fail "--bail left no progress file"
-rm -f bad.csv.progress
+grep -q "^pqsh: import stopped: no record of bad.csv was written$" bail.err || fail "--bail: $(cat bail.err)"
+[ -f bad.csv.progress ] && fail "--bail left a progress file with nothing written"
+{ echo "id,qty:N"; for i in $(seq 60); do echo "g$i,$i"; done; echo "bad,x"; echo "g61,61"; } > late.csv
+printf 'CREATE TABLE Late (id STRING PRIMARY KEY);\n.import --bail late.csv Late\n' > late.sql
+"$pqsh" --local :memory: -f late.sql > late.out 2> late.err && fail "--bail late: exit status 0"
+grep -q "^late.csv:62: error:" late.err || fail "--bail late message: $(cat late.err)"
+grep -q "^pqsh: import stopped: every record up to the 50-th is in; late.csv.progress" late.err ||
+  fail "--bail late: $(cat late.err)"
+[ "$(sed -n 's/^records //p' late.csv.progress 2>/dev/null)" = 50 ] || fail "--bail late: no progress file at 50"
+rm -f late.csv.progress
 
 # A killed import, resumed: every line once, none acknowledged twice.
 python3 -c "
