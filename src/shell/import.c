@@ -68,6 +68,10 @@ struct import {
     unsigned char *done;              /* done[i]: record mark + 1 + i */
     size_t done_cap;
     unsigned long long written, retried, skipped;
+    /* Requests allowed out at once (queued or in flight): at most two per
+     * clone, halved when an answer says the table is throttling (an error
+     * or UnprocessedItems), grown by one per window of clean answers. */
+    double window;
     struct bulk *bulk;
     struct bulk_progress progress;
     struct rec_reader *reader;
@@ -279,10 +283,32 @@ static bool retryable(const struct bulk_call *c)
     return c->err.http_status >= 500;
 }
 
+static bool throttled(const struct bulk_call *c)
+{
+    if (c->status != PQ_ERR_SERVICE || !c->err.type) return false;
+    return strstr(c->err.type, "Throughput") || strstr(c->err.type, "Throttling") ||
+           strcmp(c->err.type, "RequestLimitExceeded") == 0;
+}
+
+/* Additive increase, multiplicative decrease, as TCP does for a congested
+ * link: pressing on with every clone would only draw more throttling. */
+static void adapt(struct import *im, bool pushed_back)
+{
+    double most = (double)bulk_width(im->bulk) * 2;
+    if (pushed_back)
+        im->window = im->window / 2 < 1 ? 1 : im->window / 2;
+    else
+        im->window = im->window + 1 / im->window > most ? most : im->window + 1 / im->window;
+}
+
 /* One finished request: acknowledged items are done, the rest go again. */
 static void finished(struct import *im, struct bulk_call *c)
 {
     struct batch *b = c->tag;
+    adapt(im, throttled(c) ||
+                  (c->status == PQ_OK &&
+                   json_array_size(json_object_get(json_object_get(c->response, "UnprocessedItems"),
+                                                   im->table)) > 0));
     if (c->status == PQ_OK) {
         json_t *un = json_object_get(json_object_get(c->response, "UnprocessedItems"), im->table);
         struct batch again = {pq_xcalloc(b->n, sizeof *b->e), 0};
@@ -452,7 +478,7 @@ static bool run(struct import *im, unsigned long long resume_from)
     struct pq_error err;
     pq_error_init(&err);
     while (!im->stop) {
-        while (bulk_pending(im->bulk) >= (size_t)bulk_width(im->bulk) * 2 && !im->stop)
+        while ((double)bulk_pending(im->bulk) >= im->window && !im->stop)
             step(im);
         if (im->stop) break;
         json_t *item = NULL;
@@ -619,6 +645,7 @@ bool shell_cmd_import(struct shell *sh, const struct where *w, const char *args,
         shell_error(w, &err);
         goto out;
     }
+    im.window = (double)bulk_width(im.bulk) * 2;
     bulk_progress_start(&im.progress, force_progress || (sh->progress && isatty(2)), "written");
     ok = run(&im, resume_from);
     bulk_progress_clear(&im.progress);

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """A DynamoDB-protocol proxy on a loopback port: delays and faults in front of pqsh serve.
 
-Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P] [--seed S]
+Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P]
+                    [--capacity N] [--seed S]
   --delay-ms N     sleep N ms before forwarding each request and N ms before
                    returning each answer (a network N ms away each way)
   --throttle P     answer a share P of BatchWriteItem calls with
                    ProvisionedThroughputExceededException, forwarding nothing
   --unprocessed P  for a share P of BatchWriteItem calls, forward a random
                    part of the items and hand the rest back as UnprocessedItems
+  --capacity N     a table that takes N items a second (a bucket of N/10):
+                   BatchWriteItem forwards what the bucket holds and hands
+                   the rest back as UnprocessedItems, as DynamoDB does when
+                   writes outrun a partition
 GET /__counts returns {"puts": {key-json: times forwarded}, "throttled": n,
-"unprocessed": n}. Prints the port on stdout; serves until stdin closes.
+"unprocessed": n, "capped": n}. Prints the port on stdout; serves until stdin closes.
 Every connection is kept alive, and has its own kept-alive upstream connection.
 """
 import argparse
@@ -27,13 +32,28 @@ ap.add_argument("upstream")
 ap.add_argument("--delay-ms", type=float, default=0)
 ap.add_argument("--throttle", type=float, default=0)
 ap.add_argument("--unprocessed", type=float, default=0)
+ap.add_argument("--capacity", type=float, default=0)
 ap.add_argument("--seed", type=int, default=1)
 ARGS = ap.parse_args()
 UP = urllib.parse.urlparse(ARGS.upstream)
 RNG = random.Random(ARGS.seed)
 LOCK = threading.Lock()
 PUTS = {}
-STATS = {"throttled": 0, "unprocessed": 0}
+STATS = {"throttled": 0, "unprocessed": 0, "capped": 0}
+BUCKET = {"tokens": ARGS.capacity / 10, "at": time.monotonic()}
+
+
+def take(n):
+    """Up to n items from the capacity bucket (under LOCK)."""
+    now = time.monotonic()
+    BUCKET["tokens"] = min(ARGS.capacity / 10,
+                           BUCKET["tokens"] + (now - BUCKET["at"]) * ARGS.capacity)
+    BUCKET["at"] = now
+    k = min(n, int(BUCKET["tokens"]))
+    BUCKET["tokens"] -= k
+    return k
+
+
 LOCAL = threading.local()
 
 
@@ -94,7 +114,8 @@ class Handler(BaseHTTPRequestHandler):
         if ARGS.delay_ms:
             time.sleep(ARGS.delay_ms / 1000)
         target = self.headers.get("X-Amz-Target", "")
-        if not target.endswith(".BatchWriteItem") or not (ARGS.throttle or ARGS.unprocessed):
+        if not target.endswith(".BatchWriteItem") or not (ARGS.throttle or ARGS.unprocessed or
+                                                           ARGS.capacity):
             status, data, headers = self.forward(body)
             return self.answer(status, data, headers)
         req = json.loads(body)
@@ -116,6 +137,14 @@ class Handler(BaseHTTPRequestHandler):
                 keep = [r for r in reqs if RNG.random() < split]
                 held[table] = [r for r in reqs if r not in keep]
                 req["RequestItems"][table] = keep
+            req["RequestItems"] = {t: r for t, r in req["RequestItems"].items() if r}
+        if ARGS.capacity:
+            for table, reqs in req["RequestItems"].items():
+                with LOCK:
+                    k = take(len(reqs))
+                    STATS["capped"] += len(reqs) - k
+                held.setdefault(table, []).extend(reqs[k:])
+                req["RequestItems"][table] = reqs[:k]
             req["RequestItems"] = {t: r for t, r in req["RequestItems"].items() if r}
         if req["RequestItems"]:
             status, data, headers = self.forward(json.dumps(req).encode())
