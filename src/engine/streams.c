@@ -24,6 +24,7 @@
 #include <time.h>
 
 #define TRIM_EVERY 256 /* the write path trims once every this many records */
+#define TRIM_BATCH 128 /* records one trim removes at most: a write stays short */
 
 struct streams_state {
     sqlite3_stmt *ins;
@@ -109,29 +110,79 @@ int64_t sx_last_seq(sqlite3 *db)
     return n;
 }
 
+/* One bounded batch of retention: at most TRIM_BATCH of the oldest records
+ * older than 24 hours, then the streams disabled more than 24 hours ago. */
 pq_status sx_trim(sqlite3 *db, double now, struct pq_error *err)
 {
-    static const char *const steps[] = {
-        "SELECT 1 FROM pq_stream_records WHERE created < ?1 LIMIT 1",
-        "UPDATE pq_streams SET trimmed = (SELECT max(seq) FROM pq_stream_records r"
-        " WHERE r.arn = pq_streams.arn AND r.created < ?1) WHERE EXISTS (SELECT 1 FROM"
-        " pq_stream_records r WHERE r.arn = pq_streams.arn AND r.created < ?1)",
-        "DELETE FROM pq_stream_records WHERE created < ?1",
-        "DELETE FROM pq_streams WHERE disabled IS NOT NULL AND disabled < ?1",
-    };
-    pq_status rc = PQ_OK;
-    bool old = true;
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !rc; i++) {
-        sqlite3_stmt *st;
-        if (i > 0 && i < 3 && !old) continue; /* no old record: only old streams */
-        if ((rc = sx_prepare(db, steps[i], &st, err))) break;
-        sqlite3_bind_double(st, 1, now - STREAM_RETENTION);
-        int step = sqlite3_step(st);
-        if (i == 0) old = step == SQLITE_ROW;
-        if (step != SQLITE_DONE && step != SQLITE_ROW) rc = sx_fail(db, err, steps[i]);
-        sqlite3_finalize(st);
+    double cutoff = now - STREAM_RETENTION;
+    sqlite3_stmt *pick = NULL, *bump = NULL, *del = NULL, *gone = NULL;
+    pq_status rc;
+    if ((rc = sx_prepare(db,
+                         "SELECT seq, arn FROM pq_stream_records INDEXED BY"
+                         " pq_stream_records_created WHERE created < ? ORDER BY created LIMIT ?",
+                         &pick, err)))
+        return rc;
+    sqlite3_bind_double(pick, 1, cutoff);
+    sqlite3_bind_int(pick, 2, TRIM_BATCH);
+    int step;
+    while (!rc && (step = sqlite3_step(pick)) == SQLITE_ROW) {
+        /* The stream's trimmed mark first: a position at or before a
+         * removed record is TrimmedDataAccess from then on. */
+        if ((!bump &&
+             (rc = sx_prepare(db, "UPDATE pq_streams SET trimmed = max(trimmed, ?1) WHERE arn = ?2",
+                              &bump, err))) ||
+            (!del &&
+             (rc = sx_prepare(db, "DELETE FROM pq_stream_records WHERE seq = ?", &del, err))))
+            break;
+        sqlite3_bind_int64(bump, 1, sqlite3_column_int64(pick, 0));
+        sqlite3_bind_text(bump, 2, (const char *)sqlite3_column_text(pick, 1), -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(pick, 0));
+        if (sqlite3_step(bump) != SQLITE_DONE || sqlite3_step(del) != SQLITE_DONE)
+            rc = sx_fail(db, err, "trimming a stream");
+        sqlite3_reset(bump);
+        sqlite3_reset(del);
+    }
+    if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = sx_fail(db, err, "trimming streams");
+    sqlite3_finalize(pick);
+    sqlite3_finalize(bump);
+    sqlite3_finalize(del);
+    if (!rc && !(rc = sx_prepare(db,
+                                 "DELETE FROM pq_streams WHERE disabled IS NOT NULL AND"
+                                 " disabled < ?",
+                                 &gone, err))) {
+        sqlite3_bind_double(gone, 1, cutoff);
+        if (sqlite3_step(gone) != SQLITE_DONE) rc = sx_fail(db, err, "dropping old streams");
+        sqlite3_finalize(gone);
     }
     return rc;
+}
+
+pq_status sx_trimmed(sqlite3 *db, const char *arn, int64_t stored, double now, int64_t *out,
+                     struct pq_error *err)
+{
+    sqlite3_stmt *st;
+    /* Through the created index: only records retention has yet to remove
+     * are read, a few in the steady state. */
+    pq_status rc = sx_prepare(db,
+                              "SELECT max(seq) FROM pq_stream_records INDEXED BY"
+                              " pq_stream_records_created WHERE created < ?1 AND arn = ?2",
+                              &st, err);
+    if (rc) return rc;
+    sqlite3_bind_double(st, 1, now - STREAM_RETENTION);
+    sqlite3_bind_text(st, 2, arn, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    int64_t old = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0; /* NULL: 0 */
+    if (step != SQLITE_ROW && step != SQLITE_DONE) rc = sx_fail(db, err, "reading a stream");
+    sqlite3_finalize(st);
+    *out = old > stored ? old : stored;
+    return rc;
+}
+
+pq_status streams_trim(struct pq_store *s, double now, struct pq_error *err)
+{
+    sqlite3 *db = store_db(s);
+    return sx_has_schema(db) ? sx_trim(db, now, err) : PQ_OK;
 }
 
 /* ---- the write path ------------------------------------------------------ */

@@ -6,8 +6,10 @@
  * is enabled is appended to pq_stream_records by store.c's write path, in
  * the same SQLite transaction as the item, so a record exists exactly when
  * the write committed. Records and disabled streams live 24 hours by the
- * engine's clock. The four operations of DynamoDBStreams_20120810 read them;
- * the engine knows them by their whole target name
+ * engine's clock: the write path and the TTL sweep remove them in bounded
+ * batches; the reads only read (they run on pqsh serve's reader engines)
+ * and treat what retention has yet to remove as removed. The four operations of
+ * DynamoDBStreams_20120810 read them; the engine knows them by their whole target name
  * ("DynamoDBStreams_20120810.GetRecords"), as the wire names them.
  *
  * Ownership: nothing returned here is borrowed; responses are new references.
@@ -32,6 +34,10 @@ bool streams_enabled(const struct pq_table_meta *t);
  * service write (store_set_service: the TTL sweep) carries userIdentity. */
 pq_status streams_record(struct pq_store *s, const struct pq_table_meta *t, const json_t *old,
                          const json_t *now, struct pq_error *err) PQ_MUST_USE;
+
+/* Retention (the TTL sweep's steps): one bounded batch of records older
+ * than 24 hours at `now` removed; nothing when no stream was ever enabled. */
+pq_status streams_trim(struct pq_store *s, double now, struct pq_error *err) PQ_MUST_USE;
 
 /* ---- tables (ddl.c) ----------------------------------------------------- */
 

@@ -81,9 +81,11 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return pq_xstrdup(t ? (const char *)t : "");
 }
 
-/* The stream `arn`; *found false when there is none. */
-static pq_status row_load(sqlite3 *db, const char *arn, struct stream_row *r, bool *found,
-                          struct pq_error *err)
+/* The stream `arn` as retention leaves it at `now` (its trimmed mark
+ * included); *found false when there is none, or it was disabled more
+ * than 24 hours ago. */
+static pq_status row_load(sqlite3 *db, const char *arn, double now, struct stream_row *r,
+                          bool *found, struct pq_error *err)
 {
     memset(r, 0, sizeof *r);
     *found = false;
@@ -114,6 +116,12 @@ static pq_status row_load(sqlite3 *db, const char *arn, struct stream_row *r, bo
         rc = sx_fail(db, err, "reading a stream");
     }
     sqlite3_finalize(st);
+    if (!rc && *found && r->disabled > 0 && r->disabled < now - STREAM_RETENTION) {
+        *found = false;
+        row_release(r);
+    }
+    if (!rc && *found) rc = sx_trimmed(db, r->arn, r->trimmed, now, &r->trimmed, err);
+    if (rc) row_release(r);
     return rc;
 }
 
@@ -165,7 +173,7 @@ static pq_status find_stream(struct pq_engine *e, const char *arn, struct stream
 {
     bool found;
     if (!arn_ok(arn)) return pq_error_validation(err, "Invalid StreamArn");
-    pq_status rc = row_load(store_db(e->store), arn, r, &found, err);
+    pq_status rc = row_load(store_db(e->store), arn, engine_now(e), r, &found, err);
     if (!rc && !found)
         rc = pq_error_service(err, "ResourceNotFoundException",
                               "Requested resource not found: Stream: %s not found", arn);
@@ -249,14 +257,16 @@ pq_status streams_list(struct pq_engine *e, json_t *req, json_t **resp, struct p
     json_t *list = json_array();
     bool more = false;
     if (sx_has_schema(db)) {
-        if ((rc = sx_trim(db, engine_now(e), err))) goto out;
         sqlite3_stmt *st;
-        /* In ARN order (the table's name, then the label's time). */
+        /* In ARN order (the table's name, then the label's time); a stream
+         * disabled more than 24 hours ago is gone. */
         if ((rc = sx_prepare(db,
                              "SELECT arn, table_name, label FROM pq_streams WHERE (?1 IS NULL OR"
-                             " table_name = ?1) AND (?2 IS NULL OR arn > ?2) ORDER BY arn",
+                             " table_name = ?1) AND (?2 IS NULL OR arn > ?2) AND (disabled IS"
+                             " NULL OR disabled >= ?3) ORDER BY arn",
                              &st, err)))
             goto out;
+        sqlite3_bind_double(st, 3, engine_now(e) - STREAM_RETENTION);
         if (table) sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
         if (start) sqlite3_bind_text(st, 2, start, -1, SQLITE_TRANSIENT);
         int step;
@@ -312,9 +322,7 @@ pq_status streams_describe(struct pq_engine *e, json_t *req, json_t **resp, stru
     pq_status rc = verrs_finish(&v, err);
     if (rc) return rc;
     struct stream_row r;
-    if ((rc = sx_trim(store_db(e->store), engine_now(e), err)) ||
-        (rc = find_stream(e, member_str(req, "StreamArn"), &r, err)))
-        return rc;
+    if ((rc = find_stream(e, member_str(req, "StreamArn"), &r, err))) return rc;
     char id[48], start[24], end[24];
     shard_id(&r, id);
     seq_text(r.start_seq, start);
@@ -377,9 +385,7 @@ pq_status streams_get_shard_iterator(struct pq_engine *e, json_t *req, json_t **
     sqlite3 *db = store_db(e->store);
     double now = engine_now(e);
     struct stream_row r;
-    if ((rc = sx_trim(db, now, err)) ||
-        (rc = find_stream(e, member_str(req, "StreamArn"), &r, err)))
-        return rc;
+    if ((rc = find_stream(e, member_str(req, "StreamArn"), &r, err))) return rc;
     char id[48];
     shard_id(&r, id);
     int64_t after = 0, seq = 0;
@@ -454,7 +460,7 @@ pq_status streams_get_records(struct pq_engine *e, json_t *req, json_t **resp, s
         rc = pq_error_validation(err, "Invalid ShardIterator");
         goto out;
     }
-    if ((rc = sx_trim(db, now, err)) || (rc = row_load(db, arn.data, &r, &found, err))) goto out;
+    if ((rc = row_load(db, arn.data, now, &r, &found, err))) goto out;
     if (!found) {
         rc = pq_error_service(err, "ResourceNotFoundException",
                               "Requested resource not found: Stream: %s not found", arn.data);

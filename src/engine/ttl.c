@@ -25,6 +25,7 @@
  * the sweep reaches them they are there, as in DynamoDB.
  */
 #include "engine/internal.h"
+#include "engine/streams.h"
 #include "pqsh/value.h"
 #include "pqsh/time.h"
 
@@ -288,16 +289,17 @@ pq_status pq_engine_ttl_sweep(struct pq_engine *e, size_t budget, unsigned max_u
     if (rc) return rc;
     int64_t deadline = max_us ? mono_ns() + (int64_t)max_us * 1000 : 0;
     bool found = true;
-    if (!c->table) rc = next_table(e, c, &found, err);
+    /* Stream retention rides along: a bounded batch a step. */
+    rc = streams_trim(e->store, engine_now(e), err);
+    if (!rc && !c->table) rc = next_table(e, c, &found, err);
     while (!rc && found && left) {
         bool finished;
-        if ((rc = sweep_table(e, c, &left, deadline, deleted, &finished, err)) || !finished ||
-            past(deadline))
-            break;
+        if ((rc = sweep_table(e, c, &left, deadline, deleted, &finished, err)) || !finished) break;
         /* A table visited counts as one item examined, so a step over many
-         * tables without TTL stays bounded too. */
+         * tables without TTL stays bounded too; a finished table is left
+         * before the clock is looked at, so every step makes progress. */
         left--;
-        rc = next_table(e, c, &found, err);
+        if ((rc = next_table(e, c, &found, err)) || past(deadline)) break;
     }
     if (!rc && !found) *done = true; /* c->table is NULL again: the next call starts a round */
     if (!rc) rc = store_commit(e->store, err);

@@ -22,10 +22,9 @@
  * engine, a small pool of reader engines (pq_engine_options.reader), opened
  * as needed, up to one per worker thread. The read-only operations
  * (GetItem, BatchGetItem, Query, Scan, TransactGetItems, the Describe and
- * List operations, PartiQL SELECTs) run on a reader, each on the committed
- * snapshot of its start (SQLite WAL), never waiting for the writer; every
- * other call runs on the writer, one at a time. A database given to the
- * server (srv_dbs_borrow) has no readers.
+ * List operations, PartiQL SELECTs, the four streams operations) run on a reader, each on the
+ * committed snapshot of its start (SQLite WAL), never waiting for the writer; every other call runs
+ * on the writer, one at a time. A database given to the server (srv_dbs_borrow) has no readers.
  *
  * One clock: the registry holds an empty in-memory engine whose only use
  * is its clock (pq_engine_admin "pqsh:Clock" moves it); every database's
@@ -521,10 +520,13 @@ static bool is_select(const json_t *statement)
 static bool is_read(const char *op, const json_t *req)
 {
     static const char *const reads[] = {
-        "GetItem",        "BatchGetItem",       "Query",
-        "Scan",           "TransactGetItems",   "DescribeTable",
-        "ListTables",     "DescribeTimeToLive", "ListTagsOfResource",
-        "DescribeLimits", "DescribeEndpoints",  NULL};
+        "GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable",
+        "ListTables", "DescribeTimeToLive", "ListTagsOfResource", "DescribeLimits",
+        "DescribeEndpoints",
+        /* The streams API only reads; retention is the writer's (its
+         * write path and the sweeper), the reads see it without writing. */
+        "DynamoDBStreams_20120810.ListStreams", "DynamoDBStreams_20120810.DescribeStream",
+        "DynamoDBStreams_20120810.GetShardIterator", "DynamoDBStreams_20120810.GetRecords", NULL};
     if (!op) return false;
     for (const char *const *p = reads; *p; p++)
         if (strcmp(*p, op) == 0) return true;
