@@ -454,7 +454,12 @@ static pq_status build_plan(const struct exec_stmt *s, struct plan *p, struct pq
     pq_status st = PQ_OK;
     const json_t **vals = NULL;
     size_t nvals = 0;
-    if (!s->where || !pins(s->where, s->khash->name, &vals, &nvals)) {
+    /* A multi-attribute GSI key is read as a Scan of the index with the
+     * WHERE clause as its filter: PartiQL's rules for pinning a key (one
+     * equality on the partition key) name one attribute, and how DynamoDB
+     * plans several is UNCONFIRMED; the results are the same. */
+    if (!s->where || (s->index && s->index->multi) ||
+        !pins(s->where, s->khash->name, &vals, &nvals)) {
         free(vals);
         p->r = pq_xcalloc(1, sizeof *p->r);
         p->n = 1;

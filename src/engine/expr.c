@@ -404,7 +404,7 @@ static void key_conjuncts(const struct xa_node *n, const struct xa_node **v, siz
         key_conjuncts(n->kids[1], v, nv);
         return;
     }
-    if (*nv < 3) v[*nv] = n;
+    if (*nv <= XP_MAX_KEY_CONDS) v[*nv] = n;
     (*nv)++;
 }
 
@@ -536,10 +536,13 @@ pq_status xp_key_condition(struct xp_request *r, const char *text,
     if (has_size(p, p->root))
         return xp_fail(r, XP_KEY_CONDITION, err,
                        "KeyConditionExpressions cannot contain nested operations");
-    const struct xa_node *conds[3];
+    const struct xa_node *conds[XP_MAX_KEY_CONDS + 1];
     size_t n = 0;
     key_conjuncts(p->root, conds, &n);
-    if (n > 2) return xp_fail(r, XP_KEY_CONDITION, err, "Conditions can be of length 1 or 2 only");
+    /* More than a multi-attribute key can use: the text of two-attribute
+     * keys (what DynamoDB says past 8 is UNCONFIRMED). */
+    if (n > XP_MAX_KEY_CONDS)
+        return xp_fail(r, XP_KEY_CONDITION, err, "Conditions can be of length 1 or 2 only");
     struct xp_key_condition *kc = pq_xcalloc(1, sizeof *kc);
     r->keyconds = pq_xrealloc(r->keyconds, (r->nkeyconds + 1) * sizeof *r->keyconds);
     r->keyconds[r->nkeyconds++] = kc;
@@ -547,9 +550,11 @@ pq_status xp_key_condition(struct xp_request *r, const char *text,
         if ((st = key_cond(r, p, conds[i], &kc->conds[i], err))) return st;
         kc->n++;
     }
-    if (n == 2 && strcmp(kc->conds[0].name, kc->conds[1].name) == 0)
-        return xp_fail(r, XP_KEY_CONDITION, err,
-                       "KeyConditionExpressions must only contain one condition per key");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(kc->conds[i].name, kc->conds[j].name) == 0)
+                return xp_fail(r, XP_KEY_CONDITION, err,
+                               "KeyConditionExpressions must only contain one condition per key");
     *out = kc;
     return PQ_OK;
 }

@@ -100,14 +100,17 @@ struct xp_key_cond {
     const json_t *value2; /* BETWEEN's upper bound, else NULL */
 };
 
+/* At most 8 conditions: a multi-attribute GSI key has up to 4 HASH and 4
+ * RANGE attributes. More than 2 on a key schema of one or two attributes is
+ * refused when the query is bound to its table (query.c). */
+#define XP_MAX_KEY_CONDS 8
 struct xp_key_condition {
-    struct xp_key_cond conds[2]; /* in the order written */
-    size_t n;                    /* 1 or 2 */
+    struct xp_key_cond conds[XP_MAX_KEY_CONDS]; /* in the order written */
+    size_t n;                                   /* 1 .. XP_MAX_KEY_CONDS */
 };
 
 pq_status xp_key_condition(struct xp_request *r, const char *text,
-                           const struct xp_key_condition **out,
-                           struct pq_error *err) PQ_MUST_USE;
+                           const struct xp_key_condition **out, struct pq_error *err) PQ_MUST_USE;
 
 /* ProjectionExpression: the listed paths (after #name substitution), checked
  * for overlap and conflict (§2.7). */
@@ -116,8 +119,8 @@ struct xp_projection {
     size_t npaths;
 };
 
-pq_status xp_projection(struct xp_request *r, const char *text,
-                        const struct xp_projection **out, struct pq_error *err) PQ_MUST_USE;
+pq_status xp_projection(struct xp_request *r, const char *text, const struct xp_projection **out,
+                        struct pq_error *err) PQ_MUST_USE;
 
 /* The item cut down to the projection's paths, in their nesting, selected
  * list elements compacted in index order, unresolved paths dropped (§2.7).

@@ -31,14 +31,20 @@ static void parse_one(const json_t *defs, const json_t *ix, bool global, struct 
     m->name = pq_xstrdup(json_string_value(json_object_get(ix, "IndexName")));
     m->global = global;
     const json_t *ks = json_object_get(ix, "KeySchema");
-    for (size_t k = 0; k < json_array_size(ks) && k < 2; k++) {
+    for (size_t k = 0; k < json_array_size(ks); k++) {
         const json_t *e = json_array_get(ks, k);
         const char *n = json_string_value(json_object_get(e, "AttributeName"));
         const char *kt = json_string_value(json_object_get(e, "KeyType"));
-        struct pq_key_attr *a = kt && strcmp(kt, "RANGE") == 0 ? &m->range : &m->hash;
+        bool range = kt && strcmp(kt, "RANGE") == 0;
+        size_t *count = range ? &m->nrange : &m->nhash;
+        if (!n || *count == PQ_IX_MAX_KEYS) continue;
+        struct pq_key_attr *a = range ? &m->ranges[(*count)++] : &m->hashes[(*count)++];
         a->name = pq_xstrdup(n);
         a->type = def_type(defs, n);
     }
+    m->hash = m->hashes[0];
+    if (m->nrange) m->range = m->ranges[0];
+    m->multi = m->nhash > 1 || m->nrange > 1;
     const json_t *pr = json_object_get(ix, "Projection");
     const char *pt = json_string_value(json_object_get(pr, "ProjectionType"));
     m->projection = !pt || strcmp(pt, "ALL") == 0  ? PQ_IXP_ALL
@@ -70,8 +76,10 @@ void index_meta_free(struct pq_index_meta *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(v[i].name);
-        free(v[i].hash.name);
-        free(v[i].range.name);
+        for (size_t j = 0; j < v[i].nhash; j++)
+            free(v[i].hashes[j].name);
+        for (size_t j = 0; j < v[i].nrange; j++)
+            free(v[i].ranges[j].name);
         for (size_t j = 0; j < v[i].ninclude; j++)
             free(v[i].include[j]);
         free(v[i].include);
@@ -93,20 +101,59 @@ static bool encode_attr(const struct pq_key_attr *a, const json_t *item, struct 
     return pq_value_encode_key(v, out);
 }
 
+bool index_key_append(const json_t *v, bool open, struct pq_buf *out)
+{
+    struct pq_buf one = PQ_BUF_INIT;
+    pq_buf_init(&one);
+    bool ok = pq_value_encode_key(v, &one);
+    for (size_t i = 0; ok && i < one.len; i++) {
+        pq_buf_addc(out, one.data[i]);
+        if (one.data[i] == '\0') pq_buf_addc(out, (char)0xff);
+    }
+    if (ok && !open) pq_buf_add(out, "\0\1", 2);
+    pq_buf_release(&one);
+    return ok;
+}
+
+/* One side of the key: a single attribute as it encodes, several each
+ * escaped and terminated. */
+static bool encode_side(const struct pq_key_attr *attrs, size_t n, const json_t *item,
+                        struct pq_buf *out)
+{
+    if (n == 1) return encode_attr(&attrs[0], item, out);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_object_get(item, attrs[i].name);
+        if (!v || pq_value_type(v) != pq_type_from_name((char[]){attrs[i].type, 0}) ||
+            !index_key_append(v, false, out))
+            return false;
+    }
+    return true;
+}
+
 bool index_key_of(const struct pq_index_meta *ix, const json_t *item, struct pq_buf *ihk,
                   struct pq_buf *irk)
 {
     pq_buf_reset(ihk);
     pq_buf_reset(irk);
-    if (!encode_attr(&ix->hash, item, ihk)) return false;
-    return !ix->range.name || encode_attr(&ix->range, item, irk);
+    if (!encode_side(ix->hashes, ix->nhash, item, ihk)) return false;
+    return !ix->nrange || encode_side(ix->ranges, ix->nrange, item, irk);
+}
+
+bool index_has_key(const struct pq_index_meta *ix, const char *attr)
+{
+    for (size_t i = 0; i < ix->nhash; i++)
+        if (strcmp(ix->hashes[i].name, attr) == 0) return true;
+    for (size_t i = 0; i < ix->nrange; i++)
+        if (strcmp(ix->ranges[i].name, attr) == 0) return true;
+    return false;
 }
 
 bool index_projects(const struct pq_table_meta *t, const struct pq_index_meta *ix, const char *attr)
 {
     if (ix->projection == PQ_IXP_ALL) return true;
-    const char *keys[4] = {t->hash.name, t->range.name, ix->hash.name, ix->range.name};
-    for (int i = 0; i < 4; i++)
+    if (index_has_key(ix, attr)) return true;
+    const char *keys[2] = {t->hash.name, t->range.name};
+    for (int i = 0; i < 2; i++)
         if (keys[i] && strcmp(keys[i], attr) == 0) return true;
     for (size_t i = 0; i < ix->ninclude; i++)
         if (strcmp(ix->include[i], attr) == 0) return true;
@@ -144,8 +191,13 @@ pq_status index_check_item(const struct pq_table_meta *t, const json_t *item, st
 {
     for (size_t i = 0; i < t->nindexes; i++) {
         const struct pq_index_meta *ix = &t->indexes[i];
-        const struct pq_key_attr *keys[2] = {&ix->hash, ix->range.name ? &ix->range : NULL};
-        for (int k = 0; k < 2 && keys[k]; k++) {
+        const struct pq_key_attr *keys[2 * PQ_IX_MAX_KEYS];
+        size_t nkeys = 0;
+        for (size_t k = 0; k < ix->nhash; k++)
+            keys[nkeys++] = &ix->hashes[k];
+        for (size_t k = 0; k < ix->nrange; k++)
+            keys[nkeys++] = &ix->ranges[k];
+        for (size_t k = 0; k < nkeys; k++) {
             const json_t *v = json_object_get(item, keys[k]->name);
             if (!v) continue;
             pq_type want = pq_type_from_name((char[]){keys[k]->type, 0});

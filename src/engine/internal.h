@@ -51,12 +51,24 @@ typedef enum pq_projection_kind {
     PQ_IXP_INCLUDE,
 } pq_projection_kind;
 
+/* A GSI key has at most this many HASH and this many RANGE attributes
+ * (multi-attribute keys, Nov 2025); tables and LSIs have one of each. */
+#define PQ_IX_MAX_KEYS 4
+
 /* A local or global secondary index, read from the table's description. */
 struct pq_index_meta {
     char *name;
     bool global;
     struct pq_key_attr hash;
     struct pq_key_attr range; /* range.name NULL when the index has no sort key */
+    /* Every key attribute in KeySchema order (hashes[0] is `hash`, ranges[0]
+     * is `range`: those two share the names owned here). With more than one
+     * on a side (`multi`), that side's encoded key is the attributes'
+     * encodings each escaped and terminated (index_key_of), so byte order is
+     * the order of the attributes left to right. */
+    struct pq_key_attr hashes[PQ_IX_MAX_KEYS], ranges[PQ_IX_MAX_KEYS];
+    size_t nhash, nrange;
+    bool multi;
     pq_projection_kind projection;
     char **include; /* INCLUDE: NonKeyAttributes */
     size_t ninclude;
@@ -235,6 +247,12 @@ const struct pq_index_meta *index_find(const struct pq_table_meta *t, const char
  * (an index key attribute is missing or of another type). */
 bool index_key_of(const struct pq_index_meta *ix, const json_t *item, struct pq_buf *ihk,
                   struct pq_buf *irk);
+/* Appends one attribute value to a multi-attribute key side: its key
+ * encoding with 0x00 escaped as 0x00 0xff, then 0x00 0x01. With `open` the
+ * terminator is left out (a begins_with prefix). false for a non-key type. */
+bool index_key_append(const json_t *v, bool open, struct pq_buf *out);
+/* Whether `attr` is one of the index's key attributes. */
+bool index_has_key(const struct pq_index_meta *ix, const char *attr);
 /* Whether the index projects top-level attribute `attr` (keys always are). */
 bool index_projects(const struct pq_table_meta *t, const struct pq_index_meta *ix,
                     const char *attr);

@@ -309,13 +309,15 @@ pq_status read_bind_esk(struct read_op *r, const char *bad_count, const char *ba
 {
     if (!r->esk) return PQ_OK;
     const struct pq_table_meta *t = r->table;
-    const struct pq_key_attr *keys[4] = {&t->hash, t->range.name ? &t->range : NULL, NULL, NULL};
-    if (r->index) {
-        keys[2] = &r->index->hash;
-        keys[3] = r->index->range.name ? &r->index->range : NULL;
-    }
+    const struct pq_key_attr *keys[2 + 2 * PQ_IX_MAX_KEYS] = {&t->hash,
+                                                              t->range.name ? &t->range : NULL};
+    int nkeys = 2;
+    for (size_t i = 0; r->index && i < r->index->nhash; i++)
+        keys[nkeys++] = &r->index->hashes[i];
+    for (size_t i = 0; r->index && i < r->index->nrange; i++)
+        keys[nkeys++] = &r->index->ranges[i];
     size_t want = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < nkeys; i++) {
         if (!keys[i]) continue;
         bool dup = false;
         for (int j = 0; j < i; j++)
@@ -326,11 +328,15 @@ pq_status read_bind_esk(struct read_op *r, const char *bad_count, const char *ba
             return pq_error_validation(err, "%s", bad_count);
     }
     if (json_object_size(r->esk) != want) return pq_error_validation(err, "%s", bad_count);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < nkeys; i++)
         if (keys[i] && !key_type_is(keys[i], json_object_get(r->esk, keys[i]->name)))
             return pq_error_validation(err, "%s", i < 2 ? bad_table_type : bad_index_type);
-    encode_into(json_object_get(r->esk, r->khash->name), &r->after.hk);
-    encode_into(r->krange ? json_object_get(r->esk, r->krange->name) : NULL, &r->after.rk);
+    if (r->index) {
+        index_key_of(r->index, r->esk, &r->after.hk, &r->after.rk);
+    } else {
+        encode_into(json_object_get(r->esk, r->khash->name), &r->after.hk);
+        encode_into(r->krange ? json_object_get(r->esk, r->krange->name) : NULL, &r->after.rk);
+    }
     if (r->index) {
         encode_into(json_object_get(r->esk, t->hash.name), &r->after.bhk);
         encode_into(t->range.name ? json_object_get(r->esk, t->range.name) : NULL, &r->after.brk);
@@ -380,12 +386,18 @@ static pq_status check_filter_keys(const struct read_op *r, struct pq_error *err
         const struct pq_key_attr *k = names_attr(p.v[i], r->khash->name)                 ? r->khash
                                       : r->krange && names_attr(p.v[i], r->krange->name) ? r->krange
                                                                                          : NULL;
-        if (k)
+        /* A multi-attribute GSI key: every one of its attributes (the
+         * message names it as for one-attribute keys: UNCONFIRMED). */
+        const char *name = k ? k->name : NULL;
+        if (!name && r->index && r->index->multi && p.v[i]->nsteps &&
+            p.v[i]->steps[0].kind == PQ_STEP_NAME && index_has_key(r->index, p.v[i]->steps[0].name))
+            name = p.v[i]->steps[0].name;
+        if (name)
             st = pq_error_validation(
                 err,
                 "%s can only contain non-primary key attributes: Primary "
                 "key attribute: %s",
-                read_member(r->req, "QueryFilter") ? "QueryFilter" : "Filter Expression", k->name);
+                read_member(r->req, "QueryFilter") ? "QueryFilter" : "Filter Expression", name);
     }
     free(p.v);
     return st;
@@ -403,19 +415,18 @@ pq_status read_check_paths(const struct read_op *r, struct pq_error *err)
     for (size_t i = 0; i < p.n && !st; i++) {
         if (p.v[i]->nsteps < 2) continue;
         const char *table_keys[2] = {t->hash.name, t->range.name};
-        const char *index_keys[2] = {ix ? ix->hash.name : NULL, ix ? ix->range.name : NULL};
-        for (int k = 0; k < 2 && !st; k++) {
+        for (int k = 0; k < 2 && !st; k++)
             if (names_attr(p.v[i], table_keys[k]))
                 st = pq_error_validation(err,
                                          "Key attributes must be scalars; list random access '[]' "
                                          "and map lookup '.' are not allowed: Key: %s",
                                          table_keys[k]);
-            else if (names_attr(p.v[i], index_keys[k]))
-                st = pq_error_validation(err,
-                                         "Key attributes must be scalars; list random access '[]' "
-                                         "and map lookup '.' are not allowed: IndexKey: %s",
-                                         index_keys[k]);
-        }
+        if (!st && ix && p.v[i]->steps[0].kind == PQ_STEP_NAME &&
+            index_has_key(ix, p.v[i]->steps[0].name))
+            st = pq_error_validation(err,
+                                     "Key attributes must be scalars; list random access '[]' "
+                                     "and map lookup '.' are not allowed: IndexKey: %s",
+                                     p.v[i]->steps[0].name);
     }
     free(p.v);
     if (st || !ix || !ix->global) return st;
@@ -491,13 +502,14 @@ static json_t *output_of(const struct read_op *r, const json_t *view)
  * on an index. */
 static json_t *last_key(const struct read_op *r, const json_t *item)
 {
-    const struct pq_key_attr *keys[4] = {&r->table->hash, &r->table->range, NULL, NULL};
-    if (r->index) {
-        keys[2] = &r->index->hash;
-        keys[3] = &r->index->range;
-    }
+    const struct pq_key_attr *keys[2 + 2 * PQ_IX_MAX_KEYS] = {&r->table->hash, &r->table->range};
+    int nkeys = 2;
+    for (size_t i = 0; r->index && i < r->index->nhash; i++)
+        keys[nkeys++] = &r->index->hashes[i];
+    for (size_t i = 0; r->index && i < r->index->nrange; i++)
+        keys[nkeys++] = &r->index->ranges[i];
     json_t *k = json_object();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < nkeys; i++) {
         const json_t *v = keys[i] && keys[i]->name ? json_object_get(item, keys[i]->name) : NULL;
         if (v) json_object_set(k, keys[i]->name, (json_t *)v);
     }
@@ -575,6 +587,171 @@ static pq_status query_model(const json_t *req, struct pq_error *err)
     return exec_violations_finish(&v, err);
 }
 
+/* The condition on a sort key of one attribute into r->range. */
+static void bind_sort(struct read_op *r, const struct xp_key_cond *s)
+{
+    switch (s->op) {
+    case XP_KEY_EQ:
+    case XP_KEY_GE:
+    case XP_KEY_GT:
+    case XP_KEY_BETWEEN:
+        encode_into(s->value, &r->lo);
+        r->range.rk_lo = &r->lo;
+        r->range.lo_inclusive = s->op != XP_KEY_GT;
+        break;
+    case XP_KEY_BEGINS_WITH:
+        /* S and B keys encode as their bytes: a prefix of the value is a
+         * prefix of the encoding. */
+        encode_into(s->value, &r->prefix);
+        r->range.rk_prefix = &r->prefix;
+        break;
+    default:
+        break;
+    }
+    if (s->op == XP_KEY_EQ || s->op == XP_KEY_LE || s->op == XP_KEY_LT || s->op == XP_KEY_BETWEEN) {
+        encode_into(s->op == XP_KEY_BETWEEN ? s->value2 : s->value, &r->hi);
+        r->range.rk_hi = &r->hi;
+        r->range.hi_inclusive = s->op != XP_KEY_LT;
+    }
+}
+
+/* The condition of `kc` on attribute `name`, or NULL. */
+static const struct xp_key_cond *cond_on(const struct xp_key_condition *kc, const char *name)
+{
+    for (size_t i = 0; i < kc->n; i++)
+        if (strcmp(kc->conds[i].name, name) == 0) return &kc->conds[i];
+    return NULL;
+}
+
+/* A condition's values against the key attribute's type. */
+static pq_status check_cond_values(const struct xp_key_cond *c, const struct pq_key_attr *k,
+                                   bool hash, struct pq_error *err)
+{
+    const json_t *vals[2] = {c->value, c->value2};
+    for (int j = 0; j < 2; j++) {
+        if (!vals[j]) continue;
+        if (!key_type_is(k, vals[j]))
+            return pq_error_validation(err, "One or more parameter values were invalid: "
+                                            "Condition parameter type does not match schema "
+                                            "type");
+        pq_status st = exec_check_key_value(k, vals[j], hash, err);
+        if (st) return st;
+    }
+    return PQ_OK;
+}
+
+/* `p` followed by the value's terminated encoding, optionally with its last
+ * byte raised: the first key past every key that starts with it. */
+static void bound(struct pq_buf *out, const struct pq_buf *p, const json_t *v, bool past)
+{
+    pq_buf_reset(out);
+    pq_buf_add(out, p->data ? p->data : "", p->len);
+    index_key_append(v, false, out);
+    if (past) out->data[out->len - 1]++; /* the terminator 0x00 0x01 becomes 0x00 0x02 */
+}
+
+/* A multi-attribute GSI key (reference §2.6): `=` on every HASH attribute;
+ * RANGE attributes left to right without gaps, all `=` but the last. The
+ * RANGE side is encoded attribute by attribute (index_key_of), so the
+ * conditions become one prefix plus bounds on the next attribute. Where the
+ * reference gives no text (a HASH attribute missing or not `=`, a
+ * condition on a non-key attribute) the one-attribute texts are used:
+ * UNCONFIRMED. */
+static pq_status bind_multi_key_condition(struct read_op *r, const struct xp_key_condition *kc,
+                                          struct pq_error *err)
+{
+    const struct pq_index_meta *ix = r->index;
+    pq_status st;
+    for (size_t i = 0; i < ix->nhash; i++)
+        if (!cond_on(kc, ix->hashes[i].name))
+            return pq_error_validation(err, "Query condition missed key schema element: %s",
+                                       ix->hashes[i].name);
+    for (size_t i = 0; i < kc->n; i++) {
+        if (index_has_key(ix, kc->conds[i].name)) continue;
+        size_t j = 0;
+        while (j < ix->nrange && cond_on(kc, ix->ranges[j].name))
+            j++;
+        if (j == ix->nrange) return pq_error_validation(err, "Query key condition not supported");
+        return pq_error_validation(err, "Query condition missed key schema element: %s",
+                                   ix->ranges[j].name);
+    }
+    for (size_t i = 0; i < ix->nhash; i++) {
+        const struct xp_key_cond *c = cond_on(kc, ix->hashes[i].name);
+        if (c->op != XP_KEY_EQ)
+            return pq_error_validation(err, "Query key condition not supported");
+    }
+    /* The last RANGE attribute with a condition; every one before it needs `=`. */
+    size_t last = 0;
+    for (size_t i = 0; i < ix->nrange; i++)
+        if (cond_on(kc, ix->ranges[i].name)) last = i + 1;
+    for (size_t i = 0; i + 1 < last; i++) {
+        const struct xp_key_cond *c = cond_on(kc, ix->ranges[i].name);
+        if (c && c->op == XP_KEY_EQ) continue;
+        size_t b = i + 1;
+        while (!cond_on(kc, ix->ranges[b].name))
+            b++;
+        return pq_error_validation(err,
+                                   "RANGE key attributes %s must have equality conditions "
+                                   "specified in the query because a condition is present on key "
+                                   "attribute %s",
+                                   ix->ranges[i].name, ix->ranges[b].name);
+    }
+    for (size_t i = 0; i < ix->nhash; i++)
+        if ((st = check_cond_values(cond_on(kc, ix->hashes[i].name), &ix->hashes[i], true, err)))
+            return st;
+    for (size_t i = 0; i < last; i++)
+        if ((st = check_cond_values(cond_on(kc, ix->ranges[i].name), &ix->ranges[i], false, err)))
+            return st;
+
+    pq_buf_reset(&r->hk);
+    for (size_t i = 0; i < ix->nhash; i++) {
+        const json_t *v = cond_on(kc, ix->hashes[i].name)->value;
+        if (ix->nhash == 1)
+            pq_value_encode_key(v, &r->hk);
+        else
+            index_key_append(v, false, &r->hk);
+    }
+    r->range.hk = &r->hk;
+    if (!last) return PQ_OK;
+    /* A single RANGE attribute encodes as itself: the one-attribute rules. */
+    if (ix->nrange == 1) {
+        bind_sort(r, cond_on(kc, ix->ranges[0].name));
+        return PQ_OK;
+    }
+    struct pq_buf p = PQ_BUF_INIT;
+    pq_buf_init(&p);
+    for (size_t i = 0; i + 1 < last; i++)
+        index_key_append(cond_on(kc, ix->ranges[i].name)->value, false, &p);
+    const struct xp_key_cond *s = cond_on(kc, ix->ranges[last - 1].name);
+    pq_buf_reset(&r->prefix);
+    pq_buf_add(&r->prefix, p.data ? p.data : "", p.len);
+    switch (s->op) {
+    case XP_KEY_EQ:
+        bound(&r->prefix, &p, s->value, false);
+        break;
+    case XP_KEY_BEGINS_WITH:
+        index_key_append(s->value, true, &r->prefix);
+        break;
+    case XP_KEY_GT:
+    case XP_KEY_GE:
+    case XP_KEY_BETWEEN:
+        bound(&r->lo, &p, s->value, s->op == XP_KEY_GT);
+        r->range.rk_lo = &r->lo;
+        r->range.lo_inclusive = true;
+        break;
+    default:
+        break;
+    }
+    if (s->op == XP_KEY_LT || s->op == XP_KEY_LE || s->op == XP_KEY_BETWEEN) {
+        bound(&r->hi, &p, s->op == XP_KEY_BETWEEN ? s->value2 : s->value, s->op != XP_KEY_LT);
+        r->range.rk_hi = &r->hi;
+        r->range.hi_inclusive = false;
+    }
+    if (r->prefix.len) r->range.rk_prefix = &r->prefix;
+    pq_buf_release(&p);
+    return PQ_OK;
+}
+
 /* The key condition against the schema of what is read (§2.6, schema level),
  * then into r->range. */
 static pq_status bind_key_condition(struct read_op *r, const struct xp_key_condition *kc,
@@ -582,6 +759,12 @@ static pq_status bind_key_condition(struct read_op *r, const struct xp_key_condi
 {
     const struct xp_key_cond *hash = NULL;
     *sort = NULL;
+    if (r->index && r->index->multi) return bind_multi_key_condition(r, kc, err);
+    /* The parser takes up to 8 conditions for multi-attribute keys; a key of
+     * one or two attributes takes two, with the parser's text. */
+    if (kc->n > 2)
+        return pq_error_validation(err, "Invalid KeyConditionExpression: Conditions can be of "
+                                        "length 1 or 2 only");
     for (size_t i = 0; i < kc->n; i++)
         if (strcmp(kc->conds[i].name, r->khash->name) == 0) hash = &kc->conds[i];
     if (!hash)
@@ -613,31 +796,7 @@ static pq_status bind_key_condition(struct read_op *r, const struct xp_key_condi
     }
     encode_into(hash->value, &r->hk);
     r->range.hk = &r->hk;
-    const struct xp_key_cond *s = *sort;
-    if (!s) return PQ_OK;
-    switch (s->op) {
-    case XP_KEY_EQ:
-    case XP_KEY_GE:
-    case XP_KEY_GT:
-    case XP_KEY_BETWEEN:
-        encode_into(s->value, &r->lo);
-        r->range.rk_lo = &r->lo;
-        r->range.lo_inclusive = s->op != XP_KEY_GT;
-        break;
-    case XP_KEY_BEGINS_WITH:
-        /* S and B keys encode as their bytes: a prefix of the value is a
-         * prefix of the encoding. */
-        encode_into(s->value, &r->prefix);
-        r->range.rk_prefix = &r->prefix;
-        break;
-    default:
-        break;
-    }
-    if (s->op == XP_KEY_EQ || s->op == XP_KEY_LE || s->op == XP_KEY_LT || s->op == XP_KEY_BETWEEN) {
-        encode_into(s->op == XP_KEY_BETWEEN ? s->value2 : s->value, &r->hi);
-        r->range.rk_hi = &r->hi;
-        r->range.hi_inclusive = s->op != XP_KEY_LT;
-    }
+    if (*sort) bind_sort(r, *sort);
     return PQ_OK;
 }
 

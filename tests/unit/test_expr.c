@@ -240,8 +240,17 @@ static void test_key_conditions(void)
     CHECK_STR(run("K", "p = :a AND p = :b", NULL, v, 0),
               "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one "
               "condition per key");
-    CHECK_STR(run("K", "p = :a AND q = :a AND r = :b", NULL, v, 0),
+    /* Up to 8 parse (multi-attribute GSI keys); query.c refuses more than 2
+     * on other keys. */
+    CHECK_STR(run("K", "p = :a AND q = :a AND r = :b", NULL, v, 0), "OK");
+    CHECK_STR(run("K",
+                  "a = :a AND b = :a AND c = :b AND d = :a AND e = :a AND f = :a AND g = :a "
+                  "AND h = :a AND p = :a",
+                  NULL, v, 0),
               "Invalid KeyConditionExpression: Conditions can be of length 1 or 2 only");
+    CHECK_STR(run("K", "a = :a AND b = :a AND c = :b AND a = :a", NULL, v, 0),
+              "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one "
+              "condition per key");
     CHECK_STR(run("K", "((c = :a) AND ((p = :b)))", NULL, v, 0),
               "Invalid KeyConditionExpression: The expression has redundant parentheses;");
 
