@@ -7,7 +7,11 @@
 #   default, timed and scaled to 400 calls: one CLI process takes about a
 #   second to start, a full loop would take minutes);
 #   export 100,000 items with 1 and 8 segments.
-# Prints one line per case: seconds and items/s.
+# Prints one line per case: seconds and items/s; for the import the limit the
+# delay sets (400 requests / 16 in flight x 20 ms) and the ratio to it, and
+# the same import straight to serve (no proxy: the CPU floor of client and
+# server on this machine); for the exports the CPU seconds pqsh serve spent
+# (the engine's share). The load average is printed before and after.
 set -u
 PQSH=$(realpath "${1:?usage: run.sh PQSH [CLI_CALLS]}")
 CLI_CALLS=${2:-20}
@@ -43,10 +47,17 @@ for t in Pqsh Boto Cli; do
 done
 now() { date +%s.%N; }
 report() { python3 -c "import sys; s=float(sys.argv[2]); print('%-34s %8.2f s %10.0f items/s' % (sys.argv[1], s, float(sys.argv[3])/s))" "$@"; }
+serve_cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$SERVE_PID/stat"; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+"$PQSH" --endpoint-url "$URL" -q -c "CREATE TABLE BenchDirect (pk STRING PRIMARY KEY);"
 t0=$(now); "$PQSH" --endpoint-url "$PROXY" -c ".import items.jsonl BenchPqsh" >pqsh.out 2>&1; t1=$(now)
-report "import 10,000: pqsh .import" "$(echo "$t1 - $t0" | bc)" 10000
+s=$(echo "$t1 - $t0" | bc)
+report "import 10,000: pqsh .import" "$s" 10000
 grep -q "10,000 written" pqsh.out || { echo "pqsh import failed:"; cat pqsh.out; }
+python3 -c "import sys; print('  delay-bound limit 0.50 s (400 requests / 16 in flight x 20 ms): %.2fx' % (float(sys.argv[1]) / 0.5))" "$s"
+t0=$(now); "$PQSH" --endpoint-url "$URL" -c ".import items.jsonl BenchDirect" >direct.out 2>&1; t1=$(now)
+report "  same, straight to serve (no proxy)" "$(echo "$t1 - $t0" | bc)" 10000
 
 t0=$(now)
 python3 - "$PROXY" <<'EOF'
@@ -82,7 +93,10 @@ for i in range(100000): print('{\"pk\": \"e%06d\", \"n\": %d, \"s\": \"%s\"}' % 
 "$PQSH" --endpoint-url "$URL" -q -c "CREATE TABLE BenchExport (pk STRING PRIMARY KEY);"
 "$PQSH" --endpoint-url "$URL" -c ".import big.jsonl BenchExport" >load.out 2>&1
 for seg in 1 8; do
+    c0=$(serve_cpu)
     t0=$(now); "$PQSH" --endpoint-url "$PROXY" -c ".export --segments $seg BenchExport out$seg.jsonl" >exp$seg.out 2>&1; t1=$(now)
     report "export 100,000: $seg segment(s)" "$(echo "$t1 - $t0" | bc)" 100000
+    echo "  pqsh serve CPU: $(echo "$(serve_cpu) - $c0" | bc) s"
     grep -q "100,000 items" exp$seg.out || { echo "export failed:"; cat exp$seg.out; }
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
