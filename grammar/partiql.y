@@ -88,6 +88,10 @@ struct pq_parse_ctx {
     /* Comments seen (SHELL mode only), handed to the statement. */
     struct pq_loc *comments;
     size_t ncomments;
+    /* SHELL mode took a turn a STRICT parse of the same text would not (a
+     * pqsh keyword, a reserved word as a name, `:name`, b64'…', …): handed
+     * to the statement as pq_stmt.shell_syntax. */
+    bool shell_syntax;
 };
 
 int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx);
@@ -300,8 +304,10 @@ static struct pq_from take_from(struct pq_from *f);
 input:
     stmt opt_semi {
         ctx->result = $1;
-        for (struct pq_stmt *s = $1; s; s = s->kind == PQ_S_EXPLAIN ? s->u.explain.inner : NULL)
+        for (struct pq_stmt *s = $1; s; s = s->kind == PQ_S_EXPLAIN ? s->u.explain.inner : NULL) {
             s->nparams = ctx->nparams;
+            s->shell_syntax = ctx->shell_syntax;
+        }
     }
     ;
 
@@ -309,7 +315,11 @@ opt_semi: %empty | ';' ;
 
 stmt:
     dml_stmt
-  | shell_stmt { $$ = $1; if (strict_refuse(ctx, @1, "statement")) { pq_stmt_free($$); YYERROR; } }
+  | shell_stmt {
+        $$ = $1;
+        ctx->shell_syntax = true;
+        if (strict_refuse(ctx, @1, "statement")) { pq_stmt_free($$); YYERROR; }
+    }
   ;
 
 /* ---- DynamoDB statements ------------------------------------------------ */
@@ -705,6 +715,7 @@ primary:
             pq_parse_error(ctx, L(@$), "Unexpected term", "named variables are not PartiQL");
             YYERROR;
         }
+        ctx->shell_syntax = true;
         $$ = new_expr(PQ_E_VAR, @$);
         $$->var = $2.name;
     }
@@ -728,7 +739,9 @@ primary:
 
 literal:
     NUMBER {
-        if (ctx->strict && !number_scale_ok($1)) {
+        bool scale_ok = number_scale_ok($1);
+        if (!scale_ok && !ctx->strict) ctx->shell_syntax = true;
+        if (ctx->strict && !scale_ok) {
             free($1);
             $$ = NULL;
             /* DynamoDB: "Statement wasn't well formed, can't be processed: " */
@@ -818,6 +831,7 @@ step_name:
                            (int)(@1.end - @1.start), ctx->text + @1.start);
             YYERROR;
         }
+        ctx->shell_syntax = true;
         $$ = (struct pq_path_step){PQ_STEP_NAME, src_text(ctx, @1), false, 0, L(@1)};
     }
   ;
@@ -862,6 +876,7 @@ unreserved_kw_ident:
                            (int)(@1.end - @1.start), ctx->text + @1.start);
             YYERROR;
         }
+        ctx->shell_syntax = true;
     }
   ;
 
@@ -1617,6 +1632,7 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from *int
         idents_free(cols);
         return s;
     }
+    ctx->shell_syntax = true;
     s = new_stmt(PQ_S_INSERT_VALUES, l);
     s->u.values.table = into.table;
     into.table.name = NULL;

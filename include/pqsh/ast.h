@@ -230,7 +230,17 @@ struct pq_note {
 struct pq_stmt {
     pq_stmt_kind kind;
     struct pq_loc loc;
-    size_t nparams;        /* number of `?` in the statement */
+    size_t nparams; /* number of `?` in the statement */
+    /* A SHELL-mode parse took a turn that a STRICT parse of the same text
+     * would not take (a pqsh keyword or statement, a reserved word as a name,
+     * `:name`, b64'…', a number DynamoDB cannot scale): only a tree without
+     * it may stand for DynamoDB's parse of its text (see pq_plan's
+     * step->parsed). Always false for STRICT parses. */
+    bool shell_syntax;
+    /* References beyond the first (pq_stmt_ref); pq_stmt_free drops one and
+     * frees the tree with the last. Atomic: a reference may be dropped on
+     * another thread. */
+    _Atomic unsigned refs;
     struct pq_note *notes; /* set by pq_bind (owned); NULL when it had nothing to say */
     size_t nnotes;
     /* The comments inside the statement's text, in order (owned; SHELL-mode
@@ -327,7 +337,11 @@ void pq_from_release(struct pq_from *f);
 void pq_index_def_release(struct pq_index_def *d);
 void pq_column_release(struct pq_column *c);
 void pq_select_release(struct pq_select *s); /* frees the members, not `s` */
+/* Drops one reference to `s` (NULL allowed); the last one frees the tree. */
 void pq_stmt_free(struct pq_stmt *s);
+/* Takes another reference to `s` (a statement shared read-only, e.g. by a
+ * plan step that outlives its caller's hold on it); returns `s`. */
+struct pq_stmt *pq_stmt_ref(struct pq_stmt *s);
 /* Deep copy; returns a new tree. */
 struct pq_expr *pq_expr_clone(const struct pq_expr *e);
 

@@ -14,6 +14,7 @@
 #include "pqsh/error.h"
 
 struct pq_backend;
+struct pq_stmt;
 
 struct pq_backend_ops {
     pq_status (*call)(struct pq_backend *b, const char *op, json_t *request, json_t **response,
@@ -29,6 +30,12 @@ struct pq_backend_ops {
      * flight this way: a pool of kept-alive connections of the one HTTP
      * client). *out is a new backend for pq_backend_close. */
     pq_status (*clone)(struct pq_backend *b, struct pq_backend **out, struct pq_error *err);
+    /* Optional (NULL: the text is sent as by `call`). ExecuteStatement with
+     * `request`'s Statement already parsed, as pq_engine_execute_parsed
+     * takes it (`stmt`, its ranges from `base`; borrowed). The answer is
+     * exactly call(b, "ExecuteStatement", request, …)'s. */
+    pq_status (*execute_parsed)(struct pq_backend *b, json_t *request, const struct pq_stmt *stmt,
+                                size_t base, json_t **response, struct pq_error *err);
 };
 
 struct pq_backend {
@@ -41,6 +48,17 @@ static inline pq_status pq_backend_call(struct pq_backend *b, const char *op, js
                                         json_t **response, struct pq_error *err)
 {
     return b->ops->call(b, op, request, response, err);
+}
+
+/* ExecuteStatement through ops->execute_parsed when the backend has it and
+ * `stmt` is given, else through ops->call. */
+static inline pq_status pq_backend_execute(struct pq_backend *b, json_t *request,
+                                           const struct pq_stmt *stmt, size_t base,
+                                           json_t **response, struct pq_error *err)
+{
+    if (stmt && b->ops->execute_parsed)
+        return b->ops->execute_parsed(b, request, stmt, base, response, err);
+    return b->ops->call(b, "ExecuteStatement", request, response, err);
 }
 
 /* Asks a running call to stop (see ops->cancel); false when the backend cannot. */

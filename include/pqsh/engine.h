@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include "pqsh/ast.h"
 #include "pqsh/backend.h"
 #include "pqsh/error.h"
 
@@ -57,6 +58,20 @@ pq_status pq_engine_open_reader(const struct pq_engine_options *opt, struct pq_e
  * UnknownOperationException. */
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,
                          struct pq_error *err) PQ_MUST_USE;
+
+/* ExecuteStatement with the statement already parsed by the caller (one
+ * parse on the way in): `stmt` must be what pq_parse(Statement,
+ * PQ_PARSE_STRICT) gives for the request's Statement text, except that its
+ * byte ranges count from `base` bytes before that text (a tree parsed from
+ * the caller's larger source, in which the Statement is the bytes [base,
+ * base + length)). The answer and the errors are pq_engine_call(e,
+ * "ExecuteStatement", request, …)'s, byte for byte, error ranges in the
+ * Statement text included. A tree with shell_syntax set (or NULL) is not
+ * used: the text is parsed. `request` and `stmt` are borrowed; `stmt` is
+ * not changed. */
+pq_status pq_engine_execute_parsed(struct pq_engine *e, json_t *request, const struct pq_stmt *stmt,
+                                   size_t base, json_t **response,
+                                   struct pq_error *err) PQ_MUST_USE;
 
 /* The clock: "now" in epoch seconds (milliseconds in the fraction), the
  * offset it was moved by, a move (negative goes back), a reset to offset 0. */

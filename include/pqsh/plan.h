@@ -108,6 +108,16 @@ struct pq_step {
     /* UPDATE_TABLE: the index created (index_create) or dropped. */
     char *index; /* owned */
     bool index_create;
+    /* SELECT / WRITE: the statement's own parse when it stands for
+     * DynamoDB's parse of the Statement sent — the text sent is exactly the
+     * text typed (no edit at all) and the SHELL-mode parse took no pqsh-only
+     * turn (pq_stmt.shell_syntax) — else NULL. Its byte ranges count from
+     * `parsed_base` bytes before the Statement (in the plan's source). The
+     * runner hands it to a backend that takes it (pq_backend_execute: the
+     * embedded engine parses once). A reference (pq_stmt_ref) the plan
+     * owns. */
+    struct pq_stmt *parsed;
+    size_t parsed_base;
 };
 
 struct pq_plan {

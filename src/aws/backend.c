@@ -465,7 +465,7 @@ static pq_status aws_clone(struct pq_backend *b, struct pq_backend **out, struct
     return open_backend(&a->opts, a->shared, out, err);
 }
 
-static const struct pq_backend_ops aws_ops = {aws_call, aws_close, aws_cancel, aws_clone};
+static const struct pq_backend_ops aws_ops = {aws_call, aws_close, aws_cancel, aws_clone, NULL};
 
 bool pq_aws_last_call_stats(const struct pq_backend *b, int *attempts, long *delays_ms,
                             int max_delays)

@@ -17,8 +17,12 @@ static size_t count_chars(const char *s, size_t n)
     return c;
 }
 
-void ev_loc_suffix(struct pq_buf *b, const char *text, size_t len, struct pq_loc loc)
+void ev_loc_suffix(struct pq_buf *b, const struct ev_ctx *cx, struct pq_loc loc)
 {
+    const char *text = cx->text;
+    size_t len = cx->len;
+    loc.start = loc.start > cx->base ? loc.start - cx->base : 0;
+    loc.end = loc.end > cx->base ? loc.end - cx->base : 0;
     size_t start = loc.start < len ? loc.start : len;
     size_t end = loc.end < start ? start : (loc.end < len ? loc.end : len);
     size_t line = 1, line_start = 0;
@@ -106,7 +110,7 @@ pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t *
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
     pq_buf_addf(&b, "Unsupported data type: %s under key root", name);
-    ev_loc_suffix(&b, cx->text, cx->len, bad->loc);
+    ev_loc_suffix(&b, cx, bad->loc);
     pq_status st = pq_error_validation(err, "%s", b.data);
     pq_buf_release(&b);
     return st;
@@ -166,7 +170,7 @@ static pq_status unrecognized_function(const struct ev_ctx *cx, const char *name
     pq_buf_adds(&b, "Unrecognized function: ");
     for (const char *p = name; *p; p++)
         pq_buf_addc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
-    ev_loc_suffix(&b, cx->text, cx->len, loc);
+    ev_loc_suffix(&b, cx, loc);
     pq_status st = pq_error_validation(err, "%s", b.data);
     pq_buf_release(&b);
     return st;

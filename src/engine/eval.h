@@ -31,6 +31,8 @@ struct ev_ctx {
     const char *text; /* statement source, for " at line:col:len" suffixes */
     size_t len;
     const json_t *params; /* JSON array of AttributeValues, or NULL */
+    size_t base; /* the tree's byte ranges count from `base` bytes before `text`
+                    (a tree parsed by the caller from a larger source); 0 usually */
 };
 
 /* A document path, borrowed from the AST. steps[0] is the top-level name. */
@@ -108,8 +110,8 @@ const json_t *ev_path_get(const json_t *item, const struct pq_path_step *steps, 
 bool ev_operand_is_attr(const struct ev_operand *o, const char *name);
 
 /* Appends DynamoDB's position suffix " at <line>:<column>:<length>" (1-based,
- * counted in characters) for the byte range `loc` of `text`. */
-void ev_loc_suffix(struct pq_buf *b, const char *text, size_t len, struct pq_loc loc);
+ * counted in characters) for the byte range `loc` of the tree, in cx->text. */
+void ev_loc_suffix(struct pq_buf *b, const struct ev_ctx *cx, struct pq_loc loc);
 /* Appends a path as DynamoDB prints it in messages: "[a, b, [1]]". */
 void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t nsteps);
 
@@ -206,11 +208,17 @@ struct exec_request {
     bool consistent_read;
     bool return_old_on_ccf; /* ReturnValuesOnConditionCheckFailure = ALL_OLD */
     exec_mode mode;
+    /* The caller's parse of `statement` (pq_engine_execute_parsed), borrowed,
+     * its byte ranges counted from `base` bytes before `statement`; NULL:
+     * exec_prepare parses the text. */
+    const struct pq_stmt *parsed;
+    size_t base;
 };
 
 /* A parsed, checked statement bound to its table. */
 struct exec_stmt {
-    struct pq_stmt *ast;
+    const struct pq_stmt *ast; /* `owned`, or the request's borrowed `parsed` */
+    struct pq_stmt *owned;
     struct ev_ctx cx;
     const struct pq_table_meta *table;
     const struct pq_select *sel;       /* SELECT, and the inner SELECT of EXISTS */

@@ -63,7 +63,7 @@ static pq_status at_error(const struct ev_ctx *cx, struct pq_loc loc, struct pq_
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
     pq_buf_addf(&b, fmt, arg);
-    ev_loc_suffix(&b, cx->text, cx->len, loc);
+    ev_loc_suffix(&b, cx, loc);
     pq_status st = pq_error_validation(err, "%s", b.data);
     pq_buf_release(&b);
     return st;

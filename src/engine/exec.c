@@ -394,7 +394,7 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
         struct pq_buf b = PQ_BUF_INIT;
         pq_buf_init(&b);
         pq_buf_addf(&b, "Unsupported data type: %s under key root", call->name);
-        ev_loc_suffix(&b, s->cx.text, s->cx.len, call->name_loc);
+        ev_loc_suffix(&b, &s->cx, call->name_loc);
         st = pq_error_validation(err, "%s", b.data);
         pq_buf_release(&b);
         return st;
@@ -486,9 +486,16 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
     pq_status st;
     const char *detail = NULL;
     struct exec_stmt *s = pq_xcalloc(1, sizeof *s);
-    s->cx = (struct ev_ctx){r->statement, r->len, r->params};
+    s->cx = (struct ev_ctx){r->statement, r->len, r->params, r->parsed ? r->base : 0};
     *out = NULL;
-    st = pq_parse(r->statement, r->len, PQ_PARSE_STRICT, &s->ast, err, &detail);
+    if (r->parsed) {
+        /* The caller's parse stands for ours (pq_engine_execute_parsed). */
+        s->ast = r->parsed;
+        st = PQ_OK;
+    } else {
+        st = pq_parse(r->statement, r->len, PQ_PARSE_STRICT, &s->owned, err, &detail);
+        s->ast = s->owned;
+    }
     if (st == PQ_ERR_SYNTAX) {
         size_t start = err->start, end = err->end;
         st = pq_error_validation(err, "Statement wasn't well formed, can't be processed: %s",
@@ -504,7 +511,7 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
         st = pq_error_validation(err, "Number of parameters in request and statement don't match.");
         goto fail;
     }
-    struct pq_stmt *a = s->ast;
+    const struct pq_stmt *a = s->ast;
     switch (a->kind) {
     case PQ_S_SELECT:
         s->sel = &a->u.select;
@@ -572,7 +579,7 @@ void exec_stmt_free(struct exec_stmt *s)
     ev_cond_free(s->where);
     ev_update_free(s->update);
     if (s->key) json_decref(s->key);
-    pq_stmt_free(s->ast);
+    pq_stmt_free(s->owned);
     free(s);
 }
 
@@ -700,13 +707,16 @@ pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_r
     return pq_error_validation(err, "Unsupported operation: %s", "statement");
 }
 
-pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp,
-                                 struct pq_error *err)
+pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_stmt *parsed,
+                              size_t base, json_t **resp, struct pq_error *err)
 {
     struct exec_request r;
     struct exec_stmt *s = NULL;
     *resp = NULL;
     pq_status st = read_request(req, &r, err);
+    /* A tree that took a pqsh-only turn does not stand for DynamoDB's parse. */
+    r.parsed = parsed && !parsed->shell_syntax ? parsed : NULL;
+    r.base = base;
     if (st == PQ_OK) st = exec_prepare(e, &r, &s, err);
     e->cap = cap_new(json_string_value(json_object_get(req, "ReturnConsumedCapacity")), 1);
     if (st == PQ_OK) st = exec_run(e, s, &r, resp, err);
@@ -719,6 +729,12 @@ pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp
     exec_stmt_free(s);
     if (r.params) json_decref(r.params);
     return st;
+}
+
+pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp,
+                                 struct pq_error *err)
+{
+    return exec_execute_parsed(e, req, NULL, 0, resp, err);
 }
 
 bool exec_full_key(const struct exec_stmt *s, json_t **key)

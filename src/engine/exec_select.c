@@ -36,7 +36,7 @@ static pq_status check_projection(const struct exec_stmt *s, const struct pq_sel
         if (p->kind != PQ_E_PATH) {
             pq_buf_reset(&a);
             pq_buf_adds(&a, "Unexpected path component");
-            ev_loc_suffix(&a, s->cx.text, s->cx.len, p->kind == PQ_E_CALL ? p->name_loc : p->loc);
+            ev_loc_suffix(&a, &s->cx, p->kind == PQ_E_CALL ? p->name_loc : p->loc);
             st = pq_error_validation(err, "%s", a.data);
             break;
         }

@@ -1,6 +1,7 @@
 /* ast.c — freeing and copying syntax trees (ast.h). */
 #include "pqsh/ast.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,9 +82,19 @@ static void free_key_parts(struct pq_key_part *k, size_t n)
     free(k);
 }
 
+struct pq_stmt *pq_stmt_ref(struct pq_stmt *s)
+{
+    if (s) atomic_fetch_add(&s->refs, 1);
+    return s;
+}
+
 void pq_stmt_free(struct pq_stmt *s)
 {
     if (!s) return;
+    /* Another reference remains: drop this one. (refs counts the others, so
+     * a zeroed statement has one owner.) */
+    for (unsigned n = atomic_load(&s->refs); n > 0;)
+        if (atomic_compare_exchange_weak(&s->refs, &n, n - 1)) return;
     switch (s->kind) {
     case PQ_S_SELECT:
         pq_select_release(&s->u.select);

@@ -127,9 +127,15 @@ int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
         word[len] = '\0';
         const struct keyword *k = bsearch(word, keywords, sizeof keywords / sizeof keywords[0],
                                           sizeof keywords[0], keyword_cmp);
-        if (k && (!k->shell || !ctx->strict)) return k->tok;
+        if (k && !(k->shell && ctx->strict)) {
+            if (k->shell) ctx->shell_syntax = true;
+            return k->tok;
+        }
     }
-    if (ctx->strict && pq_is_reserved_word(s, len)) return RESERVED_WORD;
+    if (pq_is_reserved_word(s, len)) {
+        if (ctx->strict) return RESERVED_WORD;
+        ctx->shell_syntax = true;
+    }
     return IDENT;
 }
 

@@ -23,6 +23,7 @@ void pq_plan_release(struct pq_plan *p)
         free(p->steps[i].member_locs);
         free(p->steps[i].read_note);
         free(p->steps[i].index);
+        pq_stmt_free(p->steps[i].parsed);
         pq_text_map_release(&p->steps[i].map);
     }
     free(p->steps);
@@ -166,6 +167,31 @@ static pq_status statement_request(struct pq_stmt *s, const struct pq_vars *vars
     return row_request(s, NULL, 0, vars, ctx, req, map, err);
 }
 
+/* Whether `s`, bound, stands for DynamoDB's parse of `req`'s Statement:
+ * one of its statements, no pqsh-only syntax, and the text sent is the
+ * source text of `s` byte for byte (so no variable, comment, quoting,
+ * LIMIT or VALUES edit was made). */
+static bool parse_stands(const struct pq_stmt *s, const json_t *req,
+                         const struct pq_plan_context *ctx)
+{
+    switch (s->kind) {
+    case PQ_S_SELECT:
+    case PQ_S_INSERT:
+    case PQ_S_UPDATE:
+    case PQ_S_DELETE:
+    case PQ_S_EXISTS:
+    case PQ_S_EXPR:
+        break;
+    default:
+        return false;
+    }
+    const json_t *text = json_object_get(req, "Statement");
+    size_t n = s->loc.end - s->loc.start;
+    return !s->shell_syntax && ctx && ctx->source && s->loc.start < s->loc.end &&
+           s->loc.end <= ctx->source_len && json_string_length(text) == n &&
+           memcmp(json_string_value(text), ctx->source + s->loc.start, n) == 0;
+}
+
 /* Binds `s`, writes its text, and appends an ExecuteStatement step. */
 static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struct pq_vars *vars,
                                const struct pq_plan_context *ctx, pq_step_type kind,
@@ -182,6 +208,10 @@ static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struc
     struct pq_step *step = plan_add_step(p, kind, "ExecuteStatement", req, table, loc);
     step->tag = tag;
     step->map = map;
+    if (parse_stands(s, req, ctx)) {
+        step->parsed = pq_stmt_ref(s);
+        step->parsed_base = s->loc.start;
+    }
     return PQ_OK;
 }
 

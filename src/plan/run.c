@@ -59,7 +59,8 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
      * table or a refused statement must not pass for an empty result. */
     if (step->has_limit && left == 0) json_object_set_new(req, "Limit", json_integer(1));
     for (;;) {
-        st = pq_backend_call(b, step->op, req, &resp, err);
+        st = step->parsed ? pq_backend_execute(b, req, step->parsed, step->parsed_base, &resp, err)
+                          : pq_backend_call(b, step->op, req, &resp, err);
         if (st) goto out;
         capacity(sink, step, resp);
         json_t *items = json_object_get(resp, "Items");

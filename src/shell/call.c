@@ -223,6 +223,23 @@ static pq_status wrap_call(struct pq_backend *b, const char *op, json_t *request
     return st;
 }
 
+/* A statement the shell parsed goes to the backend with its tree in scripts;
+ * at the prompt the call runs on a worker that Ctrl-C may abandon, which
+ * holds a copy of the request but could outlive the tree: it sends the text
+ * (the same answer, parsed again). */
+static pq_status wrap_execute_parsed(struct pq_backend *b, json_t *request,
+                                     const struct pq_stmt *stmt, size_t base, json_t **response,
+                                     struct pq_error *err)
+{
+    struct call_wrap *w = (struct call_wrap *)b;
+    if (w->sh->interactive) return wrap_call(b, "ExecuteStatement", request, response, err);
+    double t0 = now_s();
+    *response = NULL;
+    pq_status st = pq_backend_execute(w->inner, request, stmt, base, response, err);
+    now_running.server += now_s() - t0;
+    return st;
+}
+
 static void wrap_close(struct pq_backend *b)
 {
     struct call_wrap *w = (struct call_wrap *)b;
@@ -255,7 +272,8 @@ static pq_status wrap_clone(struct pq_backend *b, struct pq_backend **out, struc
     return pq_backend_clone(((struct call_wrap *)b)->inner, out, err);
 }
 
-static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close, wrap_cancel, wrap_clone};
+static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close, wrap_cancel, wrap_clone,
+                                               wrap_execute_parsed};
 
 void shell_calls_wrap(struct shell *sh)
 {

@@ -163,7 +163,7 @@ static void test_where(void)
 
 static json_t *plan_of(const char *stmt)
 {
-    struct exec_request r = {stmt, strlen(stmt), NULL, NULL, NULL, false, false, EXEC_STATEMENT};
+    struct exec_request r = {.statement = stmt, .len = strlen(stmt), .mode = EXEC_STATEMENT};
     json_t *plan = NULL;
     pq_error_release(&last_err);
     if (exec_select_explain(eng, &r, &plan, &last_err) != PQ_OK) return NULL;

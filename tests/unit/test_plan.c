@@ -373,7 +373,7 @@ static pq_status fake_call(struct pq_backend *b, const char *op, json_t *request
     return PQ_OK;
 }
 
-static const struct pq_backend_ops fake_ops = {fake_call, NULL, NULL, NULL};
+static const struct pq_backend_ops fake_ops = {fake_call, NULL, NULL, NULL, NULL};
 
 static void fake_init(struct fake *f, const char *script)
 {
