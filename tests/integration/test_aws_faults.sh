@@ -122,7 +122,9 @@ start=$(date +%s.%N)
 AWS_MAX_ATTEMPTS=2 run slow 3 2 -- --endpoint-url "$URL" --read-timeout 1 -c "SHOW TABLES" &&
     has slow "error: read timeout on endpoint URL" && ok slow
 took=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
-python3 -c "import sys; sys.exit(not 1.9 <= float(sys.argv[1]) < 5.5)" "$took" || fail "slow: took $took s, expected two 1 s timeouts"
+# Two attempts (counted above) of 1 s each: at least 1.9 s; well under the
+# 60 s default read timeout even on a busy machine (6.6 s was seen at load 18).
+python3 -c "import sys; sys.exit(not 1.9 <= float(sys.argv[1]) < 15)" "$took" || fail "slow: took $took s, expected two 1 s timeouts"
 AWS_MAX_ATTEMPTS=1 run slow-write 4 - -- --endpoint-url "$URL" --read-timeout 0.5 -c "$INSERT" &&
     has slow-write "outcome unknown: the ExecuteStatement request" && has slow-write "read timeout" && ok slow-write
 
