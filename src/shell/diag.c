@@ -148,6 +148,28 @@ void shell_notice(const struct where *w, size_t at, const char *text)
     fflush(stderr);
 }
 
+void shell_notice_span(const struct where *w, size_t start, size_t end, const char *text)
+{
+    unsigned line, col;
+    size_t line_start;
+    if (start > w->len) start = 0;
+    report(w, start, "notice", NULL, text);
+    locate(w, start, &line, &col, &line_start);
+    show_caret(w, line_start, start, end < start ? start : end);
+    fflush(stderr);
+}
+
+size_t shell_line_rest(const struct where *w, size_t at)
+{
+    size_t end = at;
+    while (end < w->len && w->text[end] != '\n')
+        end++;
+    while (end > at && (w->text[end - 1] == ' ' || w->text[end - 1] == '\t' ||
+                        w->text[end - 1] == '\r' || w->text[end - 1] == ';'))
+        end--;
+    return end;
+}
+
 void shell_diag(const struct where *w, const char *kind, const char *text)
 {
     report(w, PQ_NO_POS, kind, NULL, text);

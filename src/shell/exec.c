@@ -271,6 +271,30 @@ static void step_capacity(void *ctx, const struct pq_step *step, const json_t *c
         add_capacity(c->capacity, consumed);
 }
 
+struct pq_loc shell_member_range(const struct member_place *pl, const json_t *sent,
+                                 const char *message)
+{
+    struct pq_loc loc = {pl->at == PQ_NO_POS ? 0 : pl->at, PQ_NO_POS};
+    /* The one mapping of DynamoDB's positions (sent.c), through a step made
+     * of this member's text and map. */
+    struct pq_step one = {0};
+    one.request = (json_t *)sent;
+    one.map = pl->map;
+    struct pq_loc typed;
+    if (message && sent && pq_step_error_source(&one, message, &typed)) return typed;
+    size_t rest = shell_line_rest(&pl->w, loc.start);
+    if (pl->end != PQ_NO_POS) {
+        loc.end = pl->end < rest ? pl->end : rest; /* the row */
+        return loc;
+    }
+    /* A statement: its first word (INSERT, UPDATE, EXISTS, …). */
+    loc.end = loc.start;
+    while (loc.end < rest && pl->w.text[loc.end] != ' ' && pl->w.text[loc.end] != '\t' &&
+           pl->w.text[loc.end] != '(')
+        loc.end++;
+    return loc;
+}
+
 /* One line per batch member: `row 2: INSERT 1` on stdout, or the slot's
  * error at the member's place (`file:line:col: error: row 3: DuplicateItem:
  * Duplicate primary key exists in table`). */
@@ -299,16 +323,21 @@ static void step_member(void *ctx, const struct pq_step *step, size_t i, const j
     const char *code = json_string_value(json_object_get(error, "Code"));
     const char *msg = json_string_value(json_object_get(error, "Message"));
     const struct where *w = pl ? &pl->w : c->w;
-    size_t at = pl ? pl->at : PQ_NO_POS, end = PQ_NO_POS;
+    struct member_place row = {.w = *c->w, .at = PQ_NO_POS, .end = PQ_NO_POS};
     if (!pl && step->member_locs) {
-        at = step->member_locs[i].start;
-        end = step->member_locs[i].end;
+        row.at = step->member_locs[i].start;
+        row.end = step->member_locs[i].end;
     }
+    struct pq_loc loc = shell_member_range(
+        pl ? pl : &row, json_array_get(json_object_get(step->request, "Statements"), i), msg);
     struct pq_error e;
     pq_error_init(&e);
-    /* A service error without a type: the position, no caret, our label. */
-    pq_error_set(&e, PQ_ERR_SERVICE, at, end, "%s %zu: %s%s%s", label, k + 1, code ? code : "Error",
-                 msg ? ": " : "", msg ? msg : "");
+    /* A service error without a type (our label leads the message), with a
+     * caret at the member's own line: under the token DynamoDB's position
+     * names, else under the member (the row of INSERT … VALUES). */
+    pq_error_set(&e, PQ_ERR_SERVICE, loc.start, loc.end, "%s %zu: %s%s%s", label, k + 1,
+                 code ? code : "Error", msg ? ": " : "", msg ? msg : "");
+    e.at_token = true;
     shell_error(w, &e);
     pq_error_release(&e);
 }

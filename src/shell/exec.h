@@ -23,10 +23,12 @@ void shell_forget_schemas(struct shell *sh);
 
 /* Where each member of a batch or transaction came from. */
 struct member_place {
-    struct where w;    /* the statement (w.text borrowed from the caller) */
-    size_t at;         /* byte in w.text the member starts at (a row), or PQ_NO_POS */
-    const char *tag;   /* "INSERT", "UPDATE", "DELETE", "SELECT", "EXISTS" */
-    const char *label; /* "row" (INSERT … VALUES) or "statement" */
+    struct where w;         /* the statement (w.text borrowed from the caller) */
+    size_t at;              /* byte in w.text the member starts at (a row), or PQ_NO_POS */
+    size_t end;             /* where its text ends (a row), or PQ_NO_POS: its first line */
+    struct pq_text_map map; /* the member's sent text → w.text (owned; empty for a row) */
+    const char *tag;        /* "INSERT", "UPDATE", "DELETE", "SELECT", "EXISTS" */
+    const char *label;      /* "row" (INSERT … VALUES) or "statement" */
 };
 
 /* Runs the steps of a plan; false when one failed (the error is printed,
@@ -36,6 +38,13 @@ struct member_place {
  * on, the capacity consumed. */
 bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_plan *plan,
                     const struct member_place *places, struct pq_error *failure);
+
+/* The source range a batch or transaction member's error points at: the
+ * token of DynamoDB's " at L:C:N" when `message` has one (`sent` is the
+ * member's {"Statement"} and `pl` has its map), else the member's text on
+ * its first word (the row of INSERT … VALUES, on the row's first line). */
+struct pq_loc shell_member_range(const struct member_place *pl, const json_t *sent,
+                                 const char *message);
 
 /* Prints the plan as EXPLAIN does. */
 void shell_explain(const struct pq_plan *plan);

@@ -257,6 +257,12 @@ void shell_forget_keys(struct shell *sh);
 void shell_error(const struct where *w, const struct pq_error *err);
 void shell_errorf(const struct where *w, const char *fmt, ...) PQ_PRINTF(2, 3);
 void shell_notice(const struct where *w, size_t at, const char *text);
+/* A notice at byte `start` of the statement, then its source line and a
+ * caret under [start, end). */
+void shell_notice_span(const struct where *w, size_t start, size_t end, const char *text);
+/* The end of the text on the line holding byte `at` (trailing blanks and a
+ * ';' left out): a caret under [at, that) underlines the rest of the line. */
+size_t shell_line_rest(const struct where *w, size_t at);
 /* FILE:LINE:COL: KIND: TEXT on stderr, at the statement's start. */
 void shell_diag(const struct where *w, const char *kind, const char *text);
 struct pq_stmt;

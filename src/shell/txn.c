@@ -43,6 +43,7 @@ void shell_block_free(struct shell *sh)
         free(b->tables[i]);
         free((char *)b->places[i].w.file);
         free((char *)b->places[i].w.text);
+        pq_text_map_release(&b->places[i].map);
     }
     free(b->requests);
     free(b->tables);
@@ -67,7 +68,8 @@ static void block_open(struct shell *sh, const struct where *w, bool batch)
 
 /* Appends one member; copies what it keeps. */
 static void block_push(struct shell_block *b, const json_t *request, const char *table, bool read,
-                       const struct where *w, size_t at, const char *tag)
+                       const struct where *w, struct pq_loc at, const struct pq_text_map *map,
+                       const char *tag)
 {
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 8;
@@ -87,7 +89,14 @@ static void block_push(struct shell_block *b, const json_t *request, const char 
     pl->w = *w;
     pl->w.file = pq_xstrdup(w->file);
     pl->w.text = pq_xstrndup(w->text, w->len);
-    pl->at = at;
+    pl->at = at.start;
+    pl->end = at.end;
+    pl->map = (struct pq_text_map){NULL, 0};
+    if (map && map->n) {
+        pl->map.pieces = pq_xmalloc(map->n * sizeof *map->pieces);
+        memcpy(pl->map.pieces, map->pieces, map->n * sizeof *map->pieces);
+        pl->map.n = map->n;
+    }
     pl->tag = tag;
     pl->label = "statement";
     b->n++;
@@ -234,14 +243,16 @@ bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_st
     for (size_t i = 0; i < plan->nsteps; i++) {
         const struct pq_step *st = &plan->steps[i];
         if (st->kind != PQ_STEP_BATCH) {
-            block_push(b, st->request, st->table, s->kind == PQ_S_SELECT, w, PQ_NO_POS, tag_of(s));
+            block_push(b, st->request, st->table, s->kind == PQ_S_SELECT, w,
+                       (struct pq_loc){PQ_NO_POS, PQ_NO_POS}, &st->map, tag_of(s));
             continue;
         }
         /* Rows of INSERT … VALUES: one member each, pointing at its row. */
         json_t *list = json_object_get(st->request, "Statements");
         for (size_t k = 0; k < st->nmembers; k++)
             block_push(b, json_array_get(list, k), st->table, false, w,
-                       st->member_locs ? st->member_locs[k].start : PQ_NO_POS, "INSERT");
+                       st->member_locs ? st->member_locs[k] : (struct pq_loc){PQ_NO_POS, PQ_NO_POS},
+                       NULL, "INSERT");
     }
     if (b->n - first == 1)
         shell_statusf(sh, "%s queued (statement %zu of the %s)\n", tag_of(s), b->n, block_word(b));
@@ -493,26 +504,20 @@ void shell_block_statement(struct shell *sh, const struct where *w, struct pq_st
     }
 }
 
-/* The first line of the member's statement, indented, under its message. */
-static void show_source(const struct member_place *pl)
-{
-    const char *t = pl->w.text;
-    size_t start = pl->at == PQ_NO_POS ? 0 : pl->at, len = pl->w.len;
-    while (start > 0 && t[start - 1] != '\n')
-        start--;
-    size_t end = start;
-    while (end < len && t[end] != '\n')
-        end++;
-    fprintf(stderr, "    %.*s\n", (int)(end - start), t + start);
-}
-
-static void member_notice(const struct member_place *pl, size_t i, const char *text)
+/* The member's message at its own place: its source line and a caret under
+ * the token DynamoDB's " at L:C:N" in `message` names, else under the member. */
+static void member_notice(const struct pq_step *step, const struct member_place *pl, size_t i,
+                          const char *text, const char *message)
 {
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
-    pq_buf_addf(&b, "statement %zu: %s", i + 1, text);
-    shell_notice(&pl->w, pl->at, b.data);
-    show_source(pl);
+    pq_buf_addf(&b, "statement %zu: %s", step->member_base + i + 1, text);
+    json_t *sent = json_array_get(json_object_get(step->request, "TransactStatements"), i);
+    struct pq_loc loc = shell_member_range(pl, sent, message);
+    if (!message)
+        shell_notice(&pl->w, loc.start, b.data); /* a member that did not fail */
+    else
+        shell_notice_span(&pl->w, loc.start, loc.end, b.data);
     pq_buf_release(&b);
 }
 
@@ -531,7 +536,12 @@ void shell_txn_report(const struct pq_step *step, const struct pq_error *err,
             struct pq_buf b = PQ_BUF_INIT;
             pq_buf_init(&b);
             pq_buf_addf(&b, "%s%s%s", code ? code : "?", msg ? ": " : "", msg ? msg : "");
-            member_notice(&places[step->member_base + i], i, b.data);
+            /* Code "None": this member was fine; no caret for it. */
+            bool fine = code && strcmp(code, "None") == 0;
+            member_notice(step, &places[step->member_base + i], i, b.data,
+                          fine  ? NULL
+                          : msg ? msg
+                                : "");
             pq_buf_release(&b);
         }
         fflush(stderr);
@@ -543,7 +553,8 @@ void shell_txn_report(const struct pq_step *step, const struct pq_error *err,
     char *endp;
     unsigned long i = strtoul(p + strlen("TransactStatements["), &endp, 10);
     if (*endp != ']' || i >= step->nmembers) return;
-    member_notice(&places[step->member_base + i], i, "the statement DynamoDB refers to");
+    member_notice(step, &places[step->member_base + i], i, "the statement DynamoDB refers to",
+                  err->message);
     fflush(stderr);
 }
 
