@@ -9,10 +9,11 @@
  * session runs the plan on its own target as usual, printing its results,
  * and records what it was answered. Both answers have one shape, a JSON
  * array with one object per step:
- *   {"rows": [...], "members": [...], "error": "Type: message"}
+ *   {"rows": [...], "members": [...], "error": "Type: message", "ran": true}
  * `rows` are what the step delivered (items, the TableDescription of
  * DESCRIBE, table names), `members` the outcome of each statement of a batch
- * or transaction (`{"ok": item-or-null}` or `{"error": "Code: message"}`).
+ * or transaction (`{"ok": item-or-null}` or `{"error": "Code: message"}`),
+ * `ran` that the step was run (the session may stop early: --bail, Ctrl-C).
  *
  * Answers are compared step by step: errors by type and message; items as
  * DynamoDB compares values (numbers numerically, sets in any order), first
@@ -91,7 +92,9 @@ void shell_answer_member(json_t *answer, size_t step, size_t i, const json_t *er
 void shell_answer_end(json_t *answer, size_t step, pq_status st, const struct pq_error *err)
 {
     json_t *s = answer_step(answer, step);
-    if (!s || st == PQ_OK) return;
+    if (!s) return;
+    json_object_set_new(s, "ran", json_true());
+    if (st == PQ_OK) return;
     char *t = error_text(err->type              ? err->type
                          : st == PQ_ERR_SERVICE ? "Error"
                                                 : NULL,
@@ -377,9 +380,12 @@ void shell_compare_end(struct shell *sh, const struct where *w, json_t *mine)
     c->running = false;
     fflush(stdout);
     bool any = false;
+    /* Steps the session did not run (--bail, Ctrl-C stopped it) are not compared. */
     for (size_t i = 0; i < c->plan->nsteps; i++)
-        any |= step_differs(stderr, &c->plan->steps[i], sh->backend->label, json_array_get(mine, i),
-                            c->label, json_array_get(c->answer, i), any, w, c->plan->nsteps, i);
+        if (json_is_true(json_object_get(json_array_get(mine, i), "ran")))
+            any |= step_differs(stderr, &c->plan->steps[i], sh->backend->label,
+                                json_array_get(mine, i), c->label, json_array_get(c->answer, i),
+                                any, w, c->plan->nsteps, i);
     fflush(stderr);
     c->differed |= any;
     json_decref(c->answer);
