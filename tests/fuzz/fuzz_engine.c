@@ -415,6 +415,16 @@ static char *store_digest(struct pq_engine *e)
     return text;
 }
 
+/* Whether `item` holds every key attribute of `ix` (multi-attribute keys too). */
+static bool has_index_key(const json_t *item, const struct pq_index_meta *ix)
+{
+    for (size_t k = 0; k < ix->nhash; k++)
+        if (!has_type(item, &ix->hashes[k])) return false;
+    for (size_t k = 0; k < ix->nrange; k++)
+        if (!has_type(item, &ix->ranges[k])) return false;
+    return true;
+}
+
 static void check_table(struct pq_engine *e, const struct pq_table_meta *t)
 {
     char from[600];
@@ -437,15 +447,14 @@ static void check_table(struct pq_engine *e, const struct pq_table_meta *t)
     for (size_t x = 0; x < t->nindexes; x++) {
         const struct pq_index_meta *ix = &t->indexes[x];
         size_t expect = 0;
-        json_array_foreach(items, i, item) expect +=
-            has_type(item, &ix->hash) && has_type(item, &ix->range);
+        json_array_foreach(items, i, item) expect += has_index_key(item, ix);
         snprintf(from, sizeof from, "\"%s\".\"%s\"", t->name, ix->name);
         json_t *entries = scan(e, from);
         json_t *entry;
         json_array_foreach(entries, i, entry)
         {
-            if (!has_type(entry, &ix->hash) || !has_type(entry, &ix->range) ||
-                !has_type(entry, &t->hash) || !has_type(entry, &t->range))
+            if (!has_index_key(entry, ix) || !has_type(entry, &t->hash) ||
+                !has_type(entry, &t->range))
                 die("index entry with a bad key", ix->name);
         }
         if (json_array_size(entries) != expect)
