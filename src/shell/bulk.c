@@ -76,6 +76,7 @@ struct bulk_call *bulk_call_new(const char *op, json_t *request)
     c->op = op;
     c->request = request;
     pq_error_init(&c->err);
+    pq_buf_init(&c->out);
     return c;
 }
 
@@ -85,6 +86,7 @@ void bulk_call_free(struct bulk_call *c)
     json_decref(c->request);
     json_decref(c->response);
     pq_error_release(&c->err);
+    pq_buf_release(&c->out);
     free(c);
 }
 
@@ -95,6 +97,7 @@ static void run_call(struct pq_backend *backend, struct bulk_call *c)
     c->response = NULL;
     pq_error_release(&c->err);
     c->status = pq_backend_call(backend, c->op, c->request, &c->response, &c->err);
+    if (c->after) c->after(c);
 }
 
 static void *worker_main(void *arg)

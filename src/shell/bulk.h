@@ -29,6 +29,12 @@ struct bulk_call {
     json_t *response; /* after: new reference on success */
     struct pq_error err;
     pq_status status;
+    /* Optional: run on the worker's thread right after the call, for work on
+     * the answer that need not wait for the caller's thread (formatting a
+     * page). It may fill `out` (released with the call) and `out_errno`. */
+    void (*after)(struct bulk_call *c);
+    struct pq_buf out;
+    int out_errno;
 };
 
 struct bulk;

@@ -1,8 +1,11 @@
 /* export.c — .export TABLE FILE: a whole table out through a parallel Scan.
  *
  * Each of the N segments is scanned page after page, pages of different
- * segments in flight together (bulk.h); every page is written out as soon
- * as it arrives, so memory holds at most one page per request in flight.
+ * segments in flight together (bulk.h); a segment's next page is asked for
+ * before its page is written. Each page is formatted (and, for S3,
+ * compressed) on the worker that fetched it, and written out as soon as it
+ * arrives, so memory holds at most one page per request in flight and the
+ * caller's thread only copies text into the file.
  * JSON Lines and DynamoDB JSON go to FILE.part, renamed to FILE at the end.
  * CSV and TSV need every column before the first row: pages go to a
  * temporary file first (DynamoDB JSON), then the rows are written from it.
@@ -49,8 +52,9 @@ struct export
     char export_id[40];
     struct bulk *bulk;
     struct bulk_progress progress;
-    struct pq_buf line;
 };
+
+static void format_page(struct bulk_call *c);
 
 static void scan_page(struct export *ex, int segment, json_t *start, int attempt, long delay)
 {
@@ -61,6 +65,8 @@ static void scan_page(struct export *ex, int segment, json_t *start, int attempt
     }
     if (start) json_object_set(req, "ExclusiveStartKey", start);
     struct bulk_call *c = bulk_call_new("Scan", req);
+    c->after = format_page;
+    c->tag = ex;
     c->number = segment;
     c->attempt = attempt;
     c->delay_ms = delay;
@@ -82,28 +88,45 @@ static void note_columns(struct export *ex, json_t *item)
     }
 }
 
-static bool write_items(struct export *ex, int segment, json_t *items)
+/* On the worker: the page's items as lines in c->out, for the S3 format
+ * also compressed into the segment's file (a segment has one page out at a
+ * time, so its file has one writer). Reads only what no page changes. */
+static void format_page(struct bulk_call *c)
 {
+    const struct export *ex = c->tag;
+    if (c->status != PQ_OK) return;
+    enum rec_format f = ex->format == REC_S3     ? REC_S3
+                        : ex->format == REC_JSON ? REC_JSON
+                                                 : REC_DDBJSON;
     size_t i;
     json_t *item;
-    json_array_foreach(items, i, item)
-    {
-        pq_buf_reset(&ex->line);
-        rec_format_line(ex->format == REC_S3     ? REC_S3
-                        : ex->format == REC_JSON ? REC_JSON
-                                                 : REC_DDBJSON,
-                        item, &ex->line);
-        if (ex->format == REC_CSV || ex->format == REC_TSV) note_columns(ex, item);
-        if (ex->format == REC_S3) {
-            if (gzwrite(ex->seg[segment].gz, ex->line.data, (unsigned)ex->line.len) !=
-                (int)ex->line.len)
-                return false;
-        } else if (fwrite(ex->line.data, 1, ex->line.len, ex->out) != ex->line.len) {
-            return false;
-        }
-        ex->seg[segment].items++;
-        ex->items++;
+    json_array_foreach(json_object_get(c->response, "Items"), i, item)
+        rec_format_line(f, item, &c->out);
+    if (f == REC_S3 && c->out.len) {
+        gzFile gz = ex->seg[c->number].gz;
+        if (gzwrite(gz, c->out.data, (unsigned)c->out.len) != (int)c->out.len)
+            c->out_errno = errno ? errno : EIO;
+        pq_buf_reset(&c->out);
     }
+}
+
+/* On the caller's thread: the page formatted by format_page into the file. */
+static bool write_items(struct export *ex, struct bulk_call *c)
+{
+    json_t *items = json_object_get(c->response, "Items");
+    if (c->out_errno) {
+        errno = c->out_errno;
+        return false;
+    }
+    if (ex->format == REC_CSV || ex->format == REC_TSV) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) note_columns(ex, item);
+    }
+    if (ex->format != REC_S3 && fwrite(c->out.data, 1, c->out.len, ex->out) != c->out.len)
+        return false;
+    ex->seg[c->number].items += json_array_size(items);
+    ex->items += json_array_size(items);
     return true;
 }
 
@@ -132,7 +155,7 @@ static void finished(struct export *ex, struct bulk_call *c)
      * the writing of this one. */
     json_t *last = json_object_get(c->response, "LastEvaluatedKey");
     if (last && !ex->failed) scan_page(ex, s, last, 0, 0);
-    if (!ex->failed && !write_items(ex, s, json_object_get(c->response, "Items"))) {
+    if (!ex->failed && !write_items(ex, c)) {
         bulk_progress_clear(&ex->progress);
         shell_errorf(ex->w, "cannot write %s: %s", ex->path, strerror(errno));
         ex->failed = true;
@@ -362,7 +385,6 @@ bool shell_cmd_export(struct shell *sh, const struct where *w, const char *args,
     json_t *word;
     struct pq_error err;
     pq_error_init(&err);
-    pq_buf_init(&ex.line);
     if (!words) {
         shell_errorf(w, "a quote is not closed");
         return false;
@@ -496,7 +518,6 @@ out:
     json_decref(desc);
     json_decref(req);
     json_decref(words);
-    pq_buf_release(&ex.line);
     pq_error_release(&err);
     return ok;
 }
