@@ -257,8 +257,8 @@ static pq_status apply_write(struct pq_engine *e, const struct wreq *w, struct p
     store_key_init(&k);
     store_key_from_item(w->t, w->values, &k);
     pq_status st = store_item_get(e->store, w->t, &k, &old, err);
-    if (st == PQ_OK && w->put) st = store_item_put(e->store, w->t, w->values, err);
-    if (st == PQ_OK && !w->put && old) st = store_item_delete(e->store, w->t, &k, err);
+    if (st == PQ_OK && w->put) st = store_item_put(e->store, w->t, w->values, old, err);
+    if (st == PQ_OK && !w->put && old) st = store_item_delete(e->store, w->t, &k, old, err);
     if (st == PQ_OK) cap_write(e, w->t, old, w->put ? w->values : NULL);
     json_decref(old);
     store_key_release(&k);

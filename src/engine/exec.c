@@ -634,7 +634,7 @@ static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const stru
         goto out;
     }
     if ((st = index_check_item(s->table, item, err)) != PQ_OK) goto out;
-    if ((st = store_item_put(e->store, s->table, item, err)) != PQ_OK) goto out;
+    if ((st = store_item_put(e->store, s->table, item, old, err)) != PQ_OK) goto out;
     cap_write(e, s->table, old, item);
     switch (s->returning) {
     case PQ_RET_ALL_OLD:
@@ -677,7 +677,7 @@ static pq_status run_delete(struct pq_engine *e, struct exec_stmt *s, const stru
         st = exec_ccf(err, old, r->return_old_on_ccf);
         goto out;
     }
-    if (old && (st = store_item_delete(e->store, s->table, &k, err)) != PQ_OK) goto out;
+    if (old && (st = store_item_delete(e->store, s->table, &k, old, err)) != PQ_OK) goto out;
     cap_write(e, s->table, old, NULL);
     *resp = items_response(s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
 out:

@@ -197,15 +197,21 @@ bool store_key_from_item(const struct pq_table_meta *t, const json_t *item, stru
 /* Reads one item by key; *item is a new reference or NULL when absent. */
 pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, const struct pq_key *k,
                          json_t **item, struct pq_error *err) PQ_MUST_USE;
-/* Inserts or replaces the item under its key. */
+/* Inserts or replaces the item under its key. `old` (borrowed) is the item
+ * it replaces as the caller read it in this transaction, NULL when there is
+ * none: the stream record's old image and the item collection's size come
+ * from it, without a second read. */
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                         struct pq_error *err) PQ_MUST_USE;
+                         const json_t *old, struct pq_error *err) PQ_MUST_USE;
 /* Inserts the item only if its key is free (PartiQL INSERT in one step);
  * *inserted false means an item with that key exists and nothing changed. */
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                             bool *inserted, struct pq_error *err) PQ_MUST_USE;
+/* Deletes the item under `k`; `old` (borrowed) is that item as the caller
+ * read it in this transaction (NULL: absent), as for store_item_put. */
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
-                            const struct pq_key *k, struct pq_error *err) PQ_MUST_USE;
+                            const struct pq_key *k, const json_t *old,
+                            struct pq_error *err) PQ_MUST_USE;
 
 /* Ordered reads. A range over one partition (hk set) with optional sort-key
  * bounds, or the whole table (hk NULL) in key order. `after` resumes after a

@@ -375,12 +375,12 @@ pq_status item_write_store(struct pq_engine *e, struct item_write *w, struct pq_
     pq_status st = PQ_OK;
     if (w->kind == ITEM_CHECK) return PQ_OK;
     if (w->new_item) {
-        st = store_item_put(e->store, w->table, w->new_item, err);
+        st = store_item_put(e->store, w->table, w->new_item, w->old, err);
     } else if (w->old) {
         struct pq_key k;
         store_key_init(&k);
         store_key_from_item(w->table, w->values, &k);
-        st = store_item_delete(e->store, w->table, &k, err);
+        st = store_item_delete(e->store, w->table, &k, w->old, err);
         store_key_release(&k);
     }
     if (!st) cap_write(e, w->table, w->old, w->new_item);

@@ -1062,7 +1062,7 @@ static void dump_json(const json_t *j, struct pq_buf *b)
 
 /* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert). */
 static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            bool replace, bool *written, struct pq_error *err)
+                            bool replace, const json_t *given, bool *written, struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
     sqlite3_stmt **slot = replace ? &e->put : &e->ins;
@@ -1073,7 +1073,8 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         err);
     if (rc) return rc;
     struct pq_key k;
-    json_t *old = NULL;
+    json_t *read = NULL;
+    const json_t *old = given;
     store_key_init(&k);
     if (!store_key_from_item(t, item, &k)) {
         rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
@@ -1081,9 +1082,12 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         goto out;
     }
     /* Streams: the item before the write, for the change record; item
-     * collections: what it held of its collection. */
+     * collections: what it held of its collection. A put's caller gives it
+     * (it has read it already); an insert's is read here for item
+     * collections only (a stream records an insert only into a free key). */
     bool stream = streams_enabled(t), coll = coll_tracked(t);
-    if ((coll || (stream && replace)) && (rc = store_item_get(s, t, &k, &old, err))) goto out;
+    if (!replace && coll && (rc = store_item_get(s, t, &k, &read, err))) goto out;
+    if (!replace) old = read;
     int64_t delta = 0;
     if (coll && (replace || !old)) {
         delta = coll_contribution(t, item) - coll_contribution(t, old);
@@ -1111,40 +1115,38 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
     if (rc == PQ_OK && changed && coll) rc = coll_add(s, t, &k.hk, delta, err);
     if (rc == PQ_OK && changed && stream) rc = streams_record(s, t, old, item, err);
 out:
-    json_decref(old);
+    json_decref(read);
     store_key_release(&k);
     return rc;
 }
 
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                         struct pq_error *err)
+                         const json_t *old, struct pq_error *err)
 {
-    return item_write(s, t, item, true, NULL, err);
+    return item_write(s, t, item, true, old, NULL, err);
 }
 
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                             bool *inserted, struct pq_error *err)
 {
     *inserted = false;
-    return item_write(s, t, item, false, inserted, err);
+    return item_write(s, t, item, false, NULL, inserted, err);
 }
 
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,
-                            const struct pq_key *k, struct pq_error *err)
+                            const struct pq_key *k, const json_t *old, struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
     pq_status rc = table_stmt(s, t, &e->del, "DELETE FROM items_%lld WHERE hk = ? AND rk = ?", err);
-    json_t *old = NULL;
-    /* Streams: the item removed, for the change record (none when absent);
-     * item collections: what it held of its collection. */
+    /* Streams: the item removed (the caller's `old`), for the change record
+     * (none when absent); item collections: what it held of its collection. */
     bool stream = streams_enabled(t), coll = coll_tracked(t);
-    if (rc || ((stream || coll) && (rc = store_item_get(s, t, k, &old, err)))) return rc;
+    if (rc) return rc;
     bind_buf(e->del, 1, &k->hk);
     bind_buf(e->del, 2, &k->rk);
     if ((rc = step_done(s, e->del, err)) == PQ_OK && t->nindexes) rc = index_remove(s, t, k, err);
     if (rc == PQ_OK && old && coll) rc = coll_add(s, t, &k->hk, -coll_contribution(t, old), err);
     if (rc == PQ_OK && old && stream) rc = streams_record(s, t, old, NULL, err);
-    json_decref(old);
     return rc;
 }
 

@@ -244,7 +244,7 @@ static pq_status sweep_chunk(struct pq_engine *e, const struct pq_table_meta *t,
          * {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
          * (reference §12, §14.3). */
         store_set_service(e->store, true);
-        if (store_key_from_item(t, item, &dk)) rc = store_item_delete(e->store, t, &dk, err);
+        if (store_key_from_item(t, item, &dk)) rc = store_item_delete(e->store, t, &dk, item, err);
         store_set_service(e->store, false);
         store_key_release(&dk);
         if (!rc) (*deleted)++;

@@ -405,7 +405,7 @@ static void test_create_describe_delete(void)
                               "\"order_amount\":{\"N\":\"100\"}}",
                               0, NULL);
     CHECK_EQ(store_begin(eng->store, &err), PQ_OK);
-    CHECK_EQ(store_item_put(eng->store, t, item, &err), PQ_OK);
+    CHECK_EQ(store_item_put(eng->store, t, item, NULL, &err), PQ_OK);
     CHECK_EQ(store_commit(eng->store, &err), PQ_OK);
     json_decref(item);
     pq_error_release(&err);
@@ -509,7 +509,7 @@ static void test_indexes_and_options(void)
                            "{\"pk\":{\"S\":\"b\"},\"sk\":{\"N\":\"1\"},\"g\":{\"S\":\"y\"}}"};
     for (size_t i = 0; i < 3; i++) {
         json_t *item = json_loads(items[i], 0, NULL);
-        CHECK_EQ(store_item_put(eng->store, t, item, &err), PQ_OK);
+        CHECK_EQ(store_item_put(eng->store, t, item, NULL, &err), PQ_OK);
         json_decref(item);
     }
     CHECK_EQ(store_commit(eng->store, &err), PQ_OK);
