@@ -38,6 +38,11 @@ struct shell_compare {
     pthread_t thread;
     bool running;
     const struct pq_plan *plan;
+    /* The thread's own copies of the plan's steps: each a shallow copy
+     * whose request is a deep copy (owned), so that no JSON value is shared
+     * between the threads (jansson's reference counts are not read
+     * atomically). The other members are borrowed from `plan`, read only. */
+    struct pq_step *steps;
     json_t *answer;
 };
 
@@ -137,7 +142,7 @@ static void *second_run(void *arg)
         struct pq_run_outcome outcome = {0};
         struct pq_error err;
         pq_error_init(&err);
-        pq_status st = pq_plan_run_step(cmp->backend, &cmp->plan->steps[i], &sink, &outcome, &err);
+        pq_status st = pq_plan_run_step(cmp->backend, &cmp->steps[i], &sink, &outcome, &err);
         shell_answer_end(cmp->answer, i, st, &err);
         pq_error_release(&err);
     }
@@ -181,6 +186,11 @@ json_t *shell_compare_begin(struct shell *sh, const struct pq_plan *plan)
     if (!c || plan->nsteps == 0) return NULL;
     c->plan = plan;
     c->answer = shell_answer_new(plan->nsteps);
+    c->steps = pq_xmalloc(plan->nsteps * sizeof *c->steps);
+    for (size_t i = 0; i < plan->nsteps; i++) {
+        c->steps[i] = plan->steps[i];
+        c->steps[i].request = json_deep_copy(plan->steps[i].request);
+    }
     c->running = pthread_create(&c->thread, NULL, second_run, c) == 0;
     if (!c->running) second_run(c); /* no thread: one after the other */
     return shell_answer_new(plan->nsteps);
@@ -388,6 +398,10 @@ void shell_compare_end(struct shell *sh, const struct where *w, json_t *mine)
                                 any, w, c->plan->nsteps, i);
     fflush(stderr);
     c->differed |= any;
+    for (size_t i = 0; i < c->plan->nsteps; i++)
+        json_decref(c->steps[i].request);
+    free(c->steps);
+    c->steps = NULL;
     json_decref(c->answer);
     c->answer = NULL;
     c->plan = NULL;
