@@ -200,9 +200,11 @@ json_t *shell_compare_begin(struct shell *sh, const struct pq_plan *plan)
 
 enum { SHOW_MAX = 10 }; /* items listed per side */
 
-static bool rows_equal(const json_t *a, const json_t *b)
+/* Items (`items`) as DynamoDB compares values; other rows (a table's shape,
+ * table names) as JSON. */
+static bool rows_equal(const json_t *a, const json_t *b, bool items)
 {
-    if (json_is_object(a) && json_is_object(b)) {
+    if (items && json_is_object(a) && json_is_object(b)) {
         json_t *ma = json_pack("{s:O}", "M", a), *mb = json_pack("{s:O}", "M", b);
         bool eq = pq_value_equal(ma, mb);
         json_decref(ma);
@@ -216,13 +218,16 @@ static bool rows_equal(const json_t *a, const json_t *b)
 static json_t *table_shape(const json_t *desc)
 {
     static const char *const keep[] = {"TableName", "KeySchema", "AttributeDefinitions",
-                                       "BillingModeSummary", "StreamSpecification"};
+                                       "StreamSpecification"};
     static const char *const index_keep[] = {"IndexName", "KeySchema", "Projection"};
     json_t *out = json_object();
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         json_t *v = json_object_get(desc, keep[i]);
         if (v) json_object_set(out, keep[i], v);
     }
+    /* The billing mode, not the time it was set. */
+    json_t *mode = json_object_get(json_object_get(desc, "BillingModeSummary"), "BillingMode");
+    if (mode) json_object_set(out, "BillingMode", mode);
     const char *lists[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
     for (size_t l = 0; l < 2; l++) {
         json_t *idx = json_object_get(desc, lists[l]), *x;
@@ -287,14 +292,14 @@ static void print_answer_word(FILE *out, const json_t *step, bool reads)
 
 /* The rows of a and b as collections: each row of `a` not matched in `b`.
  * `used` marks rows of b already matched. Returns how many were listed. */
-static size_t only_in(FILE *out, const char *label, const json_t *a, const json_t *b)
+static size_t only_in(FILE *out, const char *label, const json_t *a, const json_t *b, bool items)
 {
     size_t na = json_array_size(a), nb = json_array_size(b), shown = 0, missing = 0;
     bool *used = pq_xcalloc(nb ? nb : 1, sizeof *used);
     for (size_t i = 0; i < na; i++) {
         bool found = false;
         for (size_t j = 0; j < nb && !found; j++)
-            if (!used[j] && rows_equal(json_array_get(a, i), json_array_get(b, j)))
+            if (!used[j] && rows_equal(json_array_get(a, i), json_array_get(b, j), items))
                 used[j] = found = true;
         if (found) continue;
         missing++;
@@ -320,6 +325,7 @@ static bool step_differs(FILE *out, const struct pq_step *step, const char *la, 
     json_t *ra = json_object_get(a, "rows"), *rb = json_object_get(b, "rows");
     json_t *ma = json_object_get(a, "members"), *mb = json_object_get(b, "members");
     bool shaped = step->kind == PQ_STEP_DESCRIBE;
+    bool items = !shaped && step->kind != PQ_STEP_LIST_TABLES;
     if (shaped) {
         json_t *sa = json_array(), *sb = json_array(), *x;
         size_t k;
@@ -332,7 +338,7 @@ static bool step_differs(FILE *out, const struct pq_step *step, const char *la, 
     size_t nra = json_array_size(ra), nrb = json_array_size(rb);
     bool same_rows = nra == nrb;
     for (size_t k = 0; same_rows && k < nra; k++)
-        same_rows = rows_equal(json_array_get(ra, k), json_array_get(rb, k));
+        same_rows = rows_equal(json_array_get(ra, k), json_array_get(rb, k), items);
     bool same_members = json_array_size(ma) == json_array_size(mb);
     for (size_t k = 0; same_members && k < json_array_size(ma); k++) {
         json_t *x = json_array_get(ma, k), *y = json_array_get(mb, k);
@@ -343,7 +349,7 @@ static bool step_differs(FILE *out, const struct pq_step *step, const char *la, 
                        : (xe || ye) ? false
                        : (json_is_null(xo) || !xo) && (json_is_null(yo) || !yo)
                            ? true
-                           : xo && yo && rows_equal(xo, yo);
+                           : xo && yo && rows_equal(xo, yo, true);
     }
     bool differs = !same_error || !same_rows || !same_members;
     if (differs) {
@@ -357,8 +363,8 @@ static bool step_differs(FILE *out, const struct pq_step *step, const char *la, 
         print_answer_word(out, b, reads);
         fputc('\n', out);
         if (!same_rows) {
-            size_t x = only_in(out, la, ra, rb);
-            size_t y = only_in(out, lb, rb, ra);
+            size_t x = only_in(out, la, ra, rb, items);
+            size_t y = only_in(out, lb, rb, ra, items);
             if (!x && !y) fprintf(out, "  the same rows, in another order\n");
         }
         if (!same_members) {

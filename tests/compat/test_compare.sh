@@ -4,8 +4,9 @@
 # compare_moto.sql, one statement per kind of report; output (moto's URL
 # written MOTO) and exit status must be exactly compare_NAME.out
 # (PQSH_GOLDEN_UPDATE=1 writes them). Then the
-# tutorial against a second embedded engine and against pqsh serve: no
-# report, exit status 0 although a statement was refused (by both alike).
+# tutorial (and DESCRIBE, SHOW TABLES, an index made and read) against a
+# second embedded engine and against pqsh serve: no report, exit status 0
+# although a statement was refused (by both alike).
 set -u
 PQSH=${1:?usage: test_compare.sh PQSH_BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,6 +57,8 @@ golden moto "$here" compare_moto.sql
 # alike TARGET: the tutorial against TARGET gives no report and exits 0.
 alike() {
     (cd "$here/../sql" && "$PQSH" --local :memory: --compare "$1" -f tutorial.sql \
+        -c "DESCRIBE Orders; SHOW TABLES; CREATE INDEX byName ON Orders (customer_name);" \
+        -c "DESCRIBE Orders; SELECT * FROM \"Orders\".\"byName\" WHERE customer_name = 'Alice';" \
         </dev/null >"$work/out" 2>&1)
     local status=$?
     if [ "$status" = 0 ] && ! grep -q "differ:" "$work/out" &&
