@@ -44,10 +44,20 @@ struct pq_var {
     json_t *value; /* an AttributeValue */
 };
 
+/* The caller's functions (the shell's uuid(), now(), now() ± N): asked
+ * about every expression in a value position (outermost first); true when
+ * `e` is one, with *value a new AttributeValue it stands for, or *value NULL
+ * and `err` set when it is written wrong. The binder sends the value as a
+ * parameter, like a variable's: each call written is asked once per bind. */
+typedef bool (*pq_vars_fn)(void *ctx, const struct pq_expr *e, json_t **value,
+                           struct pq_error *err);
+
 /* Kept sorted by name (byte order). */
 struct pq_vars {
     struct pq_var *items;
     size_t n, cap;
+    pq_vars_fn fn; /* NULL: none (pq_vars_init); kept by pq_vars_release */
+    void *fn_ctx;
 };
 
 void pq_vars_init(struct pq_vars *vs);

@@ -16,6 +16,8 @@ void pq_vars_init(struct pq_vars *vs)
     vs->items = NULL;
     vs->n = 0;
     vs->cap = 0;
+    vs->fn = NULL;
+    vs->fn_ctx = NULL;
 }
 
 void pq_vars_release(struct pq_vars *vs)
@@ -25,7 +27,9 @@ void pq_vars_release(struct pq_vars *vs)
         json_decref(vs->items[i].value);
     }
     free(vs->items);
-    pq_vars_init(vs);
+    vs->items = NULL;
+    vs->n = 0;
+    vs->cap = 0;
 }
 
 /* Index of `name`, or of the place it would be inserted (*found false). */
@@ -345,6 +349,13 @@ static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
     struct pq_expr *e = *slot;
     pq_status st = PQ_OK;
     if (!e) return PQ_OK;
+    json_t *fv = NULL;
+    if (vp && b->vars->fn && (e->kind == PQ_E_CALL || e->kind == PQ_E_BINARY) &&
+        b->vars->fn(b->vars->fn_ctx, e, &fv, b->err)) {
+        if (!fv) return b->err->code ? b->err->code : PQ_ERR_BIND;
+        replace_with_param(b, slot, fv, NULL);
+        return PQ_OK;
+    }
     switch (e->kind) {
     case PQ_E_VAR: {
         json_t *v = pq_vars_get(b->vars, e->var);

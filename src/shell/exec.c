@@ -536,11 +536,12 @@ static long long session_now(struct shell *sh)
     return now;
 }
 
-/* The shell's own functions, for the value of SET only: uuid() → a random
+/* The shell's own functions, for the value of SET and (through the binder,
+ * shell_vars_fn) any value position of a statement: uuid() → a random
  * version 4 UUID string (an idempotency token, a ClientRequestToken), now()
  * → the time in epoch seconds as a number (a TTL value), now() + N / now() -
  * N with N whole seconds. *v is a new value; false when `value` is none of
- * these (or is one written wrong: then err is set). */
+ * these; true with *v unset and err set when it is one written wrong. */
 static bool session_value(struct shell *sh, const struct pq_expr *value, json_t **v,
                           struct pq_error *err)
 {
@@ -582,6 +583,12 @@ static bool session_value(struct shell *sh, const struct pq_expr *value, json_t 
     snprintf(text, sizeof text, "%lld", secs + d);
     *v = pq_value_new(PQ_T_N, json_string(text));
     return true;
+}
+
+bool shell_vars_fn(void *ctx, const struct pq_expr *e, json_t **value, struct pq_error *err)
+{
+    *value = NULL;
+    return session_value(ctx, e, value, err);
 }
 
 static bool assign(struct shell *sh, const char *name, struct pq_loc loc,

@@ -71,9 +71,15 @@ static const struct topic statements[] = {
      "comparison, arithmetic, function arguments), except that a test in WHERE must\n"
      "look at the item: when it would hold no attribute, its first bare name stays\n"
      "the attribute. A notice says when this decides. :name is always the variable,\n"
-     "\"name\" always the attribute.",
+     "\"name\" always the attribute.\n"
+     "uuid() (a random version 4 UUID string), now() (epoch seconds; the engine's\n"
+     "clock on the embedded engine) and now() + N / now() - N (whole seconds) are\n"
+     "the shell's: in SET and wherever a value stands in a statement, each call is\n"
+     "evaluated once per run and sent as a typed parameter (?).",
      "SET token_to_check = 'token123';\n"
-     "SELECT * FROM Orders WHERE idempotency_token = :token_to_check;"},
+     "SELECT * FROM Orders WHERE idempotency_token = :token_to_check;\n"
+     "INSERT INTO Orders VALUE {'order_id': uuid(), 'expires': now() + 3600};\n"
+     "DELETE FROM Sessions WHERE id = 's1' AND expires < now();"},
     {"UNSET", NULL, "UNSET name", "Removes a session variable (also \\unset name).",
      "UNSET token_to_check;"},
     {"EXPLAIN", NULL, "EXPLAIN statement",

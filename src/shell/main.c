@@ -110,6 +110,8 @@ void shell_init(struct shell *sh)
 {
     memset(sh, 0, sizeof *sh);
     pq_vars_init(&sh->vars);
+    sh->vars.fn = shell_vars_fn;
+    sh->vars.fn_ctx = sh;
     sh->mode = MODE_TABLE;
     sh->saved_stdout = -1;
 }

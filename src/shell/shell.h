@@ -114,6 +114,9 @@ struct where {
 };
 
 void shell_init(struct shell *sh);
+/* The binder's hook (pq_vars.fn, ctx = the shell): uuid(), now(), now() ± N
+ * in a value position become parameters, evaluated once per statement run. */
+bool shell_vars_fn(void *ctx, const struct pq_expr *e, json_t **value, struct pq_error *err);
 void shell_release(struct shell *sh);
 /* Records a failure; with --bail also stops the session. */
 void shell_fail(struct shell *sh);
