@@ -5,14 +5,23 @@
  * "shardId-<20 digits>-<8 hex>" (its creation time in milliseconds and a hash
  * of the stream ARN); sequence numbers are 21-digit strings, "1" then the
  * record's seq on 20 digits, so they compare as numbers and as strings.
- * Iterators are "<stream arn>|1|<40 hex digits>": the position (the last
+ * Iterators are "<stream arn>|1|<64 hex digits>": the position (the last
  * seq already read), the engine time the iterator was made (milliseconds)
- * and a check over both; they expire 15 minutes after, by the engine clock.
+ * and an HMAC-SHA256 over the three with a random key of the process, so
+ * an iterator cannot be forged or altered (a changed one is the garbage
+ * iterator's ValidationException); they expire 15 minutes after, by the
+ * engine clock.
  */
 #include "engine/streams_internal.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,19 +191,56 @@ static pq_status find_stream(struct pq_engine *e, const char *arn, struct stream
 
 /* ---- iterators ------------------------------------------------------------- */
 
-static uint32_t iterator_check(const char *arn, size_t arn_len, uint64_t after, uint64_t ms)
+/* The iterators' key: random, one per process, so every engine of one
+ * `pqsh serve` (its writer and readers, every database) accepts the
+ * iterators the others made, and nobody outside can make one. A server
+ * started again refuses the old ones, as it would after 15 minutes. */
+static unsigned char iterator_key[32];
+static bool iterator_key_ok;
+static pthread_once_t iterator_key_once = PTHREAD_ONCE_INIT;
+
+static void iterator_key_init(void)
 {
-    uint64_t h = fnv64(FNV_BASIS ^ 0x7051736800000000ull, arn, arn_len);
-    h = fnv64(h, &after, sizeof after);
-    h = fnv64(h, &ms, sizeof ms);
-    return (uint32_t)(h ^ (h >> 32));
+    iterator_key_ok = RAND_bytes(iterator_key, sizeof iterator_key) == 1;
 }
 
+#define MAC_BYTES 16 /* HMAC-SHA256, cut to 128 bits */
+
+/* The MAC of an iterator's ARN, position and time; false when no key. */
+static bool iterator_mac(const char *arn, size_t arn_len, uint64_t after, uint64_t ms,
+                         unsigned char mac[MAC_BYTES])
+{
+    pthread_once(&iterator_key_once, iterator_key_init);
+    if (!iterator_key_ok) return false;
+    unsigned char full[EVP_MAX_MD_SIZE], fields[16];
+    for (int i = 0; i < 8; i++) {
+        fields[i] = (unsigned char)(after >> (56 - 8 * i));
+        fields[8 + i] = (unsigned char)(ms >> (56 - 8 * i));
+    }
+    struct pq_buf msg = PQ_BUF_INIT;
+    pq_buf_init(&msg);
+    pq_buf_add(&msg, arn, arn_len);
+    pq_buf_add(&msg, (const char *)fields, sizeof fields);
+    unsigned len = 0;
+    bool ok = HMAC(EVP_sha256(), iterator_key, (int)sizeof iterator_key,
+                   (const unsigned char *)msg.data, msg.len, full, &len) != NULL &&
+              len >= MAC_BYTES;
+    pq_buf_release(&msg);
+    if (ok) memcpy(mac, full, MAC_BYTES);
+    return ok;
+}
+
+/* "<arn>|1|<position: 16 hex><time in ms: 16 hex><MAC: 32 hex>"; NULL when
+ * no key could be made (the caller answers an internal error). */
 static json_t *iterator_make(const char *arn, int64_t after, double now)
 {
     uint64_t ms = (uint64_t)llround(now * 1000);
-    return json_sprintf("%s|1|%016" PRIx64 "%016" PRIx64 "%08" PRIx32, arn, (uint64_t)after, ms,
-                        iterator_check(arn, strlen(arn), (uint64_t)after, ms));
+    unsigned char mac[MAC_BYTES];
+    if (!iterator_mac(arn, strlen(arn), (uint64_t)after, ms, mac)) return NULL;
+    char hex[2 * MAC_BYTES + 1];
+    for (int i = 0; i < MAC_BYTES; i++)
+        snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+    return json_sprintf("%s|1|%016" PRIx64 "%016" PRIx64 "%s", arn, (uint64_t)after, ms, hex);
 }
 
 static bool hex_field(const char *p, int digits, uint64_t *out)
@@ -210,15 +256,22 @@ static bool hex_field(const char *p, int digits, uint64_t *out)
     return true;
 }
 
-/* Splits an iterator into its stream ARN (into `arn`), position and time. */
+/* Splits an iterator into its stream ARN (into `arn`), position and time;
+ * false for anything this process did not make (the MAC compared in
+ * constant time). */
 static bool iterator_parse(const char *it, struct pq_buf *arn, int64_t *after, double *made)
 {
     const char *bar = strstr(it, "|1|");
-    if (!bar || strlen(bar + 3) != 40) return false;
-    uint64_t a, ms, check;
-    if (!hex_field(bar + 3, 16, &a) || !hex_field(bar + 19, 16, &ms) ||
-        !hex_field(bar + 35, 8, &check) || check != iterator_check(it, (size_t)(bar - it), a, ms) ||
-        a > INT64_MAX)
+    if (!bar || strlen(bar + 3) != 32 + 2 * MAC_BYTES) return false;
+    uint64_t a, ms, byte;
+    unsigned char given[MAC_BYTES], mac[MAC_BYTES];
+    if (!hex_field(bar + 3, 16, &a) || !hex_field(bar + 19, 16, &ms)) return false;
+    for (int i = 0; i < MAC_BYTES; i++) {
+        if (!hex_field(bar + 35 + 2 * i, 2, &byte)) return false;
+        given[i] = (unsigned char)byte;
+    }
+    if (!iterator_mac(it, (size_t)(bar - it), a, ms, mac) ||
+        CRYPTO_memcmp(given, mac, MAC_BYTES) != 0 || a > INT64_MAX)
         return false;
     pq_buf_reset(arn);
     pq_buf_add(arn, it, (size_t)(bar - it));
@@ -409,7 +462,11 @@ pq_status streams_get_shard_iterator(struct pq_engine *e, json_t *req, json_t **
         int64_t last = sx_last_seq(db);
         after = last > r.start_seq - 1 ? last : r.start_seq - 1;
     }
-    if (!rc) *resp = json_pack("{s:o}", "ShardIterator", iterator_make(r.arn, after, now));
+    json_t *it = rc ? NULL : iterator_make(r.arn, after, now);
+    if (it)
+        *resp = json_pack("{s:o}", "ShardIterator", it);
+    else if (!rc)
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "no random key for iterators");
     row_release(&r);
     return rc;
 }
@@ -517,10 +574,14 @@ pq_status streams_get_records(struct pq_engine *e, json_t *req, json_t **resp, s
     if (!rc && step != SQLITE_ROW && step != SQLITE_DONE) rc = sx_fail(db, err, "reading records");
     sqlite3_finalize(st);
     if (rc) goto out;
-    *resp = json_pack("{s:O}", "Records", records);
     /* A closed shard read to its end has no next iterator. */
-    if (more || r.disabled <= 0)
-        json_object_set_new(*resp, "NextShardIterator", iterator_make(r.arn, after, now));
+    json_t *next = NULL;
+    if ((more || r.disabled <= 0) && !(next = iterator_make(r.arn, after, now))) {
+        rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS, "no random key for iterators");
+        goto out;
+    }
+    *resp = json_pack("{s:O}", "Records", records);
+    if (next) json_object_set_new(*resp, "NextShardIterator", next);
 out:
     json_decref(records);
     row_release(&r);

@@ -363,12 +363,80 @@ static void test_clock_limits(void)
     pq_engine_clock_reset(eng);
 }
 
+/* GetRecords with `it` altered at byte `pos` (the character there replaced
+ * by `c`): "<type>: <message>" or the records. */
+static const char *get_altered(const char *it, size_t pos, char c)
+{
+    char *x = strdup(it);
+    x[pos] = c;
+    json_t *req = json_pack("{s:s}", "ShardIterator", x);
+    char *text = json_dumps(req, 0);
+    const char *out = answer(OP("GetRecords"), text);
+    free(text);
+    json_decref(req);
+    free(x);
+    return out;
+}
+
+/* Iterators carry an HMAC with the process's random key: any change to one
+ * is the garbage iterator's ValidationException; another engine of the
+ * same process (pqsh serve's readers and writer) accepts it. */
+static void test_forged_iterators(void)
+{
+    CHECK(strstr(answer("CreateTable",
+                        "{\"TableName\": \"Forge\", \"BillingMode\": \"PAY_PER_REQUEST\","
+                        " \"AttributeDefinitions\": [{\"AttributeName\": \"pk\", "
+                        "\"AttributeType\": \"S\"}], \"KeySchema\": [{\"AttributeName\": "
+                        "\"pk\", \"KeyType\": \"HASH\"}], \"StreamSpecification\": "
+                        "{\"StreamEnabled\": true, \"StreamViewType\": \"KEYS_ONLY\"}}"),
+                 "Forge") != NULL);
+    ok("INSERT INTO Forge VALUE {'pk': 'a'}");
+    ok("INSERT INTO Forge VALUE {'pk': 'b'}");
+    char *arn = stream_arn("Forge");
+    char *it = iterator(arn, "TRIM_HORIZON", NULL);
+    CHECK(it != NULL);
+    if (!it) return;
+    const char *bar = strstr(it, "|1|");
+    CHECK(bar && strlen(bar + 3) == 64);
+    size_t at = (size_t)(bar - it) + 3;
+    CHECK(strstr(get_altered(it, 0, 'a'), "\"Records\"") != NULL); /* unchanged: 'a' of arn */
+    /* The position moved back (to read again what was read, or trimmed). */
+    CHECK_STR(get_altered(it, at + 15, it[at + 15] == '0' ? '1' : '0'),
+              "ValidationException: Invalid ShardIterator");
+    /* The time moved on (an expired iterator made young). */
+    CHECK_STR(get_altered(it, at + 31, it[at + 31] == '0' ? '1' : '0'),
+              "ValidationException: Invalid ShardIterator");
+    /* The MAC itself, its last digit. */
+    CHECK_STR(get_altered(it, at + 63, it[at + 63] == '0' ? '1' : '0'),
+              "ValidationException: Invalid ShardIterator");
+    /* Another stream's ARN with this one's fields. */
+    CHECK_STR(get_altered(it, at - 4, it[at - 4] == '0' ? '1' : '0'),
+              "ValidationException: Invalid ShardIterator");
+    /* The former unkeyed form: 40 hex digits of position, time, checksum. */
+    char old[1200];
+    snprintf(old, sizeof old, "{\"ShardIterator\": \"%.*s|1|%040d\"}", (int)(bar - it), it, 0);
+    CHECK_STR(answer(OP("GetRecords"), old), "ValidationException: Invalid ShardIterator");
+    /* Another engine of this process accepts the MAC: its database has no
+     * such stream, which it says, rather than a garbage iterator. */
+    struct pq_engine *other = NULL, *mine = eng;
+    struct pq_engine_options opt = {.path = ":memory:", .fixed_time = 1700000000.0};
+    CHECK_EQ(pq_engine_open(&opt, &other, &last_err), PQ_OK);
+    eng = other;
+    static const char gone[] = "ResourceNotFoundException: Requested resource not found: Stream: ";
+    CHECK(strncmp(get_altered(it, 0, 'a'), gone, sizeof gone - 1) == 0);
+    eng = mine;
+    pq_engine_close(other);
+    free(it);
+    free(arn);
+}
+
 int main(void)
 {
     engine_start(0);
     test_consumer();
     test_ttl();
     test_clock_limits();
+    test_forged_iterators();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();
