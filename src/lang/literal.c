@@ -320,6 +320,16 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
     switch (e->kind) {
     case PQ_E_LIT:
         if (pq_value_type(e->lit) == PQ_T_N) return eval_number(c, e, out);
+        if (json_object_size(e->lit) == 1 && !json_is_object(pq_value_payload(e->lit)) &&
+            !json_is_array(pq_value_payload(e->lit))) {
+            /* {"S": text}, {"BOOL": b}, {"NULL": true}: a new value sharing
+             * the scalar payload (nothing changes a JSON string or boolean
+             * in place) — cheaper than a deep copy on every INSERT. */
+            void *it = json_object_iter(e->lit);
+            *out = json_object();
+            json_object_set_nocheck(*out, json_object_iter_key(it), json_object_iter_value(it));
+            return PQ_OK;
+        }
         *out = json_deep_copy(e->lit);
         return *out ? PQ_OK : pq_error_nomem(c->err);
     case PQ_E_PARAM: {
