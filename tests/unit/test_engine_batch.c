@@ -387,15 +387,15 @@ static void test_txn_commit_and_cancel(void)
                                                                                                     "2") "]",
         NULL);
     CHECK_STR(a, "TransactionCanceledException: Transaction cancelled, please refer cancellation "
-                 "reasons for specific reasons [None, ValidationError, ConditionalCheckFailed, "
+                 "reasons for specific reasons [None, DuplicateItem, ConditionalCheckFailed, "
                  "ConditionalCheckFailed, None]");
     CHECK_STR(detail(),
-              "{\"CancellationReasons\":[{\"Code\":\"None\"},{\"Code\":\"ValidationError\","
+              "{\"CancellationReasons\":[{\"Code\":\"None\"},{\"Code\":\"DuplicateItem\","
               "\"Message\":\"Duplicate primary key exists in table\"},{\"Code\":"
               "\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"},{"
               "\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request "
               "failed\"},{\"Code\":\"None\"}],\"Message\":\"Transaction cancelled, please refer "
-              "cancellation reasons for specific reasons [None, ValidationError, "
+              "cancellation reasons for specific reasons [None, DuplicateItem, "
               "ConditionalCheckFailed, ConditionalCheckFailed, None]\",\"__type\":\"com.amazonaws."
               "dynamodb.v20120810#TransactionCanceledException\"}");
     CHECK_STR(items("SELECT n FROM Tab WHERE pk = 't'"),
