@@ -98,7 +98,7 @@ static pq_status state(struct pq_store *s, struct coll_state **out, struct pq_er
 pq_status coll_size(struct pq_store *s, const struct pq_table_meta *t, const struct pq_buf *hk,
                     int64_t *bytes, struct pq_error *err)
 {
-    struct coll_state *c;
+    struct coll_state *c = NULL;
     pq_status rc = state(s, &c, err);
     *bytes = 0;
     if (rc) return rc;
@@ -130,7 +130,7 @@ pq_status coll_add(struct pq_store *s, const struct pq_table_meta *t, const stru
                    int64_t delta, struct pq_error *err)
 {
     if (delta == 0) return PQ_OK;
-    struct coll_state *c;
+    struct coll_state *c = NULL;
     pq_status rc = state(s, &c, err);
     if (rc) return rc;
     const void *p = hk->data ? hk->data : "";
