@@ -2,6 +2,7 @@
  * transaction or batch, or plan, run and render; consumed capacity; scan warnings. */
 #include "exec.h"
 #include "compare.h"
+#include "jobs.h"
 #include "pqsh/parse.h"
 #include "pqsh/value.h"
 
@@ -388,7 +389,8 @@ static bool run_step(struct run_ctx *c, const struct pq_step *step, bool several
                                .member = step_member,
                                .capacity = step_capacity};
     pq_error_init(&err);
-    pq_status st = pq_plan_run_step(sh->backend, step, &sink, &outcome, &err);
+    /* A pipelined write (jobs.c) takes the answer its call already had. */
+    pq_status st = pq_plan_run_step(shell_jobs_backend(sh), step, &sink, &outcome, &err);
     if (c->render) render_end(c->render, &outcome, st == PQ_OK);
     c->render = NULL;
     if (c->answer) shell_answer_end(c->answer, step_index(c, step), st, &err);
@@ -663,6 +665,40 @@ static bool lone_word(const struct pq_stmt *s)
            !e->steps[0].quoted && !e->paren;
 }
 
+/* Plans a statement as shell_exec runs it (the one way: exec_statement and
+ * the pipeline of jobs.c plan alike, so both send the same request). */
+static pq_status plan_statement(struct shell *sh, const struct where *w, struct pq_stmt *s,
+                                struct pq_plan *plan, struct pq_error *err)
+{
+    struct pq_plan_context ctx;
+    statement_context(sh, w, &ctx);
+    ctx.read_notes = wants_read_notes(sh, s);
+    return pq_plan_build_ex(s, &sh->vars, &ctx, plan, err);
+}
+
+bool shell_exec_lone_write(struct shell *sh, const struct where *w, struct pq_plan *plan)
+{
+    struct pq_stmt *s = NULL;
+    struct pq_error err;
+    const char *name;
+    struct pq_loc name_loc;
+    const struct pq_expr *value;
+    bool lone = false;
+    pq_error_init(&err);
+    /* The same tests, in the same order, as exec_statement's before it runs a plan. */
+    if (sh->block || pq_parse(w->text, w->len, 0, &s, &err, NULL)) goto out;
+    if (pq_bind_assignment(s, &name, &name_loc, &value) || s->kind == PQ_S_UNSET_VAR ||
+        s->kind == PQ_S_EXPLAIN || is_block_statement(s))
+        goto out;
+    if (plan_statement(sh, w, s, plan, &err)) goto out;
+    lone = plan->nsteps == 1 && plan->steps[0].kind == PQ_STEP_WRITE &&
+           strcmp(plan->steps[0].op, "ExecuteStatement") == 0;
+out:
+    pq_error_release(&err);
+    if (s) pq_stmt_free(s);
+    return lone;
+}
+
 enum block_role { NOT_CONTROL, CONTROL, CONTROL_UNPARSED };
 static void exec_statement(struct shell *sh, const struct where *w, enum block_role *role);
 
@@ -690,7 +726,6 @@ static void exec_statement(struct shell *sh, const struct where *w, enum block_r
     struct pq_stmt *s = NULL;
     struct pq_error err;
     struct pq_plan plan;
-    struct pq_plan_context ctx;
     const char *name;
     struct pq_loc name_loc;
     const struct pq_expr *value;
@@ -734,9 +769,7 @@ static void exec_statement(struct shell *sh, const struct where *w, enum block_r
         shell_block_statement(sh, w, s);
         goto out;
     }
-    statement_context(sh, w, &ctx);
-    ctx.read_notes = wants_read_notes(sh, s);
-    if (pq_plan_build_ex(s, &sh->vars, &ctx, &plan, &err)) {
+    if (plan_statement(sh, w, s, &plan, &err)) {
         ok = false;
         goto out;
     }

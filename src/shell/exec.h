@@ -46,6 +46,13 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
 struct pq_loc shell_member_range(const struct member_place *pl, const json_t *sent,
                                  const char *message);
 
+/* For pipelined scripts (jobs.c): true when shell_exec would run the
+ * statement at `w` as exactly one ExecuteStatement write (INSERT, UPDATE or
+ * DELETE; no assignment, block, EXPLAIN or BATCH), with that plan in `plan`
+ * (the caller releases it; it may hold a partial plan when false). Prints
+ * nothing; may ask DescribeTable (cached) as planning does. */
+bool shell_exec_lone_write(struct shell *sh, const struct where *w, struct pq_plan *plan);
+
 /* Prints the plan as EXPLAIN does. */
 void shell_explain(const struct pq_plan *plan);
 

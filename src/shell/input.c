@@ -1,5 +1,6 @@
 /* input.c — script input: lines into the splitter, statements and commands out, in order. */
 #include "shell.h"
+#include "jobs.h"
 #include "pqsh/split.h"
 
 #include <errno.h>
@@ -152,14 +153,17 @@ void shell_drain(struct shell *sh, struct pq_splitter *sp, const char *file)
 {
     struct pq_split_stmt piece;
     while (!sh->quit && pq_split_next(sp, &piece)) {
-        shell_run_piece(sh, &piece, file);
+        shell_jobs_piece(sh, &piece, file);
         pq_split_stmt_release(&piece);
     }
 }
 
 void shell_finish(struct shell *sh, struct pq_splitter *sp, const char *file)
 {
-    if (sh->quit) return;
+    if (sh->quit) {
+        shell_jobs_drain(sh);
+        return;
+    }
     /* A block comment left open with no statement around it would vanish:
      * say so (inside a statement the parser does). */
     if (pq_split_state(sp) == PQ_OPEN_COMMENT && sp->pending.len == 0) {
@@ -169,6 +173,7 @@ void shell_finish(struct shell *sh, struct pq_splitter *sp, const char *file)
     }
     pq_split_finish(sp);
     shell_drain(sh, sp, file);
+    shell_jobs_drain(sh); /* `file` is the caller's: report what is in flight now */
 }
 
 FILE *shell_open_script(const char *path)
@@ -190,7 +195,9 @@ void shell_run_stream(struct shell *sh, FILE *f, const char *name)
     size_t cap = 0;
     ssize_t n;
     pq_split_init(&sp);
-    while (!sh->quit && (n = getline(&line, &cap, f)) >= 0) {
+    while (!sh->quit) {
+        shell_jobs_before_read(sh, f);
+        if ((n = getline(&line, &cap, f)) < 0) break;
         if (n > 0 && line[n - 1] == '\n') n--;
         pq_split_feed(&sp, line, (size_t)n);
         shell_drain(sh, &sp, name);

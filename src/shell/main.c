@@ -3,6 +3,7 @@
 #include "shell.h"
 #include "compare.h"
 #include "exec.h"
+#include "jobs.h"
 #include "pqsh/aws.h"
 #include "pqsh/engine.h"
 #include "target.h"
@@ -26,7 +27,13 @@ static const char usage_text[] =
     "  -f, --file FILE          run the statements in FILE (repeatable; '-' is stdin)\n"
     "  -c, --command TEXT       run the statements in TEXT (repeatable)\n"
     "  -v, --var NAME=VALUE     set a variable; VALUE is a PartiQL literal, else a string\n"
-    "      --bail               stop at the first statement that fails\n"
+    "      --bail               stop at the first statement that fails (one\n"
+    "                           statement at a time: not with --jobs N > 1)\n"
+    "  -j, --jobs N             statements of a script in flight at once, 1 to 64\n"
+    "                           (default 16 against a remote target, else 1):\n"
+    "                           writes to distinct full keys overlap, anything else\n"
+    "                           waits for them; output and exit status stay those\n"
+    "                           of one statement at a time\n"
     "      --echo               print each statement before its result\n"
     "  -X, --no-rc              do not run ~/.pqshrc at start-up\n"
     "      --tutorial [NAME]    start tutorial NAME at the prompt (on an in-memory\n"
@@ -104,6 +111,7 @@ struct options {
     bool want_tutorial;
     const char *tutorial; /* NULL with want_tutorial: list them */
     const char *compare;  /* --compare TARGET, or NULL */
+    int jobs;             /* --jobs N; 0: the default */
 };
 
 void shell_init(struct shell *sh)
@@ -119,6 +127,7 @@ void shell_init(struct shell *sh)
 void shell_release(struct shell *sh)
 {
     shell_tutorial_free(sh);
+    shell_jobs_release(sh); /* reports what is still in flight */
     shell_exec_release(sh); /* an open BEGIN block, cached table descriptions */
     shell_compare_close(sh);
     shell_calls_release(sh);
@@ -276,6 +285,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"bail", no_argument, NULL, OPT_BAIL},
+        {"jobs", required_argument, NULL, 'j'},
         {"echo", no_argument, NULL, OPT_ECHO},
         {"mode", required_argument, NULL, OPT_MODE},
         {"local", required_argument, NULL, OPT_LOCAL},
@@ -294,7 +304,7 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
     int c;
     opterr = 0;
     o->history = true;
-    while ((c = getopt_long(argc, argv, ":f:c:v:XqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:c:v:j:XqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
         case 'c':
@@ -307,6 +317,14 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         case 'X':
             o->no_rc = true;
             break;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 1 || n > SHELL_JOBS_MAX)
+                usage_error("--jobs needs a number from 1 to 64, not '%s'", optarg);
+            o->jobs = (int)n;
+            break;
+        }
         case 'q':
             sh->quiet = true;
             break;
@@ -406,6 +424,11 @@ static void parse_options(int argc, char **argv, struct shell *sh, struct option
         }
     }
     if (optind < argc) usage_error("unexpected argument '%s' (scripts go after -f)", argv[optind]);
+    /* --bail: no statement after a failed one may take effect, and any write
+     * may fail, so each waits for the one before (jobs.c). */
+    if (sh->bail && o->jobs > 1)
+        usage_error("%s", "--bail runs one statement at a time: it cannot be combined with "
+                          "--jobs N > 1");
     if (o->local && (o->aws || o->region || o->profile || o->endpoint_url))
         usage_error("%s", "--local cannot be combined with --aws, --region, --profile or "
                           "--endpoint-url");
@@ -551,6 +574,15 @@ int main(int argc, char **argv)
         }
     }
     shell_calls_wrap(&sh);
+    /* Scripts against a remote target pipeline by default: a round trip per
+     * statement is what they wait for, and the output does not change. At
+     * the prompt statements come one at a time; the embedded engine has no
+     * second connection to overlap them on. */
+    if (!sh.interactive)
+        shell_jobs_init(&sh, o.jobs               ? o.jobs
+                             : sh.bail            ? 1
+                             : sh.backend->remote ? SHELL_JOBS_DEFAULT
+                                                  : 1);
     if (!o.no_rc) run_rc(&sh);
     if (o.tutorial && !sh.quit && !shell_tutorial_start(&sh, o.tutorial)) {
         free(banner);

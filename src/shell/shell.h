@@ -103,6 +103,7 @@ struct shell {
     bool sandbox;                  /* --sandbox: the classroom's restricted shell (sandbox.c) */
     json_t *gset_rows;             /* while a `… \gset` statement runs: its items, else NULL */
     struct shell_compare *compare; /* --compare TARGET (compare.h), or NULL */
+    struct jobs *jobs;             /* --jobs N: statements in flight (jobs.h), or NULL */
 };
 
 /* Where a statement or command came from, for messages. */

@@ -2,7 +2,7 @@
 """A DynamoDB-protocol proxy on a loopback port: delays and faults in front of pqsh serve.
 
 Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P]
-                    [--capacity N] [--seed S]
+                    [--capacity N] [--seed S] [--log FILE]
   --delay-ms N     sleep N ms before forwarding each request and N ms before
                    returning each answer (a network N ms away each way)
   --throttle P     answer a share P of BatchWriteItem calls with
@@ -13,6 +13,9 @@ Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P]
                    BatchWriteItem forwards what the bucket holds and hands
                    the rest back as UnprocessedItems, as DynamoDB does when
                    writes outrun a partition
+  --log FILE       one line per request as it arrives: how many requests were
+                   in flight (arrived, not yet answered), the operation and,
+                   for ExecuteStatement, the statement
 GET /__counts returns {"puts": {key-json: times forwarded}, "throttled": n,
 "unprocessed": n, "capped": n}. Prints the port on stdout; serves until stdin closes.
 Every connection is kept alive, and has its own kept-alive upstream connection.
@@ -34,6 +37,7 @@ ap.add_argument("--throttle", type=float, default=0)
 ap.add_argument("--unprocessed", type=float, default=0)
 ap.add_argument("--capacity", type=float, default=0)
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--log")
 ARGS = ap.parse_args()
 UP = urllib.parse.urlparse(ARGS.upstream)
 RNG = random.Random(ARGS.seed)
@@ -55,6 +59,8 @@ def take(n):
 
 
 LOCAL = threading.local()
+INFLIGHT = [0]
+LOG = open(ARGS.log, "a", buffering=1) if ARGS.log else None
 
 
 def upstream():
@@ -111,6 +117,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with LOCK:
+            if LOG:
+                op = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
+                stmt = json.loads(body).get("Statement", "") if op == "ExecuteStatement" else ""
+                LOG.write("%d %s %s\n" % (INFLIGHT[0], op, stmt))
+            INFLIGHT[0] += 1
+        try:
+            self.handle_post(body)
+        finally:
+            with LOCK:
+                INFLIGHT[0] -= 1
+
+    def handle_post(self, body):
         if ARGS.delay_ms:
             time.sleep(ARGS.delay_ms / 1000)
         target = self.headers.get("X-Amz-Target", "")
