@@ -15,7 +15,8 @@ Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P]
                    writes outrun a partition
   --log FILE       one line per request as it arrives: how many requests were
                    in flight (arrived, not yet answered), the operation and,
-                   for ExecuteStatement, the statement
+                   for ExecuteStatement, the statement; and "- OP STATEMENT"
+                   just before its answer is sent
 GET /__counts returns {"puts": {key-json: times forwarded}, "throttled": n,
 "unprocessed": n, "capped": n}. Prints the port on stdout; serves until stdin closes.
 Every connection is kept alive, and has its own kept-alive upstream connection.
@@ -84,6 +85,7 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self, status, body, headers=()):
         if ARGS.delay_ms:
             time.sleep(ARGS.delay_ms / 1000)
+        self.answered()
         self.send_response(status)
         for k, v in headers:
             if k.lower() not in ("content-length", "connection", "transfer-encoding", "date",
@@ -117,17 +119,27 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        op = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
+        self.logged = "%s %s" % (op, json.loads(body).get("Statement", "")
+                                 if op == "ExecuteStatement" else "")
         with LOCK:
             if LOG:
-                op = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
-                stmt = json.loads(body).get("Statement", "") if op == "ExecuteStatement" else ""
-                LOG.write("%d %s %s\n" % (INFLIGHT[0], op, stmt))
+                LOG.write("%d %s\n" % (INFLIGHT[0], self.logged))
             INFLIGHT[0] += 1
         try:
             self.handle_post(body)
         finally:
-            with LOCK:
-                INFLIGHT[0] -= 1
+            self.answered()
+
+    def answered(self):
+        """Logs '- OP STATEMENT' once, before the answer can reach the client."""
+        if getattr(self, "logged", None) is None:
+            return
+        with LOCK:
+            if LOG:
+                LOG.write("- %s\n" % self.logged)
+            INFLIGHT[0] -= 1
+        self.logged = None
 
     def handle_post(self, body):
         if ARGS.delay_ms:
