@@ -136,8 +136,19 @@ static const struct topic commands[] = {
      ".timing on\nSELECT * FROM Orders;"},
     {".echo", NULL, ".echo on|off", "Prints each statement before its result (as --echo).",
      ".echo on"},
-    {".bail", NULL, ".bail on|off", "Stops at the first failing statement (as --bail).",
+    {".bail", NULL, ".bail on|off",
+     "Stops at the first failing statement (as --bail); statements then run one at\n"
+     "a time (see .help jobs).",
      ".bail on"},
+    {"--jobs", "jobs|-j", "pqsh --jobs N -f FILE",
+     "Scripts against a remote target keep up to N statements in flight (default\n"
+     "16; 1 at the prompt and on the embedded engine): an INSERT, UPDATE or DELETE\n"
+     "naming its item's full key goes out at once unless one in flight writes the\n"
+     "same item; anything else (a read, DDL, BEGIN ... COMMIT, a batch, a variable,\n"
+     "\\gset, a dot command) waits for all of them. Output, errors and exit status\n"
+     "are exactly those of one statement at a time, in order. --bail, .bail on,\n"
+     ".timing on and --debug run one statement at a time.",
+     "pqsh --endpoint-url http://localhost:8000 --jobs 32 -f load.sql"},
     {".read", "\\i", ".read FILE", "Runs the statements and commands in FILE (nesting allowed).",
      ".read setup.sql"},
     {".output", "\\o", ".output [FILE]",

@@ -19,3 +19,4 @@
 .help \dt
 .help timing
 .help \x
+.help jobs
