@@ -687,6 +687,10 @@ bool shell_exec_lone_write(struct shell *sh, const struct where *w, struct pq_pl
     pq_error_init(&err);
     /* The same tests, in the same order, as exec_statement's before it runs a plan. */
     if (sh->block || pq_parse(w->text, w->len, 0, &s, &err, NULL)) goto out;
+    /* Only writes are planned twice (a CREATE INDEX plan may read items). */
+    if (s->kind != PQ_S_INSERT && s->kind != PQ_S_INSERT_VALUES && s->kind != PQ_S_UPDATE &&
+        s->kind != PQ_S_DELETE)
+        goto out;
     if (pq_bind_assignment(s, &name, &name_loc, &value) || s->kind == PQ_S_UNSET_VAR ||
         s->kind == PQ_S_EXPLAIN || is_block_statement(s))
         goto out;

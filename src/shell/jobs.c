@@ -50,11 +50,15 @@ struct replay {
 };
 
 struct jobs {
-    int width;           /* statements in flight at most; 1: off */
-    struct bulk *pool;   /* clones of the session's backend, or NULL */
-    bool no_pool;        /* no clones to be had: off until the next command */
-    struct flight *ring; /* `width` slots; flights head … head + len - 1 in order */
-    size_t head, len;
+    int width;         /* statements in flight at most; 1: off */
+    struct bulk *pool; /* clones of the session's backend, or NULL */
+    bool no_pool;      /* no clones to be had: off until the next command */
+    /* Flights head … head + len - 1 in script order, in `cap` slots: up to
+     * `width` sent and not answered, and answered ones waiting for an
+     * older one to be reported. */
+    struct flight *ring;
+    size_t cap, head, len;
+    int flying; /* sent, not yet answered */
     struct replay replay;
     bool replaying;
     bool sigint_caught; /* our SIGINT handler is installed (old_int saved) */
@@ -256,7 +260,7 @@ static bool may_fly(const struct shell *sh)
 static bool in_flight(const struct jobs *j, const struct pq_buf *key)
 {
     for (size_t i = 0; i < j->len; i++) {
-        const struct pq_buf *k = &j->ring[(j->head + i) % (size_t)j->width].key;
+        const struct pq_buf *k = &j->ring[(j->head + i) % j->cap].key;
         if (k->len == key->len && memcmp(k->data, key->data, key->len) == 0) return true;
     }
     return false;
@@ -293,6 +297,7 @@ static void collect(struct jobs *j, double timeout_s)
     struct bulk_call *c;
     while ((c = bulk_wait(j->pool, timeout_s))) {
         ((struct flight *)c->tag)->done = true;
+        j->flying--;
         timeout_s = 0;
     }
 }
@@ -326,16 +331,10 @@ static void report_oldest(struct shell *sh)
     pq_split_stmt_release(&f->piece);
     pq_buf_release(&f->key);
     memset(f, 0, sizeof *f);
-    j->head = (j->head + 1) % (size_t)j->width;
-    j->len--;
-}
-
-void shell_jobs_drain(struct shell *sh)
-{
-    struct jobs *j = sh->jobs;
-    if (!j) return;
-    while (j->len)
-        report_oldest(sh);
+    j->head = (j->head + 1) % j->cap;
+    if (--j->len) return;
+    /* Nothing in flight: Ctrl-C acts as usual again, and one that came
+     * meanwhile takes its course now. */
     catch_sigint(j, false);
     if (jobs_sigint) {
         jobs_sigint = 0;
@@ -344,12 +343,39 @@ void shell_jobs_drain(struct shell *sh)
     }
 }
 
+/* Reports the answered statements at the head, in order. */
+static void report_ready(struct shell *sh)
+{
+    struct jobs *j = sh->jobs;
+    while (j->len && j->ring[j->head].done && !sh->quit)
+        report_oldest(sh);
+}
+
+/* Waits until fewer than `width` statements are in flight and a slot is
+ * free, reporting what can be reported meanwhile. */
+static void make_room(struct shell *sh)
+{
+    struct jobs *j = sh->jobs;
+    while (!sh->quit && j->flying >= j->width) {
+        collect(j, 0.1);
+        report_ready(sh);
+    }
+    if (!sh->quit && j->len == j->cap) report_oldest(sh);
+}
+
+void shell_jobs_drain(struct shell *sh)
+{
+    struct jobs *j = sh->jobs;
+    while (j && j->len)
+        report_oldest(sh);
+}
+
 /* Sends the write planned in `plan` for `p`; `key` is moved into the flight. */
 static void send(struct shell *sh, const struct pq_split_stmt *p, const char *file,
                  const struct pq_plan *plan, struct pq_buf *key)
 {
     struct jobs *j = sh->jobs;
-    struct flight *f = &j->ring[(j->head + j->len) % (size_t)j->width];
+    struct flight *f = &j->ring[(j->head + j->len) % j->cap];
     f->piece = *p;
     f->piece.text = pq_xstrndup(p->text, p->len);
     f->piece.then = NULL;
@@ -360,6 +386,7 @@ static void send(struct shell *sh, const struct pq_split_stmt *p, const char *fi
     f->call->tag = f;
     f->done = false;
     j->len++;
+    j->flying++;
     catch_sigint(j, true);
     bulk_submit(j->pool, f->call);
 }
@@ -376,15 +403,15 @@ void shell_jobs_piece(struct shell *sh, const struct pq_split_stmt *p, const cha
     pq_plan_init(&plan);
     pq_buf_init(&key);
     struct where w = {file, p->line, p->col, p->text, p->len};
-    bool fly = !jobs_sigint && !p->is_command && !p->then && may_fly(sh) &&
-               shell_exec_lone_write(sh, &w, &plan) && full_key(sh, &plan.steps[0], &key);
+    bool fly = !p->is_command && !p->then && may_fly(sh) && shell_exec_lone_write(sh, &w, &plan) &&
+               full_key(sh, &plan.steps[0], &key);
     if (fly && in_flight(j, &key)) shell_jobs_drain(sh);
-    if (fly && !sh->quit && may_fly(sh) && open_pool(sh)) {
-        if (j->len == (size_t)j->width) report_oldest(sh);
+    /* After Ctrl-C nothing more is sent (the drain below ends the run). */
+    if (fly && !jobs_sigint && !sh->quit && may_fly(sh) && open_pool(sh)) {
+        make_room(sh);
         if (!sh->quit) send(sh, p, file, &plan, &key);
         collect(j, 0);
-        while (j->len && j->ring[j->head].done && !sh->quit)
-            report_oldest(sh);
+        report_ready(sh);
     } else {
         /* A barrier: everything in flight is reported first. */
         shell_jobs_drain(sh);
@@ -415,7 +442,8 @@ void shell_jobs_init(struct shell *sh, int n)
     if (n <= 1) return;
     struct jobs *j = pq_xcalloc(1, sizeof *j);
     j->width = n;
-    j->ring = pq_xcalloc((size_t)n, sizeof *j->ring);
+    j->cap = 4 * (size_t)n;
+    j->ring = pq_xcalloc(j->cap, sizeof *j->ring);
     j->replay.base.ops = &replay_ops;
     sh->jobs = j;
 }
