@@ -343,6 +343,12 @@ pq_status pq_http_request(struct pq_http *h, const char *method, const char *url
         }
         if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&h->cancel))
             snprintf(h->errbuf, sizeof h->errbuf, "cancelled");
+        /* Our refused rewind (seek_body) means what libcurl says on a fresh
+         * connection closed unanswered: the same words whether the
+         * connection was new or kept alive (a pipelined script's clones
+         * must print what one connection prints). */
+        if (rc == CURLE_SEND_FAIL_REWIND)
+            snprintf(h->errbuf, sizeof h->errbuf, "Empty reply from server");
         const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
         if (*timed_out && pretransfer > 0)
             st = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
