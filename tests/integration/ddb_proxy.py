@@ -2,7 +2,7 @@
 """A DynamoDB-protocol proxy on a loopback port: delays and faults in front of pqsh serve.
 
 Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P]
-                    [--capacity N] [--seed S] [--log FILE]
+                    [--capacity N] [--seed S] [--log FILE] [--drop-after TEXT]
   --delay-ms N     sleep N ms before forwarding each request and N ms before
                    returning each answer (a network N ms away each way)
   --throttle P     answer a share P of BatchWriteItem calls with
@@ -17,6 +17,9 @@ Usage: ddb_proxy.py UPSTREAM_URL [--delay-ms N] [--throttle P] [--unprocessed P]
                    in flight (arrived, not yet answered), the operation and,
                    for ExecuteStatement, the statement; and "- OP STATEMENT"
                    just before its answer is sent
+  --drop-after TEXT  an ExecuteStatement whose statement contains TEXT is
+                   forwarded, and then the connection is closed unanswered
+                   (the write took effect; the client cannot know)
 GET /__counts returns {"puts": {key-json: times forwarded}, "throttled": n,
 "unprocessed": n, "capped": n}. Prints the port on stdout; serves until stdin closes.
 Every connection is kept alive, and has its own kept-alive upstream connection.
@@ -39,6 +42,7 @@ ap.add_argument("--unprocessed", type=float, default=0)
 ap.add_argument("--capacity", type=float, default=0)
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--log")
+ap.add_argument("--drop-after")
 ARGS = ap.parse_args()
 UP = urllib.parse.urlparse(ARGS.upstream)
 RNG = random.Random(ARGS.seed)
@@ -148,6 +152,10 @@ class Handler(BaseHTTPRequestHandler):
         if not target.endswith(".BatchWriteItem") or not (ARGS.throttle or ARGS.unprocessed or
                                                            ARGS.capacity):
             status, data, headers = self.forward(body)
+            if ARGS.drop_after and ARGS.drop_after in self.logged:
+                self.answered()
+                self.close_connection = True
+                return
             return self.answer(status, data, headers)
         req = json.loads(body)
         with LOCK:

@@ -13,8 +13,11 @@ PQSH=$(realpath "${1:?usage: test_jobs.sh PQSH_BINARY}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/serve_lib.sh"
 serve_setup
-PROXY_PID=
-stop_proxy() { if [ -n "$PROXY_PID" ]; then exec 8>&-; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=; fi; }
+PROXY_PID= DROP_PID=
+stop_proxy() {
+    if [ -n "$PROXY_PID" ]; then exec 8>&-; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=; fi
+    if [ -n "$DROP_PID" ]; then exec 9>&-; wait "$DROP_PID" 2>/dev/null; DROP_PID=; fi
+}
 trap 'stop_proxy; serve_cleanup' EXIT
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -174,6 +177,33 @@ shown=$(grep -c "^INSERT 1$" ctrlc.out)
 [ "$status" = 130 ] || fail "ctrl-c: exit status $status, not 130 (SIGINT)"
 [ "$sent" -lt 200 ] || fail "ctrl-c: every statement was sent"
 [ "$sent" = "$shown" ] || fail "ctrl-c: $sent INSERTs sent, $shown reported: $(tail -3 ctrlc.out)"
+
+# 7. A write whose answer is lost (the proxy forwards it, then closes the
+#    connection): outcome unknown, exit status 4, the same output both ways;
+#    the writes after it were sent and took effect as in a one-at-a-time run.
+mkfifo drop.in
+python3 "$HERE/ddb_proxy.py" "$SERVE_URL" --delay-ms 100 --drop-after "'lost'" \
+    <drop.in >drop.port 2>drop.err 8>&- &
+DROP_PID=$!
+exec 9>drop.in
+for _ in $(seq 100); do [ -s drop.port ] && break; sleep 0.1; done
+DROP_URL="http://127.0.0.1:$(head -1 drop.port)"
+for jobs in 1 16; do
+    AWS_MAX_ATTEMPTS=1 "$PQSH" --endpoint-url "$DROP_URL" --echo --jobs $jobs -c "DROP TABLE IF EXISTS JobsU;
+CREATE TABLE JobsU (pk STRING PRIMARY KEY);
+INSERT INTO JobsU VALUE {'pk': 'before'};
+INSERT INTO JobsU VALUE {'pk': 'lost'};
+INSERT INTO JobsU VALUE {'pk': 'after'};
+INSERT INTO JobsU VALUE {'pk': 'after2'};" >unknown.$jobs.out 2>&1
+    echo "-- exit status: $?" >>unknown.$jobs.out
+    "$PQSH" --endpoint-url "$SERVE_URL" --sort -c "SELECT pk FROM JobsU;" >unknown.$jobs.items 2>&1
+done
+sed -i '/^unknown.*DROP TABLE IF EXISTS/,+0d' unknown.1.out unknown.16.out
+grep -q "notice: table 'JobsU' does not exist" unknown.1.out && sed -i "/table 'JobsU' does not exist/d" unknown.1.out
+same unknown
+tail -1 unknown.16.out | grep -q "exit status: 4" || fail "unknown: exit status: $(cat unknown.16.out)"
+grep -q "outcome unknown" unknown.16.out || fail "unknown: no 'outcome unknown': $(cat unknown.16.out)"
+grep -q "(4 items)" unknown.16.items || fail "unknown: items: $(cat unknown.16.items)"
 
 # 6. The embedded engine runs one statement at a time whatever N.
 "$PQSH" --local :memory: --jobs 16 -c "CREATE TABLE JobsE (pk NUMBER PRIMARY KEY);
