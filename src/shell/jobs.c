@@ -14,8 +14,9 @@
  *   (an INSERT of a key that exists, an UPDATE of one that does not,
  *   throttling), so "no statement after a failed one takes effect" only
  *   holds when each is sent after the one before it has succeeded.
- * - .timing on and --debug also run one at a time: the time of each
- *   statement is its own, and the trace of each call stands by its statement.
+ * - .timing on, --debug and --compare also run one at a time: the time of
+ *   each statement is its own, the trace of each call stands by its
+ *   statement, and both targets take the statements alike.
  * - Ctrl-C: while statements are in flight it stops sending; what was sent
  *   is reported, and then the signal takes its ordinary course. A second
  *   Ctrl-C does not wait.
@@ -253,8 +254,8 @@ static bool may_fly(const struct shell *sh)
 {
     const struct jobs *j = sh->jobs;
     return j->width > 1 && !j->no_pool && sh->backend->remote && !sh->interactive && !sh->bail &&
-           !sh->timing && !sh->target.debug && !sh->sandbox && !sh->tutorial && !sh->block &&
-           !sh->quit;
+           !sh->timing && !sh->target.debug && !sh->compare && !sh->sandbox && !sh->tutorial &&
+           !sh->block && !sh->quit;
 }
 
 static bool in_flight(const struct jobs *j, const struct pq_buf *key)
