@@ -123,7 +123,7 @@ static void replay_close(struct pq_backend *b)
     (void)b; /* part of struct jobs */
 }
 
-static const struct pq_backend_ops replay_ops = {replay_call, replay_close, NULL, NULL};
+static const struct pq_backend_ops replay_ops = {replay_call, replay_close, NULL, NULL, NULL};
 
 struct pq_backend *shell_jobs_backend(struct shell *sh)
 {
