@@ -673,7 +673,11 @@ static pq_status plan_statement(struct shell *sh, const struct where *w, struct 
     struct pq_plan_context ctx;
     statement_context(sh, w, &ctx);
     ctx.read_notes = wants_read_notes(sh, s);
-    return pq_plan_build_ex(s, &sh->vars, &ctx, plan, err);
+    pq_status st = pq_plan_build_ex(s, &sh->vars, &ctx, plan, err);
+    /* A pipelined statement being reported keeps the request it was sent
+     * with (uuid() and now() are not planned twice alike). */
+    if (st == PQ_OK) shell_jobs_sent_request(sh, plan);
+    return st;
 }
 
 bool shell_exec_lone_write(struct shell *sh, const struct where *w, struct pq_plan *plan)

@@ -9,7 +9,9 @@
  *   variables change only in assignments and \gset, blocks only at BEGIN …,
  *   key schemas only at DDL, options only in commands — all barriers — so
  *   the plan made when the write is sent is the plan shell_exec makes when
- *   it is reported; the answer is handed back only to an identical request.
+ *   it is reported, but for the values of uuid() and now(): the reported
+ *   plan takes the request sent (same statement text), and the answer is
+ *   handed back only to that request.
  * - --bail (or .bail on) runs one statement at a time. Every write may fail
  *   (an INSERT of a key that exists, an UPDATE of one that does not,
  *   throttling), so "no statement after a failed one takes effect" only
@@ -124,6 +126,20 @@ static void replay_close(struct pq_backend *b)
 }
 
 static const struct pq_backend_ops replay_ops = {replay_call, replay_close, NULL, NULL, NULL};
+
+void shell_jobs_sent_request(struct shell *sh, struct pq_plan *plan)
+{
+    struct jobs *j = sh->jobs;
+    if (!j || !j->replaying || j->replay.used || plan->nsteps != 1 ||
+        strcmp(plan->steps[0].op, j->replay.call->op) != 0)
+        return;
+    const json_t *sent = j->replay.call->request, *planned = plan->steps[0].request;
+    /* The same statement text; only the values may differ. */
+    if (!json_equal(json_object_get(sent, "Statement"), json_object_get(planned, "Statement")))
+        return;
+    json_decref(plan->steps[0].request);
+    plan->steps[0].request = json_deep_copy(sent);
+}
 
 struct pq_backend *shell_jobs_backend(struct shell *sh)
 {

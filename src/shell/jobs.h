@@ -44,6 +44,10 @@ void shell_jobs_before_read(struct shell *sh, FILE *f);
 /* The backend a step of the statement being run calls: sh->backend, or
  * while a pipelined statement is reported, one that hands back its answer. */
 struct pq_backend *shell_jobs_backend(struct shell *sh);
+/* While a pipelined statement is reported: its plan of one ExecuteStatement
+ * takes the request that was sent (the same statement, with the values
+ * uuid() and now() had then). */
+void shell_jobs_sent_request(struct shell *sh, struct pq_plan *plan);
 /* Drains and frees (for shell_release). */
 void shell_jobs_release(struct shell *sh);
 
