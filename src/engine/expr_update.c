@@ -213,11 +213,7 @@ pq_status xp_update_check_table(const struct ev_update *u, const struct pq_table
         for (size_t x = 0; x < t->nindexes; x++) {
             const struct pq_index_meta *ix = &t->indexes[x];
             const struct pq_key_attr *keys[2 * PQ_IX_MAX_KEYS];
-            size_t nkeys = 0;
-            for (size_t k = 0; k < ix->nhash; k++)
-                keys[nkeys++] = &ix->hashes[k];
-            for (size_t k = 0; k < ix->nrange; k++)
-                keys[nkeys++] = &ix->ranges[k];
+            size_t nkeys = index_key_attrs(ix, keys);
             for (size_t k = 0; k < nkeys; k++) {
                 if (strcmp(keys[k]->name, a->path.steps[0].name) != 0) continue;
                 pq_type got = pq_value_type(a->value->value);

@@ -184,6 +184,17 @@ size_t index_entry_size(const struct pq_table_meta *t, const struct pq_index_met
     return n;
 }
 
+size_t index_key_attrs(const struct pq_index_meta *ix,
+                       const struct pq_key_attr *out[2 * PQ_IX_MAX_KEYS])
+{
+    size_t n = 0;
+    for (size_t k = 0; k < ix->nhash; k++)
+        out[n++] = &ix->hashes[k];
+    for (size_t k = 0; k < ix->nrange; k++)
+        out[n++] = &ix->ranges[k];
+    return n;
+}
+
 /* A write must give each index key attribute it holds the type the index
  * defines, and never an empty string or binary: the texts are those the
  * service sends for item writes (PartiQL writes are item writes underneath). */
@@ -192,11 +203,7 @@ pq_status index_check_item(const struct pq_table_meta *t, const json_t *item, st
     for (size_t i = 0; i < t->nindexes; i++) {
         const struct pq_index_meta *ix = &t->indexes[i];
         const struct pq_key_attr *keys[2 * PQ_IX_MAX_KEYS];
-        size_t nkeys = 0;
-        for (size_t k = 0; k < ix->nhash; k++)
-            keys[nkeys++] = &ix->hashes[k];
-        for (size_t k = 0; k < ix->nrange; k++)
-            keys[nkeys++] = &ix->ranges[k];
+        size_t nkeys = index_key_attrs(ix, keys);
         for (size_t k = 0; k < nkeys; k++) {
             const json_t *v = json_object_get(item, keys[k]->name);
             if (!v) continue;

@@ -245,6 +245,11 @@ uint32_t store_segment_of(const void *hk, size_t len, uint32_t total);
 
 /* ---- index.c ---------------------------------------------------------- */
 
+/* The index's key attributes in KeySchema order, HASH ones first, into out;
+ * returns how many. Borrowed from ix. */
+size_t index_key_attrs(const struct pq_index_meta *ix,
+                       const struct pq_key_attr *out[2 * PQ_IX_MAX_KEYS]);
+
 /* The indexes of a TableDescription (LSIs, then GSIs); free with index_meta_free. */
 void index_meta_parse(const json_t *desc, struct pq_index_meta **out, size_t *n);
 void index_meta_free(struct pq_index_meta *v, size_t n);
