@@ -783,16 +783,8 @@ static pq_status bind_key_condition(struct read_op *r, const struct xp_key_condi
     for (size_t i = 0; i < kc->n; i++) {
         const struct xp_key_cond *c = &kc->conds[i];
         const struct pq_key_attr *k = c == hash ? r->khash : r->krange;
-        const json_t *vals[2] = {c->value, c->value2};
-        for (int j = 0; j < 2; j++) {
-            if (!vals[j]) continue;
-            if (!key_type_is(k, vals[j]))
-                return pq_error_validation(err, "One or more parameter values were invalid: "
-                                                "Condition parameter type does not match schema "
-                                                "type");
-            pq_status st = exec_check_key_value(k, vals[j], c == hash, err);
-            if (st) return st;
-        }
+        pq_status st = check_cond_values(c, k, c == hash, err);
+        if (st) return st;
     }
     encode_into(hash->value, &r->hk);
     r->range.hk = &r->hk;
