@@ -28,6 +28,12 @@ struct render {
     double started;     /* monotonic seconds */
     unsigned long long pages, items;
     bool counter_shown;
+    /* csv and tsv: the columns of the first block, kept for every later one
+     * (a header row is written once); names owned. `extra` holds the names
+     * of attributes met later outside them, each warned about once. */
+    char **fixed;
+    size_t nfixed;
+    json_t *extra;
 };
 
 static double now_s(void)
@@ -355,12 +361,51 @@ static void csv_value(json_t *v)
     pq_buf_release(&b);
 }
 
-static void print_csv(const struct render *r, json_t *items, bool header)
+/* csv and tsv: one header row and the same columns for the whole result,
+ * which arrives in blocks: the first block's columns are kept. An attribute
+ * that first appears in a later block has no column; it is named on stderr
+ * once rather than shifting or re-heading the rows. Returns whether the
+ * header row is to be written (the first block). cols borrows r->fixed. */
+static bool fixed_columns(struct render *r, json_t *items, struct columns *cols)
+{
+    bool first = !r->fixed;
+    if (first) {
+        struct columns found;
+        columns_of(r, items, &found);
+        r->fixed = pq_xcalloc(found.n + 1, sizeof *r->fixed);
+        for (size_t c = 0; c < found.n; c++)
+            r->fixed[c] = pq_xstrdup(found.names[c]);
+        r->nfixed = found.n;
+        free(found.names);
+        r->extra = json_object();
+    }
+    cols->names = (const char **)r->fixed;
+    cols->n = r->nfixed;
+    size_t i;
+    json_t *item, *v;
+    const char *name;
+    json_array_foreach(items, i, item) json_object_foreach(item, name, v)
+    {
+        bool known = false;
+        for (size_t c = 0; c < r->nfixed && !known; c++)
+            known = strcmp(r->fixed[c], name) == 0;
+        if (known || json_object_get(r->extra, name)) continue;
+        json_object_set_new(r->extra, name, json_true());
+        fprintf(stderr,
+                "pqsh: warning: attribute '%s' first appears after item %zu, past the %s "
+                "header: its values are left out (with --sort the whole result is read "
+                "first and every attribute gets a column)\n",
+                name, r->printed + i, r->sh->mode == MODE_CSV ? "CSV" : "TSV");
+    }
+    return first;
+}
+
+static void print_csv(struct render *r, json_t *items)
 {
     struct columns cols;
     size_t i;
     json_t *item;
-    columns_of(r, items, &cols);
+    bool header = fixed_columns(r, items, &cols);
     for (size_t c = 0; header && c < cols.n; c++) {
         if (c) putchar(',');
         csv_field(cols.names[c], strlen(cols.names[c]));
@@ -375,7 +420,6 @@ static void print_csv(const struct render *r, json_t *items, bool header)
         }
         printf("\r\n");
     }
-    free(cols.names);
 }
 
 /* ---- tsv mode: tab-separated, \t \n \r \\ escaped (PostgreSQL text format) */
@@ -402,14 +446,14 @@ static void tsv_field(const char *s, size_t len)
     }
 }
 
-static void print_tsv(const struct render *r, json_t *items, bool header)
+static void print_tsv(struct render *r, json_t *items)
 {
     struct columns cols;
     size_t i;
     json_t *item;
     struct pq_buf b = PQ_BUF_INIT;
     pq_buf_init(&b);
-    columns_of(r, items, &cols);
+    bool header = fixed_columns(r, items, &cols);
     for (size_t c = 0; header && c < cols.n; c++) {
         if (c) putchar('\t');
         tsv_field(cols.names[c], strlen(cols.names[c]));
@@ -427,7 +471,6 @@ static void print_tsv(const struct render *r, json_t *items, bool header)
         putchar('\n');
     }
     pq_buf_release(&b);
-    free(cols.names);
 }
 
 /* ---- json modes: one object per item per line, streamed ------------------ */
@@ -589,10 +632,10 @@ static void flush_block(struct render *r)
     if (r->sh->sort) sort_items(r, r->block);
     switch (r->sh->mode) {
     case MODE_CSV:
-        print_csv(r, r->block, true);
+        print_csv(r, r->block);
         break;
     case MODE_TSV:
-        print_tsv(r, r->block, r->printed == 0);
+        print_tsv(r, r->block);
         break;
     case MODE_JSON:
     case MODE_DDBJSON: {
@@ -697,5 +740,9 @@ void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
     json_decref(r->block);
     free(r->hash);
     free(r->range);
+    for (size_t c = 0; c < r->nfixed; c++)
+        free(r->fixed[c]);
+    free(r->fixed);
+    json_decref(r->extra);
     free(r);
 }
