@@ -5,6 +5,11 @@
  *   (success, ConditionalCheckFailed, DuplicateItem, the RETURNING images)
  *   depends on the other. A second write to the same item, or any read,
  *   could see the other's effect, so it waits for everything in flight.
+ *   On a table with a local secondary index the unit is the item
+ *   collection (one partition key): its size limit can refuse either of
+ *   two writes to it, depending on their order. Stream records of
+ *   overlapping writes may come in another order than the script's
+ *   (DynamoDB orders them per item only).
  * - Nothing a pipelined write does changes how a later statement is planned:
  *   variables change only in assignments and \gset, blocks only at BEGIN …,
  *   key schemas only at DDL, options only in commands — all barriers — so
@@ -258,6 +263,10 @@ static bool full_key(struct shell *sh, const struct pq_step *step, struct pq_buf
         goto out;
     if (!hv || (k.range != NULL) != (rv != NULL)) goto out;
     pq_buf_add(key, from->table.name, strlen(from->table.name) + 1);
+    /* With a local secondary index, the items of one partition key share an
+     * item collection and its 10 GB limit: which of two writes to it is
+     * refused depends on their order, so the collection is the unit. */
+    if (json_array_size(json_object_get(desc, "LocalSecondaryIndexes"))) rv = NULL;
     ok = add_key_value(key, hv) && (!rv || add_key_value(key, rv));
 out:
     pq_error_release(&err);
