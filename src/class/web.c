@@ -347,27 +347,26 @@ static enum MHD_Result teacher(struct pq_class *c, struct MHD_Connection *conn, 
 
 /* ---- the student -------------------------------------------------------------------- */
 
-/* The client's address as 16 bytes (IPv4 mapped, IPv6 cut to its /64), false
- * when libmicrohttpd cannot say. */
-static bool client_key(struct MHD_Connection *conn, unsigned char key[16])
+/* The client's address as 16 bytes (IPv4 mapped, IPv6 cut to its /64); all
+ * zero when libmicrohttpd cannot say. */
+static void client_key(struct MHD_Connection *conn, unsigned char key[16])
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     memset(key, 0, 16);
-    if (!ci || !ci->client_addr) return false;
+    if (!ci || !ci->client_addr) return;
     if (ci->client_addr->sa_family == AF_INET) {
         const struct sockaddr_in *a = (const struct sockaddr_in *)ci->client_addr;
         key[10] = key[11] = 0xff;
         memcpy(key + 12, &a->sin_addr, 4);
-        return true;
+        return;
     }
     if (ci->client_addr->sa_family == AF_INET6) {
         const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ci->client_addr;
         memcpy(key, &a->sin6_addr, 16);
         if (!IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) memset(key + 8, 0, 8);
-        return true;
+        return;
     }
-    return false;
 }
 
 /* The bucket of wrong codes for the client's address, refilled to now (lock held);
@@ -402,16 +401,16 @@ static unsigned check_code(struct pq_class *c, struct MHD_Connection *conn, cons
                            unsigned *wait)
 {
     unsigned char key[16];
-    bool keyed = client_key(conn, key);
+    client_key(conn, key); /* an address it cannot tell shares the all-zero slot */
     unsigned status = 0;
     pthread_mutex_lock(&c->lock);
-    struct cls_guesser *g = keyed ? guesser(c, key, cls_now()) : NULL;
-    if (g && g->tokens < 1) {
+    struct cls_guesser *g = guesser(c, key, cls_now());
+    if (g->tokens < 1) {
         status = 429;
         *wait = (unsigned)((1 - g->tokens) * CLS_GUESS_REFILL_S) + 1;
     } else if (!same_secret(c->opt.code, code)) {
         status = 403;
-        if (g) g->tokens -= 1;
+        g->tokens -= 1;
     }
     pthread_mutex_unlock(&c->lock);
     return status;

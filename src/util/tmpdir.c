@@ -24,40 +24,63 @@ static char *path_join(const char *dir, const char *name)
     return p;
 }
 
-/* Unlinks the plain files in `dir` (never following links, never descending),
- * then the folder itself. */
-static void empty_and_remove(const char *dir)
+/* Unlinks the plain files of the open folder `dfd` (never following links,
+ * never descending); closes dfd. */
+static void empty_folder(int dfd)
 {
-    DIR *d = opendir(dir);
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
     struct dirent *e;
-    while (d && (e = readdir(d))) {
+    while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         unlinkat(dirfd(d), e->d_name, 0);
     }
-    if (d) closedir(d);
+    closedir(d);
+}
+
+static void empty_and_remove(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd >= 0) empty_folder(dfd);
     rmdir(dir);
 }
 
-/* Removes `<base>/<prefix>-*` folders whose `.lock` nobody holds. */
+/* Removes `<base>/<prefix>-*` folders whose `.lock` nobody holds. Every
+ * step goes through descriptors opened without following links (a folder
+ * swapped for a symbolic link meanwhile is not followed), and only a
+ * directory of ours with a `.lock` is touched. (A maker that died between
+ * creating `.lock-new` and renaming it leaves an empty folder behind: the
+ * price of never seeing a `.lock` before it is held.) */
 static void sweep_abandoned(const char *base, const char *prefix)
 {
-    DIR *d = opendir(base);
-    if (!d) return;
+    int bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = bfd >= 0 ? fdopendir(bfd) : NULL;
+    if (!d) {
+        if (bfd >= 0) close(bfd);
+        return;
+    }
     size_t n = strlen(prefix);
     struct dirent *e;
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, prefix, n) != 0 || e->d_name[n] != '-') continue;
-        char *dir = path_join(base, e->d_name);
-        char *lock = path_join(dir, LOCK_NAME);
+        int dfd = openat(bfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         struct stat st;
-        /* Our own folders only: a directory owned by us with a lock file. */
-        int fd = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid()
-                     ? open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-                     : -1;
-        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) empty_and_remove(dir);
+        if (dfd < 0) continue;
+        if (fstat(dfd, &st) != 0 || st.st_uid != geteuid()) {
+            close(dfd);
+            continue;
+        }
+        int fd = openat(dfd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            empty_folder(dfd);
+            unlinkat(bfd, e->d_name, AT_REMOVEDIR);
+        } else {
+            close(dfd);
+        }
         if (fd >= 0) close(fd);
-        free(lock);
-        free(dir);
     }
     closedir(d);
 }
@@ -82,7 +105,7 @@ pq_status pq_tmpdir_make(const char *base, const char *prefix, struct pq_tmpdir 
     }
     /* Locked under another name first: a sweeper that finds `.lock` must find
      * it held, never in the moment between creating and locking it. */
-    char *pending = path_join(tmpl, ".lock-new"), *lock = path_join(tmpl, LOCK_NAME);
+    char *pending = path_join(tmpl, LOCK_NAME "-new"), *lock = path_join(tmpl, LOCK_NAME);
     int fd = open(pending, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     int saved = errno;
     if (fd >= 0 && (flock(fd, LOCK_EX) != 0 || rename(pending, lock) != 0)) {

@@ -15,7 +15,7 @@ check() { # WHAT CONDITION...
     local what=$1; shift
     if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails+1)); fi
 }
-folders() { find "$TMPDIR" -mindepth 1 -maxdepth 1 -name "$1-*" | sort; }
+folders() { find "$TMPDIR" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | sort; }
 write_item() { # URL
     AWS_ACCESS_KEY_ID=AKIDPQSHTEST "$PQSH" --endpoint-url "$1" -q -c \
         "CREATE TABLE T (k STRING PRIMARY KEY); INSERT INTO T VALUE {'k': 'a'};" >/dev/null
@@ -24,6 +24,9 @@ write_item() { # URL
 # Not a server's: a folder of the same prefix without a lock file, and one with
 # an unrelated file. Neither may ever be removed.
 mkdir "$TMPDIR/pqsh-serve-mine" && echo keep >"$TMPDIR/pqsh-serve-mine/notes.txt"
+# Nor a symbolic link of that name to a folder that looks abandoned.
+mkdir "$WORK/elsewhere" && echo keep >"$WORK/elsewhere/data.txt" && : >"$WORK/elsewhere/.lock"
+ln -s "$WORK/elsewhere" "$TMPDIR/pqsh-serve-link"
 
 serve_start --local :memory: --class --class-port 0
 killed=$(folders pqsh-serve | grep -v mine)
@@ -55,4 +58,5 @@ serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 check "clean stops remove their folders" \
     test -z "$(folders pqsh-serve | grep -v mine)" -a -z "$(folders pqsh-class)"
 check "and nothing else" test -f "$TMPDIR/pqsh-serve-mine/notes.txt"
+check "a link is never followed" test -f "$WORK/elsewhere/data.txt" -a -L "$TMPDIR/pqsh-serve-link"
 serve_finish
