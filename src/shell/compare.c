@@ -34,6 +34,9 @@ struct shell_compare {
     struct pq_backend *backend; /* the second target (owned) */
     char *label;                /* as given to --compare (owned) */
     bool differed;              /* some statement got different answers */
+    int worst; /* SHELL_EXIT_CONNECT once the second target could not be
+                  reached or refused the credentials, else 0; written by
+                  its thread, read once it is joined */
     /* The plan being run on the second target, and its answer. */
     pthread_t thread;
     bool running;
@@ -144,6 +147,10 @@ static void *second_run(void *arg)
         pq_error_init(&err);
         pq_status st = pq_plan_run_step(cmp->backend, &cmp->steps[i], &sink, &outcome, &err);
         shell_answer_end(cmp->answer, i, st, &err);
+        /* A refusal, or an answer of unknown outcome (moto's crashes are
+         * HTTP 500s), is an answer to compare; no answer at all is not. */
+        if (st && shell_exit_reason(cmp->backend, &err) == SHELL_EXIT_CONNECT)
+            cmp->worst = SHELL_EXIT_CONNECT;
         pq_error_release(&err);
     }
     return NULL;
@@ -166,6 +173,11 @@ pq_status shell_compare_open(struct shell *sh, const char *spec, struct pq_error
 bool shell_compare_differed(const struct shell *sh)
 {
     return sh->compare && sh->compare->differed;
+}
+
+int shell_compare_worst(const struct shell *sh)
+{
+    return sh->compare ? sh->compare->worst : 0;
 }
 
 void shell_compare_close(struct shell *sh)

@@ -16,6 +16,10 @@ pq_status shell_compare_open(struct shell *sh, const char *spec, struct pq_error
 void shell_compare_close(struct shell *sh);
 /* Some statement got different answers from the two targets. */
 bool shell_compare_differed(const struct shell *sh);
+/* SHELL_EXIT_CONNECT (3) when the second target could not be reached or
+ * refused the credentials for some statement, else 0. Read between
+ * statements. */
+int shell_compare_worst(const struct shell *sh);
 
 /* Before `plan` runs on the session's target: starts it on the second
  * target (a thread) and returns a new, empty answer for the session's

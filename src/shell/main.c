@@ -87,7 +87,8 @@ static const char usage_text[] =
     "outcome is unknown (the connection failed after it was sent); the worst one\n"
     "wins. Scripts, -f and -c only: a session at the prompt that ends normally\n"
     "exits 0. With --compare, 0 when both targets answered every statement alike\n"
-    "(refusals too), 1 when they differed; 2, 3 and 4 as above.\n"
+    "(refusals too), 1 when they differed, 3 when either could not be reached\n"
+    "or refused the credentials; 2 and 4 as above.\n"
     "\n"
     "Environment: PAGER, NO_COLOR, PQSH_HISTSIZE (history entries kept, default\n"
     "2000), PQSH_TUTORIAL_PATH (more tutorial folders, ':'-separated),\n"
@@ -163,14 +164,18 @@ static bool credentials_refused(const char *type)
     return false;
 }
 
+int shell_exit_reason(const struct pq_backend *b, const struct pq_error *err)
+{
+    if (err->code == PQ_ERR_UNKNOWN) return SHELL_EXIT_UNKNOWN;
+    if ((err->code == PQ_ERR_IO && b && b->remote && !shell_interrupted) ||
+        (err->code == PQ_ERR_SERVICE && credentials_refused(err->type)))
+        return SHELL_EXIT_CONNECT;
+    return SHELL_EXIT_FAILED;
+}
+
 void shell_fail_because(struct shell *sh, const struct pq_error *err)
 {
-    int why = SHELL_EXIT_FAILED;
-    if (err->code == PQ_ERR_UNKNOWN)
-        why = SHELL_EXIT_UNKNOWN;
-    else if ((err->code == PQ_ERR_IO && sh->backend && sh->backend->remote && !shell_interrupted) ||
-             (err->code == PQ_ERR_SERVICE && credentials_refused(err->type)))
-        why = SHELL_EXIT_CONNECT;
+    int why = shell_exit_reason(sh->backend, err);
     shell_fail(sh);
     if (why > sh->exit_status) sh->exit_status = why;
 }
@@ -609,6 +614,9 @@ int main(int argc, char **argv)
     /* --compare: whether the targets answered alike (a statement both
      * refused alike is no difference); 2, 3 and 4 keep their meanings. */
     if (sh.compare && status < SHELL_EXIT_USAGE) status = shell_compare_differed(&sh) ? 1 : 0;
+    /* …and a second target that could not be reached or refused the
+     * credentials says so as the first would (3). */
+    if (sh.compare && shell_compare_worst(&sh) > status) status = shell_compare_worst(&sh);
     free(banner);
     free(o.sources);
     shell_release(&sh);

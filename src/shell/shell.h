@@ -133,6 +133,9 @@ enum {
     SHELL_EXIT_UNKNOWN = 4, /* a write's outcome is unknown (the connection failed
                                after it was sent) */
 };
+/* The exit status that `err`, from a statement sent to backend `b`, calls
+ * for (one of the above). */
+int shell_exit_reason(const struct pq_backend *b, const struct pq_error *err);
 /* Records why a statement failed (err: what shell_error printed) for the exit status. */
 void shell_fail_because(struct shell *sh, const struct pq_error *err);
 

@@ -87,5 +87,18 @@ else
     echo "FAIL bad target: exit status $status"; cat "$work/out"; fails=$((fails + 1))
 fi
 
+# A second target that cannot be reached: every statement is reported as
+# differing, and the exit status is 3 (cannot connect), as it would be
+# for the first target; without --compare the same script exits 0.
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$PQSH" --local :memory: --compare "http://127.0.0.1:$closed" --connect-timeout 5 \
+    -c "CREATE TABLE T (pk STRING PRIMARY KEY); INSERT INTO T VALUE {'pk': 'a'};" >"$work/out" 2>&1
+status=$?
+if [ "$status" = 3 ] && [ "$(grep -c "differ" "$work/out")" -ge 2 ]; then
+    echo "ok   unreachable second target"
+else
+    echo "FAIL unreachable second target: exit status $status"; cat "$work/out"; fails=$((fails + 1))
+fi
+
 [ "$fails" = 0 ] && echo "all passed" || echo "$fails failed"
 exit $((fails > 0))
