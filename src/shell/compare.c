@@ -34,9 +34,10 @@ struct shell_compare {
     struct pq_backend *backend; /* the second target (owned) */
     char *label;                /* as given to --compare (owned) */
     bool differed;              /* some statement got different answers */
-    int worst; /* SHELL_EXIT_CONNECT once the second target could not be
-                  reached or refused the credentials, else 0; written by
-                  its thread, read once it is joined */
+    /* SHELL_EXIT_CONNECT once the second target could not be reached or
+     * refused the credentials, else 0; written by its thread, read once it
+     * is joined. */
+    int worst;
     /* The plan being run on the second target, and its answer. */
     pthread_t thread;
     bool running;
