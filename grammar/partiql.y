@@ -26,7 +26,7 @@ struct pq_parse_ctx;
 /* Growable lists used while a statement is being built. */
 struct pqg_exprs {
     struct pq_expr **v;
-    size_t n;
+    size_t n, cap;
 };
 struct pqg_updops {
     struct pq_update_op *v;
@@ -1369,7 +1369,10 @@ static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs *list)
 static struct pqg_exprs *exprs_push(struct pqg_exprs *l, struct pq_expr *e)
 {
     if (!l) l = pq_xcalloc(1, sizeof *l);
-    l->v = pq_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = pq_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
     l->v[l->n++] = e;
     return l;
 }

@@ -113,17 +113,20 @@ static const struct keyword keywords[] = {
     {"WRITE", K_WRITE, true},
 };
 
+/* The table is in strcmp order of its upper-case names; the word is
+ * upper-cased first (words are ASCII: the scanner's WORD pattern). */
 static int keyword_cmp(const void *key, const void *elem)
 {
     const char *word = key;
-    return strcasecmp(word, ((const struct keyword *)elem)->name);
+    return strcmp(word, ((const struct keyword *)elem)->name);
 }
 
 int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
 {
     char word[24];
     if (len < sizeof word) {
-        memcpy(word, s, len);
+        for (size_t i = 0; i < len; i++)
+            word[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
         word[len] = '\0';
         const struct keyword *k = bsearch(word, keywords, sizeof keywords / sizeof keywords[0],
                                           sizeof keywords[0], keyword_cmp);
@@ -226,6 +229,10 @@ bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, si
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
+        if (u[i] - 1u < 0x7fu) { /* ASCII other than NUL: the common case */
+            i++;
+            continue;
+        }
         size_t n = utf8_len(u + i, len - i);
         if (!n) {
             pq_parse_lex_error(ctx, offset + i, offset + i + 1,

@@ -9,6 +9,7 @@
 #include "pqsh/parse.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 /* Sorted (strcmp order), lower case. */
@@ -848,9 +849,11 @@ static const char *const expression_reserved[] = {
     "zone",
 };
 
+/* The lists are lower-case and in strcmp order; the word is lower-cased
+ * first (ASCII only, as strcasecmp folds in the C locale). */
 static int word_cmp(const void *key, const void *elem)
 {
-    return strcasecmp(key, *(const char *const *)elem);
+    return strcmp(key, *(const char *const *)elem);
 }
 
 static bool in_list(const char *const *list, size_t n, const char *word, size_t len)
@@ -858,7 +861,7 @@ static bool in_list(const char *const *list, size_t n, const char *word, size_t 
     char buf[32];
     if (len == 0 || len >= sizeof buf) return false;
     for (size_t i = 0; i < len; i++)
-        buf[i] = word[i];
+        buf[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] - 'A' + 'a') : word[i];
     buf[len] = '\0';
     return bsearch(buf, list, n, sizeof list[0], word_cmp) != NULL;
 }

@@ -116,6 +116,15 @@ static bool has_refused_clause(const struct pq_stmt *s)
     return s->kind == PQ_S_INSERT && (s->u.insert.unsupported || s->u.insert.nvalues > 1);
 }
 
+/* A new JSON string of text[0..len): ASCII text (nearly every statement)
+ * needs no UTF-8 check, anything else gets jansson's. */
+static json_t *text_string(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] - 1u >= 0x7fu) return json_stringn(text, len);
+    return json_stringn_nocheck(text, len);
+}
+
 /* Binds `s` and writes its text: *req = {"Statement", "Parameters"?} (new).
  * With the source known, the text is the one typed with the necessary edits
  * (sent.c) and *map says where it comes from; else the tree printed. With
@@ -140,7 +149,7 @@ static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, si
             *req = NULL;
             return st;
         }
-        json_object_set_new(*req, "Statement", json_stringn(sent.text, sent.len));
+        json_object_set_new(*req, "Statement", text_string(sent.text, sent.len));
         free(sent.text);
         if (map)
             *map = sent.map;
@@ -150,7 +159,7 @@ static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, si
         struct pq_buf text = PQ_BUF_INIT;
         pq_buf_init(&text);
         pq_stmt_print(s, &text);
-        json_object_set_new(*req, "Statement", json_stringn(text.data, text.len));
+        json_object_set_new(*req, "Statement", text_string(text.data, text.len));
         pq_buf_release(&text);
     }
     /* DynamoDB refuses an empty Parameters list (reference §1.4). */
