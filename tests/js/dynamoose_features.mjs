@@ -93,150 +93,158 @@ if (phase === "create") {
   for (let v = 2; v <= 6; v++) {
     more.push({ id: "p1", version: v, name: v % 2 ? "lamp" : "desk", price: 10 * v, inStock: v > 3,
       released: new Date(released.getTime() + v * 1000), tags: new Set([`t${v}`, "home"]) });
-}
-more.push({ id: "p2", version: 1, name: "lamp", price: 5, inStock: false, released });
-await Product.batchPut(more);
-const fetched = await Product.batchGet([{ id: "p1", version: 2 }, { id: "p2", version: 1 }, { id: "zz", version: 1 }]);
-assert.deepEqual(fetched.map((p) => `${p.id}/${p.version}/${p.name}`).sort(), ["p1/2/desk", "p2/1/lamp"]);
-assert.deepEqual(fetched.unprocessedKeys, []);
-ok("batchPut writes six items; batchGet returns those that exist");
+  }
+  more.push({ id: "p2", version: 1, name: "lamp", price: 5, inStock: false, released });
+  await Product.batchPut(more);
+  const fetched = await Product.batchGet([{ id: "p1", version: 2 }, { id: "p2", version: 1 }, { id: "zz", version: 1 }]);
+  assert.deepEqual(fetched.map((p) => `${p.id}/${p.version}/${p.name}`).sort(), ["p1/2/desk", "p2/1/lamp"]);
+  assert.deepEqual(fetched.unprocessedKeys, []);
+  ok("batchPut writes six items; batchGet returns those that exist");
 
-// --- query: table key, sort, limit, startAt, all, GSI and LSI.
-const q1 = await Product.query("id").eq("p1").sort("descending").exec();
-assert.deepEqual(q1.map((p) => p.version), [6, 5, 4, 3, 2, 1]);
-const q2 = await Product.query("id").eq("p1").where("version").between(2, 4).exec();
-assert.deepEqual(q2.map((p) => p.version), [2, 3, 4]);
-const page1 = await Product.query("id").eq("p1").limit(2).exec();
-assert.deepEqual(page1.map((p) => p.version), [1, 2]);
-assert.deepEqual(page1.lastKey, { id: "p1", version: 2 });
-const page2 = await Product.query("id").eq("p1").limit(2).startAt(page1.lastKey).exec();
-assert.deepEqual(page2.map((p) => p.version), [3, 4]);
-const all = await Product.query("id").eq("p1").limit(1).all().exec();
-assert.deepEqual(all.map((p) => p.version), [1, 2, 3, 4, 5, 6]);
-// all() merges the pages' answers: Count is summed.
-assert.equal(all.count, 6);
-const lamps = await Product.query("name").eq("lamp").using("byName").exec();
-assert.deepEqual(lamps.map((p) => `${p.id}/${p.version}/${p.price}`), ["p2/1/5", "p1/1/30", "p1/3/30", "p1/5/50"]);
-const cheap = await Product.query("name").eq("lamp").where("price").lt(40).using("byName").sort("descending").exec();
-assert.deepEqual(cheap.map((p) => p.price), [30, 30, 5]);
-const byDate = await Product.query("id").eq("p1").where("released").gt(released.getTime() + 3500)
-  .using("byReleased").exec();
-assert.deepEqual(byDate.map((p) => p.version), [4, 5, 6]);
-const cnt = await Product.query("id").eq("p1").filter("inStock").eq(true).count().exec();
-// (dynamoose reads a "QueriedCount" DynamoDB does not have: only count is checked.)
-assert.equal(cnt.count, 4);
-const attrs = await Product.query("id").eq("p1").attributes(["version", "price"]).limit(2).exec();
-assert.deepEqual(attrs.map((p) => p.toJSON()), [{ version: 1, price: 30 }, { version: 2, price: 20 }]);
-ok("query: sort, between, limit with startAt, all(), GSI and LSI, count, attributes");
+  // --- query: table key, sort, limit, startAt, all, GSI and LSI.
+  const q1 = await Product.query("id").eq("p1").sort("descending").exec();
+  assert.deepEqual(q1.map((p) => p.version), [6, 5, 4, 3, 2, 1]);
+  const q2 = await Product.query("id").eq("p1").where("version").between(2, 4).exec();
+  assert.deepEqual(q2.map((p) => p.version), [2, 3, 4]);
+  const page1 = await Product.query("id").eq("p1").limit(2).exec();
+  assert.deepEqual(page1.map((p) => p.version), [1, 2]);
+  assert.deepEqual(page1.lastKey, { id: "p1", version: 2 });
+  const page2 = await Product.query("id").eq("p1").limit(2).startAt(page1.lastKey).exec();
+  assert.deepEqual(page2.map((p) => p.version), [3, 4]);
+  const all = await Product.query("id").eq("p1").limit(1).all().exec();
+  assert.deepEqual(all.map((p) => p.version), [1, 2, 3, 4, 5, 6]);
+  // all() merges the pages' answers: Count is summed.
+  assert.equal(all.count, 6);
+  const lamps = await Product.query("name").eq("lamp").using("byName").exec();
+  assert.deepEqual(lamps.map((p) => `${p.id}/${p.version}/${p.price}`), ["p2/1/5", "p1/1/30", "p1/3/30", "p1/5/50"]);
+  const cheap = await Product.query("name").eq("lamp").where("price").lt(40).using("byName").sort("descending").exec();
+  assert.deepEqual(cheap.map((p) => p.price), [30, 30, 5]);
+  const byDate = await Product.query("id").eq("p1").where("released").gt(released.getTime() + 3500)
+    .using("byReleased").exec();
+  assert.deepEqual(byDate.map((p) => p.version), [4, 5, 6]);
+  const cnt = await Product.query("id").eq("p1").filter("inStock").eq(true).count().exec();
+  // (dynamoose reads a "QueriedCount" DynamoDB does not have: only count is checked.)
+  assert.equal(cnt.count, 4);
+  const attrs = await Product.query("id").eq("p1").attributes(["version", "price"]).limit(2).exec();
+  assert.deepEqual(attrs.map((p) => p.toJSON()), [{ version: 1, price: 30 }, { version: 2, price: 20 }]);
+  ok("query: sort, between, limit with startAt, all(), GSI and LSI, count, attributes");
 
-// --- scan with filters and the Condition operators.
-const C = dynamoose.Condition;
-const ids = async (cond) => (await Product.scan(cond).exec().catch((e) => { console.log("scan failed", new Error().stack.split("\n").slice(0,6).join(" ")); throw e; })).map((p) => `${p.id}/${p.version}`).sort();
-assert.deepEqual(await ids(new C("name").beginsWith("de")), ["p1/2", "p1/4", "p1/6"]);
-assert.deepEqual(await ids(new C("price").between(20, 40)), ["p1/1", "p1/2", "p1/3", "p1/4"]);
-assert.deepEqual(await ids(new C("price").in([5, 60])), ["p1/6", "p2/1"]);
-assert.deepEqual(await ids(new C("image").exists()), ["p1/1"]);
-assert.deepEqual(await ids(new C("image").not().exists()).then((a) => a.length), 6);
-assert.deepEqual(await ids(new C("tags").contains("t5")), ["p1/5"]);
-assert.deepEqual(await ids(new C("tags").not().contains("home")), ["p2/1"]);
-assert.deepEqual(await ids(new C("name").ne("lamp").and().where("price").ge(60)), ["p1/6"]);
-assert.deepEqual(await ids(new C("price").le(10).or().where("price").gt(55)), ["p1/6", "p2/1"]);
-assert.deepEqual(await ids(new C("inStock").eq(false).and().parenthesis((c) => c.where("price").lt(10)
-  .or().where("version").eq(3))), ["p1/3", "p2/1"]);
-assert.deepEqual(await ids(new C("dims.w").eq(10)), ["p1/1"]);
-assert.deepEqual(await ids(new C("dims").exists().and().where("name").eq("lamp")), ["p1/1"]);
-assert.deepEqual(await ids(new C({ name: { eq: "desk" }, price: { gt: 30 } })), ["p1/4", "p1/6"]);
-const scanCount = await Product.scan("price").gt(25).count().exec();
-assert.deepEqual(scanCount, { count: 5, scannedCount: 7 });
-const par = await Product.scan().parallel(3).exec();
-assert.equal(par.length, 7);
-ok("scan with every Condition operator, not(), and/or, groups, nested paths, count, parallel");
+  // --- scan with filters and the Condition operators.
+  const C = dynamoose.Condition;
+  const ids = async (cond) => (await Product.scan(cond).exec().catch((e) => { console.log("scan failed", new Error().stack.split("\n").slice(0,6).join(" ")); throw e; })).map((p) => `${p.id}/${p.version}`).sort();
+  assert.deepEqual(await ids(new C("name").beginsWith("de")), ["p1/2", "p1/4", "p1/6"]);
+  assert.deepEqual(await ids(new C("price").between(20, 40)), ["p1/1", "p1/2", "p1/3", "p1/4"]);
+  assert.deepEqual(await ids(new C("price").in([5, 60])), ["p1/6", "p2/1"]);
+  assert.deepEqual(await ids(new C("image").exists()), ["p1/1"]);
+  assert.deepEqual(await ids(new C("image").not().exists()).then((a) => a.length), 6);
+  assert.deepEqual(await ids(new C("tags").contains("t5")), ["p1/5"]);
+  assert.deepEqual(await ids(new C("tags").not().contains("home")), ["p2/1"]);
+  assert.deepEqual(await ids(new C("name").ne("lamp").and().where("price").ge(60)), ["p1/6"]);
+  assert.deepEqual(await ids(new C("price").le(10).or().where("price").gt(55)), ["p1/6", "p2/1"]);
+  assert.deepEqual(await ids(new C("inStock").eq(false).and().parenthesis((c) => c.where("price").lt(10)
+    .or().where("version").eq(3))), ["p1/3", "p2/1"]);
+  assert.deepEqual(await ids(new C("dims.w").eq(10)), ["p1/1"]);
+  assert.deepEqual(await ids(new C("dims").exists().and().where("name").eq("lamp")), ["p1/1"]);
+  assert.deepEqual(await ids(new C({ name: { eq: "desk" }, price: { gt: 30 } })), ["p1/4", "p1/6"]);
+  // Raw conditions, for what Condition has no method for: attribute_type, size.
+  const rawCond = (FilterExpression, ExpressionAttributeNames, ExpressionAttributeValues) =>
+    new C({ FilterExpression, ExpressionAttributeNames, ExpressionAttributeValues });
+  assert.deepEqual(await ids(rawCond("attribute_type(#i, :b)", { "#i": "image" }, { ":b": { S: "B" } })), ["p1/1"]);
+  assert.deepEqual(await ids(rawCond("attribute_type(#r, :s)", { "#r": "released" }, { ":s": { S: "S" } })), []);
+  assert.deepEqual(await ids(rawCond("attribute_type(#e, :m) AND attribute_type(#e.#d.#x, :l)",
+    { "#e": "extra", "#d": "deep", "#x": "x" }, { ":m": { S: "M" }, ":l": { S: "L" } })), ["p1/1"]);
+  assert.deepEqual(await ids(rawCond("size(#p) = :two AND size(#n) = :four",
+    { "#p": "parts", "#n": "name" }, { ":two": { N: "2" }, ":four": { N: "4" } })), ["p1/1"]);
+  const scanCount = await Product.scan("price").gt(25).count().exec();
+  assert.deepEqual(scanCount, { count: 5, scannedCount: 7 });
+  const par = await Product.scan().parallel(3).exec();
+  assert.equal(par.length, 7);
+  ok("scan with every Condition operator, not(), and/or, groups, nested paths, attribute_type, size, count, parallel");
 
-// --- update operators.
-// ADD and DELETE of one set in one update are overlapping paths: DynamoDB
-// refuses them (reference/dynamodb-item-api.md §1.2), and nothing changes.
-await assert.rejects(Product.update({ id: "p1", version: 1 }, { $ADD: { tags: ["sale"] }, $DELETE: { tags: ["light"] } }),
-  (e) => e.name === "ValidationException" && e.message === "1 validation error detected: Invalid UpdateExpression: " +
-    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [tags], path two: [tags]");
-await Product.update({ id: "p1", version: 1 }, { $DELETE: { tags: ["light"] } });
-const u1 = await Product.update({ id: "p1", version: 1 }, {
-  $SET: { price: 35, dims: { w: 10, h: 45 } }, $ADD: { tags: ["sale"], sizes: [3] }, $REMOVE: ["image"],
-});
-assert.equal(u1.price, 35);
-assert.deepEqual([...u1.tags].sort(), ["home", "sale"]);
-assert.deepEqual([...u1.sizes].sort(), [1, 2.5, 3]);
-assert.equal(u1.image, undefined);
-assert.deepEqual(u1.dims, { w: 10, h: 45 });
-const u2 = await Product.update({ id: "p1", version: 1 }, { price: 36, $REMOVE: ["extra"], $ADD: { sizes: [-1] } });
-assert.equal(u2.price, 36);
-assert.equal(u2.extra, undefined);
-assert.deepEqual([...u2.sizes].sort((a, b) => a - b), [-1, 1, 2.5, 3]);
-const u3 = await Product.update({ id: "p1", version: 1 }, { $ADD: { parts: [{ sku: "cord", qty: 1 }] } });
-assert.deepEqual(u3.parts.map((p) => p.sku), ["bulb", "shade", "cord"]);
-// A conditional update that fails changes nothing.
-await assert.rejects(Product.update({ id: "p1", version: 1 }, { price: 1 },
-  { condition: new C("price").lt(10) }), /conditional request failed/i);
-await Product.update({ id: "p1", version: 1 }, { price: 37 }, { condition: new C("price").eq(36) });
-const after = await Product.get({ id: "p1", version: 1 });
-assert.equal(after.price, 37);
-// return: "item" default; returnValues "NONE" style: update returning the request only.
-const req = await Product.update({ id: "p1", version: 1 }, { price: 38 }, { return: "request" });
-assert.equal(req.UpdateExpression.includes("SET"), true);
-ok("update with $SET, $ADD (number, set, list), $REMOVE, $DELETE and conditions");
+  // --- update operators.
+  // ADD and DELETE of one set in one update are overlapping paths: DynamoDB
+  // refuses them (reference/dynamodb-item-api.md §1.2), and nothing changes.
+  await assert.rejects(Product.update({ id: "p1", version: 1 }, { $ADD: { tags: ["sale"] }, $DELETE: { tags: ["light"] } }),
+    (e) => e.name === "ValidationException" && e.message === "1 validation error detected: Invalid UpdateExpression: " +
+      "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [tags], path two: [tags]");
+  await Product.update({ id: "p1", version: 1 }, { $DELETE: { tags: ["light"] } });
+  const u1 = await Product.update({ id: "p1", version: 1 }, {
+    $SET: { price: 35, dims: { w: 10, h: 45 } }, $ADD: { tags: ["sale"], sizes: [3] }, $REMOVE: ["image"],
+  });
+  assert.equal(u1.price, 35);
+  assert.deepEqual([...u1.tags].sort(), ["home", "sale"]);
+  assert.deepEqual([...u1.sizes].sort(), [1, 2.5, 3]);
+  assert.equal(u1.image, undefined);
+  assert.deepEqual(u1.dims, { w: 10, h: 45 });
+  const u2 = await Product.update({ id: "p1", version: 1 }, { price: 36, $REMOVE: ["extra"], $ADD: { sizes: [-1] } });
+  assert.equal(u2.price, 36);
+  assert.equal(u2.extra, undefined);
+  assert.deepEqual([...u2.sizes].sort((a, b) => a - b), [-1, 1, 2.5, 3]);
+  const u3 = await Product.update({ id: "p1", version: 1 }, { $ADD: { parts: [{ sku: "cord", qty: 1 }] } });
+  assert.deepEqual(u3.parts.map((p) => p.sku), ["bulb", "shade", "cord"]);
+  // A conditional update that fails changes nothing.
+  await assert.rejects(Product.update({ id: "p1", version: 1 }, { price: 1 },
+    { condition: new C("price").lt(10) }), /conditional request failed/i);
+  await Product.update({ id: "p1", version: 1 }, { price: 37 }, { condition: new C("price").eq(36) });
+  const after = await Product.get({ id: "p1", version: 1 });
+  assert.equal(after.price, 37);
+  // return: "item" default; returnValues "NONE" style: update returning the request only.
+  const req = await Product.update({ id: "p1", version: 1 }, { price: 38 }, { return: "request" });
+  assert.equal(req.UpdateExpression.includes("SET"), true);
+  ok("update with $SET, $ADD (number, set, list), $REMOVE, $DELETE and conditions");
 
-// --- create/save/delete with conditions.
-await assert.rejects(Product.create({ id: "p1", version: 1, name: "x" }), /conditional request failed/i);
-const item = new Product({ id: "p3", version: 1, name: "chair", price: 80 });
-await item.save();
-item.price = 75;
-await item.save({ condition: new C("price").eq(80) });
-await assert.rejects(item.save({ condition: new C("price").eq(80) }), /conditional request failed/i);
-assert.equal((await Product.get({ id: "p3", version: 1 })).price, 75);
-await assert.rejects(Product.delete({ id: "p3", version: 1 }, { condition: new C("price").gt(100) }),
-  /conditional request failed/i);
-await Product.delete({ id: "p3", version: 1 }, { condition: new C("price").eq(75) });
-assert.equal(await Product.get({ id: "p3", version: 1 }), undefined);
-await Product.batchDelete([{ id: "p1", version: 5 }, { id: "p1", version: 6 }]);
-assert.deepEqual((await Product.query("id").eq("p1").exec()).map((p) => p.version), [1, 2, 3, 4]);
-ok("save and delete with conditions; batchDelete");
+  // --- create/save/delete with conditions.
+  await assert.rejects(Product.create({ id: "p1", version: 1, name: "x" }), /conditional request failed/i);
+  const item = new Product({ id: "p3", version: 1, name: "chair", price: 80 });
+  await item.save();
+  item.price = 75;
+  await item.save({ condition: new C("price").eq(80) });
+  await assert.rejects(item.save({ condition: new C("price").eq(80) }), /conditional request failed/i);
+  assert.equal((await Product.get({ id: "p3", version: 1 })).price, 75);
+  await assert.rejects(Product.delete({ id: "p3", version: 1 }, { condition: new C("price").gt(100) }),
+    /conditional request failed/i);
+  await Product.delete({ id: "p3", version: 1 }, { condition: new C("price").eq(75) });
+  assert.equal(await Product.get({ id: "p3", version: 1 }), undefined);
+  await Product.batchDelete([{ id: "p1", version: 5 }, { id: "p1", version: 6 }]);
+  assert.deepEqual((await Product.query("id").eq("p1").exec()).map((p) => p.version), [1, 2, 3, 4]);
+  ok("save and delete with conditions; batchDelete");
 
-// --- transactions.
-await dynamoose.transaction([
-  Product.transaction.create({ id: "p4", version: 1, name: "sofa", price: 500 }),
-  Product.transaction.update({ id: "p1", version: 2 }, { $ADD: { price: 1 } }),
-  Product.transaction.delete({ id: "p1", version: 4 }),
-  Product.transaction.condition({ id: "p2", version: 1 }, new C("price").eq(5)),
-]);
-// (A missing item's response is {} as in DynamoDB, which dynamoose 4.2
-// cannot unmarshal: the transaction gets items that exist.)
-const tg = await dynamoose.transaction([Product.transaction.get({ id: "p4", version: 1 }),
-  Product.transaction.get({ id: "p1", version: 2 })]);
-assert.deepEqual(tg.map((p) => `${p.id}/${p.version}/${p.price}`), ["p4/1/500", "p1/2/21"]);
-assert.equal(await Product.get({ id: "p1", version: 4 }), undefined);
-await assert.rejects(dynamoose.transaction([
-  Product.transaction.update({ id: "p1", version: 2 }, { $ADD: { price: 100 } }),
-  Product.transaction.condition({ id: "p2", version: 1 }, new C("price").eq(6)),
-]), (e) => e.name === "TransactionCanceledException");
-assert.equal((await Product.get({ id: "p1", version: 2 })).price, 21);
-ok("dynamoose.transaction writes and reads atomically; a failed condition cancels all");
+  // --- transactions.
+  await dynamoose.transaction([
+    Product.transaction.create({ id: "p4", version: 1, name: "sofa", price: 500 }),
+    Product.transaction.update({ id: "p1", version: 2 }, { $ADD: { price: 1 } }),
+    Product.transaction.delete({ id: "p1", version: 4 }),
+    Product.transaction.condition({ id: "p2", version: 1 }, new C("price").eq(5)),
+  ]);
+  // (A missing item's response is {} as in DynamoDB, which dynamoose 4.2
+  // cannot unmarshal: the transaction gets items that exist.)
+  const tg = await dynamoose.transaction([Product.transaction.get({ id: "p4", version: 1 }),
+    Product.transaction.get({ id: "p1", version: 2 })]);
+  assert.deepEqual(tg.map((p) => `${p.id}/${p.version}/${p.price}`), ["p4/1/500", "p1/2/21"]);
+  assert.equal(await Product.get({ id: "p1", version: 4 }), undefined);
+  await assert.rejects(dynamoose.transaction([
+    Product.transaction.update({ id: "p1", version: 2 }, { $ADD: { price: 100 } }),
+    Product.transaction.condition({ id: "p2", version: 1 }, new C("price").eq(6)),
+  ]), (e) => e.name === "TransactionCanceledException");
+  assert.equal((await Product.get({ id: "p1", version: 2 })).price, 21);
+  ok("dynamoose.transaction writes and reads atomically; a failed condition cancels all");
 
-// --- TTL through `expires`, on an on-demand table.
-const Session = dynamoose.model("Sessions", new dynamoose.Schema({ sid: { type: String, hashKey: true },
-  user: String }), { ...fast, throughput: "ON_DEMAND", expires: { ttl: 60 * 60 * 1000, attribute: "expiresAt" } });
-const before = Date.now();
-await Session.create({ sid: "s1", user: "alice" });
-const ttlDesc = (await ddb.send(new DescribeTimeToLiveCommand({ TableName: "Sessions" }))).TimeToLiveDescription;
-assert.deepEqual(ttlDesc, { TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" });
-const rawSession = (await ddb.getItem({ TableName: "Sessions", Key: { sid: { S: "s1" } } })).Item;
-const exp = Number(rawSession.expiresAt.N);
-// Stored in seconds since the epoch, an hour ahead.
-assert.ok(exp >= Math.floor(before / 1000) + 3600 - 1 && exp <= Math.floor(Date.now() / 1000) + 3600 + 1, String(exp));
-const s1 = await Session.get("s1");
-assert.ok(s1.expiresAt instanceof Date);
-const st = await describe("Sessions");
-assert.equal(st.BillingModeSummary.BillingMode, "PAY_PER_REQUEST");
-ok("expires: UpdateTimeToLive enabled on the model's attribute, items carry it in seconds");
-
+  // --- TTL through `expires`, on an on-demand table.
+  const Session = dynamoose.model("Sessions", new dynamoose.Schema({ sid: { type: String, hashKey: true },
+    user: String }), { ...fast, throughput: "ON_DEMAND", expires: { ttl: 60 * 60 * 1000, attribute: "expiresAt" } });
+  const before = Date.now();
+  await Session.create({ sid: "s1", user: "alice" });
+  const ttlDesc = (await ddb.send(new DescribeTimeToLiveCommand({ TableName: "Sessions" }))).TimeToLiveDescription;
+  assert.deepEqual(ttlDesc, { TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" });
+  const rawSession = (await ddb.getItem({ TableName: "Sessions", Key: { sid: { S: "s1" } } })).Item;
+  const exp = Number(rawSession.expiresAt.N);
+  // Stored in seconds since the epoch, an hour ahead.
+  assert.ok(exp >= Math.floor(before / 1000) + 3600 - 1 && exp <= Math.floor(Date.now() / 1000) + 3600 + 1, String(exp));
+  const s1 = await Session.get("s1");
+  assert.ok(s1.expiresAt instanceof Date);
+  const st = await describe("Sessions");
+  assert.equal(st.BillingModeSummary.BillingMode, "PAY_PER_REQUEST");
+  ok("expires: UpdateTimeToLive enabled on the model's attribute, items carry it in seconds");
 }
 
 if (phase === "update") {

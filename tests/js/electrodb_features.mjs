@@ -18,7 +18,7 @@ function ok(what) { passed++; console.log(`ok   ${what}`); }
 
 const S = "S";
 await client.send(new CreateTableCommand({ TableName: table, BillingMode: "PAY_PER_REQUEST",
-  AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"]
+  AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
     .map((AttributeName) => ({ AttributeName, AttributeType: S })),
   KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
   GlobalSecondaryIndexes: [
@@ -26,6 +26,8 @@ await client.send(new CreateTableCommand({ TableName: table, BillingMode: "PAY_P
       KeySchema: [{ AttributeName: "gsi1pk", KeyType: "HASH" }, { AttributeName: "gsi1sk", KeyType: "RANGE" }] },
     { IndexName: "gsi2", Projection: { ProjectionType: "ALL" },
       KeySchema: [{ AttributeName: "gsi2pk", KeyType: "HASH" }, { AttributeName: "gsi2sk", KeyType: "RANGE" }] },
+    { IndexName: "gsi3", Projection: { ProjectionType: "KEYS_ONLY" },
+      KeySchema: [{ AttributeName: "gsi3pk", KeyType: "HASH" }, { AttributeName: "gsi3sk", KeyType: "RANGE" }] },
   ] }));
 
 const Employee = new Entity({
@@ -50,6 +52,9 @@ const Employee = new Entity({
       pk: { field: "gsi1pk", composite: ["office"] }, sk: { field: "gsi1sk", composite: ["team", "employeeId"] } },
     byManager: { index: "gsi2",
       pk: { field: "gsi2pk", composite: ["manager"] }, sk: { field: "gsi2sk", composite: ["hired"] } },
+    // A KEYS_ONLY index, sparse: only employees with a salary above 100 are in it.
+    wellPaid: { index: "gsi3", projection: "keys_only", condition: (attr) => attr.salary > 100,
+      pk: { field: "gsi3pk", composite: ["team"] }, sk: { field: "gsi3sk", composite: ["employeeId"] } },
   },
 }, { table, client });
 
@@ -138,6 +143,24 @@ const offices = await Office.query.locations({ country: "fr" }).begins({ city: "
 assert.deepEqual(offices.data.map((o) => o.office), ["lyon1"]);
 ok("queries: composite sort keys, begins, between, gt, lte, gte desc, where with every operator");
 
+// --- a KEYS_ONLY sparse index: keys only, or the whole items with hydrate.
+const wellPaid = await Employee.query.wellPaid({ team: "dev" }).go();
+// The index holds keys only: electrodb finds no attributes in them.
+assert.deepEqual(wellPaid.data, [{}, {}]);
+const rawKeys = await Employee.query.wellPaid({ team: "dev" }).go({ data: "raw" });
+assert.deepEqual(rawKeys.data.Items.map((i) => Object.keys(i).sort()), [["gsi3pk", "gsi3sk", "pk", "sk"],
+  ["gsi3pk", "gsi3sk", "pk", "sk"]]);
+assert.deepEqual(rawKeys.data.Items.map((i) => i.pk), ["$org#employeeid_e03", "$org#employeeid_e05"]);
+const hydrated = await Employee.query.wellPaid({ team: "dev" }).go({ hydrate: true });
+assert.deepEqual(hydrated.data.map((e) => `${e.employeeId}/${e.name}/${e.salary}`), ["e03/Chloe/120", "e05/Eve/150"]);
+// Projections and a count limit.
+const proj = await Employee.query.byOffice({ office: "lyon1" }).go({ attributes: ["name", "salary"] });
+assert.deepEqual(proj.data, [{ name: "Ana", salary: 100 }, { name: "Chloe", salary: 120 }, { name: "Eve", salary: 150 },
+  { name: "Ben", salary: 90 }]);
+const two = await Employee.query.byOffice({ office: "lyon1" }).go({ count: 2 });
+assert.deepEqual(names(two), ["Ana", "Chloe"]);
+ok("a sparse KEYS_ONLY index, hydrated from the table; attribute projections; count");
+
 // --- collections across entities.
 const wp = await org.collections.workplaces({ office: "lyon1" }).go();
 assert.deepEqual(wp.data.office.map((o) => o.city), ["lyon"]);
@@ -217,6 +240,12 @@ await assert.rejects(Employee.update({ employeeId: "e01" }).set({ salary: 1 })
 assert.equal((await Employee.get({ employeeId: "e01" }).go()).data.salary, 106);
 ok("update: set, add, subtract, append, remove, delete, data(); GSI keys follow; conditions");
 
+// ifNotExists in an upsert leaves an existing value alone (if_not_exists).
+await Employee.upsert({ employeeId: "e06", office: "paris1", team: "ops", name: "Fay" })
+  .ifNotExists({ hired: "2099-01-01", manager: "e01" }).go();
+const e06b = await Employee.get({ employeeId: "e06" }).go();
+assert.deepEqual([e06b.data.hired, e06b.data.manager], ["2015-05-05", "e01"]);
+
 // --- upsert: creates, then updates in place; patch refuses a missing item.
 await Employee.upsert({ employeeId: "e07", office: "berlin1", team: "ops", name: "Gus", salary: 70 }).go();
 await Employee.upsert({ employeeId: "e07", office: "berlin1", team: "ops", name: "Gus", salary: 75 }).go();
@@ -224,7 +253,7 @@ const e07 = await Employee.get({ employeeId: "e07" }).go();
 assert.equal(e07.data.salary, 75);
 assert.equal(e07.data.active, true);
 await assert.rejects(Employee.patch({ employeeId: "nobody" }).set({ name: "x" }).go(), /conditional request failed/i);
-ok("upsert creates and then updates; patch of a missing item fails");
+ok("upsert creates, updates, and with ifNotExists keeps existing values; patch of a missing item fails");
 
 // --- delete and remove.
 await Employee.delete({ employeeId: "nobody" }).go();
