@@ -490,10 +490,29 @@ pq_status xp_check_condition(struct xp_request *r, struct xa_parsed *p, struct p
     return st ? st : semantic(r, p, p->root, err);
 }
 
+/* begins_with's constants are S or B in a key condition too: a number sort
+ * key has no prefix (`begins_with(sk, :n)` with :n an N is refused before
+ * the schema is looked at, as in a ConditionExpression). */
+static pq_status key_begins_operands(struct xp_request *r, struct xa_parsed *p, struct xa_node *n,
+                                     struct pq_error *err)
+{
+    char name[32];
+    if (n->kind != XA_CALL || strcmp(xp_call_name(p, n, name, sizeof name), "begins_with") != 0)
+        return PQ_OK;
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind != XA_VALUE) continue;
+        const json_t *v = xp_value(r, p, n->kids[i]);
+        pq_type t = pq_value_type(v);
+        if (t != PQ_T_S && t != PQ_T_B) return operand_type(r, p, "begins_with", v, err);
+    }
+    return PQ_OK;
+}
+
 pq_status xp_check_key_condition(struct xp_request *r, struct xa_parsed *p, struct pq_error *err)
 {
     pq_status st = check_common(r, p, err);
     if (!st) st = xp_walk(r, p, xp_v_names, err);
     if (!st) st = xp_walk(r, p, xp_v_values, err);
+    if (!st) st = xp_walk(r, p, key_begins_operands, err);
     return st;
 }
