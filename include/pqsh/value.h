@@ -37,6 +37,9 @@ typedef enum pq_type {
 
 /* Type tag of a value by its single member name (no deep validation). */
 pq_type pq_value_type(const json_t *av);
+/* pq_value_type and pq_value_payload in one look: *payload is the (borrowed)
+ * payload, NULL when the type is PQ_T_NONE. */
+pq_type pq_value_split(const json_t *av, json_t **payload);
 /* The member's payload ({"S":"x"} → "x" JSON string); borrowed. NULL if malformed. */
 json_t *pq_value_payload(const json_t *av);
 /* "S", "N", … ; "" for PQ_T_NONE. */

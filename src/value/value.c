@@ -25,17 +25,52 @@ pq_type pq_type_from_name(const char *name)
     return PQ_T_NONE;
 }
 
-pq_type pq_value_type(const json_t *av)
+/* The tag named `k`, decided on its first bytes (pq_type_from_name's
+ * answer, without a string comparison per tag: every value is typed through
+ * here, several times per attribute written). */
+static pq_type tag_of(const char *k)
 {
+    switch (k[0]) {
+    case 'S':
+        return k[1] == 0 ? PQ_T_S : k[1] == 'S' && k[2] == 0 ? PQ_T_SS : PQ_T_NONE;
+    case 'N':
+        if (k[1] == 0) return PQ_T_N;
+        if (k[1] == 'S' && k[2] == 0) return PQ_T_NS;
+        return strcmp(k, "NULL") == 0 ? PQ_T_NULL : PQ_T_NONE;
+    case 'B':
+        if (k[1] == 0) return PQ_T_B;
+        if (k[1] == 'S' && k[2] == 0) return PQ_T_BS;
+        return strcmp(k, "BOOL") == 0 ? PQ_T_BOOL : PQ_T_NONE;
+    case 'M':
+        return k[1] == 0 ? PQ_T_M : PQ_T_NONE;
+    case 'L':
+        return k[1] == 0 ? PQ_T_L : PQ_T_NONE;
+    default:
+        return PQ_T_NONE;
+    }
+}
+
+pq_type pq_value_split(const json_t *av, json_t **payload)
+{
+    *payload = NULL;
     if (!json_is_object(av) || json_object_size(av) != 1) return PQ_T_NONE;
     void *it = json_object_iter((json_t *)av);
-    return pq_type_from_name(json_object_iter_key(it));
+    pq_type t = tag_of(json_object_iter_key(it));
+    if (t != PQ_T_NONE) *payload = json_object_iter_value(it);
+    return t;
+}
+
+pq_type pq_value_type(const json_t *av)
+{
+    json_t *p;
+    return pq_value_split(av, &p);
 }
 
 json_t *pq_value_payload(const json_t *av)
 {
-    if (pq_value_type(av) == PQ_T_NONE) return NULL;
-    return json_object_iter_value(json_object_iter((json_t *)av));
+    json_t *p;
+    pq_value_split(av, &p);
+    return p;
 }
 
 json_t *pq_value_new(pq_type t, json_t *payload)
@@ -297,8 +332,8 @@ static size_t scalar_size(pq_type t, const json_t *p)
 
 size_t pq_value_size(const json_t *av)
 {
-    pq_type t = pq_value_type(av);
-    json_t *p = pq_value_payload(av);
+    json_t *p;
+    pq_type t = pq_value_split(av, &p);
     size_t n = 0;
     switch (t) {
     case PQ_T_S:
