@@ -479,6 +479,52 @@ static const char *token_name(const json_t *v)
     }
 }
 
+static pq_status check_shape(const json_t *v, const struct shape *sh, struct pq_error *err);
+
+/* Checks the members of object `v` that `fields` knows, in the order of
+ * `fields` (so the first bad one reported is the same whatever the order in
+ * the request). A request names few of its operation's members: looking up
+ * each of those in `fields` is cheaper than looking up every field in `v`. */
+static pq_status check_members(const json_t *v, const struct field *fields, struct pq_error *err)
+{
+    enum { FEW = 8 };
+    struct {
+        size_t at;
+        const json_t *m;
+    } seen[FEW];
+    size_t n = 0;
+    const char *k;
+    json_t *m;
+    if (!fields) return PQ_OK;
+    if (json_object_size(v) > FEW) {
+        for (const struct field *f = fields; f->name; f++) {
+            const json_t *fm = json_object_get(v, f->name);
+            pq_status rc = fm ? check_shape(fm, f->shape, err) : PQ_OK;
+            if (rc) return rc;
+        }
+        return PQ_OK;
+    }
+    size_t klen;
+    json_object_keylen_foreach((json_t *)v, k, klen, m)
+    {
+        /* A name with a NUL inside is no field's (as json_object_get sees it). */
+        for (size_t i = 0; strlen(k) == klen && fields[i].name; i++) {
+            if (strcmp(fields[i].name, k) != 0) continue;
+            size_t j = n++;
+            for (; j > 0 && seen[j - 1].at > i; j--)
+                seen[j] = seen[j - 1];
+            seen[j].at = i;
+            seen[j].m = m;
+            break;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        pq_status rc = check_shape(seen[j].m, fields[seen[j].at].shape, err);
+        if (rc) return rc;
+    }
+    return PQ_OK;
+}
+
 /* Checks `v` against `sh`. The messages are those dynalite recorded from the
  * service's Java deserialiser (reference §1.5); the exact wording the cloud
  * uses today is UNCONFIRMED. A real number where an integer is expected is
@@ -532,12 +578,7 @@ static pq_status check_shape(const json_t *v, const struct shape *sh, struct pq_
             }
             return PQ_OK;
         }
-        for (const struct field *f = sh->fields; f && f->name; f++) {
-            const json_t *m = json_object_get(v, f->name);
-            pq_status rc = m ? check_shape(m, f->shape, err) : PQ_OK;
-            if (rc) return rc;
-        }
-        return PQ_OK;
+        return check_members(v, sh->fields, err);
     }
     return PQ_OK;
 }

@@ -2,6 +2,7 @@
 #include "engine/capacity.h"
 #include "engine/eval.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,12 +101,52 @@ static json_t *member(const json_t *obj, const char *name)
     return json_is_null(m) ? NULL : m;
 }
 
-void exec_check_rcc(const json_t *req, struct exec_violations *v)
+/* The members of one ExecuteStatement request (or batch / transaction
+ * entry) that the checks read, found in one pass over its members; absent
+ * or JSON null ones are NULL. */
+struct exec_members {
+    const json_t *stmt, *params, *token, *limit, *rv, *rcc, *consistent;
+};
+
+static void read_members(const json_t *obj, struct exec_members *m)
+{
+    static const struct {
+        const char *name;
+        size_t at;
+    } names[] = {
+        {"Statement", offsetof(struct exec_members, stmt)},
+        {"Parameters", offsetof(struct exec_members, params)},
+        {"NextToken", offsetof(struct exec_members, token)},
+        {"Limit", offsetof(struct exec_members, limit)},
+        {"ReturnValuesOnConditionCheckFailure", offsetof(struct exec_members, rv)},
+        {"ReturnConsumedCapacity", offsetof(struct exec_members, rcc)},
+        {"ConsistentRead", offsetof(struct exec_members, consistent)},
+    };
+    const char *k;
+    size_t klen;
+    json_t *val;
+    memset(m, 0, sizeof *m);
+    json_object_keylen_foreach((json_t *)obj, k, klen, val)
+    {
+        if (json_is_null(val) || strlen(k) != klen) continue;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strcmp(names[i].name, k) == 0) {
+                *(const json_t **)((char *)m + names[i].at) = val;
+                break;
+            }
+    }
+}
+
+static void check_rcc(const json_t *rcc, struct exec_violations *v)
 {
     static const char *const rcc_values[] = {"INDEXES", "TOTAL", "NONE", NULL};
-    const json_t *rcc = member(req, "ReturnConsumedCapacity");
     if (json_is_string(rcc))
         exec_check_enum(v, rcc, "returnConsumedCapacity", rcc_values, "[INDEXES, TOTAL, NONE]");
+}
+
+void exec_check_rcc(const json_t *req, struct exec_violations *v)
+{
+    check_rcc(member(req, "ReturnConsumedCapacity"), v);
 }
 
 /* "<prefix><name>" in `path` (built only when a violation needs it). */
@@ -117,56 +158,56 @@ static const char *member_path(struct pq_buf *path, const char *prefix, const ch
     return path->data;
 }
 
-void exec_request_check(const json_t *obj, const char *prefix, struct exec_violations *v)
+static void request_check(const struct exec_members *m, const char *prefix,
+                          struct exec_violations *v)
 {
     static const char *const rv_values[] = {"ALL_OLD", "NONE", NULL};
     struct pq_buf path = PQ_BUF_INIT;
     pq_buf_init(&path);
-    const json_t *stmt = member(obj, "Statement");
-    const json_t *params = member(obj, "Parameters");
-    const json_t *token = member(obj, "NextToken");
-    const json_t *limit = member(obj, "Limit");
-    const json_t *rv = member(obj, "ReturnValuesOnConditionCheckFailure");
-    if (json_is_string(stmt)) {
-        size_t n = json_string_length(stmt);
+    if (json_is_string(m->stmt)) {
+        size_t n = json_string_length(m->stmt);
         /* Characters never outnumber bytes: only a long text needs counting. */
         if (n == 0 || n > 8192)
-            check_length(v, stmt, member_path(&path, prefix, "statement"), 1, 8192);
+            check_length(v, m->stmt, member_path(&path, prefix, "statement"), 1, 8192);
     } else if (*prefix) {
         exec_violation(v, "null", member_path(&path, prefix, "statement"), "not be null");
     }
-    if (json_is_array(params) && json_array_size(params) == 0)
+    if (json_is_array(m->params) && json_array_size(m->params) == 0)
         exec_violation(v, "'[]'", member_path(&path, prefix, "parameters"),
                        "have length greater than or equal to 1");
-    if (json_is_string(token)) check_length(v, token, "nextToken", 1, 32768);
-    if (!*prefix) exec_check_rcc(obj, v);
-    if (json_is_integer(limit) && json_integer_value(limit) < 1) {
+    if (json_is_string(m->token)) check_length(v, m->token, "nextToken", 1, 32768);
+    if (!*prefix) check_rcc(m->rcc, v);
+    if (json_is_integer(m->limit) && json_integer_value(m->limit) < 1) {
         char val[40];
-        snprintf(val, sizeof val, "'%lld'", (long long)json_integer_value(limit));
+        snprintf(val, sizeof val, "'%lld'", (long long)json_integer_value(m->limit));
         exec_violation(v, val, "limit", "have value greater than or equal to 1");
     }
-    if (json_is_string(rv))
-        exec_check_enum(v, rv, member_path(&path, prefix, "returnValuesOnConditionCheckFailure"),
+    if (json_is_string(m->rv))
+        exec_check_enum(v, m->rv, member_path(&path, prefix, "returnValuesOnConditionCheckFailure"),
                         rv_values, "[ALL_OLD, NONE]");
     pq_buf_release(&path);
 }
 
-pq_status exec_request_read(const json_t *obj, struct exec_request *r, struct pq_error *err)
+void exec_request_check(const json_t *obj, const char *prefix, struct exec_violations *v)
 {
-    const json_t *stmt = member(obj, "Statement");
-    const json_t *params = member(obj, "Parameters");
-    const json_t *limit = member(obj, "Limit");
-    const json_t *token = member(obj, "NextToken");
-    const json_t *rv = member(obj, "ReturnValuesOnConditionCheckFailure");
+    struct exec_members m;
+    read_members(obj, &m);
+    request_check(&m, prefix, v);
+}
+
+static pq_status request_read(const struct exec_members *m, struct exec_request *r,
+                              struct pq_error *err)
+{
     memset(r, 0, sizeof *r);
-    r->statement = json_string_value(stmt);
-    r->len = json_string_length(stmt);
-    r->limit = json_is_integer(limit) ? (json_t *)limit : NULL;
-    r->next_token = json_string_value(token);
-    r->consistent_read = json_is_true(member(obj, "ConsistentRead"));
-    r->return_old_on_ccf = json_is_string(rv) && strcmp(json_string_value(rv), "ALL_OLD") == 0;
-    if (!json_is_array(params)) return PQ_OK;
-    r->params = json_deep_copy(params);
+    r->statement = json_string_value(m->stmt);
+    r->len = json_string_length(m->stmt);
+    r->limit = json_is_integer(m->limit) ? (json_t *)m->limit : NULL;
+    r->next_token = json_string_value(m->token);
+    r->consistent_read = json_is_true(m->consistent);
+    r->return_old_on_ccf =
+        json_is_string(m->rv) && strcmp(json_string_value(m->rv), "ALL_OLD") == 0;
+    if (!json_is_array(m->params)) return PQ_OK;
+    r->params = json_deep_copy(m->params);
     for (size_t i = 0; i < json_array_size(r->params); i++) {
         pq_status st = pq_value_validate_partiql(json_array_get(r->params, i), err);
         if (st != PQ_OK) return st;
@@ -174,22 +215,34 @@ pq_status exec_request_read(const json_t *obj, struct exec_request *r, struct pq
     return PQ_OK;
 }
 
-/* Reads and checks the members of an ExecuteStatement request (api.c has
- * checked the JSON types). r->params is a new reference the caller releases. */
-static pq_status read_request(json_t *req, struct exec_request *r, struct pq_error *err)
+pq_status exec_request_read(const json_t *obj, struct exec_request *r, struct pq_error *err)
 {
+    struct exec_members m;
+    read_members(obj, &m);
+    return request_read(&m, r, err);
+}
+
+/* Reads and checks the members of an ExecuteStatement request (api.c has
+ * checked the JSON types). r->params is a new reference the caller releases;
+ * *rcc is the request's ReturnConsumedCapacity (borrowed, or NULL). */
+static pq_status read_request(json_t *req, struct exec_request *r, const json_t **rcc,
+                              struct pq_error *err)
+{
+    struct exec_members m;
+    read_members(req, &m);
     memset(r, 0, sizeof *r);
-    if (!member(req, "Statement"))
+    *rcc = m.rcc;
+    if (!m.stmt)
         /* The current service words a missing required member this way
          * (reference §1.4; for Statement UNCONFIRMED). */
         return pq_error_validation(
             err, "The parameter 'Statement' is required but was not present in the request");
     struct exec_violations v;
     exec_violations_init(&v);
-    exec_request_check(req, "", &v);
+    request_check(&m, "", &v);
     pq_status st = exec_violations_finish(&v, err);
     if (st != PQ_OK) return st;
-    return exec_request_read(req, r, err);
+    return request_read(&m, r, err);
 }
 
 /* ---- shared checks ------------------------------------------------------ */
@@ -713,12 +766,13 @@ pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_
     struct exec_request r;
     struct exec_stmt *s = NULL;
     *resp = NULL;
-    pq_status st = read_request(req, &r, err);
+    const json_t *rcc = NULL;
+    pq_status st = read_request(req, &r, &rcc, err);
     /* A tree that took a pqsh-only turn does not stand for DynamoDB's parse. */
     r.parsed = parsed && !parsed->shell_syntax ? parsed : NULL;
     r.base = base;
     if (st == PQ_OK) st = exec_prepare(e, &r, &s, err);
-    e->cap = cap_new(json_string_value(json_object_get(req, "ReturnConsumedCapacity")), 1);
+    e->cap = cap_new(json_string_value(rcc), 1);
     if (st == PQ_OK) st = exec_run(e, s, &r, resp, err);
     if (st == PQ_OK && e->cap) {
         json_t *cc = cap_one_json(e->cap);
