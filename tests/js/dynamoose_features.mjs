@@ -20,8 +20,8 @@ function ok(what) { passed++; console.log(`ok   ${what}`); }
 const fast = { waitForActive: { enabled: true, check: { timeout: 10000, frequency: 20 } } };
 const describe = async (TableName) => (await ddb.send(new DescribeTableCommand({ TableName }))).Table;
 
-// Run three times: "create" (everything up to TTL), then "update" and
-// "ondemand", each in its own process, since dynamoose attaches every model to the first Table object
+// Run in phases: "create" (everything up to TTL), then "expire", "update"
+// and "ondemand", each in its own process, since dynamoose attaches every model to the first Table object
 // it made for a table name, whose options (no `update`) would then win.
 const phase = process.argv[3] ?? "create";
 if (phase === "create") {
@@ -273,6 +273,23 @@ if (phase === "update") {
   assert.deepEqual(byPrice.map((p) => p.id), ["p4"]);
   ok("update: true changes throughput, replaces the GSI (backfilled), adds tags and a stream");
 
+}
+
+if (phase === "expire") {
+  // The server runs with --clock: an hour and a second later a TTL sweep
+  // deletes the session (its expiresAt is in the past), and not the one
+  // created with a longer TTL.
+  const Session = dynamoose.model("Sessions", new dynamoose.Schema({ sid: { type: String, hashKey: true },
+    user: String }), { create: false, waitForActive: false, expires: { ttl: 60 * 60 * 1000, attribute: "expiresAt" } });
+  await Session.create({ sid: "s2", user: "bob", expiresAt: new Date(Date.now() + 3 * 3600 * 1000) });
+  const post = async (path, body) => (await fetch(url + path, { method: "POST", body: JSON.stringify(body) })).json();
+  assert.equal((await Session.get("s1")).user, "alice");
+  await post("/pqsh/clock", { Advance: 3602 });
+  assert.deepEqual(await post("/pqsh/ttl-sweep", {}), { Deleted: 1 });
+  assert.equal(await Session.get("s1"), undefined);
+  assert.equal((await Session.get("s2")).user, "bob");
+  await post("/pqsh/clock", { Reset: true });
+  ok("a TTL sweep past the expiry deletes the expired session only");
 }
 
 if (phase === "ondemand") {
