@@ -37,6 +37,12 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+/* A byte that none of pq_split_feed's cases looks at, inside statement text. */
+static bool plain(char c)
+{
+    return c != '-' && c != '/' && c != ';' && c != '\\' && c != '\'' && c != '"';
+}
+
 static void push(struct pq_splitter *s, const char *text, size_t len, unsigned line, unsigned col,
                  bool is_command, bool terminated)
 {
@@ -93,11 +99,16 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
         char c = line[i];
         switch (s->state) {
         case PQ_OPEN_STRING:
-        case PQ_OPEN_IDENT:
-            pq_buf_addc(&s->pending, c);
-            /* A doubled quote reads as close-then-open: same result. */
-            if (c == (s->state == PQ_OPEN_STRING ? '\'' : '"')) s->state = PQ_OPEN_TEXT;
+        case PQ_OPEN_IDENT: {
+            /* The text up to and with the closing quote, in one piece. A
+             * doubled quote reads as close-then-open: same result. */
+            const char *q = memchr(line + i, s->state == PQ_OPEN_STRING ? '\'' : '"', len - i);
+            size_t n = q ? (size_t)(q - (line + i)) + 1 : len - i;
+            pq_buf_add(&s->pending, line + i, n);
+            if (q) s->state = PQ_OPEN_TEXT;
+            i += n - 1;
             continue;
+        }
         case PQ_OPEN_COMMENT:
             if (in_text) pq_buf_addc(&s->pending, c);
             if (c == '*' && i + 1 < len && line[i + 1] == '/') {
@@ -144,11 +155,21 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
             s->start_col = (unsigned)(i + 1);
             s->state = PQ_OPEN_TEXT;
         }
-        pq_buf_addc(&s->pending, c);
-        if (c == '\'')
+        if (c == '\'') {
             s->state = PQ_OPEN_STRING;
-        else if (c == '"')
+        } else if (c == '"') {
             s->state = PQ_OPEN_IDENT;
+        } else {
+            /* The run of bytes that none of the cases above looks at, in
+             * one piece. */
+            size_t j = i + 1;
+            while (j < len && plain(line[j]))
+                j++;
+            pq_buf_add(&s->pending, line + i, j - i);
+            i = j - 1;
+            continue;
+        }
+        pq_buf_addc(&s->pending, c);
     }
     if (!in_text) pq_buf_reset(&s->pending);
 }
