@@ -1263,10 +1263,7 @@ static struct pq_ident kw_ident(struct pq_parse_ctx *ctx, PQYYLTYPE l)
 
 static struct pq_expr *new_expr(pq_expr_kind kind, PQYYLTYPE l)
 {
-    struct pq_expr *e = pq_xcalloc(1, sizeof *e);
-    e->kind = kind;
-    e->loc = L(l);
-    return e;
+    return pq_expr_new(kind, L(l));
 }
 
 static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQYYLTYPE l)
@@ -1342,9 +1339,7 @@ static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l)
 
 static struct pq_expr *path_root(struct pq_ident id)
 {
-    struct pq_expr *e = pq_xcalloc(1, sizeof *e);
-    e->kind = PQ_E_PATH;
-    e->loc = id.loc;
+    struct pq_expr *e = pq_expr_new(PQ_E_PATH, id.loc);
     struct pq_path_step st = {PQ_STEP_NAME, id.name, id.quoted, 0, id.loc};
     path_add(e, st);
     return e;

@@ -329,6 +329,12 @@ struct pq_stmt {
     } u;
 };
 
+/* A new node, zeroed but for `kind` and `loc` (pq_expr_free it, or hand it
+ * to a tree). Nodes may also be made with calloc: pq_expr_free takes both.
+ * Freed nodes are kept for reuse on the thread that freed them, a bounded
+ * number of them (no malloc/free per node of a statement's tree); a
+ * thread's leftovers are freed when it exits. */
+struct pq_expr *pq_expr_new(pq_expr_kind kind, struct pq_loc loc);
 void pq_expr_free(struct pq_expr *e);
 /* Release helpers for the parts of a tree held by value (members freed, the
  * struct itself left zeroed). */

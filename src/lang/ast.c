@@ -1,6 +1,7 @@
 /* ast.c — freeing and copying syntax trees (ast.h). */
 #include "pqsh/ast.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,86 @@ void pq_column_release(struct pq_column *c)
     memset(c, 0, sizeof *c);
 }
 
+/* ---- the node cache ------------------------------------------------------- */
+
+/* Under AddressSanitizer every node is malloc'd and freed, so that a node
+ * used after its tree was freed is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NODE_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NODE_CACHE 0
+#endif
+#endif
+#ifndef NODE_CACHE
+#define NODE_CACHE 1
+#endif
+
+enum { NODE_CACHE_MAX = 256 };
+
+struct node_cache {
+    struct pq_expr *head; /* free nodes, linked through their first bytes */
+    size_t n;
+    bool registered; /* the thread-exit destructor knows this cache */
+};
+
+static _Thread_local struct node_cache node_cache;
+static pthread_key_t node_cache_key;
+static pthread_once_t node_cache_once = PTHREAD_ONCE_INIT;
+
+static void node_cache_drain(void *p)
+{
+    struct node_cache *c = p;
+    while (c->head) {
+        struct pq_expr *e = c->head;
+        memcpy(&c->head, e, sizeof c->head);
+        free(e);
+    }
+    c->n = 0;
+}
+
+static void node_cache_key_init(void)
+{
+    if (pthread_key_create(&node_cache_key, node_cache_drain)) abort();
+}
+
+struct pq_expr *pq_expr_new(pq_expr_kind kind, struct pq_loc loc)
+{
+    struct pq_expr *e = node_cache.head;
+    if (e) {
+        memcpy(&node_cache.head, e, sizeof node_cache.head);
+        node_cache.n--;
+        memset(e, 0, sizeof *e);
+    } else {
+        e = pq_xcalloc(1, sizeof *e);
+    }
+    e->kind = kind;
+    e->loc = loc;
+    return e;
+}
+
+static void node_release(struct pq_expr *e)
+{
+    struct node_cache *c = &node_cache;
+    if (!NODE_CACHE || c->n >= NODE_CACHE_MAX) {
+        free(e);
+        return;
+    }
+    if (!c->registered) {
+        pthread_once(&node_cache_once, node_cache_key_init);
+        if (pthread_setspecific(node_cache_key, c)) {
+            free(e);
+            return;
+        }
+        c->registered = true;
+    }
+    memcpy(e, &c->head, sizeof c->head);
+    c->head = e;
+    c->n++;
+}
+
+/* ---- freeing ------------------------------------------------------------ */
+
 static void free_exprs(struct pq_expr **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -60,7 +141,7 @@ void pq_expr_free(struct pq_expr *e)
         pq_select_release(e->select);
         free(e->select);
     }
-    free(e);
+    node_release(e);
 }
 
 void pq_select_release(struct pq_select *s)
