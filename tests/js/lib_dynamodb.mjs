@@ -223,5 +223,33 @@ assert.equal(del.Attributes.str, undefined);
 assert.equal(del.Attributes.emptyStr, "");
 ok("Update with ReturnValues UPDATED_OLD; Delete: failed condition returns the item, ALL_OLD returns it");
 
+// --- concurrent writes through the server's threads: 40 ADDs of one
+// counter all count; of 20 conditional creates of one item exactly one wins;
+// 10 transactions moving 1 between two accounts keep the total.
+await Promise.all(Array.from({ length: 40 }, () => doc.send(new UpdateCommand({ TableName,
+  Key: { pk: "counter", sk: 1 }, UpdateExpression: "ADD hits :one", ExpressionAttributeValues: { ":one": 1 } }))));
+assert.equal((await doc.send(new GetCommand({ TableName, Key: { pk: "counter", sk: 1 } }))).Item.hits, 40);
+const creates = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => doc.send(new PutCommand({ TableName,
+  Item: { pk: "lock", sk: 1, owner: i }, ConditionExpression: "attribute_not_exists(pk)" }))));
+assert.equal(creates.filter((r) => r.status === "fulfilled").length, 1);
+assert.deepEqual(new Set(creates.filter((r) => r.status === "rejected").map((r) => r.reason.name)),
+  new Set(["ConditionalCheckFailedException"]));
+await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: [
+  { PutRequest: { Item: { pk: "bank", sk: 1, balance: 10 } } }, { PutRequest: { Item: { pk: "bank", sk: 2, balance: 0 } } }] } }));
+const moves = await Promise.allSettled(Array.from({ length: 10 }, () => doc.send(new TransactWriteCommand({ TransactItems: [
+  { Update: { TableName, Key: { pk: "bank", sk: 1 }, UpdateExpression: "SET balance = balance - :one",
+    ConditionExpression: "balance >= :one", ExpressionAttributeValues: { ":one": 1 } } },
+  { Update: { TableName, Key: { pk: "bank", sk: 2 }, UpdateExpression: "SET balance = balance + :one",
+    ExpressionAttributeValues: { ":one": 1 } } }] }))));
+const moved = moves.filter((r) => r.status === "fulfilled").length;
+// A transaction may be refused while another holds the items (TransactionConflict);
+// whatever succeeded is what moved.
+assert.ok(moves.every((r) => r.status === "fulfilled" || r.reason.name === "TransactionCanceledException"));
+const bank = (await doc.send(new QueryCommand({ TableName, KeyConditionExpression: "pk = :b",
+  ExpressionAttributeValues: { ":b": "bank" }, ConsistentRead: true }))).Items.map((i) => i.balance);
+assert.deepEqual(bank, [10 - moved, moved]);
+assert.ok(moved >= 1);
+ok("concurrent writes: 40 ADDs count 40, one of 20 conditional creates wins, transfers keep the total");
+
 client.destroy(); strict.destroy(); exact.destroy();
 console.log(`${passed} passed, 0 failed`);

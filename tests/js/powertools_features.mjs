@@ -131,6 +131,23 @@ assert.deepEqual(await noCache({ k: "C" }, context), { n: 2 });
 assert.equal(cacheRuns, 2);
 ok("useLocalCache answers from memory; without it a deleted record means a new run");
 
+// --- 20 concurrent calls with one key: exactly one runs the handler, the
+// others find its INPROGRESS record (the conditional PutItem is atomic).
+let concRuns = 0, releaseConc, settled = 0;
+const concGate = new Promise((r) => { releaseConc = r; });
+const conc = makeIdempotent(async () => { concRuns++; await concGate; return "done"; },
+  { persistenceStore: layer(), keyPrefix: "conc", config: new IdempotencyConfig({ eventKeyJmesPath: "id" }) });
+const racing = Array.from({ length: 20 }, () => conc({ id: "X" }, context)
+  .then((v) => ["ok", v], (e) => ["err", e.name]).finally(() => { settled++; }));
+for (let i = 0; i < 1000 && settled < 19; i++) await new Promise((r) => setTimeout(r, 10));
+releaseConc();
+const outcomes = await Promise.all(racing);
+assert.equal(concRuns, 1);
+assert.deepEqual(outcomes.filter((o) => o[0] === "ok"), [["ok", "done"]]);
+assert.deepEqual(new Set(outcomes.filter((o) => o[0] === "err").map((o) => o[1])),
+  new Set(["IdempotencyAlreadyInProgressError"]));
+ok("20 concurrent calls with one key: one run, 19 IdempotencyAlreadyInProgressError");
+
 // --- no key in the event.
 const strict = makeIdempotent(async () => "ran", { persistenceStore: layer(), keyPrefix: "strict",
   config: new IdempotencyConfig({ eventKeyJmesPath: "missing", throwOnNoIdempotencyKey: true }) });
