@@ -26,6 +26,14 @@
 pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
                           struct pq_error *err) PQ_MUST_USE;
 
+/* pq_literal_eval, except that *out may hold the scalar literals of `e`
+ * themselves (their value objects, by reference: strings, booleans, NULL,
+ * numbers already in canonical form) where pq_literal_eval makes new ones.
+ * Same result, same errors; for a caller that never changes *out, or any
+ * value inside it, in place (the INSERT path). */
+pq_status pq_literal_eval_shared(const struct pq_expr *e, const json_t *params, json_t **out,
+                                 struct pq_error *err) PQ_MUST_USE;
+
 /* True when `e` is built only of literals, parameters, tuples, lists, bags and
  * unary minus / plus (no paths, calls, variables or operators). */
 bool pq_literal_is_constant(const struct pq_expr *e);

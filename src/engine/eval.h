@@ -31,8 +31,8 @@ struct ev_ctx {
     const char *text; /* statement source, for " at line:col:len" suffixes */
     size_t len;
     const json_t *params; /* JSON array of AttributeValues, or NULL */
-    size_t base; /* the tree's byte ranges count from `base` bytes before `text`
-                    (a tree parsed by the caller from a larger source); 0 usually */
+    size_t base;          /* the tree's byte ranges count from `base` bytes before `text`
+                             (a tree parsed by the caller from a larger source); 0 usually */
 };
 
 /* A document path, borrowed from the AST. steps[0] is the top-level name. */
@@ -122,6 +122,10 @@ void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t n
  * literal layer's own PQ_ERR_PLAN. */
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err) PQ_MUST_USE;
+/* ev_constant through pq_literal_eval_shared: *out may hold the tree's own
+ * scalar literals, so the caller must never change it in place. */
+pq_status ev_constant_shared(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
+                             struct pq_error *err) PQ_MUST_USE;
 
 /* Splits a condition into its top-level AND conjuncts: *kids borrows the
  * array inside `c` (or `c` itself when it is not an AND). */
@@ -158,8 +162,8 @@ typedef enum ev_act_kind {
 
 struct ev_action {
     ev_act_kind kind;
-    struct ev_path path;  /* the target (borrowed) */
-    struct ev_vx *value;  /* SET, ADD, DELETE: owned */
+    struct ev_path path; /* the target (borrowed) */
+    struct ev_vx *value; /* SET, ADD, DELETE: owned */
 };
 
 /* The actions of one update, in the order written. ev_update_free frees

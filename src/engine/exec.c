@@ -453,7 +453,9 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
         return st;
     }
     json_t *m = NULL;
-    if ((st = ev_constant(&s->cx, item, &m, err)) != PQ_OK) return st;
+    /* s->key is only read (checked, sized, written, freed): it may share the
+     * tree's literals. */
+    if ((st = ev_constant_shared(&s->cx, item, &m, err)) != PQ_OK) return st;
     s->key = json_incref(pq_value_payload(m));
     json_decref(m);
     const struct pq_key_attr *keys[2] = {&s->table->hash,

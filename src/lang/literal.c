@@ -23,6 +23,7 @@ struct lstep {
 
 struct lctx {
     const json_t *params;
+    bool shared; /* pq_literal_eval_shared: literals' own value objects may be used */
     struct pq_error *err;
     const struct lstep *top; /* NULL at the root */
     struct pq_buf path;      /* scratch for path_text() */
@@ -154,7 +155,14 @@ static pq_status eval_number(struct lctx *c, const struct pq_expr *e, json_t **o
         return at(
             c->err, e,
             pq_error_validation(c->err, "%s under %s", pq_decimal_fail_message(f), path_text(c)));
-    *out = pq_value_new_n(&d);
+    char text[PQ_DECIMAL_TEXT_MAX];
+    size_t n = pq_decimal_format(&d, text);
+    /* Written in canonical form already (as most numbers are): the literal's
+     * own value stands for the result. */
+    if (c->shared && n == json_string_length(p) && memcmp(text, json_string_value(p), n) == 0)
+        *out = json_incref(e->lit);
+    else
+        *out = pq_value_new(PQ_T_N, json_stringn(text, n));
     return PQ_OK;
 }
 
@@ -318,10 +326,16 @@ fail:
 static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
 {
     switch (e->kind) {
-    case PQ_E_LIT:
-        if (pq_value_type(e->lit) == PQ_T_N) return eval_number(c, e, out);
-        if (json_object_size(e->lit) == 1 && !json_is_object(pq_value_payload(e->lit)) &&
-            !json_is_array(pq_value_payload(e->lit))) {
+    case PQ_E_LIT: {
+        json_t *payload;
+        pq_type t = pq_value_split(e->lit, &payload);
+        if (t == PQ_T_N) return eval_number(c, e, out);
+        if (json_object_size(e->lit) == 1 && !json_is_object(payload) && !json_is_array(payload)) {
+            /* The literal itself when the caller allows it (no copy at all). */
+            if (c->shared && t != PQ_T_NONE) {
+                *out = json_incref(e->lit);
+                return PQ_OK;
+            }
             /* {"S": text}, {"BOOL": b}, {"NULL": true}: a new value sharing
              * the scalar payload (nothing changes a JSON string or boolean
              * in place) — cheaper than a deep copy on every INSERT. */
@@ -332,6 +346,7 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
         }
         *out = json_deep_copy(e->lit);
         return *out ? PQ_OK : pq_error_nomem(c->err);
+    }
     case PQ_E_PARAM: {
         const json_t *pv = c->params ? json_array_get(c->params, e->param) : NULL;
         if (!pv)
@@ -354,15 +369,27 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
     }
 }
 
-pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
-                          struct pq_error *err)
+static pq_status literal_eval(const struct pq_expr *e, const json_t *params, bool shared,
+                              json_t **out, struct pq_error *err)
 {
-    struct lctx c = {params, err, NULL, PQ_BUF_INIT};
+    struct lctx c = {params, shared, err, NULL, PQ_BUF_INIT};
     pq_buf_init(&c.path);
     *out = NULL;
     pq_status st = eval(&c, e, out);
     pq_buf_release(&c.path);
     return st;
+}
+
+pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
+                          struct pq_error *err)
+{
+    return literal_eval(e, params, false, out, err);
+}
+
+pq_status pq_literal_eval_shared(const struct pq_expr *e, const json_t *params, json_t **out,
+                                 struct pq_error *err)
+{
+    return literal_eval(e, params, true, out, err);
 }
 
 bool pq_literal_is_constant(const struct pq_expr *e)

@@ -144,6 +144,13 @@ static void ok(struct pq_expr *e, const json_t *params, const char *want, int li
     if (st || !v || strcmp(dump(v), want) != 0)
         fprintf(stderr, "  (case at line %d: %s)\n", line, err.message ? err.message : "");
     json_decref(v);
+    /* Sharing the literals changes nothing in the value. */
+    v = NULL;
+    st = pq_literal_eval_shared(e, params, &v, &err);
+    CHECK_EQ(st, PQ_OK);
+    CHECK_STR(dump(v), want);
+    if (st || !v || strcmp(dump(v), want) != 0) fprintf(stderr, "  (shared, line %d)\n", line);
+    json_decref(v);
     pq_error_release(&err);
     pq_expr_free(e);
 }
@@ -169,7 +176,47 @@ static void bad(struct pq_expr *e, const json_t *params, pq_status code, const c
     if (st != code || !err.message || strcmp(err.message, msg) != 0)
         fprintf(stderr, "  (case at line %d)\n", line);
     pq_error_release(&err);
+    /* The same error when the literals may be shared. */
+    pq_error_init(&err);
+    v = (json_t *)1;
+    st = pq_literal_eval_shared(e, params, &v, &err);
+    CHECK_EQ(st, code);
+    CHECK(v == NULL);
+    CHECK_STR(err.message, msg);
+    if (where) {
+        CHECK_EQ(err.start, where->loc.start);
+        CHECK_EQ(err.end, where->loc.end);
+    }
+    pq_error_release(&err);
     pq_expr_free(e);
+}
+
+/* pq_literal_eval_shared takes a scalar literal's own value object where it
+ * stands for the result (a canonical number, a string), never where the
+ * value differs from the literal (a number that canonicalises); and the
+ * literal is left as it was. */
+static void test_shared(void)
+{
+    struct pq_error err;
+    pq_error_init(&err);
+    struct pq_expr *s = S("token"), *n = N("100"), *m = N("1.50");
+    struct pq_expr *t = many(PQ_E_TUPLE, 6, S("a"), s, S("b"), n, S("c"), m);
+    json_t *v = NULL;
+    CHECK_EQ(pq_literal_eval_shared(t, NULL, &v, &err), PQ_OK);
+    const json_t *p = pq_value_payload(v);
+    CHECK(json_object_get(p, "a") == s->lit);
+    CHECK(json_object_get(p, "b") == n->lit);
+    CHECK(json_object_get(p, "c") != m->lit);
+    CHECK_STR(dump(v),
+              "{\"M\":{\"a\":{\"S\":\"token\"},\"b\":{\"N\":\"100\"},\"c\":{\"N\":\"1.5\"}}}");
+    CHECK_STR(dump(m->lit), "{\"N\":\"1.50\"}");
+    json_decref(v);
+    /* pq_literal_eval makes values of its own. */
+    CHECK_EQ(pq_literal_eval(t, NULL, &v, &err), PQ_OK);
+    CHECK(json_object_get(pq_value_payload(v), "a") != s->lit);
+    json_decref(v);
+    pq_error_release(&err);
+    pq_expr_free(t);
 }
 
 #define OK(e, want) ok(e, NULL, want, __LINE__)
@@ -420,5 +467,6 @@ int main(void)
     test_tuple_errors();
     test_bag_errors();
     test_not_constant();
+    test_shared();
     DONE();
 }
