@@ -476,7 +476,7 @@ pq_status streams_get_shard_iterator(struct pq_engine *e, json_t *req, json_t **
 /* The stored record `text` of `seq` with its eventID and SequenceNumber. */
 static json_t *full_record(const char *arn, int64_t seq, const char *text)
 {
-    json_t *stored = json_loads(text, 0, NULL);
+    json_t *stored = json_loads(text, JSON_ALLOW_NUL, NULL);
     if (!stored) return NULL;
     uint64_t h1 = fnv64(FNV_BASIS, arn, strlen(arn));
     h1 = fnv64(h1, &seq, sizeof seq);

@@ -326,6 +326,32 @@ out:
     return ok;
 }
 
+/* Whether `j` holds a string with a NUL character anywhere but in a string
+ * attribute value (the string of a member "S", an element of a member "SS").
+ * DynamoDB strings may hold U+0000 and the engine keeps their length; a NUL
+ * in a name, an expression or a number would be cut short by C strings, so
+ * those requests stay refused as before. */
+static bool nul_outside_values(const json_t *j, bool value)
+{
+    if (json_is_string(j))
+        return !value && memchr(json_string_value(j), '\0', json_string_length(j)) != NULL;
+    if (json_is_array(j)) {
+        for (size_t i = 0; i < json_array_size(j); i++)
+            if (nul_outside_values(json_array_get(j, i), value)) return true;
+        return false;
+    }
+    if (!json_is_object(j)) return false;
+    for (void *it = json_object_iter((json_t *)j); it;
+         it = json_object_iter_next((json_t *)j, it)) {
+        const char *k = json_object_iter_key(it);
+        const json_t *v = json_object_iter_value(it);
+        bool s = (strcmp(k, "S") == 0 && json_is_string(v)) ||
+                 (strcmp(k, "SS") == 0 && json_is_array(v));
+        if (nul_outside_values(v, s)) return true;
+    }
+    return false;
+}
+
 static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv_response *rs)
 {
     struct pq_error err;
@@ -344,7 +370,11 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
     }
     if (!check_request(c, rq, true, rs)) goto out;
     json_error_t jerr;
-    req = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &jerr);
+    req = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_ALLOW_NUL, &jerr);
+    if (req && nul_outside_values(req, false)) {
+        json_decref(req);
+        req = NULL;
+    }
     if (!req) {
         srv_error(rs, 400, "SerializationException", NULL);
         goto out;
