@@ -126,6 +126,18 @@ got = table.get_item(Key={"artist": "Ann", "song": 1}, ProjectionExpression="#m.
 check("ProjectionExpression with nested paths",
       got == {"map": {"k": {"deep": [Decimal("0.5")]}}, "tags": {"a", "b"}, "list": ["two"]}, got)
 
+# Any Unicode text, U+0000 and characters beyond the BMP included (botocore
+# sends them escaped, "\u0000" and surrogate pairs); keys sort by UTF-8 bytes.
+TEXT = "h\u00e9llo \U0001F600 \u0000 end"
+table.put_item(Item={"artist": "\u00e9\u0000", "song": 1, "text": TEXT, "set": {"\u0000", "\U0001F600"}})
+got = table.get_item(Key={"artist": "\u00e9\u0000", "song": 1})["Item"]
+check("strings with U+0000 and an emoji round-trip",
+      got == {"artist": "\u00e9\u0000", "song": 1, "text": TEXT, "set": {"\u0000", "\U0001F600"}}, got)
+r = table.scan(FilterExpression=Attr("text").size().eq(len(TEXT.encode("utf-8"))) & Attr("set").contains("\u0000"))
+check("size() of a string counts UTF-8 bytes; contains() finds a NUL",
+      [i["artist"] for i in r["Items"]] == ["\u00e9\u0000"], r["Items"])
+table.delete_item(Key={"artist": "\u00e9\u0000", "song": 1})
+
 # ---- boto3.dynamodb.conditions: every operator, true and false ---------------
 KEY = {"artist": "Ann", "song": 1}
 
