@@ -231,6 +231,7 @@ struct exec_stmt {
     const struct pq_key_attr *krange;  /* NULL when that has no sort key */
     struct ev_cond *where;             /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
     json_t *key;                       /* UPDATE/DELETE: key attributes (item); INSERT: the item */
+    size_t size;                       /* INSERT: pq_item_size(key) */
     struct ev_update *update;          /* UPDATE */
     pq_returning returning;
 };

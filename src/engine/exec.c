@@ -468,7 +468,7 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
         if ((st = exec_check_key_value(keys[k], v, k == 0, err)) != PQ_OK) return st;
     }
     if ((st = pq_item_check_nesting(s->key, err)) != PQ_OK) return st;
-    if (pq_item_size(s->key) > MAX_ITEM_BYTES)
+    if ((s->size = pq_item_size(s->key)) > MAX_ITEM_BYTES)
         return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
     return index_check_item(s->table, s->key, err);
 }
@@ -642,9 +642,10 @@ void exec_stmt_free(struct exec_stmt *s)
 
 static json_t *items_response(json_t *item /* stolen, may be NULL */)
 {
-    json_t *items = json_array();
+    json_t *items = json_array(), *resp = json_object();
     if (item) json_array_append_new(items, item);
-    return json_pack("{s:o}", "Items", items);
+    json_object_set_new_nocheck(resp, "Items", items);
+    return resp;
 }
 
 /* The writers below run inside the caller's store transaction (the API
@@ -656,7 +657,7 @@ static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **r
                             struct pq_error *err)
 {
     bool inserted = false;
-    pq_status st = store_item_insert(e->store, s->table, s->key, &inserted, err);
+    pq_status st = store_item_insert(e->store, s->table, s->key, s->size, &inserted, err);
     if (st != PQ_OK) return st;
     if (!inserted)
         return pq_error_service(err, "DuplicateItemException",

@@ -204,9 +204,10 @@ pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, cons
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                          const json_t *old, struct pq_error *err) PQ_MUST_USE;
 /* Inserts the item only if its key is free (PartiQL INSERT in one step);
- * *inserted false means an item with that key exists and nothing changed. */
+ * *inserted false means an item with that key exists and nothing changed.
+ * `size` is pq_item_size(item), which the caller has computed already. */
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            bool *inserted, struct pq_error *err) PQ_MUST_USE;
+                            size_t size, bool *inserted, struct pq_error *err) PQ_MUST_USE;
 /* Deletes the item under `k`; `old` (borrowed) is that item as the caller
  * read it in this transaction (NULL: absent), as for store_item_put. */
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,

@@ -137,6 +137,16 @@ static void bind_buf(sqlite3_stmt *st, int i, const struct pq_buf *b)
         sqlite3_bind_blob(st, i, b->data, (int)b->len, SQLITE_TRANSIENT);
 }
 
+/* bind_buf for a buffer that stays unchanged until the statement is reset
+ * and its bindings cleared: no copy. */
+static void bind_static(sqlite3_stmt *st, int i, const struct pq_buf *b)
+{
+    if (b->len == 0)
+        sqlite3_bind_zeroblob(st, i, 0);
+    else
+        sqlite3_bind_blob(st, i, b->data, (int)b->len, SQLITE_STATIC);
+}
+
 static void column_buf(sqlite3_stmt *st, int i, struct pq_buf *b)
 {
     pq_buf_reset(b);
@@ -989,6 +999,19 @@ static pq_status index_add(struct pq_store *s, const struct pq_table_meta *t,
 static void dump_string(const char *p, size_t n, struct pq_buf *b)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t plain = 0;
+    while (plain < n && (unsigned char)p[plain] >= 0x20 && p[plain] != '"' && p[plain] != '\\')
+        plain++;
+    if (plain == n) { /* nothing to escape (the common case): one copy */
+        pq_buf_grow(b, n + 2);
+        char *o = b->data + b->len;
+        o[0] = '"';
+        memcpy(o + 1, p, n);
+        o[n + 1] = '"';
+        o[n + 2] = '\0';
+        b->len += n + 2;
+        return;
+    }
     pq_buf_addc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1016,17 +1039,14 @@ static void dump_json(const json_t *j, struct pq_buf *b)
 {
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
-        const char *k;
-        json_t *v;
-        bool first = true;
+        /* The iterator itself (json_object_foreach looks each key up again). */
         pq_buf_addc(b, '{');
-        json_object_foreach((json_t *)j, k, v)
-        {
-            if (!first) pq_buf_addc(b, ',');
-            first = false;
-            dump_string(k, strlen(k), b);
+        for (void *it = json_object_iter((json_t *)j); it;) {
+            const char *k = json_object_iter_key(it);
+            dump_string(k, json_object_iter_key_len(it), b);
             pq_buf_addc(b, ':');
-            dump_json(v, b);
+            dump_json(json_object_iter_value(it), b);
+            if ((it = json_object_iter_next((json_t *)j, it))) pq_buf_addc(b, ',');
         }
         pq_buf_addc(b, '}');
         break;
@@ -1060,9 +1080,11 @@ static void dump_json(const json_t *j, struct pq_buf *b)
     }
 }
 
-/* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert). */
+/* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert);
+ * `size` is pq_item_size(item). */
 static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            bool replace, const json_t *given, bool *written, struct pq_error *err)
+                            size_t size, bool replace, const json_t *given, bool *written,
+                            struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
     sqlite3_stmt **slot = replace ? &e->put : &e->ins;
@@ -1096,10 +1118,11 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
     pq_buf_reset(&s->text);
     dump_json(item, &s->text);
     sqlite3_stmt *st = *slot;
-    bind_buf(st, 1, &k.hk);
-    bind_buf(st, 2, &k.rk);
+    /* `k` outlives the step, and the bindings are cleared after it. */
+    bind_static(st, 1, &k.hk);
+    bind_static(st, 2, &k.rk);
     sqlite3_bind_text(st, 3, s->text.data, (int)s->text.len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)pq_item_size(item));
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
     int step = sqlite3_step(st);
     bool changed = step == SQLITE_DONE && sqlite3_changes(s->db) > 0;
     if (step != SQLITE_DONE)
@@ -1123,14 +1146,14 @@ out:
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                          const json_t *old, struct pq_error *err)
 {
-    return item_write(s, t, item, true, old, NULL, err);
+    return item_write(s, t, item, pq_item_size(item), true, old, NULL, err);
 }
 
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            bool *inserted, struct pq_error *err)
+                            size_t size, bool *inserted, struct pq_error *err)
 {
     *inserted = false;
-    return item_write(s, t, item, false, NULL, inserted, err);
+    return item_write(s, t, item, size, false, NULL, inserted, err);
 }
 
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,

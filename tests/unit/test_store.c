@@ -241,7 +241,7 @@ static void test_string_keys(struct pq_store *s)
     CHECK_EQ(store_item_get(s, t, &k, &got, &err), PQ_OK);
     CHECK(got && !json_object_get(got, "v"));
     bool inserted = true;
-    CHECK_EQ(store_item_insert(s, t, probe, &inserted, &err), PQ_OK);
+    CHECK_EQ(store_item_insert(s, t, probe, pq_item_size(probe), &inserted, &err), PQ_OK);
     CHECK(!inserted);
     CHECK_EQ(store_item_put(s, t, probe, got, &err), PQ_OK);
     json_decref(got);
@@ -251,7 +251,7 @@ static void test_string_keys(struct pq_store *s)
     CHECK_EQ(store_item_delete(s, t, &k, probe, &err), PQ_OK);
     CHECK_EQ(store_item_get(s, t, &k, &got, &err), PQ_OK);
     CHECK(got == NULL);
-    CHECK_EQ(store_item_insert(s, t, probe, &inserted, &err), PQ_OK);
+    CHECK_EQ(store_item_insert(s, t, probe, pq_item_size(probe), &inserted, &err), PQ_OK);
     CHECK(inserted);
     /* A key of the wrong type is not a key of this table. */
     json_t *wrong = J("{\"pk\":{\"S\":\"7\"},\"sk\":{\"S\":\"ab\"}}");
