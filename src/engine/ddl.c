@@ -1153,9 +1153,20 @@ static pq_status update_billing(struct pq_engine *e, json_t *desc, const json_t 
                 "for the table: %lld. Requested WriteCapacityUnits: %lld. Refer to the Amazon "
                 "DynamoDB Developer Guide for current limits and how to request higher limits.",
                 (long long)r0, (long long)r1, (long long)w0, (long long)w1);
-        json_object_set_new(pt,
-                            (r1 < r0 || w1 < w0) ? "LastDecreaseDateTime" : "LastIncreaseDateTime",
-                            json_real(engine_now(e)));
+        double now = engine_now(e);
+        if (r1 < r0 || w1 < w0) {
+            /* NumberOfDecreasesToday counts the decreases of the current UTC
+             * day: the first decrease of a later day starts it again (it is
+             * not reset when a day passes without a decrease: UNCONFIRMED). */
+            const json_t *last = json_object_get(pt, "LastDecreaseDateTime");
+            json_int_t n = json_integer_value(json_object_get(pt, "NumberOfDecreasesToday"));
+            if (!last || (long long)(json_number_value(last) / 86400) != (long long)(now / 86400))
+                n = 0;
+            json_object_set_new(pt, "NumberOfDecreasesToday", json_integer(n + 1));
+            json_object_set_new(pt, "LastDecreaseDateTime", json_real(now));
+        } else {
+            json_object_set_new(pt, "LastIncreaseDateTime", json_real(now));
+        }
     }
     if (thr) {
         json_object_set(pt, "ReadCapacityUnits", member(thr, "ReadCapacityUnits"));

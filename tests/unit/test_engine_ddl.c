@@ -608,6 +608,53 @@ static void test_backend(void)
     pq_backend_close(NULL);
 }
 
+/* UpdateTable's throughput bookkeeping: NumberOfDecreasesToday counts the
+ * decreases of the current UTC day. */
+static long decreases_after(const char *op, const char *request)
+{
+    json_t *r = call(op, request);
+    CHECK(r != NULL);
+    json_t *d = json_object_get(r, "TableDescription");
+    if (!d) d = json_object_get(r, "Table");
+    json_t *pt = json_object_get(d, "ProvisionedThroughput");
+    long n = (long)json_integer_value(json_object_get(pt, "NumberOfDecreasesToday"));
+    json_decref(r);
+    return n;
+}
+
+static const char *rcu_update(int rcu)
+{
+    static char req[160];
+    snprintf(req, sizeof req,
+             "{\"TableName\":\"Metered\",\"ProvisionedThroughput\":"
+             "{\"ReadCapacityUnits\":%d,\"WriteCapacityUnits\":1}}",
+             rcu);
+    return req;
+}
+
+static void test_decreases_per_day(void)
+{
+    json_decref(call("CreateTable", "{\"TableName\":\"Metered\",\"ProvisionedThroughput\":"
+                                    "{\"ReadCapacityUnits\":9,\"WriteCapacityUnits\":1},"
+                                    "\"AttributeDefinitions\":[{\"AttributeName\":\"pk\","
+                                    "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":"
+                                    "\"pk\",\"KeyType\":\"HASH\"}]}"));
+    /* 1700000000 is 22:13:20 UTC: two decreases, an increase (not counted). */
+    CHECK_EQ(decreases_after("UpdateTable", rcu_update(8)), 1);
+    CHECK_EQ(decreases_after("UpdateTable", rcu_update(7)), 2);
+    CHECK_EQ(decreases_after("UpdateTable", rcu_update(10)), 2);
+    CHECK_EQ(decreases_after("DescribeTable", "{\"TableName\":\"Metered\"}"), 2);
+    /* Past midnight UTC the next decrease is the day's first. */
+    pq_engine_clock_advance(eng, 2 * 3600);
+    CHECK_EQ(decreases_after("UpdateTable", rcu_update(6)), 1);
+    CHECK_EQ(decreases_after("UpdateTable", rcu_update(5)), 2);
+    json_t *r = call("DescribeTable", "{\"TableName\":\"Metered\"}");
+    json_t *pt = json_object_get(json_object_get(r, "Table"), "ProvisionedThroughput");
+    CHECK(json_number_value(json_object_get(pt, "LastDecreaseDateTime")) == 1700007200.5);
+    json_decref(r);
+    pq_engine_clock_reset(eng);
+}
+
 int main(void)
 {
     struct pq_engine_options opt = {
@@ -621,6 +668,7 @@ int main(void)
     test_create_describe_delete();
     test_indexes_and_options();
     test_list_tables();
+    test_decreases_per_day();
     pq_engine_close(eng);
     test_backend();
     pq_error_release(&err);
