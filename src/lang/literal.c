@@ -202,12 +202,14 @@ static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **o
 static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **out)
 {
     pq_status st = PQ_OK;
-    json_t *m = json_object();
-    for (size_t i = 0; i + 1 < e->nitems; i += 2) {
+    json_t *m = json_object(), *kp;
+    size_t i;
+    const char *key = NULL;
+    for (i = 0; i + 1 < e->nitems; i += 2) {
         const struct pq_expr *k = e->items[i], *v = e->items[i + 1];
-        const char *key = NULL;
-        if (k->kind == PQ_E_LIT && pq_value_type(k->lit) == PQ_T_S)
-            key = json_string_value(pq_value_payload(k->lit));
+        key = NULL;
+        if (k->kind == PQ_E_LIT && pq_value_split(k->lit, &kp) == PQ_T_S)
+            key = json_string_value(kp);
         if (k->kind == PQ_E_PARAM) {
             const json_t *pv = c->params ? json_array_get(c->params, k->param) : NULL;
             if (!pv) {
@@ -230,18 +232,30 @@ static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **ou
                         partiql_type(k, c->params), path_text(c)));
             goto fail;
         }
-        if (json_object_get(m, key)) {
-            st = at(c->err, k,
-                    pq_error_validation(c->err, "Duplicate keys in tuple. Key: %s under %s", key,
-                                        path_text(c)));
+        /* A literal key (checked to be UTF-8 by the lexer) is looked up
+         * once, by the insertion: a duplicate leaves the size unchanged. A
+         * duplicate is reported before any error in its value. */
+        bool checked = k->kind == PQ_E_LIT;
+        if (!checked && json_object_get(m, key)) goto duplicate;
+        json_t *val = NULL;
+        if ((st = eval_member(c, v, &val, key, 0))) {
+            if (checked && json_object_get(m, key)) goto duplicate;
             goto fail;
         }
-        json_t *val = NULL;
-        if ((st = eval_member(c, v, &val, key, 0))) goto fail;
-        json_object_set_new(m, key, val);
+        if (!checked) {
+            json_object_set_new(m, key, val);
+            continue;
+        }
+        size_t n = json_object_size(m);
+        json_object_set_new_nocheck(m, key, val);
+        if (json_object_size(m) == n) goto duplicate;
     }
     *out = pq_value_new(PQ_T_M, m);
     return PQ_OK;
+duplicate:
+    st = at(c->err, e->items[i],
+            pq_error_validation(c->err, "Duplicate keys in tuple. Key: %s under %s", key,
+                                path_text(c)));
 fail:
     json_decref(m);
     return st;

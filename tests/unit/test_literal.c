@@ -359,6 +359,12 @@ static void test_tuple_errors(void)
     k = S("x");
     BAD(TUPLE(1, S("m"), TUPLE(3, S("x"), N("1"), S("y"), N("1"), k, N("2"))),
         "Duplicate keys in tuple. Key: x under root.m", k);
+    /* A duplicate key is reported before an error in its value; the value
+     * of a key seen once is checked as any other. */
+    k = S("a");
+    BAD(TUPLE(2, S("a"), N("1"), k, N("1e999")), "Duplicate keys in tuple. Key: a under root", k);
+    k = N("1e999");
+    BAD(TUPLE(2, S("a"), N("1"), S("b"), k), OVER " under root.b", k);
     /* keys are case-sensitive */
     OK(TUPLE(2, S("a"), N("1"), S("A"), N("2")),
        "{\"M\":{\"a\":{\"N\":\"1\"},\"A\":{\"N\":\"2\"}}}");
