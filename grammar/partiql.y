@@ -1275,12 +1275,11 @@ static struct pq_expr *binary(pq_op op, struct pq_expr *a, struct pq_expr *b, PQ
     return e;
 }
 
-/* {"S": text} etc. built directly (json_pack's format parsing is most of a
- * literal's cost). Takes `text`, which the lexer has checked to be UTF-8. */
+/* {"S": text} etc. (short S and N ones shared between statements:
+ * pq_lit_scalar). Takes `text`, which the lexer has checked to be UTF-8. */
 static json_t *av_text(const char *type, char *text)
 {
-    json_t *o = json_object();
-    if (!o || json_object_set_new_nocheck(o, type, json_string_nocheck(text))) abort();
+    json_t *o = pq_lit_scalar(type, text, strlen(text));
     free(text);
     return o;
 }
@@ -1326,7 +1325,10 @@ static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l)
         pq_buf_init(&b);
         pq_buf_addc(&b, '-');
         pq_buf_adds(&b, json_string_value(n));
-        json_object_set_new(e->lit, "N", json_stringn(b.data, b.len));
+        /* A new value: literals are never changed in place (they may be shared). */
+        json_t *neg = pq_lit_scalar("N", b.data, b.len);
+        json_decref(e->lit);
+        e->lit = neg;
         pq_buf_release(&b);
         e->loc = L(l);
         return e;

@@ -32,7 +32,8 @@ struct pq_ident {
 };
 
 typedef enum pq_expr_kind {
-    PQ_E_LIT,     /* scalar literal: `lit` is an AttributeValue (S, N, BOOL, NULL) */
+    PQ_E_LIT,     /* scalar literal: `lit` is an AttributeValue (S, N, BOOL, NULL), never
+                     changed in place (it may be shared: pq_lit_scalar) */
     PQ_E_MISSING, /* MISSING */
     PQ_E_PARAM,   /* ? — `param` is its 0-based position in the statement */
     PQ_E_VAR,     /* :name — pqsh session variable; `var` holds the name */
@@ -328,6 +329,14 @@ struct pq_stmt {
         } index;
     } u;
 };
+
+/* A new reference to the AttributeValue {type: text[0..len)} of a literal
+ * (`text` already checked as UTF-8; json_stringn_nocheck's rules). Short
+ * "S" and "N" ones are shared: each thread keeps the last ones it made
+ * (litcache.c), so a bulk script's repeated attribute names and values are
+ * made once. A LIT payload may thus be shared by many trees and threads:
+ * nothing may change one in place (replace `lit` instead). */
+json_t *pq_lit_scalar(const char *type, const char *text, size_t len);
 
 /* A new node, zeroed but for `kind` and `loc` (pq_expr_free it, or hand it
  * to a tree). Nodes may also be made with calloc: pq_expr_free takes both.
