@@ -30,8 +30,14 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB
 
 mkfifo "$work/in"
 python3 "$here/../integration/moto_auth.py" noauth <"$work/in" >"$work/moto.out" 2>"$work/moto.err" &
+moto_pid=$!
 exec 7>"$work/in"
-for _ in $(seq 100); do [ -s "$work/moto.out" ] && break; sleep 0.1; done
+# Importing moto takes seconds, many more on a loaded machine: a deadline.
+end=$((SECONDS + 180))
+until [ -s "$work/moto.out" ]; do
+    kill -0 "$moto_pid" 2>/dev/null && [ "$SECONDS" -lt "$end" ] || break
+    sleep 0.1
+done
 port=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])' <"$work/moto.out") ||
     { echo "moto did not start"; cat "$work/moto.err"; exit 1; }
 moto="http://127.0.0.1:$port"
@@ -71,11 +77,12 @@ alike() {
 alike local::memory: "embedded engine"
 "$PQSH" serve --port 0 --local :memory: >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-for _ in $(seq 100); do
-    url=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/serve.out" | head -1)
-    [ -n "$url" ] && break
+end=$((SECONDS + 90))
+until grep -q "Ctrl-C stops" "$work/serve.out"; do
+    kill -0 "$serve_pid" 2>/dev/null && [ "$SECONDS" -lt "$end" ] || break
     sleep 0.05
 done
+url=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/serve.out" | head -1)
 alike "$url" "pqsh serve"
 
 # A target that is none: a usage error before anything runs.

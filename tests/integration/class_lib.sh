@@ -6,11 +6,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
 
 class_start() {
-    serve_start --local :memory: --class --class-port 0 "$@"
-    for _ in $(seq 100); do
-        grep -q "Ctrl-C stops" "$SERVE_LOG.out" 2>/dev/null && break
-        sleep 0.05
-    done
+    serve_start --local :memory: --class --class-port 0 "$@" # waits for "Ctrl-C stops"
     CLASS_URL=$(sed -n 's#.*classroom at \(http://[0-9.]*:[0-9]*\)/.*#\1#p' "$SERVE_LOG.out")
     CLASS_CODE=$(sed -n 's#.*(class code \([^)]*\)).*#\1#p' "$SERVE_LOG.out")
     TEACHER_TOKEN=$(sed -n 's#.*teacher?token=\([0-9a-f]*\).*#\1#p' "$SERVE_LOG.out")

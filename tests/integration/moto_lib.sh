@@ -11,8 +11,15 @@ moto_setup() {
     trap moto_cleanup EXIT
     mkfifo "$WORK/in"
     python3 "$HERE/moto_auth.py" <"$WORK/in" >"$WORK/moto.out" 2>"$WORK/moto.err" &
+    local moto=$!
     exec 7>"$WORK/in"
-    for _ in $(seq 100); do [ -s "$WORK/moto.out" ] && break; sleep 0.1; done
+    # Importing moto takes seconds on a quiet machine and many more on a
+    # loaded one: wait until it has printed its line or died, up to 3 minutes.
+    local end=$((SECONDS + 180))
+    until [ -s "$WORK/moto.out" ]; do
+        kill -0 "$moto" 2>/dev/null && [ "$SECONDS" -lt "$end" ] || break
+        sleep 0.1
+    done
     INFO=$(head -1 "$WORK/moto.out")
     PORT=$(moto_field port) || { echo "moto did not start"; cat "$WORK/moto.err"; exit 1; }
     SECRET=$(moto_field secret_key)

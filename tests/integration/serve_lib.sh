@@ -3,6 +3,7 @@
 # serve_start ARGS... starts "$PQSH serve --port 0 ARGS..." in the background
 # and sets SERVE_PID, SERVE_PORT and SERVE_URL from the URL it prints.
 # serve_stop sends SIGTERM and waits; its status is the server's exit status.
+# wait_file FILE [PID] waits for a helper's first output (see below).
 # A private HOME and dummy credentials keep real AWS settings out.
 # serve_setup also installs the cleanup trap and the failure counter `fails`;
 # serve_finish prints the summary and exits with the tests' status.
@@ -27,16 +28,32 @@ serve_start() {
     SERVE_LOG="$WORK/serve.$RANDOM.log"
     "$PQSH" serve --port 0 "$@" >"$SERVE_LOG.out" 2>"$SERVE_LOG" &
     SERVE_PID=$!
-    for _ in $(seq 100); do
-        SERVE_URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$SERVE_LOG.out" 2>/dev/null | head -1)
-        [ -n "$SERVE_URL" ] && break
-        kill -0 "$SERVE_PID" 2>/dev/null || break
+    # Until the banner's last line (everything is set up, the classroom too)
+    # or the server has died: a deadline, not a count of polls (a sanitizer
+    # build on a loaded machine starts slowly).
+    local end=$((SECONDS + ${PQSH_TEST_WAIT:-90}))
+    until grep -q "Ctrl-C stops" "$SERVE_LOG.out" 2>/dev/null; do
+        kill -0 "$SERVE_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ] || break
         sleep 0.05
     done
-    if [ -z "$SERVE_URL" ]; then
+    SERVE_URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$SERVE_LOG.out" 2>/dev/null | head -1)
+    if [ -z "$SERVE_URL" ] || ! grep -q "Ctrl-C stops" "$SERVE_LOG.out"; then
         echo "FAIL: pqsh serve did not start"; cat "$SERVE_LOG.out" "$SERVE_LOG"; exit 1
     fi
     SERVE_PORT=${SERVE_URL##*:}
+}
+
+# wait_file FILE [PID]: waits until FILE is not empty (a helper's port line),
+# for as long as PID (when given) is alive, up to a generous deadline; the
+# status says whether FILE got there. A deadline, not a count of polls:
+# python helpers start slowly on a loaded machine.
+wait_file() {
+    local end=$((SECONDS + ${PQSH_TEST_WAIT:-90}))
+    until [ -s "$1" ]; do
+        if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then [ -s "$1" ]; return; fi
+        [ "$SECONDS" -lt "$end" ] || return 1
+        sleep 0.05
+    done
 }
 
 serve_stop() {

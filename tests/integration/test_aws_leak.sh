@@ -29,7 +29,13 @@ python3 "$HERE/moto_auth.py" noauth <"$WORK/moto.in" >"$WORK/moto.out" 2>"$WORK/
 exec 7>"$WORK/moto.in"
 python3 "$HERE/fake_sts.py" 3600 <"$WORK/sts.in" >"$WORK/sts.out" 2>"$WORK/sts.err" &
 exec 8>"$WORK/sts.in"
-for _ in $(seq 150); do [ -s "$WORK/moto.out" ] && [ -s "$WORK/sts.out" ] && break; sleep 0.1; done
+# Until both have printed their line (moto takes seconds to import, many
+# more on a loaded machine): a deadline of 3 minutes, not a count of polls.
+end=$((SECONDS + 180))
+until [ -s "$WORK/moto.out" ] && [ -s "$WORK/sts.out" ]; do
+    [ "$SECONDS" -lt "$end" ] || break
+    sleep 0.1
+done
 MOTO=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["port"])' <"$WORK/moto.out") ||
     { echo "moto did not start"; cat "$WORK/moto.err"; exit 1; }
 STS=$(head -1 "$WORK/sts.out")
@@ -54,8 +60,10 @@ type_line() {
 wait_for() {
     local re="$1" n="${2:-1}"
     tmux -L "$sock" has-session 2>/dev/null || { fail "the tmux session is gone (waiting for /$re/)"; return 1; }
-    for _ in $(seq 1 200); do
+    local end=$((SECONDS + 90)) # generous: every step is quick unless it is broken
+    while :; do
         [ "$(screen | grep -cE -- "$re" || true)" -ge "$n" ] && return 0
+        [ "$SECONDS" -lt "$end" ] || break
         sleep 0.05
     done
     fail "timed out waiting for /$re/ x$n"; screen | tail -20

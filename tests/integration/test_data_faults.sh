@@ -23,7 +23,7 @@ python3 "$HERE/ddb_proxy.py" "$SERVE_URL" --throttle 0.2 --unprocessed 0.3 --see
     <"$WORK/proxy.in" >"$WORK/proxy.port" 2>"$WORK/proxy.err" &
 PROXY_PID=$!
 exec 8>"$WORK/proxy.in"
-for _ in $(seq 100); do [ -s "$WORK/proxy.port" ] && break; sleep 0.1; done
+wait_file "$WORK/proxy.port" "$PROXY_PID"
 PROXY_URL="http://127.0.0.1:$(head -1 "$WORK/proxy.port")"
 export PQSH_TEST_RETRY_BASE_MS=20
 
@@ -79,7 +79,7 @@ python3 "$HERE/ddb_proxy.py" "$SERVE_URL" --delay-ms 5 --capacity 1000 \
     <"$WORK/proxy.in" >"$WORK/proxy2.port" 2>"$WORK/proxy2.err" &
 PROXY_PID=$!
 exec 8>"$WORK/proxy.in"
-for _ in $(seq 100); do [ -s "$WORK/proxy2.port" ] && break; sleep 0.1; done
+wait_file "$WORK/proxy2.port" "$PROXY_PID"
 CAP_URL="http://127.0.0.1:$(head -1 "$WORK/proxy2.port")"
 python3 -c "
 for i in range(3000): print('{\"pk\": \"c%05d\", \"n\": %d}' % (i, i))

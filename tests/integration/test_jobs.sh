@@ -27,7 +27,7 @@ python3 "$HERE/ddb_proxy.py" "$SERVE_URL" --delay-ms 150 --log "$WORK/proxy.log"
     <"$WORK/proxy.in" >"$WORK/proxy.port" 2>"$WORK/proxy.err" &
 PROXY_PID=$!
 exec 8>"$WORK/proxy.in"
-for _ in $(seq 100); do [ -s "$WORK/proxy.port" ] && break; sleep 0.1; done
+wait_file "$WORK/proxy.port" "$PROXY_PID"
 PROXY_URL="http://127.0.0.1:$(head -1 "$WORK/proxy.port")"
 cd "$WORK" || exit 1
 
@@ -201,7 +201,12 @@ wait "$copid"
 python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
     "$PQSH" --endpoint-url "$PROXY_URL" -f ctrlc.sql >ctrlc.out 2>&1 &
 pid=$!
-for _ in $(seq 200); do [ "$(grep -c "^[0-9]* ExecuteStatement INSERT" proxy.log)" -ge 20 ] && break; sleep 0.05; done
+# Until 20 INSERTs went out (6 s at 300 ms each on a quiet machine), or a
+# minute; stopping earlier or later changes how many were sent, not the checks.
+end=$((SECONDS + 60))
+until [ "$(grep -c "^[0-9]* ExecuteStatement INSERT" proxy.log)" -ge 20 ] || [ "$SECONDS" -ge "$end" ]; do
+    sleep 0.05
+done
 kill -INT "$pid"
 wait "$pid"
 status=$?
@@ -219,7 +224,7 @@ python3 "$HERE/ddb_proxy.py" "$SERVE_URL" --delay-ms 100 --drop-after "'lost'" \
     <drop.in >drop.port 2>drop.err 8>&- &
 DROP_PID=$!
 exec 9>drop.in
-for _ in $(seq 100); do [ -s drop.port ] && break; sleep 0.1; done
+wait_file drop.port "$DROP_PID"
 DROP_URL="http://127.0.0.1:$(head -1 drop.port)"
 for jobs in 1 16; do
     AWS_MAX_ATTEMPTS=1 "$PQSH" --endpoint-url "$DROP_URL" --echo --jobs $jobs -c "DROP TABLE IF EXISTS JobsU;

@@ -16,15 +16,30 @@ type_text() {
 }
 type_line() { type_text "$1"; keys Enter; }
 # Waits until the screen matches an extended regex (count occurrences ≥ N).
+# The bound is a deadline, not a number of polls, and a generous one: a
+# sanitizer build on a loaded 2-core machine can take seconds per step, and
+# a wait that succeeds returns at once, so only a real failure waits it out.
+wait_secs=${PQSH_TEST_WAIT:-90}
 wait_for() {
-  local re="$1" n="${2:-1}" i
-  for i in $(seq 1 200); do
+  local re="$1" n="${2:-1}" end=$((SECONDS + wait_secs))
+  while :; do
     if [ "$(screen | grep -cE -- "$re" || true)" -ge "$n" ]; then return 0; fi
+    [ "$SECONDS" -lt "$end" ] || break
     sleep 0.05
   done
   fail "timed out waiting for /$re/ ×$n"
 }
-# Starts COMMAND in a new session (window 0) of the private server.
+# Waits until COMMAND (a shell test, e.g. '[ -s FILE ]') holds; false after
+# the same deadline as wait_for.
+wait_until() {
+  local end=$((SECONDS + wait_secs))
+  until eval "$1"; do
+    [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.05
+  done
+}
+# Starts COMMAND in a new session (window 0) of the private server. The
+# pane outlives COMMAND (its last screen stays readable) until cleanup.
 start() {
-  tmux -L "$sock" new-session -d -x "${cols:-120}" -y "${rows:-40}" "$1; sleep 30"
+  tmux -L "$sock" new-session -d -x "${cols:-120}" -y "${rows:-40}" "$1; sleep 600"
 }

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 python3 "$here/slow_ddb.py" "$tmp/port" &
 server=$!
 trap 'kill $server 2>/dev/null || true; cleanup' EXIT
-for i in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+wait_until "[ -s '$tmp/port' ]" || { echo "FAIL: slow_ddb.py did not start" >&2; exit 1; }
 port=$(cat "$tmp/port")
 env_common="env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 TERM=xterm LANG=C.UTF-8 HOME='$tmp' XDG_DATA_HOME='$tmp/data'"
 

@@ -49,7 +49,7 @@ port_file="$tmp/serve.out"
 PQSH_TEST_FIXED_TIME=1700000000 "$pqsh" serve --port 0 --clock --local :memory: >"$port_file" 2>"$tmp/serve.err" &
 serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 100); do grep -q 'http://' "$port_file" 2>/dev/null && break; sleep 0.05; done
+wait_until "grep -q 'http://' '$port_file'" || true
 url=$(grep -o 'http://[0-9.:]*' "$port_file" | head -1)
 [ -n "$url" ] || fail "serve did not start"
 other --endpoint-url "$url" -c "CREATE TABLE Tokens (token STRING PRIMARY KEY);"

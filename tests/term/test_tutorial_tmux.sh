@@ -4,33 +4,10 @@
 # (capture-pane). Ctrl-D leaves; afterwards the history file exists with mode 0600.
 set -euo pipefail
 pqsh=${1:?usage: test_tutorial_tmux.sh PQSH}
-tmp=$(mktemp -d)
-sock="pqsh-term-$$"
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; echo "--- screen:" >&2; screen >&2; exit 1; }
-screen() { tmux -L "$sock" capture-pane -p -J -S -200; }
-# Types one line. tmux ends a command at an argument's trailing ';', so escape it.
-type_line() {
-  local s="$1"
-  [[ $s == *';' ]] && s="${s%;}\\;"
-  tmux -L "$sock" send-keys -l -- "$s"
-  tmux -L "$sock" send-keys Enter
-}
-# Waits until the screen matches an extended regex (count occurrences ≥ N).
-wait_for() {
-  local re="$1" n="${2:-1}" i
-  for i in $(seq 1 100); do
-    if [ "$(screen | grep -cE -- "$re" || true)" -ge "$n" ]; then return 0; fi
-    sleep 0.05
-  done
-  fail "timed out waiting for /$re/ ×$n"
-}
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$tmp/data"
-tmux -L "$sock" new-session -d -x 160 -y 50 \
-  "env -u NO_COLOR TERM=xterm XDG_DATA_HOME='$tmp/data' HOME='$tmp' '$pqsh' --local :memory:; echo pqsh-exit=\$?; sleep 5"
+cols=160 rows=50 start "env -u NO_COLOR TERM=xterm XDG_DATA_HOME='$tmp/data' HOME='$tmp' '$pqsh' --local :memory:; echo pqsh-exit=\$?"
 wait_for '^pqsh local> $'
 screen | grep -q 'local engine in memory' || fail "banner does not name the target"
 
@@ -72,12 +49,9 @@ wait_for '^\(1 item\)$' 2
 
 # Ctrl-D on an empty line leaves the shell, with status 0 (a failed
 # statement earlier in a session does not make the session fail).
-tmux -L "$sock" send-keys C-d
+keys C-d
+# pqsh has exited (and written its history) once the shell echoes its status.
 wait_for '^pqsh-exit=0$'
-for i in $(seq 1 100); do
-  [ -f "$tmp/data/pqsh/history" ] && ! tmux -L "$sock" list-panes -F '#{pane_current_command}' 2>/dev/null | grep -q pqsh && break
-  sleep 0.05
-done
 hist="$tmp/data/pqsh/history"
 [ -f "$hist" ] || fail "history file $hist not written"
 mode=$(stat -c %a "$hist")
