@@ -11,16 +11,17 @@ hist_dir="$tmp/data/pqsh"
 mkdir -p "$hist_dir"
 env_common="env -u NO_COLOR TERM=xterm LANG=C.UTF-8 XDG_DATA_HOME='$tmp/data' HOME='$tmp'"
 
-# One interactive session: type a statement, leave; the screen is kept.
+# One interactive session: type a statement, leave (pqsh has exited, its
+# history written, when the shell echoes the marker); the screen is kept.
 session() {
   tmux -L "$sock" kill-server 2>/dev/null || true
   sock="$sock-x"
-  start "$env_common '$pqsh' --local '$1'"
+  start "$env_common '$pqsh' --local '$1'; echo pqsh-exited"
   wait_for '^pqsh local> $'
   type_line "SELECT * FROM Missing_$2;"
   wait_for 'ResourceNotFoundException'
   type_line ".quit"
-  sleep 0.3
+  wait_for '^pqsh-exited$'
 }
 
 # A symlink in place of the history file: refused, its target untouched.
@@ -51,7 +52,6 @@ rm "$hist_dir/history"
 chmod 644 "$hist_dir/history"
 session "$tmp/db1" three
 [ "$(stat -c %a "$hist_dir/history")" = 600 ] || fail "history mode is $(stat -c %a "$hist_dir/history")"
-for i in $(seq 1 100); do grep -q 'Missing_three' "$hist_dir/history" && break; sleep 0.05; done
 grep -q 'Missing_three' "$hist_dir/history" || fail "the history file was not written"
 
 # --local creates its database 0600 (umask 022 would give 0644).

@@ -16,7 +16,7 @@ cat
 PAGER
 chmod +x "$tmp/pager.sh"
 env_common="env -u NO_COLOR TERM=xterm LANG=C.UTF-8 XDG_DATA_HOME='$tmp/data' HOME='$tmp' PAGER='$tmp/pager.sh'"
-rows=40 start "$env_common '$pqsh' --local '$tmp/db'"
+rows=40 start "$env_common '$pqsh' --local '$tmp/db'; echo pqsh-exited"
 wait_for '^pqsh local> $'
 
 type_line "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY);"
@@ -69,12 +69,11 @@ for i in $(seq 1 45); do printf "INSERT INTO Orders VALUE {'idempotency_token': 
 type_line ".read $tmp/many.sql"
 wait_for '^INSERT 1$' 46
 type_line "SELECT idempotency_token FROM Orders;"
-for i in $(seq 1 100); do [ -s "$tmp/pager-used" ] && break; sleep 0.05; done
-[ -s "$tmp/pager-used" ] || fail "the pager was not used for 46 rows at the prompt"
+wait_until "[ -s '$tmp/pager-used' ]" || fail "the pager was not used for 46 rows at the prompt"
 # A secret typed at the prompt stays out of the history file.
 type_line "\\set aws_secret_access_key 'wJalrXUtnFEMIK7MDENG'"
 type_line ".quit"
-for i in $(seq 1 100); do grep -q 'Orders WHERE customer_name' "$tmp/data/pqsh/history" 2>/dev/null && break; sleep 0.05; done
+wait_for '^pqsh-exited$' # history is written
 hist="$tmp/data/pqsh/history"
 grep -q "wJalrXUtnFEMIK7MDENG" "$hist" && fail "a secret reached the history file"
 grep -q "^  FROM Orders$" "$hist" || fail "the three-line statement is not kept whole in the history"
