@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 python3 "$here/slow_ddb.py" "$tmp/port" &
 server=$!
 trap 'kill $server 2>/dev/null || true; cleanup' EXIT
-for i in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+wait_until "[ -s '$tmp/port' ]" || { echo "FAIL: slow_ddb.py did not start" >&2; exit 1; }
 port=$(cat "$tmp/port")
 
 start "env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 TERM=xterm HOME='$tmp' XDG_DATA_HOME='$tmp/data' '$pqsh' --no-history --endpoint-url http://127.0.0.1:$port"
@@ -22,7 +22,9 @@ t0=$(date +%s)
 keys C-c
 wait_for 'error: interrupted'
 t1=$(date +%s)
-[ $((t1 - t0)) -le 3 ] || fail "Ctrl-C took $((t1 - t0)) s to give the prompt back"
+# The answer would come ~18 s after t0: 10 s tells a cancelled request from
+# one waited out, with room for a loaded machine.
+[ $((t1 - t0)) -le 10 ] || fail "Ctrl-C took $((t1 - t0)) s to give the prompt back"
 wait_for '^pqsh http://127.0.0.1:[0-9]+> $'
 # The shell still works, and the next request goes out at once: the slow one
 # was cancelled, not left running (an abandoned call would hold it ~20 s).
@@ -34,5 +36,5 @@ t0=$(date +%s)
 type_line "SELECT * FROM Fast;"
 wait_for "'fast'"
 t1=$(date +%s)
-[ $((t1 - t0)) -le 3 ] || fail "the request after Ctrl-C took $((t1 - t0)) s: the slow one was not cancelled"
+[ $((t1 - t0)) -le 10 ] || fail "the request after Ctrl-C took $((t1 - t0)) s: the slow one was not cancelled"
 echo "ok: Ctrl-C during a slow request"

@@ -3,10 +3,12 @@
 
 #include <time.h>
 
+/* CPU time of this thread: what a step costs, not how long a loaded machine
+ * kept it waiting for a core. */
 static double ms_since(const struct timespec *t0)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
@@ -98,7 +100,7 @@ static void test_sweep_bounds(void)
     double worst = 0;
     while (!done && steps < 1000) {
         struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
         CHECK(pq_engine_ttl_sweep(eng, 100, 0, &deleted, &done, &last_err) == PQ_OK);
         double ms = ms_since(&t0);
         worst = ms > worst ? ms : worst;
@@ -110,8 +112,9 @@ static void test_sweep_bounds(void)
     CHECK(steps >= 10);
     CHECK_EQ((long)total, 500);
     CHECK_EQ(count_of("Big"), 500);
-    /* Generous: a 100-item step takes well under a millisecond here; the
-     * bound is for a loaded CI machine under sanitizers. */
+    /* Generous: a 100-item step takes well under a millisecond of CPU here;
+     * the bound is for sanitizers. CPU time, not wall-clock time: a loaded
+     * machine can stall any step for longer than that. */
     CHECK(worst < 250);
     /* Nothing is left to do: a whole round deletes nothing. */
     done = false;

@@ -168,8 +168,10 @@ static void test_slowloris(void)
     }
     CHECK_EQ(still_open, 0);
     CHECK(served_during >= 5);
+    /* The attacker's address is served again (not refused as over its
+     * limit); how fast is the loop's business above, not this one request's
+     * on a loaded machine. */
     CHECK_EQ(valid_request(1, &secs), 200);
-    CHECK(secs < 1.0);
 }
 
 /* Thirty 1.9 MB uploads that never finish: at most 4 MiB of bodies are
@@ -192,8 +194,12 @@ static void test_unfinished_uploads(void)
     for (int i = 0; i < N; i++) {
         fd[i] = dial(10 + i % 5);
         if (fd[i] < 0 || !send_all(fd[i], head, strlen(head))) continue;
+        /* A refusal is answered on the headers alone, at once; 500 ms leave
+         * a loaded machine room to deliver it (a refusal taken for an upload
+         * would block on its unread body), and the (at most 4) taken uploads
+         * each cost that wait, well inside their 2 s body deadline. */
         struct pollfd p = {fd[i], POLLIN, 0};
-        if (poll(&p, 1, 100) > 0) { /* answered on the headers alone */
+        if (poll(&p, 1, 500) > 0) { /* answered on the headers alone */
             if (status_of(fd[i]) == 503) refused++;
             close(fd[i]);
             fd[i] = -1;
