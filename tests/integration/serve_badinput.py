@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bad input against `pqsh serve` (started with --timeout 2 --threads 2).
+"""Bad input against `pqsh serve` (started with --timeout 5 --threads 2).
 
 Usage: serve_badinput.py URL. Prints one "ok"/"FAIL" line per check; exits 1 on any failure.
 Malformed JSON, members of the wrong type, a 17 MB body (with Content-Length
@@ -126,19 +126,41 @@ for i in range(12):  # more stalled clients than worker threads
     s = socket.create_connection((HOST, PORT), timeout=10)
     s.sendall(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n%s\r\n{\"Tab" % hdr).encode())
     stalled.append(s)
+
+
+
+def cut_off(s):
+    """Whether the server has closed `s` (without waiting)."""
+    s.setblocking(False)
+    try:
+        return s.recv(1024) == b""
+    except BlockingIOError:
+        return False
+    except (ConnectionError, OSError):
+        return True
+    finally:
+        s.setblocking(True)
+
+
+# Served while they stall: answered before the 5 s timeout has cut any of
+# them off, an ordering rather than a time (workers held by the stalled
+# clients would answer only once the timeout had freed them).
 t0 = time.time()
 st, data = Conn().call("ListTables", b"{}")
-check("served while 12 clients stall", st == 200 and time.time() - t0 < 1.5, (st, time.time() - t0))
+early = sum(cut_off(s) for s in stalled)
+check("served while 12 clients stall", st == 200 and early == 0, (st, early, time.time() - t0))
 closed = 0
 for s in stalled:
     try:
-        s.settimeout(8)
+        s.settimeout(60)
         closed += s.recv(1024) == b""
+    except socket.timeout:
+        pass
     except (ConnectionError, OSError):
         closed += 1
     s.close()
 check("stalled clients are cut off by the timeout (%.1f s)" % (time.time() - t0), closed == len(stalled)
-      and time.time() - t0 < 8, closed)
+      and time.time() - t0 >= 4, closed)
 
 # ---- 10,000 random and mutated bodies -------------------------------------------
 rnd = random.Random(20240101)
@@ -183,7 +205,9 @@ check("10,000 random/mutated bodies: each a 200 or a typed 400 %s" % statuses, n
 
 # ---- random bytes instead of HTTP -----------------------------------------------
 for i in range(200):
-    s = socket.create_connection((HOST, PORT), timeout=5)
+    # Bytes that leave the server waiting for more are cut off by its timeout
+    # (5 s); what it answers is not checked here, so wait 2 s at most.
+    s = socket.create_connection((HOST, PORT), timeout=2)
     try:
         s.sendall(bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 300))) + b"\r\n\r\n")
         s.recv(1024)

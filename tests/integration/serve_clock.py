@@ -77,7 +77,9 @@ if len(sys.argv) > 2 and sys.argv[2] == "refused":
 
 status, clock = admin("GET", "/pqsh/clock")
 now = clock["Now"]
-check("GET /pqsh/clock: the real time, not moved", status == 200 and abs(now - time.time()) < 5
+# Within a minute of this process's clock: the real time (a fixed one would
+# be years off), with room for an answer slowed by a loaded machine.
+check("GET /pqsh/clock: the real time, not moved", status == 200 and abs(now - time.time()) < 60
       and clock["Offset"] == 0, clock)
 
 host_port = url.split("//", 1)[1]
@@ -103,11 +105,12 @@ check("nothing expires before the clock moves (background sweep ran)", n == 300,
 
 status, clock = admin("POST", "/pqsh/clock", {"Advance": 660})
 check("POST /pqsh/clock moves it by 11 minutes", status == 200 and clock["Offset"] == 660
-      and abs(clock["Now"] - time.time() - 660) < 5, clock)
+      and abs(clock["Now"] - time.time() - 660) < 60, clock)
 
 # Expired items stay readable until the sweep deletes them; the background
-# sweep gets there within a few seconds.
-deadline = time.time() + 20
+# sweep (every second) gets there within a few seconds, or, on a loaded
+# machine, within the deadline: it must run at all, at no particular pace.
+deadline = time.time() + 120
 while time.time() < deadline:
     n = count('SELECT token FROM Tokens')
     if n == 100:

@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/serve_lib.sh"
 serve_setup
 
-serve_start --local "$WORK/bad.db" --timeout 2 --threads 2 --verbose
+serve_start --local "$WORK/bad.db" --timeout 5 --threads 2 --verbose
 python3 "$HERE/serve_badinput.py" "$SERVE_URL" || fails=$((fails+1))
 kill -0 "$SERVE_PID" 2>/dev/null && echo "ok   the server process is alive" ||
     { echo "FAIL: the server died"; tail -20 "$SERVE_LOG"; fails=$((fails+1)); }
