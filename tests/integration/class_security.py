@@ -2,11 +2,12 @@
 
 Usage: python3 class_security.py CLASS_URL CODE TEACHER_TOKEN WORK_DIR
 The server runs with --class-quota items=3,rate=20. Each refusal must be
-clear: the exact message, never a crash, and nothing done.
+clear: the exact message, never a crash, and nothing done. (The statement
+rate is checked by test_class_security.sh on a server allowing 1 a second:
+20 a second is more than a loaded machine may manage, 1 is not.)
 """
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from class_client import Student, join, request, teacher_state  # noqa: E402
@@ -102,7 +103,7 @@ status, answer = join(url, "bob", code)
 check("joining under a live student's name is refused (409)",
       status == 409 and "already in use" in answer["error"], (status, answer))
 
-# Quotas: 3 items, 20 statements a second.
+# Quotas: 3 items (the rate: see the docstring).
 alice.run("CREATE TABLE Notes (k STRING PRIMARY KEY);")
 for k in "abc":
     text, _ = alice.run(f"INSERT INTO Notes VALUE {{'k': '{k}'}};")
@@ -116,12 +117,6 @@ check("and was not written", "(0 items)" in text or "'d'" not in text, text)
 text, _ = alice.run("DELETE FROM Notes WHERE k = 'a';")
 text, _ = alice.run("INSERT INTO Notes VALUE {'k': 'd'};")
 check("after a DELETE there is room again", "INSERT 1" in text, text)
-start = len(alice.out)
-alice.type("SELECT * FROM Notes WHERE k = 'b';\r" * 30)
-alice.wait_prompts(30, start, 15)
-text = alice.text(start)
-check("30 statements at once: the rate quota refuses some, clearly",
-      "quota: this class allows 20 statements per second; wait a moment and run it again" in text, text)
 status, state = teacher_state(url, token)
 row = next(s for s in state["students"] if s["name"] == "alice")
 check("the teacher sees alice's last error", row["last_error"] and "quota" in row["last_error"], row)
@@ -137,7 +132,6 @@ check("the 11th wrong code is refused as too many (429)",
                                                    "try again in "), (status, answer))
 status, answer = join(url, "carol", code)
 check("then the right code waits too (429), or guessing would go on", status == 429, (status, answer))
-time.sleep(1.1)  # past the statement-rate quota of the test before
 text, _ = alice.run("SELECT k FROM Notes WHERE k = 'd';")
 check("a student already in works on", "'d'" in text or "│ d" in text, text)
 

@@ -34,6 +34,32 @@ if [ "$reset" = '{"reset":"carol"}' ] && ! grep -q CarolNotes <<<"$tables"; then
     echo "FAIL the teacher's reset empties the native student's database: $reset / $tables"; fails=$((fails+1)); fi
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 
+# The statement-rate quota, at 1 a second: ten statements typed at once, the
+# first runs (an error: there is no such table), the next ones come within
+# the second and are refused. Only a statement taking a whole second could
+# let all ten through, so a loaded machine cannot; at 20 a second it could.
+class_start --class-quota rate=1
+HERE="$HERE" python3 - "$CLASS_URL" "$CLASS_CODE" <<'PY' || fails=$((fails+1))
+import os, sys
+sys.path.insert(0, os.environ["HERE"])
+from class_client import Student
+s = Student(sys.argv[1], "quick", sys.argv[2])
+s.wait(b"pqsh local> ", timeout=60)
+start = len(s.out)
+s.type("SELECT * FROM Nothing;\r" * 10)
+s.wait_prompts(10, start, 60)
+text = s.text(start)
+refused = text.count("quota: this class allows 1 statement per second; wait a moment and run it again")
+ran = text.count("ResourceNotFoundException")
+ok = ran >= 1 and refused >= 1 and ran + refused == 10
+print(("ok   " if ok else "FAIL ") + "10 statements at once: the rate quota refuses some, clearly "
+      "(%d ran, %d refused)" % (ran, refused))
+if not ok:
+    print(text[-1500:])
+sys.exit(0 if ok else 1)
+PY
+serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
+
 # Idle sessions end (here after 2 s), and say so.
 class_start --class-idle 2
 HERE="$HERE" python3 - "$CLASS_URL" "$CLASS_CODE" <<'PY' || fails=$((fails+1))
@@ -41,8 +67,8 @@ import sys, time
 sys.path.insert(0, sys.argv[0] and __import__("os").environ["HERE"])
 from class_client import Student
 s = Student(sys.argv[1], "sleepy", sys.argv[2])
-s.wait(b"pqsh local> ")
-s.wait(b"never", timeout=6)
+s.wait(b"pqsh local> ", timeout=60)
+s.wait(b"never", timeout=60)  # returns when the session ends
 ok = s.ended == "the session ended after 2 seconds without input"
 print(("ok   " if ok else "FAIL ") + "an idle session ends: " + repr(s.ended))
 sys.exit(0 if ok else 1)
