@@ -185,7 +185,9 @@ fails=0
 runs=0
 start=$SECONDS
 for script in "$tmp"/s*.sql; do
-  ((SECONDS - start < budget)) || break
+  # At least 5 scripts, however slow a loaded machine makes each; then
+  # as many as fit in the budget.
+  ((runs < 5 || SECONDS - start < budget)) || break
   mapfile -t opts < "${script%.sql}.opts"
   (cd "$tmp" && "$pqsh" -X --no-history --local :memory: "${opts[@]}" -f "$script") \
     > /dev/null 2> "$tmp/err" < /dev/null
@@ -200,6 +202,6 @@ for script in "$tmp"/s*.sql; do
     fails=$((fails + 1))
   fi
 done
-[ "$runs" -ge 5 ] || { echo "FAIL: only $runs scripts ran in ${budget}s" >&2; fails=$((fails + 1)); }
+[ "$runs" -ge 5 ] || { echo "FAIL: only $runs scripts were written" >&2; fails=$((fails + 1)); }
 echo "$runs random scripts (seed $seed), $fails failed"
 [ "$fails" = 0 ]
