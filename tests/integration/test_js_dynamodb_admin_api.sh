@@ -13,16 +13,20 @@ serve_setup
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 
 serve_start --local :memory:
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-node "$JS/node_modules/dynamodb-admin/dist/dynamodb-admin.js" --host 127.0.0.1 --port "$port" \
+# Port 0: the system picks a free port and dynamodb-admin says which (a
+# port picked beforehand can be taken by another test before it binds).
+node "$JS/node_modules/dynamodb-admin/dist/dynamodb-admin.js" --host 127.0.0.1 --port 0 \
     --dynamo-endpoint "$SERVE_URL" >"$WORK/admin.log" 2>&1 &
 ADMIN_PID=$!
 trap 'kill "$ADMIN_PID" 2>/dev/null; wait "$ADMIN_PID" 2>/dev/null; serve_cleanup' EXIT
-for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-    kill -0 "$ADMIN_PID" 2>/dev/null || break
+# node takes seconds to start, many more on a loaded machine: a deadline.
+end=$((SECONDS + 120))
+until grep -q 'listening on http://127.0.0.1:[0-9]' "$WORK/admin.log"; do
+    kill -0 "$ADMIN_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ] || break
     sleep 0.1
 done
+port=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$WORK/admin.log" | head -1)
+[ -n "$port" ] || { echo "FAIL: dynamodb-admin did not start"; tail -20 "$WORK/admin.log"; exit 1; }
 
 node "$JS/dynamodb_admin_api.mjs" "http://127.0.0.1:$port" || {
     fails=$((fails+1)); echo "--- dynamodb-admin log"; tail -20 "$WORK/admin.log"; }
