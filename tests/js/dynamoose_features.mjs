@@ -278,14 +278,17 @@ if (phase === "update") {
 if (phase === "expire") {
   // The server runs with --clock: an hour and a second later a TTL sweep
   // deletes the session (its expiresAt is in the past), and not the one
-  // created with a longer TTL.
+  // created with a longer TTL. On the real clock the server also sweeps in
+  // the background every second, and a round of it may come between the
+  // move and the sweep asked for: the session goes in one or the other.
   const Session = dynamoose.model("Sessions", new dynamoose.Schema({ sid: { type: String, hashKey: true },
     user: String }), { create: false, waitForActive: false, expires: { ttl: 60 * 60 * 1000, attribute: "expiresAt" } });
   await Session.create({ sid: "s2", user: "bob", expiresAt: new Date(Date.now() + 3 * 3600 * 1000) });
   const post = async (path, body) => (await fetch(url + path, { method: "POST", body: JSON.stringify(body) })).json();
   assert.equal((await Session.get("s1")).user, "alice");
   await post("/pqsh/clock", { Advance: 3602 });
-  assert.deepEqual(await post("/pqsh/ttl-sweep", {}), { Deleted: 1 });
+  const swept = await post("/pqsh/ttl-sweep", {});
+  assert.ok(swept.Deleted === 0 || swept.Deleted === 1, JSON.stringify(swept));
   assert.equal(await Session.get("s1"), undefined);
   assert.equal((await Session.get("s2")).user, "bob");
   await post("/pqsh/clock", { Reset: true });
