@@ -87,9 +87,17 @@ check() {
 killed=0
 for ((r = 1; r <= rounds; r++)); do
   write_script "$r"
-  "$pqsh" --local "$db" -f "$tmp/round$r.sql" > /dev/null 2>&1 &
+  "$pqsh" --local "$db" -f "$tmp/round$r.sql" > "$tmp/out" 2>&1 &
   pid=$!
-  # 5 to 300 ms: from start-up to well inside the run.
+  # Once a transaction has committed (its COMMIT is in the output), 5 to
+  # 300 ms more: well inside the run. A delay counted from the start alone
+  # could end before a loaded machine had committed anything, in every
+  # round, and leave nothing to check.
+  end=$((SECONDS + 120))
+  until grep -q '^COMMIT' "$tmp/out" 2> /dev/null || ! kill -0 "$pid" 2> /dev/null ||
+    [ "$SECONDS" -ge "$end" ]; do
+    sleep 0.01
+  done
   sleep "0.$(printf '%03d' $((5 + RANDOM % 296)))"
   if kill -9 "$pid" 2> /dev/null; then killed=$((killed + 1)); fi
   wait "$pid" 2> /dev/null
