@@ -88,7 +88,7 @@ class Student:
         r.read()
         return r.status
 
-    def wait(self, pattern, start=0, timeout=10.0):
+    def wait(self, pattern, start=0, timeout=60.0):
         """Waits until `pattern` (bytes regex) matches the output after byte
         `start`; returns the match, or None at the timeout."""
         end = time.monotonic() + timeout
@@ -103,7 +103,7 @@ class Student:
                     return None
                 self.cond.wait(left)
 
-    def wait_prompts(self, count, start=0, timeout=10.0):
+    def wait_prompts(self, count, start=0, timeout=60.0):
         """Waits until `count` prompts have shown after byte `start`."""
         end = time.monotonic() + timeout
         with self.cond:
@@ -114,7 +114,7 @@ class Student:
                 self.cond.wait(left)
             return True
 
-    def run(self, line, timeout=10.0, cps=0):
+    def run(self, line, timeout=60.0, cps=0):
         """Types `line` then Enter and waits for the next prompt. Returns
         (the output in between without escapes, seconds from Enter to the
         prompt). The text is sent first so the latency is the statement's;

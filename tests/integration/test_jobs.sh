@@ -183,10 +183,10 @@ tail -1 bailopt.1.out | grep -q "exit status: 1" || fail "bail: exit status $(ta
 coproc CO { "$PQSH" --endpoint-url "$PROXY_URL" 2>&1; }
 copid=$CO_PID
 echo "INSERT INTO JobsB VALUE {'pk': 'co1'};" >&"${CO[1]}"
-IFS= read -r -t 20 line <&"${CO[0]}"
+IFS= read -r -t 60 line <&"${CO[0]}"
 [ "$line" = "INSERT 1" ] || fail "coprocess: no result before the next statement: '$line'"
 echo "INSERT INTO JobsB VALUE {'pk': 'co2'};" >&"${CO[1]}"
-IFS= read -r -t 20 line <&"${CO[0]}"
+IFS= read -r -t 60 line <&"${CO[0]}"
 [ "$line" = "INSERT 1" ] || fail "coprocess: second result: '$line'"
 eval "exec ${CO[1]}>&-"
 wait "$copid"
