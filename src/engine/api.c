@@ -438,6 +438,29 @@ static const struct field F_UNTAG_RESOURCE[] = {
 static const struct field F_LIST_TAGS[] = {
     {"ResourceArn", &S_STRING}, {"NextToken", &S_STRING}, {NULL, NULL}};
 static const struct field F_NONE[] = {{NULL, NULL}};
+/* engine/account.c. */
+static const struct field F_PITR_SPEC[] = {
+    {"PointInTimeRecoveryEnabled", &S_BOOL}, {"RecoveryPeriodInDays", &S_INT}, {NULL, NULL}};
+static const struct shape S_PITR_SPEC = {K_STRUCT, NULL, F_PITR_SPEC, NULL};
+static const struct field F_UPDATE_BACKUPS[] = {
+    {"TableName", &S_STRING}, {"PointInTimeRecoverySpecification", &S_PITR_SPEC}, {NULL, NULL}};
+static const struct field F_TABLE_INDEX[] = {
+    {"TableName", &S_STRING}, {"IndexName", &S_STRING}, {NULL, NULL}};
+static const struct field F_LIST_BACKUPS[] = {{"TableName", &S_STRING},
+                                              {"Limit", &S_INT},
+                                              {"ExclusiveStartBackupArn", &S_STRING},
+                                              {"BackupType", &S_STRING},
+                                              {NULL, NULL}};
+static const struct field F_LIST_GLOBAL_TABLES[] = {{"ExclusiveStartGlobalTableName", &S_STRING},
+                                                    {"Limit", &S_INT},
+                                                    {"RegionName", &S_STRING},
+                                                    {NULL, NULL}};
+static const struct field F_LIST_EXPORTS[] = {
+    {"TableArn", &S_STRING}, {"MaxResults", &S_INT}, {"NextToken", &S_STRING}, {NULL, NULL}};
+static const struct field F_LIST_IMPORTS[] = {
+    {"TableArn", &S_STRING}, {"PageSize", &S_INT}, {"NextToken", &S_STRING}, {NULL, NULL}};
+static const struct field F_LIST_INSIGHTS[] = {
+    {"TableName", &S_STRING}, {"MaxResults", &S_INT}, {"NextToken", &S_STRING}, {NULL, NULL}};
 
 /* DynamoDBStreams_20120810 (engine/streams_api.c). */
 static const struct field F_LIST_STREAMS[] = {{"TableName", &S_STRING},
@@ -617,6 +640,15 @@ static const struct op {
     {"ListTagsOfResource", tags_list, F_LIST_TAGS},
     {"DescribeLimits", tags_describe_limits, F_NONE},
     {"DescribeEndpoints", tags_describe_endpoints, F_NONE},
+    {"DescribeContinuousBackups", account_describe_continuous_backups, F_TABLE_NAME},
+    {"UpdateContinuousBackups", account_update_continuous_backups, F_UPDATE_BACKUPS},
+    {"DescribeKinesisStreamingDestination", account_describe_kinesis, F_TABLE_NAME},
+    {"DescribeContributorInsights", account_describe_contributor_insights, F_TABLE_INDEX},
+    {"ListContributorInsights", account_list_contributor_insights, F_LIST_INSIGHTS},
+    {"ListBackups", account_list_backups, F_LIST_BACKUPS},
+    {"ListGlobalTables", account_list_global_tables, F_LIST_GLOBAL_TABLES},
+    {"ListExports", account_list_exports, F_LIST_EXPORTS},
+    {"ListImports", account_list_imports, F_LIST_IMPORTS},
     {STREAMS_TARGET "ListStreams", streams_list, F_LIST_STREAMS},
     {STREAMS_TARGET "DescribeStream", streams_describe, F_DESCRIBE_STREAM},
     {STREAMS_TARGET "GetShardIterator", streams_get_shard_iterator, F_GET_SHARD_ITERATOR},

@@ -330,6 +330,26 @@ pq_status ttl_update(struct pq_engine *e, json_t *req, json_t **resp,
                      struct pq_error *err) PQ_MUST_USE;
 pq_status ttl_describe(struct pq_engine *e, json_t *req, json_t **resp,
                        struct pq_error *err) PQ_MUST_USE;
+/* account.c: point-in-time recovery (a table setting) and the account-wide
+ * lists and descriptions an engine has nothing in. */
+pq_status account_describe_continuous_backups(struct pq_engine *e, json_t *req, json_t **resp,
+                                              struct pq_error *err) PQ_MUST_USE;
+pq_status account_update_continuous_backups(struct pq_engine *e, json_t *req, json_t **resp,
+                                            struct pq_error *err) PQ_MUST_USE;
+pq_status account_describe_kinesis(struct pq_engine *e, json_t *req, json_t **resp,
+                                   struct pq_error *err) PQ_MUST_USE;
+pq_status account_describe_contributor_insights(struct pq_engine *e, json_t *req, json_t **resp,
+                                                struct pq_error *err) PQ_MUST_USE;
+pq_status account_list_backups(struct pq_engine *e, json_t *req, json_t **resp,
+                               struct pq_error *err) PQ_MUST_USE;
+pq_status account_list_global_tables(struct pq_engine *e, json_t *req, json_t **resp,
+                                     struct pq_error *err) PQ_MUST_USE;
+pq_status account_list_exports(struct pq_engine *e, json_t *req, json_t **resp,
+                               struct pq_error *err) PQ_MUST_USE;
+pq_status account_list_imports(struct pq_engine *e, json_t *req, json_t **resp,
+                               struct pq_error *err) PQ_MUST_USE;
+pq_status account_list_contributor_insights(struct pq_engine *e, json_t *req, json_t **resp,
+                                            struct pq_error *err) PQ_MUST_USE;
 /* Where the sweep goes on between steps (NULL: at the start of a round). */
 struct ttl_cursor;
 void ttl_cursor_free(struct ttl_cursor *c);

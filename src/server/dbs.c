@@ -522,7 +522,9 @@ static bool is_read(const char *op, const json_t *req)
     static const char *const reads[] = {
         "GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable",
         "ListTables", "DescribeTimeToLive", "ListTagsOfResource", "DescribeLimits",
-        "DescribeEndpoints",
+        "DescribeEndpoints", "DescribeContinuousBackups", "DescribeKinesisStreamingDestination",
+        "DescribeContributorInsights", "ListContributorInsights", "ListBackups", "ListGlobalTables",
+        "ListExports", "ListImports",
         /* The streams API only reads; retention is the writer's (its
          * write path and the sweeper), the reads see it without writing. */
         "DynamoDBStreams_20120810.ListStreams", "DynamoDBStreams_20120810.DescribeStream",
