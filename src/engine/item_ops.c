@@ -48,6 +48,12 @@ const json_t *item_member(const json_t *req, const char *name)
     return json_is_null(m) ? NULL : m;
 }
 
+const char *item_table_name(const char *name)
+{
+    const char *slash = strncmp(name, "arn:", 4) == 0 ? strstr(name, ":table/") : NULL;
+    return slash ? slash + strlen(":table/") : name;
+}
+
 void item_check_table_name(struct exec_violations *v, const json_t *name, const char *path)
 {
     const char *s = json_string_value(name);
@@ -55,6 +61,13 @@ void item_check_table_name(struct exec_violations *v, const json_t *name, const 
     struct pq_buf val = PQ_BUF_INIT;
     pq_buf_init(&val);
     pq_buf_addf(&val, "'%s'", s);
+    /* TableName is a TableArn (1..1024): a table's ARN is checked for its
+       length only, as Query and Scan do (query.c). */
+    if (strncmp(s, "arn:", 4) == 0) {
+        if (n > 1024) exec_violation(v, val.data, path, "have length less than or equal to 1024");
+        pq_buf_release(&val);
+        return;
+    }
     if (n < 3) exec_violation(v, val.data, path, "have length greater than or equal to 3");
     if (n > 255) exec_violation(v, val.data, path, "have length less than or equal to 255");
     for (const char *p = s; *p; p++) {
@@ -272,8 +285,8 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
 pq_status item_table(struct pq_engine *e, const json_t *req, const struct pq_table_meta **t,
                      struct pq_error *err)
 {
-    pq_status st =
-        store_table_get(e->store, json_string_value(item_member(req, "TableName")), t, err);
+    const char *name = item_table_name(json_string_value(item_member(req, "TableName")));
+    pq_status st = store_table_get(e->store, name, t, err);
     if (st) return st;
     if (!*t)
         return pq_error_service(err, "ResourceNotFoundException", "Requested resource not found");
