@@ -277,13 +277,19 @@ static void builder_release(struct builder *b)
 static size_t count_params(const char *text, size_t len)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        char q = text[i];
-        if (q == '\'' || q == '"') {
-            for (i++; i < len && text[i] != q; i++)
-                ;
-        } else if (q == '?') {
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        p += strcspn(p, "?'\""); /* stops at a NUL too (text is NUL-terminated) */
+        if (p >= end) break;
+        if (*p == '\0') {
+            p++;
+        } else if (*p == '?') {
             n++;
+            p++;
+        } else {
+            const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+            if (!q) break;
+            p = q + 1;
         }
     }
     return n;
