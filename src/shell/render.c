@@ -709,10 +709,32 @@ pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struc
 
 void render_status(struct shell *sh, const char *tag, bool with_count, unsigned long long count)
 {
-    if (with_count)
-        shell_statusf(sh, "%s %llu\n", tag, count);
-    else
-        shell_statusf(sh, "%s\n", tag);
+    /* shell_statusf's output, without a printf per statement: "TAG N\n". */
+    if (sh->quiet) return;
+    char line[64];
+    size_t n = strlen(tag);
+    if (n > sizeof line - 24) {
+        if (with_count)
+            shell_statusf(sh, "%s %llu\n", tag, count);
+        else
+            shell_statusf(sh, "%s\n", tag);
+        return;
+    }
+    memcpy(line, tag, n);
+    if (with_count) {
+        char digits[24];
+        size_t d = 0;
+        do
+            digits[d++] = (char)('0' + count % 10);
+        while ((count /= 10) != 0);
+        line[n++] = ' ';
+        while (d)
+            line[n++] = digits[--d];
+    }
+    line[n++] = '\n';
+    FILE *out = shell_side_stream(sh);
+    fwrite(line, 1, n, out);
+    if (out == stderr) fflush(stderr);
 }
 
 void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
