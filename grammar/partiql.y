@@ -203,6 +203,7 @@ static struct pq_from take_from(struct pq_from *f);
 
 %union {
     char *str;
+    json_t *av; /* STRING: its AttributeValue {"S": text} (pq_lit_scalar) */
     size_t num;
     int ival;
     struct pq_ident ident;
@@ -222,7 +223,8 @@ static struct pq_from take_from(struct pq_from *f);
     struct pq_path_step step;
 }
 
-%token <str> NUMBER STRING BINARY
+%token <str> NUMBER BINARY
+%token <av> STRING
 %token <ident> IDENT QIDENT
 %token <num> PARAM
 %token RESERVED_WORD "reserved word"
@@ -275,6 +277,7 @@ static struct pq_from take_from(struct pq_from *f);
 %type <str> type_word
 
 %destructor { free($$); } <str>
+%destructor { json_decref($$); } <av>
 %destructor { pq_ident_release(&$$); } <ident>
 %destructor { pq_expr_free($$); } <expr>
 %destructor { exprs_free($$); } <exprs>
@@ -750,7 +753,7 @@ literal:
         }
         $$ = lit(av_text("N", $1), @$);
     }
-  | STRING { $$ = lit(av_text("S", $1), @$); }
+  | STRING { $$ = lit($1, @$); }
     /* b64'AAE=': pqsh's binary literal (SHELL mode; the binder sends it as a parameter). */
   | BINARY { $$ = lit(av_text("B", $1), @$); }
   | K_TRUE { $$ = lit(av_bool("BOOL", true), @$); }
@@ -935,7 +938,11 @@ shell_stmt:
   | K_BEGIN K_BATCH { $$ = new_stmt(PQ_S_BEGIN_BATCH, @$); }
   | K_COMMIT { $$ = new_stmt(PQ_S_COMMIT, @$); }
   | K_COMMIT K_TRANSACTION { $$ = new_stmt(PQ_S_COMMIT, @$); }
-  | K_COMMIT K_WITH K_TOKEN STRING { $$ = new_stmt(PQ_S_COMMIT, @$); $$->u.commit.token = $4; }
+  | K_COMMIT K_WITH K_TOKEN STRING {
+        $$ = new_stmt(PQ_S_COMMIT, @$);
+        $$->u.commit.token = pq_xstrdup(json_string_value(json_object_get($4, "S")));
+        json_decref($4);
+    }
     /* The token in a variable: `:name`, or the bare name. */
   | K_COMMIT K_WITH K_TOKEN ':' var_name {
         if (@4.end != @5.start) {

@@ -583,7 +583,8 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
 
 static void token_value_free(int tok, PQYYSTYPE *v)
 {
-    if (tok == NUMBER || tok == STRING) free(v->str);
+    if (tok == NUMBER || tok == BINARY) free(v->str);
+    if (tok == STRING) json_decref(v->av);
     if (tok == IDENT || tok == QIDENT) free(v->ident.name);
 }
 
