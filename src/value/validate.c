@@ -265,17 +265,14 @@ pq_status pq_value_validate_partiql(json_t *av, struct pq_error *err)
 /* Depth of containers below `av` (an M or L counts 1, as in check()). */
 static int depth(const json_t *av, int limit)
 {
-    pq_type t = pq_value_type(av);
+    json_t *p;
+    pq_type t = pq_value_split(av, &p);
     if (t != PQ_T_M && t != PQ_T_L) return 0;
     if (limit <= 0) return 1;
-    json_t *p = pq_value_payload(av);
     int max = 0;
     if (t == PQ_T_M) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(p, k, v)
-        {
-            int d = depth(v, limit - 1);
+        for (void *it = json_object_iter(p); it; it = json_object_iter_next(p, it)) {
+            int d = depth(json_object_iter_value(it), limit - 1);
             if (d > max) max = d;
         }
     } else {
@@ -289,11 +286,10 @@ static int depth(const json_t *av, int limit)
 
 pq_status pq_item_check_nesting(const json_t *item, struct pq_error *err)
 {
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)item, k, v)
-    {
-        if (depth(v, NEST_MAX) > NEST_MAX) {
+    /* The iterator itself: json_object_foreach looks every key up again. */
+    for (void *it = json_object_iter((json_t *)item); it;
+         it = json_object_iter_next((json_t *)item, it)) {
+        if (depth(json_object_iter_value(it), NEST_MAX) > NEST_MAX) {
             struct vctx c = {false, err};
             return nesting(&c);
         }

@@ -330,6 +330,16 @@ static size_t scalar_size(pq_type t, const json_t *p)
     return len;
 }
 
+/* Σ (extra + name bytes + value) over the members of object `m`, walked
+ * with its iterator (json_object_foreach looks every key up again). */
+static size_t members_size(json_t *m, size_t extra)
+{
+    size_t n = 0;
+    for (void *it = json_object_iter(m); it; it = json_object_iter_next(m, it))
+        n += extra + json_object_iter_key_len(it) + pq_value_size(json_object_iter_value(it));
+    return n;
+}
+
 size_t pq_value_size(const json_t *av)
 {
     json_t *p;
@@ -340,13 +350,8 @@ size_t pq_value_size(const json_t *av)
     case PQ_T_N:
     case PQ_T_B:
         return scalar_size(t, p);
-    case PQ_T_M: {
-        const char *k;
-        json_t *v;
-        n = 3;
-        json_object_foreach(p, k, v) n += 1 + strlen(k) + pq_value_size(v);
-        return n;
-    }
+    case PQ_T_M:
+        return 3 + members_size(p, 1);
     case PQ_T_L:
         n = 3;
         for (size_t i = 0; i < json_array_size(p); i++)
@@ -365,9 +370,5 @@ size_t pq_value_size(const json_t *av)
 
 size_t pq_item_size(const json_t *item)
 {
-    const char *k;
-    json_t *v;
-    size_t n = 0;
-    json_object_foreach((json_t *)item, k, v) n += strlen(k) + pq_value_size(v);
-    return n;
+    return members_size((json_t *)item, 0);
 }
