@@ -34,6 +34,12 @@ pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t 
 pq_status pq_literal_eval_shared(const struct pq_expr *e, const json_t *params, json_t **out,
                                  struct pq_error *err) PQ_MUST_USE;
 
+/* pq_literal_eval_shared of a tuple, giving the members map (the payload
+ * of the M value) rather than the M value around it: an INSERT's item.
+ * For any other `e`, pq_literal_eval_shared. */
+pq_status pq_literal_eval_item(const struct pq_expr *e, const json_t *params, json_t **out,
+                               struct pq_error *err) PQ_MUST_USE;
+
 /* True when `e` is built only of literals, parameters, tuples, lists, bags and
  * unary minus / plus (no paths, calls, variables or operators). */
 bool pq_literal_is_constant(const struct pq_expr *e);

@@ -98,14 +98,14 @@ static const struct pq_expr *first_nonconstant(const struct pq_expr *e)
  * naming a path by its first attribute and anything else UNKNOWN (as
  * DynamoDB names an unknown type, §4.1). UNCONFIRMED: the service's message
  * for these. */
-static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e, bool shared,
+static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e,
+                          pq_status (*eval)(const struct pq_expr *, const json_t *, json_t **,
+                                            struct pq_error *),
                           json_t **out, struct pq_error *err)
 {
     const struct pq_expr *bad = first_nonconstant(e);
     *out = NULL;
-    if (!bad)
-        return shared ? pq_literal_eval_shared(e, cx->params, out, err)
-                      : pq_literal_eval(e, cx->params, out, err);
+    if (!bad) return eval(e, cx->params, out, err);
     const char *name = bad->kind == PQ_E_PATH && bad->nsteps && bad->steps[0].name
                            ? bad->steps[0].name
                            : "UNKNOWN";
@@ -121,13 +121,13 @@ static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e, bool
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err)
 {
-    return constant(cx, e, false, out, err);
+    return constant(cx, e, pq_literal_eval, out, err);
 }
 
-pq_status ev_constant_shared(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
-                             struct pq_error *err)
+pq_status ev_constant_item(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
+                           struct pq_error *err)
 {
-    return constant(cx, e, true, out, err);
+    return constant(cx, e, pq_literal_eval_item, out, err);
 }
 
 void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t *n)

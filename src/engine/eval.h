@@ -122,10 +122,11 @@ void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t n
  * literal layer's own PQ_ERR_PLAN. */
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err) PQ_MUST_USE;
-/* ev_constant through pq_literal_eval_shared: *out may hold the tree's own
- * scalar literals, so the caller must never change it in place. */
-pq_status ev_constant_shared(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
-                             struct pq_error *err) PQ_MUST_USE;
+/* ev_constant through pq_literal_eval_item (a tuple gives its members map):
+ * *out may hold the tree's own scalar literals, so the caller must never
+ * change it in place. */
+pq_status ev_constant_item(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
+                           struct pq_error *err) PQ_MUST_USE;
 
 /* Splits a condition into its top-level AND conjuncts: *kids borrows the
  * array inside `c` (or `c` itself when it is not an AND). */

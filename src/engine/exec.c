@@ -452,12 +452,9 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
         pq_buf_release(&b);
         return st;
     }
-    json_t *m = NULL;
     /* s->key is only read (checked, sized, written, freed): it may share the
-     * tree's literals. */
-    if ((st = ev_constant_shared(&s->cx, item, &m, err)) != PQ_OK) return st;
-    s->key = json_incref(pq_value_payload(m));
-    json_decref(m);
+     * tree's literals. `item` is a tuple: this is its members map. */
+    if ((st = ev_constant_item(&s->cx, item, &s->key, err)) != PQ_OK) return st;
     const struct pq_key_attr *keys[2] = {&s->table->hash,
                                          s->table->range.name ? &s->table->range : NULL};
     for (int k = 0; k < 2 && keys[k]; k++) {

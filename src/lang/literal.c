@@ -24,6 +24,7 @@ struct lstep {
 struct lctx {
     const json_t *params;
     bool shared; /* pq_literal_eval_shared: literals' own value objects may be used */
+    bool bare;   /* pq_literal_eval_item: the root tuple gives its members map */
     struct pq_error *err;
     const struct lstep *top; /* NULL at the root */
     struct pq_buf path;      /* scratch for path_text() */
@@ -250,7 +251,7 @@ static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **ou
         json_object_set_new_nocheck(m, key, val);
         if (json_object_size(m) == n) goto duplicate;
     }
-    *out = pq_value_new(PQ_T_M, m);
+    *out = c->bare && !c->top ? m : pq_value_new(PQ_T_M, m);
     return PQ_OK;
 duplicate:
     st = at(c->err, e->items[i],
@@ -383,10 +384,10 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
     }
 }
 
-static pq_status literal_eval(const struct pq_expr *e, const json_t *params, bool shared,
+static pq_status literal_eval(const struct pq_expr *e, const json_t *params, bool shared, bool bare,
                               json_t **out, struct pq_error *err)
 {
-    struct lctx c = {params, shared, err, NULL, PQ_BUF_INIT};
+    struct lctx c = {params, shared, bare, err, NULL, PQ_BUF_INIT};
     pq_buf_init(&c.path);
     *out = NULL;
     pq_status st = eval(&c, e, out);
@@ -397,13 +398,19 @@ static pq_status literal_eval(const struct pq_expr *e, const json_t *params, boo
 pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
                           struct pq_error *err)
 {
-    return literal_eval(e, params, false, out, err);
+    return literal_eval(e, params, false, false, out, err);
 }
 
 pq_status pq_literal_eval_shared(const struct pq_expr *e, const json_t *params, json_t **out,
                                  struct pq_error *err)
 {
-    return literal_eval(e, params, true, out, err);
+    return literal_eval(e, params, true, false, out, err);
+}
+
+pq_status pq_literal_eval_item(const struct pq_expr *e, const json_t *params, json_t **out,
+                               struct pq_error *err)
+{
+    return literal_eval(e, params, true, e->kind == PQ_E_TUPLE, out, err);
 }
 
 bool pq_literal_is_constant(const struct pq_expr *e)

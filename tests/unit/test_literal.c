@@ -211,6 +211,12 @@ static void test_shared(void)
               "{\"M\":{\"a\":{\"S\":\"token\"},\"b\":{\"N\":\"100\"},\"c\":{\"N\":\"1.5\"}}}");
     CHECK_STR(dump(m->lit), "{\"N\":\"1.50\"}");
     json_decref(v);
+    /* pq_literal_eval_item: the members map itself, nested tuples as M. */
+    struct pq_expr *nested = TUPLE(2, S("k"), S("v"), S("t"), TUPLE(1, S("x"), N("1")));
+    CHECK_EQ(pq_literal_eval_item(nested, NULL, &v, &err), PQ_OK);
+    CHECK_STR(dump(v), "{\"k\":{\"S\":\"v\"},\"t\":{\"M\":{\"x\":{\"N\":\"1\"}}}}");
+    json_decref(v);
+    pq_expr_free(nested);
     /* pq_literal_eval makes values of its own. */
     CHECK_EQ(pq_literal_eval(t, NULL, &v, &err), PQ_OK);
     CHECK(json_object_get(pq_value_payload(v), "a") != s->lit);
