@@ -508,11 +508,29 @@ static pq_status key_begins_operands(struct xp_request *r, struct xa_parsed *p, 
     return PQ_OK;
 }
 
+/* A key condition's BETWEEN bounds must be in order: AWS answers
+ * "Invalid KeyConditionExpression: The BETWEEN operator requires upper
+ * bound to be greater than or equal to lower bound; ..." before the
+ * schema is looked at. Bounds of different or non-key types are left to
+ * the schema check ("Condition parameter type does not match schema
+ * type", tests/api/query.api). */
+static pq_status key_between_bounds(struct xp_request *r, struct xa_parsed *p, struct xa_node *n,
+                                    struct pq_error *err)
+{
+    if (n->kind != XA_BETWEEN || n->kids[1]->kind != XA_VALUE || n->kids[2]->kind != XA_VALUE)
+        return PQ_OK;
+    const json_t *lo = xp_value(r, p, n->kids[1]), *hi = xp_value(r, p, n->kids[2]);
+    pq_type t = pq_value_type(lo);
+    if (t != pq_value_type(hi) || (t != PQ_T_S && t != PQ_T_N && t != PQ_T_B)) return PQ_OK;
+    return check_between(r, p, n, err);
+}
+
 pq_status xp_check_key_condition(struct xp_request *r, struct xa_parsed *p, struct pq_error *err)
 {
     pq_status st = check_common(r, p, err);
     if (!st) st = xp_walk(r, p, xp_v_names, err);
     if (!st) st = xp_walk(r, p, xp_v_values, err);
     if (!st) st = xp_walk(r, p, key_begins_operands, err);
+    if (!st) st = xp_walk(r, p, key_between_bounds, err);
     return st;
 }
