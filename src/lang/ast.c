@@ -65,12 +65,20 @@ static _Thread_local struct node_cache node_cache;
 static pthread_key_t node_cache_key;
 static pthread_once_t node_cache_once = PTHREAD_ONCE_INIT;
 
+/* The next free node after `node` (the link is kept in its first bytes). */
+static struct pq_expr *next_free(const void *node)
+{
+    struct pq_expr *next;
+    memcpy(&next, node, sizeof next);
+    return next;
+}
+
 static void node_cache_drain(void *p)
 {
     struct node_cache *c = p;
     while (c->head) {
         struct pq_expr *e = c->head;
-        memcpy(&c->head, e, sizeof c->head);
+        c->head = next_free(e);
         free(e);
     }
     c->n = 0;
@@ -85,7 +93,7 @@ struct pq_expr *pq_expr_new(pq_expr_kind kind, struct pq_loc loc)
 {
     struct pq_expr *e = node_cache.head;
     if (e) {
-        memcpy(&node_cache.head, e, sizeof node_cache.head);
+        node_cache.head = next_free(e);
         node_cache.n--;
         memset(e, 0, sizeof *e);
     } else {
