@@ -156,15 +156,25 @@ FILE *shell_side_stream(struct shell *sh)
     }
 }
 
-void shell_statusf(struct shell *sh, const char *fmt, ...)
+void shell_status_write(struct shell *sh, const char *text, size_t len)
 {
     if (sh->quiet) return;
     FILE *out = shell_side_stream(sh);
+    fwrite(text, 1, len, out);
+    if (out == stderr) fflush(stderr);
+}
+
+void shell_statusf(struct shell *sh, const char *fmt, ...)
+{
+    if (sh->quiet) return;
+    struct pq_buf b = PQ_BUF_INIT;
+    pq_buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(out, fmt, ap);
+    pq_buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    if (out == stderr) fflush(stderr);
+    shell_status_write(sh, b.data, b.len);
+    pq_buf_release(&b);
 }
 
 /* ---- consumed capacity -------------------------------------------------- */

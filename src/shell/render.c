@@ -709,7 +709,8 @@ pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struc
 
 void render_status(struct shell *sh, const char *tag, bool with_count, unsigned long long count)
 {
-    /* shell_statusf's output, without a printf per statement: "TAG N\n". */
+    /* "TAG N\n" without a printf per statement (a bulk script prints one
+     * per INSERT). */
     if (sh->quiet) return;
     char line[64];
     size_t n = strlen(tag);
@@ -732,9 +733,7 @@ void render_status(struct shell *sh, const char *tag, bool with_count, unsigned 
             line[n++] = digits[--d];
     }
     line[n++] = '\n';
-    FILE *out = shell_side_stream(sh);
-    fwrite(line, 1, n, out);
-    if (out == stderr) fflush(stderr);
+    shell_status_write(sh, line, n);
 }
 
 void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)

@@ -231,6 +231,8 @@ FILE *shell_side_stream(struct shell *sh);
 /* A status line (`INSERT 1`, `SET`, `BEGIN`, `statement 2: INSERT 1`, …) on
  * shell_side_stream(); nothing with -q. */
 void shell_statusf(struct shell *sh, const char *fmt, ...) PQ_PRINTF(2, 3);
+/* shell_statusf of a ready line (`len` bytes). */
+void shell_status_write(struct shell *sh, const char *text, size_t len);
 /* clock.c — .clock, .ttl-sweep (embedded engine) and .ttl TABLE [ATTRIBUTE|off]. */
 bool shell_cmd_clock(struct shell *sh, const struct where *w, const char *args, size_t at);
 bool shell_cmd_ttl_sweep(struct shell *sh, const struct where *w, const char *args, size_t at);
