@@ -896,6 +896,12 @@ pq_status ddl_create_table(struct pq_engine *e, json_t *req, json_t **resp, stru
 }
 
 /* TableName of DescribeTable / DeleteTable: a name, or a table ARN. */
+const char *ddl_table_name(const char *name)
+{
+    const char *p = strncmp(name, "arn:", 4) == 0 ? strstr(name, ":table/") : NULL;
+    return p ? p + strlen(":table/") : name;
+}
+
 pq_status ddl_table_name_arg(const json_t *req, const char **name, struct pq_error *err)
 {
     const json_t *j = member(req, "TableName");
@@ -904,10 +910,9 @@ pq_status ddl_table_name_arg(const json_t *req, const char **name, struct pq_err
     struct verrs v = {PQ_BUF_INIT, 0};
     pq_buf_init(&v.text);
     if (strncmp(s, "arn:", 4) == 0) {
-        const char *p = strstr(s, ":table/");
         static const struct str_rule arn_rule = {true, 1, 1024, false, NULL};
         check_str(&v, "tableName", j, &arn_rule);
-        *name = p ? p + 7 : s;
+        *name = ddl_table_name(s);
     } else {
         check_str(&v, "tableName", j, &R_TABLE_NAME);
         *name = s;

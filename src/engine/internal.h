@@ -313,6 +313,10 @@ void verr(struct verrs *v, const char *value, const char *path, const char *fmt,
 void check_str(struct verrs *v, const char *path, const json_t *j, const struct str_rule *r);
 pq_status verrs_finish(struct verrs *v, struct pq_error *err) PQ_MUST_USE;
 extern const struct str_rule R_TABLE_NAME;
+/* The table a TableName member names: NAME itself, or the NAME of a table
+ * ARN arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME (a pointer into
+ * `name`). */
+const char *ddl_table_name(const char *name);
 /* TableName of a table operation: a name, or a table ARN (*name points into `req`). */
 pq_status ddl_table_name_arg(const json_t *req, const char **name,
                              struct pq_error *err) PQ_MUST_USE;

@@ -48,12 +48,6 @@ const json_t *item_member(const json_t *req, const char *name)
     return json_is_null(m) ? NULL : m;
 }
 
-const char *item_table_name(const char *name)
-{
-    const char *slash = strncmp(name, "arn:", 4) == 0 ? strstr(name, ":table/") : NULL;
-    return slash ? slash + strlen(":table/") : name;
-}
-
 void item_check_table_name(struct exec_violations *v, const json_t *name, const char *path)
 {
     const char *s = json_string_value(name);
@@ -285,7 +279,7 @@ static pq_status read_request(struct pq_engine *e, json_t *req, enum item_op op,
 pq_status item_table(struct pq_engine *e, const json_t *req, const struct pq_table_meta **t,
                      struct pq_error *err)
 {
-    const char *name = item_table_name(json_string_value(item_member(req, "TableName")));
+    const char *name = ddl_table_name(json_string_value(item_member(req, "TableName")));
     pq_status st = store_table_get(e->store, name, t, err);
     if (st) return st;
     if (!*t)

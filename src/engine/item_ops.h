@@ -106,9 +106,6 @@ pq_status item_table(struct pq_engine *e, const json_t *req, const struct pq_tab
 
 /* Shared with the batch and transaction operations (batch_items.c, transact.c). */
 struct exec_violations;
-/* The table name in a TableName member: NAME, or the NAME of a table ARN
-   arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME (a pointer into `name`). */
-const char *item_table_name(const char *name);
 /* TableName's model constraints, reported at member `path` ("tableName"). */
 void item_check_table_name(struct exec_violations *v, const json_t *name, const char *path);
 /* A validated deep copy of an Item / Key map (*out a new reference); with

@@ -265,10 +265,7 @@ pq_status read_check_select(struct read_op *r, const char *prefix, struct pq_err
 
 pq_status read_bind_table(struct pq_engine *e, struct read_op *r, struct pq_error *err)
 {
-    const char *name = str_member(r->req, "TableName");
-    /* A table ARN names its table (arn:aws:dynamodb:<region>:<account>:table/<name>). */
-    const char *slash = strncmp(name, "arn:", 4) == 0 ? strstr(name, ":table/") : NULL;
-    if (slash) name = slash + strlen(":table/");
+    const char *name = ddl_table_name(str_member(r->req, "TableName"));
     pq_status st = store_table_get(e->store, name, &r->table, err);
     if (st) return st;
     if (!r->table)

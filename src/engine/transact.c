@@ -242,7 +242,7 @@ static pq_status check_tables(struct pq_engine *e, struct tx_action *a, size_t n
 {
     pq_status st;
     for (size_t i = 0; i < n; i++) {
-        const char *name = item_table_name(json_string_value(bi_member(a[i].body, "TableName")));
+        const char *name = ddl_table_name(json_string_value(bi_member(a[i].body, "TableName")));
         if ((st = store_table_get(e->store, name, &a[i].w.table, err))) return st;
         if (!a[i].w.table)
             return pq_error_service(err, "ResourceNotFoundException",
