@@ -15,7 +15,6 @@
 #include "engine/internal.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define PITR_MEMBER "pqsh:PointInTimeRecovery"
 #define PITR_DAYS_DEFAULT 35
@@ -28,19 +27,18 @@ static json_t *member(const json_t *obj, const char *name)
 
 /* The table named by the request (a name or an ARN). DescribeContinuousBackups
  * and UpdateContinuousBackups name a missing table TableNotFoundException
- * (their model's error); UNCONFIRMED: the text "Table not found: <name>". */
+ * (their model's error); UNCONFIRMED: the text "Table not found: <name>".
+ * The others answer as DescribeTable does. */
 static pq_status find_table(struct pq_engine *e, const json_t *req, bool table_not_found,
                             const struct pq_table_meta **t, struct pq_error *err)
 {
     const char *name;
     pq_status rc = ddl_table_name_arg(req, &name, err);
     if (rc) return rc;
+    if (!table_not_found) return ddl_find_table(e, name, t, err);
     if ((rc = store_table_get(e->store, name, t, err))) return rc;
-    if (*t) return PQ_OK;
-    if (table_not_found)
-        return pq_error_service(err, "TableNotFoundException", "Table not found: %s", name);
-    return pq_error_service(err, "ResourceNotFoundException",
-                            "Requested resource not found: Table: %s not found", name);
+    if (!*t) return pq_error_service(err, "TableNotFoundException", "Table not found: %s", name);
+    return PQ_OK;
 }
 
 /* ContinuousBackupsDescription for `t` at `now`. Backups are always on (as
@@ -152,19 +150,8 @@ pq_status account_describe_contributor_insights(struct pq_engine *e, json_t *req
     if (rc) return rc;
     const char *index = json_string_value(member(req, "IndexName"));
     if (index) {
-        const json_t *d = t->description;
-        bool found = false;
-        const char *lists[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
-        for (size_t l = 0; l < 2 && !found; l++) {
-            const json_t *ixs = json_object_get(d, lists[l]);
-            for (size_t i = 0; i < json_array_size(ixs) && !found; i++) {
-                const char *n =
-                    json_string_value(json_object_get(json_array_get(ixs, i), "IndexName"));
-                found = n && strcmp(n, index) == 0;
-            }
-        }
         /* UNCONFIRMED text, in the shape of the table's. */
-        if (!found)
+        if (!index_find(t, index))
             return pq_error_service(err, "ResourceNotFoundException",
                                     "Requested resource not found: Index: %s not found", index);
         *resp = json_pack("{s:s, s:s, s:s}", "TableName", t->name, "IndexName", index,
