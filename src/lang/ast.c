@@ -1,7 +1,7 @@
 /* ast.c — freeing and copying syntax trees (ast.h). */
 #include "pqsh/ast.h"
+#include "pqsh/thread.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +62,6 @@ struct node_cache {
 };
 
 static _Thread_local struct node_cache node_cache;
-static pthread_key_t node_cache_key;
-static pthread_once_t node_cache_once = PTHREAD_ONCE_INIT;
 
 /* The next free node after `node` (the link is kept in its first bytes). */
 static struct pq_expr *next_free(const void *node)
@@ -82,11 +80,6 @@ static void node_cache_drain(void *p)
         free(e);
     }
     c->n = 0;
-}
-
-static void node_cache_key_init(void)
-{
-    if (pthread_key_create(&node_cache_key, node_cache_drain)) abort();
 }
 
 struct pq_expr *pq_expr_new(pq_expr_kind kind, struct pq_loc loc)
@@ -112,8 +105,7 @@ static void node_release(struct pq_expr *e)
         return;
     }
     if (!c->registered) {
-        pthread_once(&node_cache_once, node_cache_key_init);
-        if (pthread_setspecific(node_cache_key, c)) {
+        if (!pq_thread_at_exit(node_cache_drain, c)) {
             free(e);
             return;
         }

@@ -9,8 +9,8 @@
  * payload), so sharing one is not visible.
  */
 #include "pqsh/ast.h"
+#include "pqsh/thread.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +33,6 @@ struct lit_table {
 };
 
 static _Thread_local struct lit_table lit_table;
-static pthread_key_t lit_key;
-static pthread_once_t lit_once = PTHREAD_ONCE_INIT;
 
 static void lit_table_drain(void *p)
 {
@@ -43,11 +41,6 @@ static void lit_table_drain(void *p)
         if (t->slot[i].value) json_decref(t->slot[i].value);
         t->slot[i].value = NULL;
     }
-}
-
-static void lit_key_init(void)
-{
-    if (pthread_key_create(&lit_key, lit_table_drain)) abort();
 }
 
 /* {type: text}; *payload (if not NULL) receives its string. */
@@ -75,8 +68,7 @@ json_t *pq_lit_scalar(const char *type, const char *text, size_t len)
     const json_t *payload;
     json_t *v = make(type, text, len, &payload);
     if (!tab->registered) {
-        pthread_once(&lit_once, lit_key_init);
-        if (pthread_setspecific(lit_key, tab)) return v; /* not kept: no harm */
+        if (!pq_thread_at_exit(lit_table_drain, tab)) return v; /* not kept: no harm */
         tab->registered = true;
     }
     if (sl->value) json_decref(sl->value);

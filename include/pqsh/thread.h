@@ -1,0 +1,19 @@
+/* thread.h — work left for the end of a thread.
+ *
+ * Per-thread caches (ast.c's free nodes, litcache.c's literals) hold memory
+ * that must go when their thread ends: each registers its release here, and
+ * one thread-exit destructor runs them all.
+ */
+#ifndef PQSH_THREAD_H
+#define PQSH_THREAD_H
+
+#include <stdbool.h>
+
+/* Runs fn(data) when the calling thread exits through pthread_exit or by
+ * returning from its start routine (not for the main thread: what it holds
+ * goes with the process), the last registered first. False when nothing
+ * was registered (a thread takes a few; or the system refused): the
+ * caller then keeps nothing for later. */
+bool pq_thread_at_exit(void (*fn)(void *), void *data);
+
+#endif
