@@ -144,7 +144,7 @@ static double index_write_units(const struct pq_table_meta *t, const struct pq_i
                         memcmp(orr.data, nr.data, orr.len) == 0;
         if (!same_key)
             units = cap_write_units(pq_item_size(po)) + cap_write_units(pq_item_size(pn));
-        else if (!json_equal(po, pn))
+        else if (!item_equal(po, pn))
             units = cap_write_units(pq_item_size(po) > pq_item_size(pn) ? pq_item_size(po)
                                                                         : pq_item_size(pn));
     } else if (in_old) {

@@ -277,6 +277,13 @@ size_t index_entry_size(const struct pq_table_meta *t, const struct pq_index_met
 pq_status index_check_item(const struct pq_table_meta *t, const json_t *item,
                            struct pq_error *err) PQ_MUST_USE;
 
+/* ---- item_ops.c ------------------------------------------------------- */
+
+/* Whether two items (attribute maps, borrowed) hold the same attributes with
+ * equal values by DynamoDB's equality (pq_value_equal): numbers by value,
+ * set members in any order. An item rewritten that way has not changed. */
+bool item_equal(const json_t *a, const json_t *b);
+
 /* ---- ddl.c ------------------------------------------------------------ */
 
 pq_status ddl_create_table(struct pq_engine *e, json_t *req, json_t **resp,

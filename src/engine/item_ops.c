@@ -467,3 +467,16 @@ pq_status item_delete_item(struct pq_engine *e, json_t *req, json_t **resp, stru
 {
     return run(e, req, OP_DELETE, resp, err);
 }
+
+bool item_equal(const json_t *a, const json_t *b)
+{
+    if (json_object_size(a) != json_object_size(b)) return false;
+    const char *name;
+    json_t *v;
+    json_object_foreach((json_t *)a, name, v)
+    {
+        const json_t *w = json_object_get(b, name);
+        if (!w || !pq_value_equal(v, w)) return false;
+    }
+    return true;
+}
