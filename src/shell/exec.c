@@ -471,7 +471,7 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
     /* A failed call reports no capacity: say nothing rather than "not reported". */
     if (sh->capacity && calls_statements(plan) && (ok || json_object_size(c.capacity)))
         print_capacity(sh, c.capacity);
-    fflush(stdout);
+    shell_output_point(sh);
     json_decref(c.capacity);
     return ok;
 }
@@ -804,7 +804,7 @@ static void exec_statement(struct shell *sh, const struct where *w, enum block_r
     }
     shell_run_plan(sh, w, &plan, NULL, NULL);
 out:
-    fflush(stdout);
+    shell_output_point(sh);
     if (!ok) {
         shell_error(w, &err);
         shell_fail(sh);

@@ -4,10 +4,16 @@
 #include "pqsh/split.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+/* Results held in stdout's buffer, as the signal handler sees them (below). */
+static struct shell *signal_shell;
+static volatile sig_atomic_t held_now, held_signal;
 
 /* True when the text holds nothing but blanks and comments (a lone `;`,
  * a trailing comment at the end of a file): there is nothing to run. */
@@ -74,6 +80,15 @@ static void echo(const struct pq_split_stmt *p)
 
 bool shell_check_output(struct shell *sh, const struct where *w)
 {
+    struct where first;
+    if (sh->held.on) {
+        /* Results held since an earlier statement are written now: what
+         * could not be written was theirs first. */
+        first = (struct where){sh->held.file, sh->held.line, sh->held.col, "", 0};
+        w = &first;
+        sh->held.on = false;
+        held_now = 0;
+    }
     /* A write that failed inside printf left its errno behind (stdio keeps
      * only the error flag); taken when it is a write error, else the flush's. */
     int earlier = errno;
@@ -112,12 +127,120 @@ bool shell_check_output(struct shell *sh, const struct where *w)
     return false;
 }
 
+/* ---- results held in stdout's buffer -------------------------------------
+ * A script piped through the embedded engine spent a tenth of its system
+ * time writing one status line per statement (one write(2) each). When
+ * nobody can be waiting on a result line by line — stdout is no terminal,
+ * not stderr's file (merged output keeps its order), the target answers
+ * at once (no network between two statements) — stdio may write results in
+ * blocks. They are still written before pqsh could wait: before a read of
+ * input that is not yet buffered (a program feeding pqsh a statement at a
+ * time sees each result before it sends the next), before a dot command,
+ * once held for 50 ms, and at the end of each stream. A write error is
+ * reported at the first statement whose results were held, and a script
+ * stops there, as before; the statements run meanwhile are not undone. */
+
+/* Ctrl-C, SIGTERM or SIGHUP while results are held: the statement running
+ * is cancelled, the held results are written, and pqsh dies of the signal
+ * as it did before (shell_output_signals). With nothing held, at once. */
+
+static void on_signal(int sig)
+{
+    if (!held_now) {
+        signal(sig, SIG_DFL);
+        raise(sig); /* delivered when this handler returns */
+        return;
+    }
+    held_signal = sig;
+    struct pq_backend *b = signal_shell->backend; /* sqlite3_interrupt: signal-safe */
+    if (b) pq_backend_cancel(b);
+}
+
+void shell_output_signals(struct shell *sh)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    signal_shell = sh;
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa, old;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sa.sa_flags = SA_RESTART; /* SQLite's system calls go on; a read that
+                                     may wait never has results held */
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* A signal came while results were held: they are written, then it kills. */
+static void die_of_held_signal(struct shell *sh)
+{
+    int sig = held_signal;
+    shell_output_release(sh);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+bool shell_output_holding(const struct shell *sh)
+{
+    return sh->may_hold && sh->local_target && !sh->interactive && !sh->output_path &&
+           !sh->compare && !sh->jobs;
+}
+
+void shell_output_point(struct shell *sh)
+{
+    if (!shell_output_holding(sh)) fflush(stdout);
+}
+
+bool shell_output_release(struct shell *sh)
+{
+    bool ok = !sh->held.on || shell_check_output(sh, NULL);
+    held_now = 0;
+    return ok;
+}
+
+bool shell_input_has_line(FILE *f)
+{
+#ifdef __GLIBC__
+    /* glibc's FILE shows its read buffer; elsewhere every read may block. */
+    return f->_IO_read_ptr < f->_IO_read_end &&
+           memchr(f->_IO_read_ptr, '\n', (size_t)(f->_IO_read_end - f->_IO_read_ptr));
+#else
+    (void)f;
+    return false;
+#endif
+}
+
+static long long monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A statement's output is complete: written now, or held (see above). */
+static void output_settle(struct shell *sh, const struct where *w)
+{
+    if (!shell_output_holding(sh)) {
+        shell_check_output(sh, w);
+        return;
+    }
+    if (!sh->held.on) {
+        if (!__fpending(stdout) && !ferror(stdout)) return; /* nothing to write (-q) */
+        sh->held = (struct shell_held){true, w->file, w->line, w->col, monotonic_ms()};
+        held_now = 1;
+    }
+    if (held_signal) die_of_held_signal(sh);
+    if (ferror(stdout) || monotonic_ms() - sh->held.since_ms >= 50) shell_output_release(sh);
+}
+
 void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char *file)
 {
     struct where w = {file, p->line, p->col, p->text, p->len};
     if (!p->is_command && only_comments(p->text, p->len)) return;
     if (sh->echo) echo(p);
     if (p->is_command) {
+        if (!shell_output_release(sh) && sh->quit) return;
         bool failed = sh->failed;
         sh->failed = false;
         shell_command(sh, &w);
@@ -146,7 +269,7 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     sh->failed = failed || !ok;
     if (sh->tutorial) shell_tutorial_after(sh, ok);
     if (sh->sandbox) shell_sandbox_report(&w, ok);
-    shell_check_output(sh, &w);
+    output_settle(sh, &w);
 }
 
 void shell_drain(struct shell *sh, struct pq_splitter *sp, const char *file)
@@ -196,6 +319,7 @@ void shell_run_stream(struct shell *sh, FILE *f, const char *name)
     ssize_t n;
     pq_split_init(&sp);
     while (!sh->quit) {
+        if (sh->held.on && !shell_input_has_line(f)) shell_output_release(sh);
         shell_jobs_before_read(sh, f);
         if ((n = getline(&line, &cap, f)) < 0) break;
         if (n > 0 && line[n - 1] == '\n') n--;
@@ -210,6 +334,7 @@ void shell_run_stream(struct shell *sh, FILE *f, const char *name)
         shell_fail(sh);
     }
     shell_finish(sh, &sp, name);
+    shell_output_release(sh); /* before `name` goes: held.file may be it */
     free(line);
     pq_split_release(&sp);
 }
@@ -227,5 +352,6 @@ void shell_run_string(struct shell *sh, const char *text, const char *name)
         text = nl + 1;
     }
     shell_finish(sh, &sp, name);
+    shell_output_release(sh);
     pq_split_release(&sp);
 }

@@ -454,9 +454,7 @@ void shell_jobs_before_read(struct shell *sh, FILE *f)
 {
     struct jobs *j = sh->jobs;
     if (!j || !j->len) return;
-#ifdef __GLIBC__
-    if (f->_IO_read_ptr < f->_IO_read_end) return; /* a line is buffered */
-#endif
+    if (shell_input_has_line(f)) return;
     struct pollfd pfd = {fileno(f), POLLIN, 0};
     if (poll(&pfd, 1, 0) > 0) return;
     shell_jobs_drain(sh);

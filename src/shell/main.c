@@ -533,6 +533,13 @@ static void setup_terminal(struct shell *sh, const struct options *o)
     if (sh->width_auto) sh->width = shell_term_cols();
     sh->progress = sh->interactive && isatty(STDERR_FILENO);
     sh->pager = sh->interactive && out_tty && !o->no_pager;
+    /* Results may be held in stdout's buffer (shell_output_holding) only
+     * where nobody reads them line by line: not a terminal, and not the
+     * file stderr writes to (2>&1 keeps errors beside their statements). */
+    struct stat so, se;
+    bool same = fstat(STDOUT_FILENO, &so) == 0 && fstat(STDERR_FILENO, &se) == 0 &&
+                so.st_dev == se.st_dev && so.st_ino == se.st_ino;
+    sh->may_hold = !out_tty && !same;
 }
 
 int main(int argc, char **argv)
@@ -555,6 +562,7 @@ int main(int argc, char **argv)
     }
     sh.interactive = o.nsources == 0 && isatty(STDIN_FILENO);
     setup_terminal(&sh, &o);
+    if (sh.may_hold && !sh.interactive) shell_output_signals(&sh);
     int status = open_target(&sh, &o, &banner);
     if (status) {
         shell_release(&sh);

@@ -757,7 +757,7 @@ void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
         else if (step->tag)
             render_status(r->sh, step->tag, false, 0);
     }
-    fflush(stdout);
+    shell_output_point(r->sh);
     json_decref(r->block);
     free(r->hash);
     free(r->range);

@@ -104,6 +104,15 @@ struct shell {
     json_t *gset_rows;             /* while a `… \gset` statement runs: its items, else NULL */
     struct shell_compare *compare; /* --compare TARGET (compare.h), or NULL */
     struct jobs *jobs;             /* --jobs N: statements in flight (jobs.h), or NULL */
+    /* Results held in stdout's buffer (input.c, shell_output_holding). */
+    bool may_hold;     /* stdout is neither a terminal nor stderr's file (main.c) */
+    bool local_target; /* sh->backend is the embedded engine (target.c) */
+    struct shell_held {
+        bool on;            /* stdout's buffer holds results not yet written */
+        const char *file;   /* where the first of them came from (borrowed: the */
+        unsigned line, col; /* stream that ran it writes them before it ends) */
+        long long since_ms; /* when it was held (CLOCK_MONOTONIC) */
+    } held;
 };
 
 /* Where a statement or command came from, for messages. */
@@ -146,6 +155,24 @@ void shell_run_string(struct shell *sh, const char *text, const char *name);
  * error on stdout or the .output file is reported and fails the run; the
  * error clears, and .output goes back to the screen. False on an error. */
 bool shell_check_output(struct shell *sh, const struct where *w);
+/* Whether a statement's results may stay in stdout's buffer for now: a
+ * script (not the prompt) on the embedded engine whose results go to a
+ * file or pipe that is neither a terminal nor stderr's file, without
+ * .output, --jobs or --compare. Then stdio writes them in blocks, not one
+ * write(2) per statement; they are written before input that is not yet
+ * buffered is read, before a dot command, after 50 ms, and at the end of
+ * the stream (shell_output_release). */
+bool shell_output_holding(const struct shell *sh);
+/* End of a statement's output: stdout written now unless results are held. */
+void shell_output_point(struct shell *sh);
+/* Writes held results; a write error is reported at the first statement
+ * whose results were held (shell_check_output). False on an error. */
+bool shell_output_release(struct shell *sh);
+/* Installs the handlers that write held results when SIGINT, SIGTERM or
+ * SIGHUP ends a script (a no-op for a signal that is ignored). */
+void shell_output_signals(struct shell *sh);
+/* Whether a whole line of `f` is already buffered: reading it cannot block. */
+bool shell_input_has_line(FILE *f);
 /* fopen(path, "r") for a script; NULL with errno set, EISDIR for a folder. */
 FILE *shell_open_script(const char *path);
 struct pq_split_stmt;

@@ -89,6 +89,7 @@ pq_status target_open_aws(struct shell *sh, const char *region, const char *prof
     if (st == PQ_OK) {
         if (sh->backend) pq_backend_close(sh->backend);
         sh->backend = b;
+        sh->local_target = false;
     }
     return st;
 }
@@ -122,6 +123,7 @@ pq_status target_open_local(struct shell *sh, const char *path, char **banner, s
     *banner = pq_buf_detach(&text, NULL);
     if (sh->backend) pq_backend_close(sh->backend);
     sh->backend = backend;
+    sh->local_target = true;
 out:
     pq_buf_release(&b);
     free(dir);
@@ -153,11 +155,13 @@ pq_status target_open_other(struct shell *sh, const char *spec, struct pq_backen
 {
     /* The opening functions install what they open: lend them an empty slot. */
     struct pq_backend *mine = sh->backend;
+    bool local = sh->local_target;
     char *banner = NULL;
     sh->backend = NULL;
     pq_status st = open_spec(sh, spec, &banner, err);
     *out = st == PQ_OK ? sh->backend : NULL;
     sh->backend = mine;
+    sh->local_target = local;
     free(banner);
     return st;
 }
