@@ -33,11 +33,17 @@ SELECT sk FROM Nums WHERE pk = 1 AND contains(l, 25E-1);
 SELECT sk FROM Nums WHERE pk = 1 AND l = [1.0, 2.50];
 SELECT sk FROM Nums WHERE pk = 1 AND ns = <<0.2E1, 1.0>>;
 SELECT sk FROM Nums WHERE pk = 1 AND sk = 1 AND sk = 1.0;
+SELECT sk FROM Nums WHERE (pk = 1 OR pk = 1.0) AND sk = 3;
+SELECT sk FROM Nums WHERE pk = 1.00 ORDER BY sk DESC;
 
 -- UPDATE and DELETE find the item by a key written differently.
 UPDATE Nums SET w = :half WHERE pk = 1.0 AND sk = 25E-1 RETURNING ALL NEW *;
 DELETE FROM Nums WHERE pk = 0.1E1 AND sk = 3.0 RETURNING ALL OLD *;
 INSERT INTO Nums VALUE {'pk': 1, 'sk': 3, 'v': 3};
+
+-- Numbers are stored and returned in canonical form, nested ones too.
+INSERT INTO Nums VALUE {'pk': 3, 'sk': 0.0, 'l': [1.50, 2E1, -0], 'm': {'x': 0.0, 'y': 100E-2}, 'ns': <<5.0, 6E0>>};
+UPDATE Nums SET v = 0.50 + 0.50, w = 2.50 - 0.5 WHERE pk = 3 AND sk = -0.00 RETURNING ALL NEW *;
 
 -- A transaction may not touch one item twice, however the key is written.
 BEGIN;
