@@ -22,7 +22,7 @@ UPDATE Nums SET ns = set_add(ns, <<0.1E1>>) WHERE pk = :one AND sk = :one RETURN
 -- WHERE: key equality, IN, BETWEEN, comparisons and filters.
 SELECT sk FROM Nums WHERE pk = 1.0 AND sk = 0.25E1;
 SELECT sk FROM Nums WHERE pk = :one AND sk = :one;
-SELECT sk FROM Nums WHERE pk = 1 AND sk IN [1.0, 3.00, 7];
+SELECT sk FROM Nums WHERE pk = 1 AND sk IN [1.0, 3.00, 7, 1, 10E-1];
 SELECT sk FROM Nums WHERE pk IN [1.0, 10E-1] AND sk = 3;
 SELECT sk FROM Nums WHERE pk = 1 AND sk BETWEEN 10E-1 AND 2.50;
 SELECT sk FROM Nums WHERE pk = 1 AND sk > 2.500;
