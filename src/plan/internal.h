@@ -33,6 +33,11 @@ struct pq_sent {
  * statement says. */
 pq_status plan_sent_text(const struct pq_stmt *s, size_t nparams, const struct pq_plan_context *ctx,
                          bool keep_limit, struct pq_sent *out, struct pq_error *err) PQ_MUST_USE;
+/* Whether plan_sent_text would send the source text of `s` unchanged (its
+ * map one copied piece): true only when no edit can arise, which is told
+ * without walking the tree. */
+bool plan_sent_is_source(const struct pq_stmt *s, size_t nparams, const struct pq_plan_context *ctx,
+                         bool keep_limit);
 /* The same for row `r` of INSERT … VALUES `values`, bound as `row` (the
  * PQ_S_INSERT the planner made of it). */
 pq_status plan_sent_row(const struct pq_stmt *values, const struct pq_stmt *row, size_t r,

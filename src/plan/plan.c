@@ -2,6 +2,7 @@
 #include "plan/internal.h"
 #include "pqsh/buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,9 +121,31 @@ static bool has_refused_clause(const struct pq_stmt *s)
  * needs no UTF-8 check, anything else gets jansson's. */
 static json_t *text_string(const char *text, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    /* Eight bytes at a time: all in 1..0x7f leaves every high bit clear. */
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        if (((w - ones) | w) & highs) return json_stringn(text, len);
+    }
+    for (; i < len; i++)
         if ((unsigned char)text[i] - 1u >= 0x7fu) return json_stringn(text, len);
     return json_stringn_nocheck(text, len);
+}
+
+/* The Statement of `s` when it is its source text unchanged
+ * (plan_sent_is_source): no text built, one copied piece for the map. */
+static json_t *source_statement(const struct pq_stmt *s, const struct pq_plan_context *ctx,
+                                struct pq_text_map *map)
+{
+    size_t len = s->loc.end - s->loc.start;
+    if (map) {
+        map->pieces = pq_xmalloc(sizeof *map->pieces);
+        map->pieces[0] = (struct pq_text_piece){0, s->loc.start, s->loc.end, true};
+        map->n = 1;
+    }
+    return text_string(ctx->source + s->loc.start, len);
 }
 
 /* Binds `s` and writes its text: *req = {"Statement", "Parameters"?} (new).
@@ -138,11 +161,13 @@ static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, si
     pq_status st = pq_bind(s, vars, &params, err);
     if (st) return st;
     *req = json_object();
-    if (ctx && ctx->source) {
+    size_t nparams = json_array_size(params);
+    if (!values && plan_sent_is_source(s, nparams, ctx, has_refused_clause(s))) {
+        json_object_set_new(*req, "Statement", source_statement(s, ctx, map));
+    } else if (ctx && ctx->source) {
         struct pq_sent sent;
         st = values ? plan_sent_row(values, s, r, ctx, &sent, err)
-                    : plan_sent_text(s, json_array_size(params), ctx, has_refused_clause(s), &sent,
-                                     err);
+                    : plan_sent_text(s, nparams, ctx, has_refused_clause(s), &sent, err);
         if (st) {
             json_decref(params);
             json_decref(*req);
@@ -163,7 +188,7 @@ static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, si
         pq_buf_release(&text);
     }
     /* DynamoDB refuses an empty Parameters list (reference §1.4). */
-    if (json_array_size(params)) json_object_set(*req, "Parameters", params);
+    if (nparams) json_object_set(*req, "Parameters", params);
     json_decref(params);
     return PQ_OK;
 }

@@ -333,6 +333,29 @@ pq_status plan_sent_text(const struct pq_stmt *s, size_t nparams, const struct p
     return finish(&b, s, nparams, out, err);
 }
 
+bool plan_sent_is_source(const struct pq_stmt *s, size_t nparams, const struct pq_plan_context *ctx,
+                         bool keep_limit)
+{
+    /* No pqsh-only turn: no `:name`, no b64'…', no name DynamoDB refuses
+     * bare (each sets shell_syntax in the parse); no parameter: no bare
+     * name bound as a variable, no `?` edit, and no `?` for finish() to
+     * miss (a `?` outside quotes and comments is a PARAM node). */
+    if (s->shell_syntax || nparams != 0 || !ctx || !ctx->source) return false;
+    if (s->loc.start >= s->loc.end || s->loc.end > ctx->source_len) return false;
+    for (size_t i = 0; i < ctx->ncomments; i++)
+        if (ctx->comments[i].start < s->loc.end && ctx->comments[i].end > s->loc.start)
+            return false;
+    switch (s->kind) {
+    case PQ_S_SELECT:
+        return !s->u.select.limit || keep_limit;
+    case PQ_S_INSERT:
+        return s->u.insert.values_loc.end <= s->u.insert.values_loc.start;
+    default:
+        /* Any other edit stmt_edits makes is a `?` or a quoted name. */
+        return true;
+    }
+}
+
 pq_status plan_sent_row(const struct pq_stmt *values, const struct pq_stmt *row, size_t r,
                         const struct pq_plan_context *ctx, struct pq_sent *out,
                         struct pq_error *err)
