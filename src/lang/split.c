@@ -37,11 +37,10 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
-/* A byte that none of pq_split_feed's cases looks at, inside statement text. */
-static bool plain(char c)
-{
-    return c != '-' && c != '/' && c != ';' && c != '\\' && c != '\'' && c != '"';
-}
+/* The bytes pq_split_feed looks at inside statement text; every other byte
+ * is copied as it comes, in runs. */
+static const bool special[256] = {
+    ['-'] = true, ['/'] = true, [';'] = true, ['\\'] = true, ['\''] = true, ['"'] = true};
 
 static void push(struct pq_splitter *s, const char *text, size_t len, unsigned line, unsigned col,
                  bool is_command, bool terminated)
@@ -94,45 +93,54 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
     }
     if (s->pending.len > 0) pq_buf_addc(&s->pending, '\n');
 
+    /* Statement text is copied in runs: [from, i) is the part of this line
+     * read since the last copy; it goes into `pending` before the statement
+     * ends and at the end of the line. Text before a statement's first
+     * token (blanks, comments) is never copied. */
     bool in_text = s->pending.len > 0; /* statement text has begun */
+    size_t from = 0;
     for (size_t i = 0; i < len; i++) {
         char c = line[i];
         switch (s->state) {
         case PQ_OPEN_STRING:
         case PQ_OPEN_IDENT: {
-            /* The text up to and with the closing quote, in one piece. A
-             * doubled quote reads as close-then-open: same result. */
+            /* Up to and with the closing quote. A doubled quote reads as
+             * close-then-open: same result. */
             const char *q = memchr(line + i, s->state == PQ_OPEN_STRING ? '\'' : '"', len - i);
-            size_t n = q ? (size_t)(q - (line + i)) + 1 : len - i;
-            pq_buf_add(&s->pending, line + i, n);
-            if (q) s->state = PQ_OPEN_TEXT;
-            i += n - 1;
+            if (!q) {
+                i = len;
+                break;
+            }
+            s->state = PQ_OPEN_TEXT;
+            i = (size_t)(q - line);
             continue;
         }
-        case PQ_OPEN_COMMENT:
-            if (in_text) pq_buf_addc(&s->pending, c);
-            if (c == '*' && i + 1 < len && line[i + 1] == '/') {
-                if (in_text) pq_buf_addc(&s->pending, '/');
-                i++;
-                s->state = in_text ? PQ_OPEN_TEXT : PQ_OPEN_NONE;
+        case PQ_OPEN_COMMENT: {
+            /* Up to and with the closing star-slash on this line. */
+            size_t k = i;
+            while (k + 1 < len && !(line[k] == '*' && line[k + 1] == '/'))
+                k++;
+            if (k + 1 >= len) {
+                i = len;
+                break;
             }
+            i = k + 1;
+            s->state = in_text ? PQ_OPEN_TEXT : PQ_OPEN_NONE;
             continue;
+        }
         case PQ_OPEN_NONE:
         case PQ_OPEN_TEXT:
             break;
         }
-        if (c == '-' && i + 1 < len && line[i + 1] == '-') {
-            /* A line comment runs to the end of the line. */
-            if (in_text) pq_buf_add(&s->pending, line + i, len - i);
-            break;
-        }
+        if (i >= len) break;
+        if (c == '-' && i + 1 < len && line[i + 1] == '-') break; /* a line comment: to the end */
         if (c == '/' && i + 1 < len && line[i + 1] == '*') {
-            if (in_text) pq_buf_add(&s->pending, "/*", 2);
             i++;
             s->state = PQ_OPEN_COMMENT;
             continue;
         }
         if (c == ';') {
+            if (in_text) pq_buf_add(&s->pending, line + from, i - from);
             end_statement(s, true);
             in_text = false;
             continue;
@@ -141,6 +149,7 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
             (len - i == 5 || blank(line[i + 5]))) {
             /* SELECT … \gset [prefix]: the statement ends here, the command
              * takes the rest of the line. */
+            pq_buf_add(&s->pending, line + from, i - from);
             bool queued = end_statement(s, true);
             size_t n = len - i;
             while (n > 0 && blank(line[i + n - 1]))
@@ -151,6 +160,7 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
         if (!in_text) {
             if (blank(c)) continue;
             in_text = true;
+            from = i;
             s->start_line = s->line;
             s->start_col = (unsigned)(i + 1);
             s->state = PQ_OPEN_TEXT;
@@ -160,18 +170,17 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
         } else if (c == '"') {
             s->state = PQ_OPEN_IDENT;
         } else {
-            /* The run of bytes that none of the cases above looks at, in
-             * one piece. */
+            /* The run of bytes that none of the cases above looks at. */
             size_t j = i + 1;
-            while (j < len && plain(line[j]))
+            while (j < len && !special[(unsigned char)line[j]])
                 j++;
-            pq_buf_add(&s->pending, line + i, j - i);
             i = j - 1;
-            continue;
         }
-        pq_buf_addc(&s->pending, c);
     }
-    if (!in_text) pq_buf_reset(&s->pending);
+    if (in_text)
+        pq_buf_add(&s->pending, line + from, len - from);
+    else
+        pq_buf_reset(&s->pending);
 }
 
 bool pq_split_next(struct pq_splitter *s, struct pq_split_stmt *out)
