@@ -36,6 +36,23 @@ enum pq_parse_flags {
 pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
                    struct pq_error *err, const char **ddb_detail) PQ_MUST_USE;
 
+/* A fixed list of ASCII words found by hash, ignoring ASCII case (keywords,
+ * reserved words). `entries` is the caller's static array of `n` entries of
+ * `stride` bytes, each starting with its word (a const char *); `slot` is the
+ * caller's static table of `nslots` (a power of two, at least twice `n`,
+ * at most 65536) zeroed indexes, filled by pq_wordset_build. Build once
+ * before the first lookup (pthread_once); lookups may then run on any
+ * thread. */
+struct pq_wordset {
+    const void *entries;
+    size_t stride, n;
+    unsigned short *slot; /* entry index + 1; 0: empty */
+    size_t nslots;
+};
+void pq_wordset_build(struct pq_wordset *ws);
+/* The index of `word` (any case) in the list, or -1. */
+long pq_wordset_find(const struct pq_wordset *ws, const char *word, size_t len);
+
 /* True when `word` (any case) is a PartiQL / SQL-92 reserved word that
  * DynamoDB refuses as a bare identifier. */
 bool pq_is_reserved_word(const char *word, size_t len);

@@ -5,6 +5,7 @@
 #include "pqsh/value.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,24 +114,24 @@ static const struct keyword keywords[] = {
     {"WRITE", K_WRITE, true},
 };
 
-/* The table is in strcmp order of its upper-case names; the word is
- * upper-cased first (words are ASCII: the scanner's WORD pattern). */
-static int keyword_cmp(const void *key, const void *elem)
+static unsigned short keyword_slots[256];
+static struct pq_wordset keyword_set = {keywords, sizeof keywords[0],
+                                        sizeof keywords / sizeof keywords[0], keyword_slots,
+                                        sizeof keyword_slots / sizeof keyword_slots[0]};
+static pthread_once_t keyword_set_built = PTHREAD_ONCE_INIT;
+
+static void build_keyword_set(void)
 {
-    const char *word = key;
-    return strcmp(word, ((const struct keyword *)elem)->name);
+    pq_wordset_build(&keyword_set);
 }
 
 int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
 {
-    char word[24];
-    if (len < sizeof word) {
-        for (size_t i = 0; i < len; i++)
-            word[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
-        word[len] = '\0';
-        const struct keyword *k = bsearch(word, keywords, sizeof keywords / sizeof keywords[0],
-                                          sizeof keywords[0], keyword_cmp);
-        if (k && !(k->shell && ctx->strict)) {
+    pthread_once(&keyword_set_built, build_keyword_set);
+    long i = pq_wordset_find(&keyword_set, s, len);
+    if (i >= 0) {
+        const struct keyword *k = &keywords[i];
+        if (!(k->shell && ctx->strict)) {
             if (k->shell) ctx->shell_syntax = true;
             return k->tok;
         }

@@ -8,11 +8,11 @@
  */
 #include "pqsh/parse.h"
 
-#include <stdlib.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
-/* Sorted (strcmp order), lower case. */
+/* Lower case (kept in strcmp order, for the reader). */
 static const char *const reserved[] = {
     "absolute",
     "action",
@@ -849,30 +849,77 @@ static const char *const expression_reserved[] = {
     "zone",
 };
 
-/* The lists are lower-case and in strcmp order; the word is lower-cased
- * first (ASCII only, as strcasecmp folds in the C locale). */
-static int word_cmp(const void *key, const void *elem)
+/* ---- lookup ------------------------------------------------------------- */
+
+static unsigned char fold(unsigned char c)
 {
-    return strcmp(key, *(const char *const *)elem);
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-static bool in_list(const char *const *list, size_t n, const char *word, size_t len)
+/* FNV-1a of the word folded to lower case. */
+static size_t word_hash(const char *word, size_t len)
 {
-    char buf[32];
-    if (len == 0 || len >= sizeof buf) return false;
+    uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++)
-        buf[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] - 'A' + 'a') : word[i];
-    buf[len] = '\0';
-    return bsearch(buf, list, n, sizeof list[0], word_cmp) != NULL;
+        h = (h ^ fold((unsigned char)word[i])) * 16777619u;
+    return h;
+}
+
+static const char *entry_word(const struct pq_wordset *ws, size_t i)
+{
+    const char *const *w = (const void *)((const char *)ws->entries + i * ws->stride);
+    return *w;
+}
+
+void pq_wordset_build(struct pq_wordset *ws)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        const char *w = entry_word(ws, i);
+        size_t k = word_hash(w, strlen(w)) & (ws->nslots - 1);
+        while (ws->slot[k])
+            k = (k + 1) & (ws->nslots - 1);
+        ws->slot[k] = (unsigned short)(i + 1);
+    }
+}
+
+long pq_wordset_find(const struct pq_wordset *ws, const char *word, size_t len)
+{
+    size_t k = word_hash(word, len) & (ws->nslots - 1);
+    for (; ws->slot[k]; k = (k + 1) & (ws->nslots - 1)) {
+        size_t i = ws->slot[k] - 1u;
+        const char *w = entry_word(ws, i);
+        size_t j = 0;
+        while (j < len && w[j] && fold((unsigned char)w[j]) == fold((unsigned char)word[j]))
+            j++;
+        if (j == len && !w[j]) return (long)i;
+    }
+    return -1;
+}
+
+static unsigned short reserved_slots[1024], expression_reserved_slots[2048];
+static struct pq_wordset reserved_set = {reserved, sizeof reserved[0],
+                                         sizeof reserved / sizeof reserved[0], reserved_slots,
+                                         sizeof reserved_slots / sizeof reserved_slots[0]};
+static struct pq_wordset expression_reserved_set = {
+    expression_reserved, sizeof expression_reserved[0],
+    sizeof expression_reserved / sizeof expression_reserved[0], expression_reserved_slots,
+    sizeof expression_reserved_slots / sizeof expression_reserved_slots[0]};
+static pthread_once_t sets_built = PTHREAD_ONCE_INIT;
+
+static void build_sets(void)
+{
+    pq_wordset_build(&reserved_set);
+    pq_wordset_build(&expression_reserved_set);
 }
 
 bool pq_is_reserved_word(const char *word, size_t len)
 {
-    return in_list(reserved, sizeof reserved / sizeof reserved[0], word, len);
+    pthread_once(&sets_built, build_sets);
+    return pq_wordset_find(&reserved_set, word, len) >= 0;
 }
 
 bool pq_is_expression_reserved_word(const char *word, size_t len)
 {
-    return in_list(expression_reserved, sizeof expression_reserved / sizeof expression_reserved[0],
-                   word, len);
+    pthread_once(&sets_built, build_sets);
+    return pq_wordset_find(&expression_reserved_set, word, len) >= 0;
 }
