@@ -322,3 +322,65 @@ json_t *bulk_words(const char *args)
     pq_buf_release(&w);
     return words;
 }
+
+static const struct bulk_opt *find_opt(const struct bulk_opt *opts, const char *name)
+{
+    for (; opts->name; opts++)
+        if (strcmp(opts->name, name) == 0) return opts;
+    return NULL;
+}
+
+bool bulk_args(json_t *words, const struct bulk_opt *opts, const char **pos, size_t npos,
+               const struct where *w, void (*usage)(const struct where *w))
+{
+    size_t i, n = 0;
+    json_t *word;
+    if (!words) {
+        shell_errorf(w, "a quote is not closed");
+        return false;
+    }
+    json_array_foreach(words, i, word)
+    {
+        const char *s = json_string_value(word);
+        const char *next = json_string_value(json_array_get(words, i + 1));
+        const struct bulk_opt *o = find_opt(opts, s);
+        if (o && o->flag) {
+            *o->flag = true;
+        } else if (o && next && o->value) {
+            *o->value = next, i++;
+        } else if (o && next && o->number) {
+            *o->number = atoi(next), i++;
+            if (*o->number < o->min || *o->number > o->max) {
+                shell_errorf(w, "%s wants a number from %d to %d, not '%s'", o->name, o->min,
+                             o->max, next);
+                return false;
+            }
+        } else if (s[0] == '-' && s[1] == '-') {
+            usage(w);
+            return false;
+        } else if (n < npos) {
+            pos[n++] = s;
+        } else {
+            usage(w);
+            return false;
+        }
+    }
+    if (n != npos) {
+        usage(w);
+        return false;
+    }
+    return true;
+}
+
+enum rec_format bulk_format(const char *named, const char *path, const struct where *w)
+{
+    enum rec_format f = named ? rec_format_named(named) : rec_format_guess(path);
+    if (f != REC_NONE) return f;
+    if (named)
+        shell_errorf(w, "unknown format '%s' (csv, tsv, json, ddbjson or s3)", named);
+    else
+        shell_errorf(
+            w, "cannot tell the format from the name %s: use --format csv|tsv|json|ddbjson|s3",
+            path);
+    return REC_NONE;
+}

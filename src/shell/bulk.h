@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "records.h"
 #include "shell.h"
 
 struct bulk_call {
@@ -83,6 +84,28 @@ const char *bulk_count(unsigned long long n, char buf[32]);
  * "…" quote (a doubled quote inside is one). A new array of strings; NULL
  * when a quote is not closed. */
 json_t *bulk_words(const char *args);
+
+/* One option of a bulk dot-command, named with its dashes ("--format"):
+ * a switch when `flag` is set, a word when `value` is set, or a whole
+ * number from `min` to `max` when `number` is set. */
+struct bulk_opt {
+    const char *name;
+    bool *flag;
+    const char **value;
+    int *number, min, max;
+};
+
+/* Reads a command's `words` (bulk_words; NULL when a quote was not closed)
+ * as the options of `opts` (ended by an entry with no name), anywhere, and
+ * exactly `npos` other words, into `pos` (borrowed from `words`). An option
+ * given twice keeps the last. False after reporting what does not fit: an
+ * open quote, a number out of range, or else `usage`. */
+bool bulk_args(json_t *words, const struct bulk_opt *opts, const char **pos, size_t npos,
+               const struct where *w, void (*usage)(const struct where *w));
+
+/* The format `named` by --format (NULL: none), else the one `path`'s name
+ * tells; REC_NONE after reporting when neither says. */
+enum rec_format bulk_format(const char *named, const char *path, const struct where *w);
 
 /* The commands (import.c, export.c, dump.c, sample.c). */
 bool shell_cmd_import(struct shell *sh, const struct where *w, const char *args, size_t at);

@@ -381,55 +381,21 @@ bool shell_cmd_export(struct shell *sh, const struct where *w, const char *args,
     const char *format = NULL, *pos[2] = {NULL, NULL};
     bool force_progress = false, ok = false;
     int segments = 0;
-    size_t i, npos = 0;
+    size_t i;
     json_t *word;
     struct pq_error err;
     pq_error_init(&err);
-    if (!words) {
-        shell_errorf(w, "a quote is not closed");
-        return false;
-    }
-    json_array_foreach(words, i, word)
-    {
-        const char *s = json_string_value(word);
-        const char *next = json_string_value(json_array_get(words, i + 1));
-        if (strcmp(s, "--progress") == 0) {
-            force_progress = true;
-        } else if (next && strcmp(s, "--format") == 0) {
-            format = next, i++;
-        } else if (next && strcmp(s, "--segments") == 0) {
-            segments = atoi(next), i++;
-            if (segments < 1 || segments > 64) {
-                shell_errorf(w, "--segments wants a number from 1 to 64, not '%s'", next);
-                goto out;
-            }
-        } else if (s[0] == '-' && s[1] == '-') {
-            usage(w);
-            goto out;
-        } else if (npos < 2) {
-            pos[npos++] = s;
-        } else {
-            usage(w);
-            goto out;
-        }
-    }
-    if (npos != 2) {
-        usage(w);
-        goto out;
-    }
+    const struct bulk_opt opts[] = {
+        {.name = "--progress", .flag = &force_progress},
+        {.name = "--format", .value = &format},
+        {.name = "--segments", .number = &segments, .min = 1, .max = 64},
+        {0},
+    };
+    if (!bulk_args(words, opts, pos, 2, w, usage)) goto out;
     ex.table = pos[0];
     ex.path = pos[1];
-    ex.format = format ? rec_format_named(format) : rec_format_guess(ex.path);
-    if (ex.format == REC_NONE) {
-        if (format)
-            shell_errorf(w, "unknown format '%s' (csv, tsv, json, ddbjson or s3)", format);
-        else
-            shell_errorf(w,
-                         "cannot tell the format from the name %s: use --format "
-                         "csv|tsv|json|ddbjson|s3",
-                         ex.path);
-        goto out;
-    }
+    ex.format = bulk_format(format, ex.path, w);
+    if (ex.format == REC_NONE) goto out;
     req = json_pack("{s:s}", "TableName", ex.table);
     if (pq_backend_call(sh->backend, "DescribeTable", req, &desc, &err) != PQ_OK) {
         err.start = err.end = PQ_NO_POS;

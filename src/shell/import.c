@@ -555,63 +555,23 @@ bool shell_cmd_import(struct shell *sh, const struct where *w, const char *args,
     int jobs = 16;
     struct pq_error err;
     pq_error_init(&err);
-    size_t i, npos = 0;
-    json_t *word;
     const char *pos[2] = {NULL, NULL};
-    if (!words) {
-        shell_errorf(w, "a quote is not closed");
-        return false;
-    }
-    json_array_foreach(words, i, word)
-    {
-        const char *s = json_string_value(word);
-        const char *next = json_string_value(json_array_get(words, i + 1));
-        if (strcmp(s, "--bail") == 0) {
-            im.bail = true;
-        } else if (strcmp(s, "--resume") == 0) {
-            resume = true;
-        } else if (strcmp(s, "--progress") == 0) {
-            force_progress = true;
-        } else if (next && strcmp(s, "--format") == 0) {
-            format = next, i++;
-        } else if (next && strcmp(s, "--types") == 0) {
-            types = next, i++;
-        } else if (next && strcmp(s, "--create") == 0) {
-            create = next, i++;
-        } else if (next && strcmp(s, "--jobs") == 0) {
-            jobs = atoi(next), i++;
-            if (jobs < 1 || jobs > 64) {
-                shell_errorf(w, "--jobs wants a number from 1 to 64, not '%s'", next);
-                goto out;
-            }
-        } else if (s[0] == '-' && s[1] == '-') {
-            usage(w);
-            goto out;
-        } else if (npos < 2) {
-            pos[npos++] = s;
-        } else {
-            usage(w);
-            goto out;
-        }
-    }
-    if (npos != 2) {
-        usage(w);
-        goto out;
-    }
+    const struct bulk_opt opts[] = {
+        {.name = "--bail", .flag = &im.bail},
+        {.name = "--resume", .flag = &resume},
+        {.name = "--progress", .flag = &force_progress},
+        {.name = "--format", .value = &format},
+        {.name = "--types", .value = &types},
+        {.name = "--create", .value = &create},
+        {.name = "--jobs", .number = &jobs, .min = 1, .max = 64},
+        {0},
+    };
+    if (!bulk_args(words, opts, pos, 2, w, usage)) goto out;
     im.path = pos[0];
     im.table = pos[1];
-    enum rec_format f = format ? rec_format_named(format) : rec_format_guess(im.path);
+    enum rec_format f = bulk_format(format, im.path, w);
     im.format = f;
-    if (f == REC_NONE) {
-        if (format)
-            shell_errorf(w, "unknown format '%s' (csv, tsv, json, ddbjson or s3)", format);
-        else
-            shell_errorf(w,
-                         "cannot tell the format of %s from its name: use --format "
-                         "csv|tsv|json|ddbjson|s3",
-                         im.path);
-        goto out;
-    }
+    if (f == REC_NONE) goto out;
     struct pq_buf pp = PQ_BUF_INIT;
     pq_buf_init(&pp);
     pq_buf_adds(&pp, im.path);

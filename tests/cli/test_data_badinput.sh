@@ -107,6 +107,13 @@ done <<'EOF'
 .import folder.jsonl Tab|error: cannot read folder.jsonl/manifest-files.json: No such file or directory
 .import j.jsonl NoSuchTable|error: ResourceNotFoundException: Requested resource not found
 .import --format xml j.jsonl Tab|error: unknown format 'xml' (csv, tsv, json, ddbjson or s3)
+.import j.weird Tab|error: cannot tell the format from the name j.weird: use --format
+.import --jobs 0 j.jsonl Tab|error: --jobs wants a number from 1 to 64, not '0'
+.import 'j.jsonl Tab|error: a quote is not closed
+.import j.jsonl|error: usage: .import
+.export --segments 65 Tab out.jsonl|error: --segments wants a number from 1 to 64, not '65'
+.export --bail Tab out.jsonl|error: usage: .export
+.export Tab out.jsonl extra|error: usage: .export
 .export NoSuchTable out.jsonl|error: ResourceNotFoundException: Requested resource not found
 .export Tab nodir/out.jsonl|error: cannot write nodir/out.jsonl.part: No such file or directory
 .export --format s3 Tab nodir/out|error: cannot make the folder nodir/out/data: No such file or directory
