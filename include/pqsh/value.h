@@ -106,6 +106,15 @@ bool pq_value_compare(const json_t *a, const json_t *b, int *cmp);
 size_t pq_value_size(const json_t *av);
 size_t pq_item_size(const json_t *item); /* names + values */
 
+/* Appends the compact JSON text of any JSON value, as
+ * json_dumps(JSON_COMPACT) writes it (object members in insertion order). */
+void pq_value_write_json(const json_t *j, struct pq_buf *text);
+/* What writing an item takes, in one walk of it: its compact JSON text
+ * (pq_value_write_json's) appended to `text` and its pq_item_size in *size.
+ * When `err` is not NULL, also pq_item_check_nesting's error for an item
+ * nested too deep (text and size are complete all the same). */
+pq_status pq_item_text(const json_t *item, struct pq_buf *text, size_t *size, struct pq_error *err);
+
 /* Appends the value as PartiQL literal text: 'it''s', 12.5, TRUE, NULL,
  * {'k': 1}, [1, 'a'], <<'a', 'b'>>. Binary has no PartiQL literal; it is
  * written as b64'AAE=' (and binary sets as <<b64'…'>>) for display only. */

@@ -104,6 +104,7 @@ pq_status pq_engine_open_reader(const struct pq_engine_options *opt, struct pq_e
 void pq_engine_close(struct pq_engine *e)
 {
     if (!e) return;
+    exec_stmt_free(e->spare);
     store_close(e->store);
     ttl_cursor_free(e->sweep);
     free(e->region);

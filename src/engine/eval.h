@@ -233,6 +233,7 @@ struct exec_stmt {
     struct ev_cond *where;             /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
     json_t *key;                       /* UPDATE/DELETE: key attributes (item); INSERT: the item */
     size_t size;                       /* INSERT: pq_item_size(key) */
+    struct pq_buf text;                /* INSERT: the item's JSON text (pq_item_text) */
     struct ev_update *update;          /* UPDATE */
     pq_returning returning;
 };
@@ -285,6 +286,9 @@ bool exec_has_extra_condition(const struct exec_stmt *s);
 pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct exec_stmt **out,
                        struct pq_error *err) PQ_MUST_USE;
 void exec_stmt_free(struct exec_stmt *s);
+/* exec_stmt_free, but keeps the emptied statement as the engine's spare for
+ * its next exec_prepare (when it has none). */
+void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s);
 /* Runs a prepared statement; *resp is a new {"Items": […], "NextToken"?} object. */
 pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,
                    json_t **resp, struct pq_error *err) PQ_MUST_USE;

@@ -406,6 +406,20 @@ out:
 
 /* ---- preparation -------------------------------------------------------- */
 
+/* An empty statement: the engine's spare (exec_stmt_recycle), or a new one.
+ * An INSERT's text is written into the spare's buffer, grown already. */
+static struct exec_stmt *stmt_new(struct pq_engine *e)
+{
+    struct exec_stmt *s = e->spare;
+    if (s) {
+        e->spare = NULL;
+        return s;
+    }
+    s = pq_xcalloc(1, sizeof *s);
+    pq_buf_init(&s->text);
+    return s;
+}
+
 /* The first function call inside an INSERT item: DynamoDB refuses it as an
  * unsupported data type (§4.4). */
 static const struct pq_expr *first_call(const struct pq_expr *e)
@@ -464,8 +478,9 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
                                        keys[k]->name);
         if ((st = exec_check_key_value(keys[k], v, k == 0, err)) != PQ_OK) return st;
     }
-    if ((st = pq_item_check_nesting(s->key, err)) != PQ_OK) return st;
-    if ((s->size = pq_item_size(s->key)) > MAX_ITEM_BYTES)
+    /* Its text, size and nesting in one walk; the text is what is written. */
+    if ((st = pq_item_text(s->key, &s->text, &s->size, err)) != PQ_OK) return st;
+    if (s->size > MAX_ITEM_BYTES)
         return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
     return index_check_item(s->table, s->key, err);
 }
@@ -537,7 +552,7 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
 {
     pq_status st;
     const char *detail = NULL;
-    struct exec_stmt *s = pq_xcalloc(1, sizeof *s);
+    struct exec_stmt *s = stmt_new(e);
     s->cx = (struct ev_ctx){r->statement, r->len, r->params, r->parsed ? r->base : 0};
     *out = NULL;
     if (r->parsed) {
@@ -621,18 +636,44 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
     *out = s;
     return PQ_OK;
 fail:
-    exec_stmt_free(s);
+    exec_stmt_recycle(e, s);
     return st;
+}
+
+/* Releases what `s` holds and empties it, keeping its text buffer. */
+static void stmt_clear(struct exec_stmt *s)
+{
+    ev_cond_free(s->where);
+    ev_update_free(s->update);
+    if (s->key) json_decref(s->key);
+    pq_stmt_free(s->owned);
+    struct pq_buf text = s->text;
+    memset(s, 0, sizeof *s);
+    s->text = text;
+    pq_buf_reset(&s->text);
 }
 
 void exec_stmt_free(struct exec_stmt *s)
 {
     if (!s) return;
-    ev_cond_free(s->where);
-    ev_update_free(s->update);
-    if (s->key) json_decref(s->key);
-    pq_stmt_free(s->owned);
+    stmt_clear(s);
+    pq_buf_release(&s->text);
     free(s);
+}
+
+/* A spare text buffer larger than this is not kept (one huge item must not
+ * pin its size for the rest of the session). */
+#define SPARE_TEXT_MAX 65536
+
+void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s)
+{
+    if (!s) return;
+    if (e->spare || s->text.cap > SPARE_TEXT_MAX) {
+        exec_stmt_free(s);
+        return;
+    }
+    stmt_clear(s);
+    e->spare = s;
 }
 
 /* ---- writes ------------------------------------------------------------- */
@@ -654,7 +695,7 @@ static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **r
                             struct pq_error *err)
 {
     bool inserted = false;
-    pq_status st = store_item_insert(e->store, s->table, s->key, s->size, &inserted, err);
+    pq_status st = store_item_insert(e->store, s->table, s->key, &s->text, s->size, &inserted, err);
     if (st != PQ_OK) return st;
     if (!inserted)
         return pq_error_service(err, "DuplicateItemException",
@@ -780,7 +821,7 @@ pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_
     }
     cap_free(e->cap);
     e->cap = NULL;
-    exec_stmt_free(s);
+    exec_stmt_recycle(e, s);
     if (r.params) json_decref(r.params);
     return st;
 }

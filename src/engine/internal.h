@@ -96,6 +96,7 @@ struct pq_engine {
     struct ttl_cursor *sweep; /* where the TTL sweep goes on (ttl.c) */
     size_t page_bytes;
     struct pq_capacity *cap; /* non-NULL while the running call accounts capacity */
+    struct exec_stmt *spare; /* the last statement's, kept for the next (exec.c) */
 };
 
 /* The engine's one clock: seconds since the epoch (the real time, or the
@@ -205,9 +206,11 @@ pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, cons
                          const json_t *old, struct pq_error *err) PQ_MUST_USE;
 /* Inserts the item only if its key is free (PartiQL INSERT in one step);
  * *inserted false means an item with that key exists and nothing changed.
- * `size` is pq_item_size(item), which the caller has computed already. */
+ * `text` (borrowed) and `size` are pq_item_text's answers for the item,
+ * which the caller has made already (or NULL and 0: made here). */
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            size_t size, bool *inserted, struct pq_error *err) PQ_MUST_USE;
+                            const struct pq_buf *text, size_t size, bool *inserted,
+                            struct pq_error *err) PQ_MUST_USE;
 /* Deletes the item under `k`; `old` (borrowed) is that item as the caller
  * read it in this transaction (NULL: absent), as for store_item_put. */
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,

@@ -994,97 +994,12 @@ static pq_status index_add(struct pq_store *s, const struct pq_table_meta *t,
     return rc;
 }
 
-/* Appends a JSON string literal; runs of plain bytes are copied at once
- * (UTF-8 passes through, control characters are escaped). */
-static void dump_string(const char *p, size_t n, struct pq_buf *b)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t plain = 0;
-    while (plain < n && (unsigned char)p[plain] >= 0x20 && p[plain] != '"' && p[plain] != '\\')
-        plain++;
-    if (plain == n) { /* nothing to escape (the common case): one copy */
-        pq_buf_grow(b, n + 2);
-        char *o = b->data + b->len;
-        o[0] = '"';
-        memcpy(o + 1, p, n);
-        o[n + 1] = '"';
-        o[n + 2] = '\0';
-        b->len += n + 2;
-        return;
-    }
-    pq_buf_addc(b, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        pq_buf_add(b, p + run, i - run);
-        run = i + 1;
-        char esc[7] = {'\\', (char)c, 0};
-        if (c < 0x20) {
-            static const char short_esc[] = "btn\0fr";
-            if (c >= '\b' && c <= '\r' && c != 0x0b)
-                esc[1] = short_esc[c - '\b'];
-            else
-                snprintf(esc, sizeof esc, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-        }
-        pq_buf_adds(b, esc);
-    }
-    pq_buf_add(b, p + run, n - run);
-    pq_buf_addc(b, '"');
-}
-
-/* Compact JSON text of an item, as json_dumps(JSON_COMPACT) writes it
- * (members in insertion order) but without its per-token callbacks. */
-static void dump_json(const json_t *j, struct pq_buf *b)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        /* The iterator itself (json_object_foreach looks each key up again). */
-        pq_buf_addc(b, '{');
-        for (void *it = json_object_iter((json_t *)j); it;) {
-            const char *k = json_object_iter_key(it);
-            dump_string(k, json_object_iter_key_len(it), b);
-            pq_buf_addc(b, ':');
-            dump_json(json_object_iter_value(it), b);
-            if ((it = json_object_iter_next((json_t *)j, it))) pq_buf_addc(b, ',');
-        }
-        pq_buf_addc(b, '}');
-        break;
-    }
-    case JSON_ARRAY:
-        pq_buf_addc(b, '[');
-        for (size_t i = 0; i < json_array_size(j); i++) {
-            if (i) pq_buf_addc(b, ',');
-            dump_json(json_array_get(j, i), b);
-        }
-        pq_buf_addc(b, ']');
-        break;
-    case JSON_STRING:
-        dump_string(json_string_value(j), json_string_length(j), b);
-        break;
-    case JSON_TRUE:
-        pq_buf_adds(b, "true");
-        break;
-    case JSON_FALSE:
-        pq_buf_adds(b, "false");
-        break;
-    case JSON_INTEGER:
-        pq_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-        break;
-    case JSON_REAL:
-        pq_buf_addf(b, "%.17g", json_real_value(j));
-        break;
-    default:
-        pq_buf_adds(b, "null");
-        break;
-    }
-}
-
 /* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert);
- * `size` is pq_item_size(item). */
+ * `text` and `size` are pq_item_text's answers for the item, or NULL and 0
+ * to have them made here. */
 static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            size_t size, bool replace, const json_t *given, bool *written,
-                            struct pq_error *err)
+                            const struct pq_buf *text, size_t size, bool replace,
+                            const json_t *given, bool *written, struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
     sqlite3_stmt **slot = replace ? &e->put : &e->ins;
@@ -1115,13 +1030,16 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
         delta = coll_contribution(t, item) - coll_contribution(t, old);
         if ((rc = coll_check(s, t, &k.hk, delta, err))) goto out;
     }
-    pq_buf_reset(&s->text);
-    dump_json(item, &s->text);
+    if (!text) {
+        pq_buf_reset(&s->text);
+        pq_item_text(item, &s->text, &size, NULL); /* no error without `err` */
+        text = &s->text;
+    }
     sqlite3_stmt *st = *slot;
     /* `k` outlives the step, and the bindings are cleared after it. */
     bind_static(st, 1, &k.hk);
     bind_static(st, 2, &k.rk);
-    sqlite3_bind_text(st, 3, s->text.data, (int)s->text.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, text->data, (int)text->len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
     int step = sqlite3_step(st);
     bool changed = step == SQLITE_DONE && sqlite3_changes(s->db) > 0;
@@ -1146,14 +1064,15 @@ out:
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                          const json_t *old, struct pq_error *err)
 {
-    return item_write(s, t, item, pq_item_size(item), true, old, NULL, err);
+    return item_write(s, t, item, NULL, 0, true, old, NULL, err);
 }
 
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            size_t size, bool *inserted, struct pq_error *err)
+                            const struct pq_buf *text, size_t size, bool *inserted,
+                            struct pq_error *err)
 {
     *inserted = false;
-    return item_write(s, t, item, size, false, NULL, inserted, err);
+    return item_write(s, t, item, text, size, false, NULL, inserted, err);
 }
 
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,

@@ -14,7 +14,6 @@
 /* "maps/lists up to 32 levels" (§2.3). We count the M or L that is the
  * attribute's value as level 1, so 32 nested containers pass and 33 fail.
  * UNCONFIRMED whether DynamoDB counts the item itself as a level. */
-#define NEST_MAX 32
 
 #define INVALID "One or more parameter values were invalid: "
 
@@ -190,10 +189,10 @@ static pq_status single_member(struct vctx *c, json_t *av, pq_type *t)
     return PQ_OK;
 }
 
-static pq_status nesting(struct vctx *c)
+pq_status value_nesting_error(struct pq_error *err)
 {
-    return pq_error_validation(c->err, "Nesting Levels have exceeded supported limits: Attributes "
-                                       "in the item have nested levels beyond supported limit");
+    return pq_error_validation(err, "Nesting Levels have exceeded supported limits: Attributes "
+                                    "in the item have nested levels beyond supported limit");
 }
 
 static pq_status check(struct vctx *c, json_t *av, int level)
@@ -232,7 +231,7 @@ static pq_status check(struct vctx *c, json_t *av, int level)
         const char *k;
         json_t *v;
         if (!json_is_object(p)) return wrong_json(c, 'm', p);
-        if (level + 1 > NEST_MAX) return nesting(c);
+        if (level + 1 > VALUE_NEST_MAX) return value_nesting_error(c->err);
         json_object_foreach(p, k, v)
         {
             if ((st = check(c, v, level + 1))) return st;
@@ -241,7 +240,7 @@ static pq_status check(struct vctx *c, json_t *av, int level)
     }
     case PQ_T_L:
         if (!json_is_array(p)) return wrong_json(c, 'l', p);
-        if (level + 1 > NEST_MAX) return nesting(c);
+        if (level + 1 > VALUE_NEST_MAX) return value_nesting_error(c->err);
         for (size_t i = 0; i < json_array_size(p); i++)
             if ((st = check(c, json_array_get(p, i), level + 1))) return st;
         return PQ_OK;
@@ -263,7 +262,7 @@ pq_status pq_value_validate_partiql(json_t *av, struct pq_error *err)
 }
 
 /* Depth of containers below `av` (an M or L counts 1, as in check()). */
-static int depth(const json_t *av, int limit)
+int value_depth(const json_t *av, int limit)
 {
     json_t *p;
     pq_type t = pq_value_split(av, &p);
@@ -272,12 +271,12 @@ static int depth(const json_t *av, int limit)
     int max = 0;
     if (t == PQ_T_M) {
         for (void *it = json_object_iter(p); it; it = json_object_iter_next(p, it)) {
-            int d = depth(json_object_iter_value(it), limit - 1);
+            int d = value_depth(json_object_iter_value(it), limit - 1);
             if (d > max) max = d;
         }
     } else {
         for (size_t i = 0; i < json_array_size(p); i++) {
-            int d = depth(json_array_get(p, i), limit - 1);
+            int d = value_depth(json_array_get(p, i), limit - 1);
             if (d > max) max = d;
         }
     }
@@ -289,10 +288,8 @@ pq_status pq_item_check_nesting(const json_t *item, struct pq_error *err)
     /* The iterator itself: json_object_foreach looks every key up again. */
     for (void *it = json_object_iter((json_t *)item); it;
          it = json_object_iter_next((json_t *)item, it)) {
-        if (depth(json_object_iter_value(it), NEST_MAX) > NEST_MAX) {
-            struct vctx c = {false, err};
-            return nesting(&c);
-        }
+        if (value_depth(json_object_iter_value(it), VALUE_NEST_MAX) > VALUE_NEST_MAX)
+            return value_nesting_error(err);
     }
     return PQ_OK;
 }

@@ -28,7 +28,7 @@ pq_type pq_type_from_name(const char *name)
 /* The tag named `k`, decided on its first bytes (pq_type_from_name's
  * answer, without a string comparison per tag: every value is typed through
  * here, several times per attribute written). */
-static pq_type tag_of(const char *k)
+pq_type value_tag_of(const char *k)
 {
     switch (k[0]) {
     case 'S':
@@ -55,7 +55,7 @@ pq_type pq_value_split(const json_t *av, json_t **payload)
     *payload = NULL;
     if (!json_is_object(av) || json_object_size(av) != 1) return PQ_T_NONE;
     void *it = json_object_iter((json_t *)av);
-    pq_type t = tag_of(json_object_iter_key(it));
+    pq_type t = value_tag_of(json_object_iter_key(it));
     if (t != PQ_T_NONE) *payload = json_object_iter_value(it);
     return t;
 }
@@ -314,7 +314,7 @@ bool pq_value_encode_key(const json_t *av, struct pq_buf *out)
  * Sets: Σ member sizes by the member's scalar rule. Malformed parts count
  * their text length, so a size is always defined. */
 
-static size_t scalar_size(pq_type t, const json_t *p)
+size_t value_scalar_size(pq_type t, const json_t *p)
 {
     if (!json_is_string(p)) return 1;
     const char *s = json_string_value(p);
@@ -349,7 +349,7 @@ size_t pq_value_size(const json_t *av)
     case PQ_T_S:
     case PQ_T_N:
     case PQ_T_B:
-        return scalar_size(t, p);
+        return value_scalar_size(t, p);
     case PQ_T_M:
         return 3 + members_size(p, 1);
     case PQ_T_L:
@@ -361,7 +361,7 @@ size_t pq_value_size(const json_t *av)
     case PQ_T_NS:
     case PQ_T_BS:
         for (size_t i = 0; i < json_array_size(p); i++)
-            n += scalar_size(t, json_array_get(p, i));
+            n += value_scalar_size(t, json_array_get(p, i));
         return n;
     default:
         return 1; /* BOOL, NULL; malformed values count as one byte */

@@ -34,6 +34,20 @@ void value_keys_free(struct value_key *k, size_t n);
 /* True when two adjacent keys of a sorted key array are equal. */
 bool value_keys_duplicate(const struct value_key *k, size_t n);
 
+/* The type an AttributeValue's tag names (pq_type_from_name's answer,
+ * decided on the tag's first bytes); PQ_T_NONE for no type. */
+pq_type value_tag_of(const char *tag);
+/* pq_value_size of a scalar payload `p` (or set member) of type t. */
+size_t value_scalar_size(pq_type t, const json_t *p);
+
+/* DynamoDB's nesting limit: an attribute may hold M and L values 32 deep. */
+#define VALUE_NEST_MAX 32
+/* 0 for a scalar, 1 + the deepest member's depth for M and L, counted at
+ * most `limit` + 1 levels down (so a comparison with `limit` stays exact). */
+int value_depth(const json_t *av, int limit);
+/* The ValidationException for an item nested beyond VALUE_NEST_MAX. */
+pq_status value_nesting_error(struct pq_error *err);
+
 /* pq_value_set_union / pq_value_set_difference with a count of the key
  * comparisons made added to *work (NULL allowed). */
 bool value_set_merge(const json_t *a, const json_t *b, bool add, json_t **out, size_t *work);

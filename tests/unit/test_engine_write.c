@@ -256,6 +256,36 @@ static void test_nesting(void)
     CHECK_STR(error_of(stmt), want);
 }
 
+/* The engine keeps its last statement (emptied, with its text buffer) for
+ * the next one: whatever came before, each INSERT writes its own item. */
+static void test_spare_statement(void)
+{
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 1, 'a': 'first one, long enough'}");
+    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 2}");
+    CHECK_STR(get("r", 2), "[{\"pk\":{\"S\":\"r\"},\"sk\":{\"N\":\"2\"}}]");
+    /* Failures, in preparing and in running, leave a spare as empty. */
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 2}"),
+              "DuplicateItemException: Duplicate primary key exists in table");
+    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'r'}"),
+              "ValidationException: Key attribute should be present in the item: Key sk");
+    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 3, 'b': true}");
+    CHECK_STR(get("r", 3), "[{\"b\":{\"BOOL\":true},\"pk\":{\"S\":\"r\"},\"sk\":{\"N\":\"3\"}}]");
+    /* A large item's buffer is not kept; the next statement makes its own. */
+    char *big = big_string_param(100000);
+    CHECK_STR(items_p("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 4, 'big': ?}", big), "[]");
+    free(big);
+    CHECK(eng->spare == NULL);
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 5}");
+    CHECK(eng->spare != NULL);
+    CHECK_STR(get("r", 5), "[{\"pk\":{\"S\":\"r\"},\"sk\":{\"N\":\"5\"}}]");
+    CHECK_STR(items("SELECT sk FROM \"Tab\" WHERE pk = 'r'"),
+              "[{\"sk\":{\"N\":\"1\"}},{\"sk\":{\"N\":\"2\"}},{\"sk\":{\"N\":\"3\"}},"
+              "{\"sk\":{\"N\":\"4\"}},{\"sk\":{\"N\":\"5\"}}]");
+}
+
 int main(void)
 {
     engine_start(0);
@@ -266,6 +296,7 @@ int main(void)
     test_conditions();
     test_delete();
     test_nesting();
+    test_spare_statement();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();

@@ -586,6 +586,109 @@ static void test_set_duplicates(void)
     }
 }
 
+/* pq_item_text's one walk against its three references: json_dumps's text,
+ * pq_item_size and pq_item_check_nesting. */
+static void check_item_text(const json_t *item)
+{
+    struct pq_buf text = PQ_BUF_INIT;
+    struct pq_error e1, e2;
+    size_t size = 12345;
+    pq_buf_init(&text);
+    pq_error_init(&e1);
+    pq_error_init(&e2);
+    pq_status st = pq_item_text(item, &text, &size, &e1);
+    char *want = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+    /* The store has always written \u escapes with lower-case hex digits
+     * (jansson: upper-case); either reads back as the same string. */
+    for (char *u = want; (u = strstr(u, "\\u00")); u += 6)
+        for (int i = 4; i < 6; i++)
+            if (u[i] >= 'A' && u[i] <= 'F') u[i] = (char)(u[i] - 'A' + 'a');
+    CHECK_STR(text.data, want);
+    CHECK_EQ(text.len, strlen(want));
+    CHECK_EQ(size, pq_item_size(item));
+    CHECK_EQ(st, pq_item_check_nesting(item, &e2));
+    if (st) CHECK_STR(e1.message, e2.message);
+    /* Appended: what the buffer held stays in front. */
+    pq_buf_reset(&text);
+    pq_buf_adds(&text, "x");
+    (void)pq_item_text(item, &text, &size, NULL);
+    CHECK(text.data[0] == 'x' && strcmp(text.data + 1, want) == 0);
+    free(want);
+    pq_buf_release(&text);
+    pq_error_release(&e1);
+    pq_error_release(&e2);
+}
+
+/* {"a": v} with v = `levels` M and L values around a string, alternating. */
+static json_t *nested_item(int levels)
+{
+    json_t *v = json_pack("{s:s}", "S", "deep");
+    for (int i = 0; i < levels; i++)
+        v = i % 2 ? json_pack("{s:[o]}", "L", v) : json_pack("{s:{s:o}}", "M", "k", v);
+    return json_pack("{s:o}", "a", v);
+}
+
+static void test_item_text(void)
+{
+    static const char *const items[] = {
+        "{}",
+        "{\"idempotency_token\":{\"S\":\"token00000001\"},\"order_id\":{\"S\":\"order1\"},"
+        "\"customer_name\":{\"S\":\"Alice\"},\"order_amount\":{\"N\":\"12.50\"}}",
+        "{\"b\":{\"B\":\"AAEC\"},\"t\":{\"BOOL\":true},\"f\":{\"BOOL\":false},\"n\":{\"NULL\":true}"
+        "}",
+        "{\"ss\":{\"SS\":[\"a\",\"b\\\"c\"]},\"ns\":{\"NS\":[\"1\",\"2.50\"]},\"bs\":{\"BS\":[\"AA="
+        "=\"]}}",
+        "{\"m\":{\"M\":{\"x\":{\"L\":[{\"S\":\"\"},{\"M\":{}},{\"L\":[]},{\"N\":\"-0.1e5\"}]}}}}",
+        "{\"q\\\"uote\":{\"S\":\"a\\\\b\\\"c\\n\\t\\r\\b\\f\\u0001\\u001f\\u007f\"}}",
+        "{\"utf8 \\u00e9\\u4e2d\\ud83d\\ude00\":{\"S\":\"caf\\u00e9 \\u4e2d\\u6587 "
+        "\\ud83d\\ude00\"}}",
+        "{\"slash\":{\"S\":\"a/b\"}}",
+        /* Not AttributeValues: written and sized as the general functions do. */
+        "{\"x\":{\"S\":1},\"y\":{\"M\":5},\"z\":{\"L\":{}},\"w\":{\"Q\":\"1\"},\"v\":{\"S\":\"a\","
+        "\"N\":\"1\"},\"u\":[1,2.5,null,true],\"t\":\"bare\",\"s\":{\"N\":\"not a number\"}}",
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        json_t *item = J(items[i]);
+        check_item_text(item);
+        json_decref(item);
+    }
+    /* A character to escape at every place around the 8-byte steps. */
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f};
+    for (size_t k = 0; k < sizeof specials; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            char s[21];
+            memset(s, 'a' + (char)(at % 26), sizeof s - 1);
+            s[20] = '\0';
+            s[at] = specials[k];
+            json_t *item = json_pack("{s:{s:s}}", s, "S", s);
+            check_item_text(item);
+            json_decref(item);
+        }
+    }
+    /* DynamoDB's 32 levels: within and beyond, deep below the cap too. */
+    static const int levels[] = {0, 1, 31, 32, 33, 40};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        json_t *item = nested_item(levels[i]);
+        check_item_text(item);
+        struct pq_buf text = PQ_BUF_INIT;
+        struct pq_error err;
+        size_t size;
+        pq_buf_init(&text);
+        pq_error_init(&err);
+        CHECK_EQ(pq_item_text(item, &text, &size, &err) != PQ_OK, levels[i] > 32);
+        pq_buf_release(&text);
+        pq_error_release(&err);
+        json_decref(item);
+    }
+    json_t *nul = json_pack("{s:{s:s%}}", "nul", "S", "a\0b", (size_t)3);
+    check_item_text(nul);
+    json_decref(nul);
+    /* Not an object: written as it is, size 0 as pq_item_size says. */
+    json_t *arr = J("[{\"S\":\"a\"}]");
+    check_item_text(arr);
+    json_decref(arr);
+}
+
 int main(void)
 {
     test_types();
@@ -598,5 +701,6 @@ int main(void)
     test_render();
     test_base64();
     test_set_duplicates();
+    test_item_text();
     DONE();
 }

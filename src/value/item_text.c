@@ -1,0 +1,201 @@
+/* item_text.c — JSON text of values and items; an item's text, size and nesting in one walk.
+ *
+ * An item written to the store is walked once for three answers that used
+ * to take a walk each: its compact JSON text, its DynamoDB size
+ * (pq_item_size) and the depth of its deepest attribute (the 32-level limit
+ * of pq_item_check_nesting). Well-formed AttributeValues take the walk's own
+ * path; anything else (a malformed value) is written, sized and measured by
+ * the general functions, so the answers are always theirs.
+ */
+#include "pqsh/value.h"
+#include "value_internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes at the start of p[0..n) that a JSON string holds as they are: not
+ * a control character, '"' or '\\'. Eight at a time while none is found
+ * ("has a byte less than 0x20 / equal to c" tests on a 64-bit word). */
+static size_t plain_run(const char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, q, s;
+        memcpy(&x, p + i, 8);
+        q = x ^ (ones * '"');
+        s = x ^ (ones * '\\');
+        if (((x - ones * 0x20) & ~x & highs) | ((q - ones) & ~q & highs) |
+            ((s - ones) & ~s & highs))
+            break;
+    }
+    while (i < n && (unsigned char)p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
+/* Appends a JSON string literal; runs of plain bytes are copied at once
+ * (UTF-8 passes through, control characters are escaped). */
+static void add_string(struct pq_buf *b, const char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t plain = plain_run(p, n);
+    if (plain == n) { /* nothing to escape (the common case): one copy */
+        pq_buf_grow(b, n + 2);
+        char *o = b->data + b->len;
+        o[0] = '"';
+        memcpy(o + 1, p, n);
+        o[n + 1] = '"';
+        o[n + 2] = '\0';
+        b->len += n + 2;
+        return;
+    }
+    pq_buf_addc(b, '"');
+    size_t run = 0;
+    for (size_t i = plain; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        pq_buf_add(b, p + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', (char)c, 0};
+        if (c < 0x20) {
+            static const char short_esc[] = "btn\0fr";
+            if (c >= '\b' && c <= '\r' && c != 0x0b)
+                esc[1] = short_esc[c - '\b'];
+            else
+                snprintf(esc, sizeof esc, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+        }
+        pq_buf_adds(b, esc);
+    }
+    pq_buf_add(b, p + run, n - run);
+    pq_buf_addc(b, '"');
+}
+
+void pq_value_write_json(const json_t *j, struct pq_buf *b)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        /* The iterator itself (json_object_foreach looks each key up again). */
+        pq_buf_addc(b, '{');
+        for (void *it = json_object_iter((json_t *)j); it;) {
+            add_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
+            pq_buf_addc(b, ':');
+            pq_value_write_json(json_object_iter_value(it), b);
+            if ((it = json_object_iter_next((json_t *)j, it))) pq_buf_addc(b, ',');
+        }
+        pq_buf_addc(b, '}');
+        break;
+    }
+    case JSON_ARRAY:
+        pq_buf_addc(b, '[');
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            if (i) pq_buf_addc(b, ',');
+            pq_value_write_json(json_array_get(j, i), b);
+        }
+        pq_buf_addc(b, ']');
+        break;
+    case JSON_STRING:
+        add_string(b, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_TRUE:
+        pq_buf_adds(b, "true");
+        break;
+    case JSON_FALSE:
+        pq_buf_adds(b, "false");
+        break;
+    case JSON_INTEGER:
+        pq_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        pq_buf_addf(b, "%.17g", json_real_value(j));
+        break;
+    default:
+        pq_buf_adds(b, "null");
+        break;
+    }
+}
+
+static size_t walk_value(const json_t *av, int *depth, struct pq_buf *b);
+
+/* `{` members `}` of object `m`: returns Σ (extra + name bytes + value size);
+ * *depth is the deepest member's. */
+static size_t walk_members(json_t *m, size_t extra, int *depth, struct pq_buf *b)
+{
+    size_t n = 0;
+    int deepest = 0, d;
+    pq_buf_addc(b, '{');
+    for (void *it = json_object_iter(m); it;) {
+        size_t klen = json_object_iter_key_len(it);
+        add_string(b, json_object_iter_key(it), klen);
+        pq_buf_addc(b, ':');
+        n += extra + klen + walk_value(json_object_iter_value(it), &d, b);
+        if (d > deepest) deepest = d;
+        if ((it = json_object_iter_next(m, it))) pq_buf_addc(b, ',');
+    }
+    pq_buf_addc(b, '}');
+    *depth = deepest;
+    return n;
+}
+
+/* Writes AttributeValue `av`, returns pq_value_size(av); *depth is 0 for
+ * a scalar, 1 + the deepest member's for M and L (capped at NEST_MAX + 1
+ * where value_depth answers, which keeps every comparison with NEST_MAX). */
+static size_t walk_value(const json_t *av, int *depth, struct pq_buf *b)
+{
+    *depth = 0;
+    if (json_is_object(av) && json_object_size(av) == 1) {
+        void *it = json_object_iter((json_t *)av);
+        const char *tag = json_object_iter_key(it);
+        json_t *p = json_object_iter_value(it);
+        pq_type t = value_tag_of(tag);
+        bool fits = ((t == PQ_T_S || t == PQ_T_N || t == PQ_T_B) && json_is_string(p)) ||
+                    (t == PQ_T_M && json_is_object(p)) || (t == PQ_T_L && json_is_array(p));
+        if (fits) {
+            size_t n = 3;
+            int d = 0, deepest = 0;
+            pq_buf_addc(b, '{');
+            add_string(b, tag, json_object_iter_key_len(it));
+            pq_buf_addc(b, ':');
+            switch (t) {
+            case PQ_T_M:
+                n += walk_members(p, 1, &d, b);
+                *depth = d + 1;
+                break;
+            case PQ_T_L:
+                pq_buf_addc(b, '[');
+                for (size_t i = 0; i < json_array_size(p); i++) {
+                    if (i) pq_buf_addc(b, ',');
+                    n += 1 + walk_value(json_array_get(p, i), &d, b);
+                    if (d > deepest) deepest = d;
+                }
+                pq_buf_addc(b, ']');
+                *depth = deepest + 1;
+                break;
+            default:
+                add_string(b, json_string_value(p), json_string_length(p));
+                n = value_scalar_size(t, p);
+                break;
+            }
+            pq_buf_addc(b, '}');
+            return n;
+        }
+    }
+    /* BOOL, NULL, sets and anything malformed. */
+    pq_value_write_json(av, b);
+    *depth = value_depth(av, VALUE_NEST_MAX);
+    return pq_value_size(av);
+}
+
+pq_status pq_item_text(const json_t *item, struct pq_buf *text, size_t *size, struct pq_error *err)
+{
+    int depth = 0;
+    if (json_is_object(item)) {
+        *size = walk_members((json_t *)item, 0, &depth, text);
+    } else { /* not an item: written as it is, sized as pq_item_size does */
+        pq_value_write_json(item, text);
+        *size = pq_item_size(item);
+    }
+    if (err && depth > VALUE_NEST_MAX) return value_nesting_error(err);
+    return PQ_OK;
+}
