@@ -80,7 +80,10 @@ json_t *pq_vars_value(const struct pq_vars *vs, size_t i); /* borrowed */
  * user and an undefined `:name` are PQ_ERR_BIND errors with the byte range of
  * the offending token. On failure *params is NULL and `s` may be partly
  * rewritten (free it). EXPLAIN binds its inner statement. On success
- * s->notes holds the binder's notes (above), owned by `s`. */
+ * s->notes holds the binder's notes (above), owned by `s`. A b64'…'
+ * literal (sent as a parameter) is looked for only when s->shell_syntax is
+ * set, as a SHELL-mode parse sets it for every tree that holds one: a tree
+ * made otherwise with one must set it too. */
 pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params,
                   struct pq_error *err) PQ_MUST_USE;
 

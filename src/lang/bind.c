@@ -142,6 +142,9 @@ struct binder {
     struct pq_note *notes;
     size_t nnotes;
     bool in_cond; /* walking a WHERE condition */
+    /* The tree may hold a b64'…' literal: not for a statement parsed without
+     * a pqsh-only turn (making one sets shell_syntax), see pq_bind. */
+    bool no_binary;
     struct pq_error *err;
 };
 
@@ -383,7 +386,8 @@ static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
     case PQ_E_LIT:
         /* b64'…' (a pqsh literal): DynamoDB has no binary literal, so the
          * value always travels as a parameter. */
-        if (pq_value_type(e->lit) == PQ_T_B) replace_with_param(b, slot, json_incref(e->lit), NULL);
+        if (!b->no_binary && pq_value_type(e->lit) == PQ_T_B)
+            replace_with_param(b, slot, json_incref(e->lit), NULL);
         return PQ_OK;
     case PQ_E_MISSING:
         return PQ_OK;
@@ -544,7 +548,7 @@ static void note_both_ways(struct binder *b)
 pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params,
                   struct pq_error *err)
 {
-    struct binder b = {.vars = vars, .err = err};
+    struct binder b = {.vars = vars, .no_binary = !s->shell_syntax, .err = err};
     json_t *arr = NULL;
     pq_status st = walk_stmt(&b, s);
     if (st) goto out;

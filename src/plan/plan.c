@@ -326,6 +326,7 @@ static struct pq_stmt *row_insert(const struct pq_stmt *s, size_t r)
     struct pq_stmt *ins = pq_xcalloc(1, sizeof *ins);
     struct pq_expr *tuple = pq_xcalloc(1, sizeof *tuple);
     ins->kind = PQ_S_INSERT;
+    ins->shell_syntax = s->shell_syntax; /* its values may hold b64'…' literals (pq_bind) */
     ins->loc = row_loc(row, ncols, s->loc);
     ins->u.insert.into.table.name = pq_xstrdup(table->name);
     ins->u.insert.into.table.quoted = table->quoted;
