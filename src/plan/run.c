@@ -45,6 +45,15 @@ static bool is_error(const struct pq_error *err, const char *type)
     return err->code == PQ_ERR_SERVICE && err->type && type && strcmp(err->type, type) == 0;
 }
 
+/* `req` (one reference held) as a request of the caller's own to change. */
+static json_t *own_request(json_t *req)
+{
+    if (req->refcount == 1) return req;
+    json_t *c = json_copy(req);
+    json_decref(req);
+    return c;
+}
+
 /* ExecuteStatement, following NextToken until it is absent or LIMIT is met.
  * Each page is delivered and dropped before the next is asked for, so memory
  * stays bounded by one page. */
@@ -52,16 +61,22 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
                                const struct pq_run_sink *sink, struct pq_run_outcome *out,
                                struct pq_error *err)
 {
-    json_t *req = json_copy(step->request), *resp = NULL, *slice = NULL;
+    /* The request as planned; copied only to be changed (Limit, NextToken). */
+    json_t *req = json_incref(step->request), *resp = NULL, *slice = NULL;
     uint64_t left = step->limit;
     pq_status st = PQ_OK;
     /* LIMIT 0 still asks the target, once, for at most one item: a missing
      * table or a refused statement must not pass for an empty result. */
-    if (step->has_limit && left == 0) json_object_set_new(req, "Limit", json_integer(1));
+    if (step->has_limit && left == 0) {
+        req = own_request(req);
+        json_object_set_new(req, "Limit", json_integer(1));
+    }
     for (;;) {
         st = step->parsed ? pq_backend_execute(b, req, step->parsed, step->parsed_base, &resp, err)
                           : pq_backend_call(b, step->op, req, &resp, err);
         if (st) goto out;
+        /* A write's answer is usually {}: nothing to look up in it. */
+        if (json_object_size(resp) == 0 && !step->has_limit) break;
         capacity(sink, step, resp);
         json_t *items = json_object_get(resp, "Items");
         size_t n = json_array_size(items);
@@ -92,6 +107,7 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
                               "the service returned the same NextToken twice");
             goto out;
         }
+        req = own_request(req);
         json_object_set(req, "NextToken", token);
         json_decref(resp);
         resp = NULL;
