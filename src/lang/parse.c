@@ -15,6 +15,7 @@
 #include "partiql.tab.h"
 #include "partiql.lex.h"
 #include "pqsh/buf.h"
+#include "pqsh/thread.h"
 
 /* ---- words ---------------------------------------------------------------- */
 
@@ -638,6 +639,46 @@ int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx)
 
 /* ---- entry point ------------------------------------------------------------ */
 
+/* ---- the scanner, kept per thread ---------------------------------------- */
+
+/* A scanner and a copy of the text it reads, kept between statements: a
+ * bulk script would make and free both for each. A parse that starts while
+ * another is under way on the same thread (none does today) gets a scanner
+ * of its own. */
+struct scanner_cache {
+    yyscan_t scanner; /* NULL until first used */
+    char *bytes;      /* the text and flex's two end-of-buffer NULs */
+    size_t cap;
+    bool busy;
+    bool registered, refused; /* with pq_thread_at_exit */
+};
+
+static _Thread_local struct scanner_cache scanner_cache;
+
+static void scanner_cache_drain(void *p)
+{
+    struct scanner_cache *c = p;
+    if (c->scanner) pqlexlex_destroy(c->scanner);
+    free(c->bytes);
+    memset(c, 0, sizeof *c);
+}
+
+/* The cached scanner, reading for `ctx`, with text[0..len) copied into
+ * c->bytes (the buffer pqlex_scan_buffer takes). */
+static yyscan_t cached_scanner(struct scanner_cache *c, struct pq_parse_ctx *ctx, const char *text,
+                               size_t len)
+{
+    if (!c->scanner && pqlexlex_init_extra(ctx, &c->scanner)) abort();
+    pqlexset_extra(ctx, c->scanner);
+    if (len + 2 > c->cap) {
+        c->cap = len + 2 > 2 * c->cap ? len + 2 : 2 * c->cap;
+        c->bytes = pq_xrealloc(c->bytes, c->cap);
+    }
+    if (len) memcpy(c->bytes, text, len);
+    c->bytes[len] = c->bytes[len + 1] = '\0';
+    return c->scanner;
+}
+
 pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
                    struct pq_error *err, const char **ddb_detail)
 {
@@ -654,14 +695,32 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
         if (ddb_detail) *ddb_detail = "";
         return PQ_ERR_SYNTAX;
     }
+    struct scanner_cache *c = &scanner_cache;
+    /* Kept only when it can be released at the thread's end (the main
+     * thread's goes with the process). */
+    if (!c->registered && !c->refused && !c->busy) {
+        c->registered = pq_thread_at_exit(scanner_cache_drain, c);
+        c->refused = !c->registered;
+    }
+    bool cached = c->registered && !c->busy;
     yyscan_t scanner;
-    if (pqlexlex_init_extra(&ctx, &scanner)) abort();
+    YY_BUFFER_STATE buf;
+    if (cached) {
+        c->busy = true;
+        scanner = cached_scanner(c, &ctx, text, len);
+        buf = pqlex_scan_buffer(c->bytes, len + 2, scanner);
+    } else {
+        if (pqlexlex_init_extra(&ctx, &scanner)) abort();
+        buf = pqlex_scan_bytes(text ? text : "", (int)len, scanner);
+    }
     ctx.scanner = scanner;
-    YY_BUFFER_STATE buf = pqlex_scan_bytes(text ? text : "", (int)len, scanner);
     int rc = pqyyparse(&ctx);
     if (ctx.has_peek) token_value_free(ctx.peek_tok, &ctx.peek_val);
     pqlex_delete_buffer(buf, scanner);
-    pqlexlex_destroy(scanner);
+    if (cached)
+        c->busy = false;
+    else
+        pqlexlex_destroy(scanner);
     if (rc == 0 && ctx.result && !ctx.failed) {
         *out = ctx.result;
         ctx.result->comments = ctx.comments;
