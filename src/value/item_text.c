@@ -14,9 +14,24 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Bytes at the start of p[0..n) that a JSON string holds as they are: not
- * a control character, '"' or '\\'. Eight at a time while none is found
- * ("has a byte less than 0x20 / equal to c" tests on a 64-bit word). */
+/* Bytes a JSON string holds as they are: not a control character, '"' or '\\'. */
+/* clang-format off */
+#define NO16 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define YES16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const bool plain_byte[256] = {
+    NO16, NO16,                                     /* 0x00-0x1f: control characters */
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20-0x2f: '"' at 0x22 */
+    YES16, YES16,                                   /* 0x30-0x4f */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50-0x5f: '\\' at 0x5c */
+    YES16, YES16, YES16, YES16, YES16, YES16, YES16, YES16, YES16, YES16, /* 0x60-0xff */
+};
+#undef NO16
+#undef YES16
+/* clang-format on */
+
+/* Bytes at the start of p[0..n) that are plain_byte. Eight at a time
+ * while none is found ("has a byte less than 0x20 / equal to c" tests on a
+ * 64-bit word), the rest one at a time. */
 static size_t plain_run(const char *p, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
@@ -30,9 +45,18 @@ static size_t plain_run(const char *p, size_t n)
             ((s - ones) & ~s & highs))
             break;
     }
-    while (i < n && (unsigned char)p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
+    while (i < n && plain_byte[(unsigned char)p[i]])
         i++;
     return i;
+}
+
+/* Appends n bytes; the room check inline (most appends fit). */
+static inline void add_raw(struct pq_buf *b, const char *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) pq_buf_grow(b, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
 }
 
 /* Appends a JSON string literal; runs of plain bytes are copied at once
@@ -42,7 +66,7 @@ static void add_string(struct pq_buf *b, const char *p, size_t n)
     static const char hex[] = "0123456789abcdef";
     size_t plain = plain_run(p, n);
     if (plain == n) { /* nothing to escape (the common case): one copy */
-        pq_buf_grow(b, n + 2);
+        if (b->len + n + 3 > b->cap) pq_buf_grow(b, n + 2);
         char *o = b->data + b->len;
         o[0] = '"';
         memcpy(o + 1, p, n);
@@ -55,7 +79,7 @@ static void add_string(struct pq_buf *b, const char *p, size_t n)
     size_t run = 0;
     for (size_t i = plain; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (plain_byte[c]) continue;
         pq_buf_add(b, p + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', (char)c, 0};
@@ -152,11 +176,14 @@ static size_t walk_value(const json_t *av, int *depth, struct pq_buf *b)
         bool fits = ((t == PQ_T_S || t == PQ_T_N || t == PQ_T_B) && json_is_string(p)) ||
                     (t == PQ_T_M && json_is_object(p)) || (t == PQ_T_L && json_is_array(p));
         if (fits) {
+            /* `{"S":` and the like: the tag is the type's name, nothing to escape. */
+            static const char *const opening[] = {
+                [PQ_T_S] = "{\"S\":", [PQ_T_N] = "{\"N\":", [PQ_T_B] = "{\"B\":",
+                [PQ_T_M] = "{\"M\":", [PQ_T_L] = "{\"L\":",
+            };
             size_t n = 3;
             int d = 0, deepest = 0;
-            pq_buf_addc(b, '{');
-            add_string(b, tag, json_object_iter_key_len(it));
-            pq_buf_addc(b, ':');
+            add_raw(b, opening[t], 5);
             switch (t) {
             case PQ_T_M:
                 n += walk_members(p, 1, &d, b);

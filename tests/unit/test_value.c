@@ -665,6 +665,14 @@ static void test_item_text(void)
             json_decref(item);
         }
     }
+    /* Every ASCII character but NUL, in a name and in a value. */
+    char ascii[128];
+    for (int c = 1; c < 128; c++)
+        ascii[c - 1] = (char)c;
+    ascii[127] = '\0';
+    json_t *all = json_pack("{s:{s:s}}", ascii, "S", ascii);
+    check_item_text(all);
+    json_decref(all);
     /* DynamoDB's 32 levels: within and beyond, deep below the cap too. */
     static const int levels[] = {0, 1, 31, 32, 33, 40};
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
