@@ -103,9 +103,13 @@ static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e,
                                             struct pq_error *),
                           json_t **out, struct pq_error *err)
 {
-    const struct pq_expr *bad = first_nonconstant(e);
+    /* Evaluated first: a value evaluates only when it is constant all
+     * through, so the walk for what is not constant (whose refusal comes
+     * before any of the evaluation's) is needed only when it fails. */
     *out = NULL;
-    if (!bad) return eval(e, cx->params, out, err);
+    pq_status st = eval(e, cx->params, out, err);
+    const struct pq_expr *bad = st ? first_nonconstant(e) : NULL;
+    if (!bad) return st;
     const char *name = bad->kind == PQ_E_PATH && bad->nsteps && bad->steps[0].name
                            ? bad->steps[0].name
                            : "UNKNOWN";
@@ -113,7 +117,7 @@ static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e,
     pq_buf_init(&b);
     pq_buf_addf(&b, "Unsupported data type: %s under key root", name);
     ev_loc_suffix(&b, cx, bad->loc);
-    pq_status st = pq_error_validation(err, "%s", b.data);
+    st = pq_error_validation(err, "%s", b.data);
     pq_buf_release(&b);
     return st;
 }

@@ -456,8 +456,13 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
     if (a->u.insert.into.index.name)
         return pq_error_validation(err, "This operation is not supported on an index");
     if ((st = find_table(e, &a->u.insert.into, &s->table, err)) != PQ_OK) return st;
-    const struct pq_expr *call = first_call(item);
-    if (call) {
+    /* s->key is only read (checked, sized, written, freed): it may share the
+     * tree's literals. `item` is a tuple: this is its members map. A function
+     * call anywhere in it is refused before anything else; the walk for one
+     * is needed only when the item did not evaluate (a call never does). */
+    if ((st = ev_constant_item(&s->cx, item, &s->key, err)) != PQ_OK) {
+        const struct pq_expr *call = first_call(item);
+        if (!call) return st;
         struct pq_buf b = PQ_BUF_INIT;
         pq_buf_init(&b);
         pq_buf_addf(&b, "Unsupported data type: %s under key root", call->name);
@@ -466,9 +471,6 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
         pq_buf_release(&b);
         return st;
     }
-    /* s->key is only read (checked, sized, written, freed): it may share the
-     * tree's literals. `item` is a tuple: this is its members map. */
-    if ((st = ev_constant_item(&s->cx, item, &s->key, err)) != PQ_OK) return st;
     const struct pq_key_attr *keys[2] = {&s->table->hash,
                                          s->table->range.name ? &s->table->range : NULL};
     for (int k = 0; k < 2 && keys[k]; k++) {
