@@ -105,6 +105,7 @@ void pq_engine_close(struct pq_engine *e)
 {
     if (!e) return;
     exec_stmt_free(e->spare);
+    json_decref(e->no_items);
     store_close(e->store);
     ttl_cursor_free(e->sweep);
     free(e->region);
@@ -616,12 +617,13 @@ static const struct op {
     op_fn fn;
     const struct field *fields;
 } ops[] = {
+    /* First: the one operation a script of statements calls (find_op). */
+    {"ExecuteStatement", exec_execute_statement, F_EXECUTE_STATEMENT},
     {"CreateTable", ddl_create_table, F_CREATE_TABLE},
     {"DescribeTable", ddl_describe_table, F_TABLE_NAME},
     {"ListTables", ddl_list_tables, F_LIST_TABLES},
     {"DeleteTable", ddl_delete_table, F_TABLE_NAME},
     {"UpdateTable", ddl_update_table, F_UPDATE_TABLE},
-    {"ExecuteStatement", exec_execute_statement, F_EXECUTE_STATEMENT},
     {"BatchExecuteStatement", batch_execute_statement, F_BATCH_EXECUTE},
     {"ExecuteTransaction", txn_execute_transaction, F_EXECUTE_TRANSACTION},
     {"PutItem", item_put_item, F_PUT_ITEM},

@@ -257,8 +257,9 @@ static void test_nesting(void)
 }
 
 /* The engine keeps its last statement (emptied, with its text buffer) for
- * the next one: whatever came before, each INSERT writes its own item. */
-static void test_spare_statement(void)
+ * the next one: whatever came before, each INSERT writes its own item. And
+ * writes without items answer with one shared {"Items": []}. */
+static void test_kept_between_statements(void)
 {
     ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 1, 'a': 'first one, long enough'}");
     CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
@@ -281,6 +282,21 @@ static void test_spare_statement(void)
     ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 5}");
     CHECK(eng->spare != NULL);
     CHECK_STR(get("r", 5), "[{\"pk\":{\"S\":\"r\"},\"sk\":{\"N\":\"5\"}}]");
+    /* Writes without items share one empty answer; one that reports its
+     * capacity gets its own, and the shared one stays as it was. */
+    json_t *a = run("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 6}");
+    json_t *b = run("DELETE FROM \"Tab\" WHERE pk = 'r' AND sk = 6");
+    CHECK(a && a == b && a == eng->no_items);
+    json_t *c = run_ex("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 6}", NULL,
+                       "{\"ReturnConsumedCapacity\": \"TOTAL\"}");
+    CHECK(c && c != a && json_object_get(c, "ConsumedCapacity"));
+    char *text = json_dumps(a, JSON_COMPACT);
+    CHECK_STR(text, "{\"Items\":[]}");
+    free(text);
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+    ok("DELETE FROM \"Tab\" WHERE pk = 'r' AND sk = 6");
     CHECK_STR(items("SELECT sk FROM \"Tab\" WHERE pk = 'r'"),
               "[{\"sk\":{\"N\":\"1\"}},{\"sk\":{\"N\":\"2\"}},{\"sk\":{\"N\":\"3\"}},"
               "{\"sk\":{\"N\":\"4\"}},{\"sk\":{\"N\":\"5\"}}]");
@@ -296,7 +312,7 @@ int main(void)
     test_conditions();
     test_delete();
     test_nesting();
-    test_spare_statement();
+    test_kept_between_statements();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();
