@@ -16,6 +16,16 @@
 struct pq_backend;
 struct pq_stmt;
 
+/* A statement of a request as the caller already parsed it (one parse on the
+ * way in): `stmt` is what pq_parse(text, PQ_PARSE_STRICT) gives for the
+ * statement's text, except that its byte ranges count from `base` bytes
+ * before that text (a tree parsed from a larger source, in which the text is
+ * the bytes [base, base + length)); NULL: the text is parsed. Borrowed. */
+struct pq_parsed {
+    const struct pq_stmt *stmt;
+    size_t base;
+};
+
 struct pq_backend_ops {
     pq_status (*call)(struct pq_backend *b, const char *op, json_t *request, json_t **response,
                       struct pq_error *err);
@@ -30,12 +40,15 @@ struct pq_backend_ops {
      * flight this way: a pool of kept-alive connections of the one HTTP
      * client). *out is a new backend for pq_backend_close. */
     pq_status (*clone)(struct pq_backend *b, struct pq_backend **out, struct pq_error *err);
-    /* Optional (NULL: the text is sent as by `call`). ExecuteStatement with
-     * `request`'s Statement already parsed, as pq_engine_execute_parsed
-     * takes it (`stmt`, its ranges from `base`; borrowed). The answer is
-     * exactly call(b, "ExecuteStatement", request, …)'s. */
-    pq_status (*execute_parsed)(struct pq_backend *b, json_t *request, const struct pq_stmt *stmt,
-                                size_t base, json_t **response, struct pq_error *err);
+    /* Optional (NULL: the text is sent as by `call`). `op` with the
+     * request's statements already parsed, as pq_engine_call_parsed takes
+     * them: parsed[i] stands for statement i of ExecuteStatement's
+     * Statement, BatchExecuteStatement's Statements or ExecuteTransaction's
+     * TransactStatements (`n` entries; borrowed). The answer is exactly
+     * call(b, op, request, …)'s. */
+    pq_status (*call_parsed)(struct pq_backend *b, const char *op, json_t *request,
+                             const struct pq_parsed *parsed, size_t n, json_t **response,
+                             struct pq_error *err);
 };
 
 struct pq_backend {
@@ -50,15 +63,26 @@ static inline pq_status pq_backend_call(struct pq_backend *b, const char *op, js
     return b->ops->call(b, op, request, response, err);
 }
 
-/* ExecuteStatement through ops->execute_parsed when the backend has it and
- * `stmt` is given, else through ops->call. */
+/* `op` through ops->call_parsed when the backend has it and `parsed` is
+ * given (`n` entries, one per statement of the request), else through
+ * ops->call. */
+static inline pq_status pq_backend_call_parsed(struct pq_backend *b, const char *op,
+                                               json_t *request, const struct pq_parsed *parsed,
+                                               size_t n, json_t **response, struct pq_error *err)
+{
+    if (parsed && b->ops->call_parsed)
+        return b->ops->call_parsed(b, op, request, parsed, n, response, err);
+    return b->ops->call(b, op, request, response, err);
+}
+
+/* ExecuteStatement with its one statement parsed (`stmt` NULL: the text). */
 static inline pq_status pq_backend_execute(struct pq_backend *b, json_t *request,
                                            const struct pq_stmt *stmt, size_t base,
                                            json_t **response, struct pq_error *err)
 {
-    if (stmt && b->ops->execute_parsed)
-        return b->ops->execute_parsed(b, request, stmt, base, response, err);
-    return b->ops->call(b, "ExecuteStatement", request, response, err);
+    struct pq_parsed one = {stmt, base};
+    return pq_backend_call_parsed(b, "ExecuteStatement", request, stmt ? &one : NULL, 1, response,
+                                  err);
 }
 
 /* Asks a running call to stop (see ops->cancel); false when the backend cannot. */

@@ -59,16 +59,22 @@ pq_status pq_engine_open_reader(const struct pq_engine_options *opt, struct pq_e
 pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, json_t **response,
                          struct pq_error *err) PQ_MUST_USE;
 
-/* ExecuteStatement with the statement already parsed by the caller (one
- * parse on the way in): `stmt` must be what pq_parse(Statement,
- * PQ_PARSE_STRICT) gives for the request's Statement text, except that its
- * byte ranges count from `base` bytes before that text (a tree parsed from
- * the caller's larger source, in which the Statement is the bytes [base,
- * base + length)). The answer and the errors are pq_engine_call(e,
- * "ExecuteStatement", request, …)'s, byte for byte, error ranges in the
- * Statement text included. A tree with shell_syntax set (or NULL) is not
- * used: the text is parsed. `request` and `stmt` are borrowed; `stmt` is
- * not changed. */
+/* `op` with its statements already parsed by the caller (one parse on the
+ * way in): ExecuteStatement (n == 1), BatchExecuteStatement (parsed[i] for
+ * Statements[i]) or ExecuteTransaction (parsed[i] for TransactStatements[i]);
+ * any other op ignores `parsed`. Each entry is as struct pq_parsed says:
+ * what pq_parse(text, PQ_PARSE_STRICT) gives for that statement's text,
+ * with byte ranges counting from its `base`. An entry whose stmt is NULL or
+ * has shell_syntax set, and a statement beyond the n given, are parsed from
+ * their text. The answer and the errors are pq_engine_call(e, op, request,
+ * …)'s, byte for byte, error ranges in the Statement text included (only
+ * ExecuteStatement's errors carry one). `request` and `parsed` are
+ * borrowed; no tree is changed. */
+pq_status pq_engine_call_parsed(struct pq_engine *e, const char *op, json_t *request,
+                                const struct pq_parsed *parsed, size_t n, json_t **response,
+                                struct pq_error *err) PQ_MUST_USE;
+/* ExecuteStatement with its one statement parsed: pq_engine_call_parsed
+ * with {stmt, base}. */
 pq_status pq_engine_execute_parsed(struct pq_engine *e, json_t *request, const struct pq_stmt *stmt,
                                    size_t base, json_t **response,
                                    struct pq_error *err) PQ_MUST_USE;

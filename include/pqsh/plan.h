@@ -118,6 +118,11 @@ struct pq_step {
      * owns. */
     struct pq_stmt *parsed;
     size_t parsed_base;
+    /* BATCH / TRANSACTION: the same for each member (nmembers entries, in
+     * the request's order; an entry's stmt is NULL when the member's text
+     * must be parsed), or NULL when no member has one. The trees are
+     * references the plan owns. */
+    struct pq_parsed *member_parsed;
 };
 
 struct pq_plan {
@@ -184,6 +189,10 @@ struct pq_member {
                               members are left out); borrowed */
     const char *table;     /* table it reads or writes, or NULL */
     bool read;             /* a SELECT */
+    /* Its planned step's `parsed` and `parsed_base` (NULL: none); borrowed,
+     * the plan takes a reference. */
+    struct pq_stmt *parsed;
+    size_t parsed_base;
 };
 
 /* BatchExecuteStatement steps for `n` members, 25 per step, in order

@@ -658,10 +658,22 @@ static const struct op {
     {STREAMS_TARGET "GetRecords", streams_get_records, F_GET_RECORDS},
 };
 
-/* One call of `op` (NULL: unknown); `parsed` (ExecuteStatement only) as
- * pq_engine_execute_parsed's. */
+/* An op whose request carries statements, taking the caller's parses of them. */
+typedef pq_status (*op_parsed_fn)(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                                  size_t n, json_t **resp, struct pq_error *err);
+
+static op_parsed_fn parsed_fn(const struct op *o)
+{
+    if (o->fn == exec_execute_statement) return exec_execute_parsed;
+    if (o->fn == batch_execute_statement) return batch_execute_parsed;
+    if (o->fn == txn_execute_transaction) return txn_execute_parsed;
+    return NULL;
+}
+
+/* One call of `op` (NULL: unknown); `parsed` (n entries, or NULL) as
+ * pq_engine_call_parsed's. */
 static pq_status call_op(struct pq_engine *e, const struct op *o, json_t *request,
-                         const struct pq_stmt *parsed, size_t base, json_t **response,
+                         const struct pq_parsed *parsed, size_t n, json_t **response,
                          struct pq_error *err)
 {
     json_t *req = NULL;
@@ -679,8 +691,8 @@ static pq_status call_op(struct pq_engine *e, const struct op *o, json_t *reques
     if ((rc = check_shape(req, &top, err))) goto out;
 
     if ((rc = store_begin(e->store, err))) goto out;
-    rc = parsed ? exec_execute_parsed(e, req, parsed, base, response, err)
-                : o->fn(e, req, response, err);
+    op_parsed_fn with = parsed ? parsed_fn(o) : NULL;
+    rc = with ? with(e, req, parsed, n, response, err) : o->fn(e, req, response, err);
     if (rc == PQ_OK) rc = store_commit(e->store, err);
     if (rc) {
         store_rollback(e->store);
@@ -705,16 +717,29 @@ pq_status pq_engine_call(struct pq_engine *e, const char *op, json_t *request, j
     return call_op(e, find_op(op), request, NULL, 0, response, err);
 }
 
-pq_status pq_engine_execute_parsed(struct pq_engine *e, json_t *request, const struct pq_stmt *stmt,
-                                   size_t base, json_t **response, struct pq_error *err)
+pq_status pq_engine_call_parsed(struct pq_engine *e, const char *op, json_t *request,
+                                const struct pq_parsed *parsed, size_t n, json_t **response,
+                                struct pq_error *err)
 {
-    pq_status rc = call_op(e, find_op("ExecuteStatement"), request, stmt, base, response, err);
-    /* Byte ranges as the text path gives them: in the Statement text. */
-    if (rc && stmt && err->start != PQ_NO_POS) {
+    const struct op *o = find_op(op);
+    pq_status rc = call_op(e, o, request, parsed, n, response, err);
+    /* Byte ranges as the text path gives them: in the Statement text. Only
+     * ExecuteStatement's errors carry one (a batch's or a transaction's
+     * member errors are in messages and slots). */
+    size_t base = n && parsed && parsed[0].stmt ? parsed[0].base : 0;
+    if (rc && o && o->fn == exec_execute_statement && err->start != PQ_NO_POS) {
         err->start = err->start > base ? err->start - base : 0;
         err->end = err->end > base ? err->end - base : 0;
     }
     return rc;
+}
+
+pq_status pq_engine_execute_parsed(struct pq_engine *e, json_t *request, const struct pq_stmt *stmt,
+                                   size_t base, json_t **response, struct pq_error *err)
+{
+    struct pq_parsed one = {stmt, base};
+    return pq_engine_call_parsed(e, "ExecuteStatement", request, stmt ? &one : NULL, 1, response,
+                                 err);
 }
 
 /* ---- pqsh's own operations -------------------------------------------- */
@@ -784,13 +809,14 @@ static pq_status backend_call(struct pq_backend *b, const char *op, json_t *requ
     return st;
 }
 
-static pq_status backend_execute_parsed(struct pq_backend *b, json_t *request,
-                                        const struct pq_stmt *stmt, size_t base, json_t **response,
-                                        struct pq_error *err)
+static pq_status backend_call_parsed(struct pq_backend *b, const char *op, json_t *request,
+                                     const struct pq_parsed *parsed, size_t n, json_t **response,
+                                     struct pq_error *err)
 {
     struct engine_backend *eb = (struct engine_backend *)b;
+    if (op && strncmp(op, "pqsh:", 5) == 0) return backend_call(b, op, request, response, err);
     pthread_mutex_lock(&eb->lock);
-    pq_status st = pq_engine_execute_parsed(eb->engine, request, stmt, base, response, err);
+    pq_status st = pq_engine_call_parsed(eb->engine, op, request, parsed, n, response, err);
     pthread_mutex_unlock(&eb->lock);
     if (st) err->start = err->end = PQ_NO_POS; /* as backend_call */
     return st;
@@ -812,7 +838,7 @@ static void backend_cancel(struct pq_backend *b)
 }
 
 static const struct pq_backend_ops engine_ops = {backend_call, backend_close, backend_cancel, NULL,
-                                                 backend_execute_parsed};
+                                                 backend_call_parsed};
 
 pq_status pq_engine_backend_open(const struct pq_engine_options *opt, struct pq_backend **out,
                                  struct pq_error *err)

@@ -118,6 +118,12 @@ static bool slot_error(pq_status st)
 pq_status batch_execute_statement(struct pq_engine *e, json_t *req, json_t **resp,
                                   struct pq_error *err)
 {
+    return batch_execute_parsed(e, req, NULL, 0, resp, err);
+}
+
+pq_status batch_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                               size_t nparsed, json_t **resp, struct pq_error *err)
+{
     const json_t *list = json_object_get(req, "Statements");
     *resp = NULL;
     if (!list || json_is_null(list))
@@ -137,6 +143,7 @@ pq_status batch_execute_statement(struct pq_engine *e, json_t *req, json_t **res
         pq_error_init(&e1);
         st = exec_request_read(json_array_get(list, i), &sl->r, &e1);
         sl->r.mode = EXEC_BATCH;
+        exec_request_take_parse(&sl->r, i < nparsed ? &parsed[i] : NULL);
         if (st == PQ_OK) st = exec_prepare(e, &sl->r, &sl->s, &e1);
         if (st == PQ_OK && is_read(sl->s) && !exec_full_key(sl->s, &sl->key))
             st = pq_error_validation(&e1, "Select statements within BatchExecuteStatement must "

@@ -15,6 +15,12 @@ pq_status batch_execute_statement(struct pq_engine *e, json_t *req, json_t **res
                                   struct pq_error *err) PQ_MUST_USE;
 pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **resp,
                                   struct pq_error *err) PQ_MUST_USE;
+/* The same with the members parsed by the caller: parsed[i] for statement i
+ * (i < n), as pq_engine_call_parsed takes them; NULL / 0: all parsed here. */
+pq_status batch_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                               size_t n, json_t **resp, struct pq_error *err) PQ_MUST_USE;
+pq_status txn_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                             size_t n, json_t **resp, struct pq_error *err) PQ_MUST_USE;
 
 /* A service error name as a batch / cancellation code: without "Exception",
  * ValidationException → ValidationError. */

@@ -213,7 +213,7 @@ struct exec_request {
     bool consistent_read;
     bool return_old_on_ccf; /* ReturnValuesOnConditionCheckFailure = ALL_OLD */
     exec_mode mode;
-    /* The caller's parse of `statement` (pq_engine_execute_parsed), borrowed,
+    /* The caller's parse of `statement` (pq_engine_call_parsed), borrowed,
      * its byte ranges counted from `base` bytes before `statement`; NULL:
      * exec_prepare parses the text. */
     const struct pq_stmt *parsed;
@@ -266,6 +266,9 @@ void exec_request_check(const json_t *obj, const char *prefix, struct exec_viola
  * error. */
 pq_status exec_request_read(const json_t *obj, struct exec_request *r,
                             struct pq_error *err) PQ_MUST_USE;
+/* Makes the caller's parse `p` (NULL, or a NULL or shell_syntax tree: none)
+ * stand for the parse of r->statement (after exec_request_read). */
+void exec_request_take_parse(struct exec_request *r, const struct pq_parsed *p);
 /* Adds "Member must satisfy enum value set: <shown>" when the string `s`
  * (absent: NULL, no check) is none of `values` (NULL-terminated). */
 void exec_check_enum(struct exec_violations *v, const json_t *s, const char *member,

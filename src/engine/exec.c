@@ -558,7 +558,7 @@ pq_status exec_prepare(struct pq_engine *e, const struct exec_request *r, struct
     s->cx = (struct ev_ctx){r->statement, r->len, r->params, r->parsed ? r->base : 0};
     *out = NULL;
     if (r->parsed) {
-        /* The caller's parse stands for ours (pq_engine_execute_parsed). */
+        /* The caller's parse stands for ours (pq_engine_call_parsed). */
         s->ast = r->parsed;
         st = PQ_OK;
     } else {
@@ -814,17 +814,22 @@ pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_r
     return pq_error_validation(err, "Unsupported operation: %s", "statement");
 }
 
-pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_stmt *parsed,
-                              size_t base, json_t **resp, struct pq_error *err)
+void exec_request_take_parse(struct exec_request *r, const struct pq_parsed *p)
+{
+    /* A tree that took a pqsh-only turn does not stand for DynamoDB's parse. */
+    r->parsed = p && p->stmt && !p->stmt->shell_syntax ? p->stmt : NULL;
+    r->base = r->parsed ? p->base : 0;
+}
+
+pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                              size_t n, json_t **resp, struct pq_error *err)
 {
     struct exec_request r;
     struct exec_stmt *s = NULL;
     *resp = NULL;
     const json_t *rcc = NULL;
     pq_status st = read_request(req, &r, &rcc, err);
-    /* A tree that took a pqsh-only turn does not stand for DynamoDB's parse. */
-    r.parsed = parsed && !parsed->shell_syntax ? parsed : NULL;
-    r.base = base;
+    exec_request_take_parse(&r, n ? parsed : NULL);
     if (st == PQ_OK) st = exec_prepare(e, &r, &s, err);
     e->cap = cap_new(json_string_value(rcc), 1);
     if (st == PQ_OK) st = exec_run(e, s, &r, resp, err);

@@ -390,9 +390,9 @@ pq_status tags_describe_endpoints(struct pq_engine *e, json_t *req, json_t **res
 
 pq_status exec_execute_statement(struct pq_engine *e, json_t *req, json_t **resp,
                                  struct pq_error *err) PQ_MUST_USE;
-/* The same with the statement parsed by the caller (NULL: parse the text);
- * see pq_engine_execute_parsed. */
-pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_stmt *parsed,
-                              size_t base, json_t **resp, struct pq_error *err) PQ_MUST_USE;
+/* The same with the statement parsed by the caller (parsed[0] when n > 0,
+ * else the text is parsed); see pq_engine_call_parsed. */
+pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                              size_t n, json_t **resp, struct pq_error *err) PQ_MUST_USE;
 
 #endif

@@ -236,6 +236,12 @@ pq_status txn_token_record(struct pq_engine *e, const char *token, const char *h
 pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **resp,
                                   struct pq_error *err)
 {
+    return txn_execute_parsed(e, req, NULL, 0, resp, err);
+}
+
+pq_status txn_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_parsed *parsed,
+                             size_t nparsed, json_t **resp, struct pq_error *err)
+{
     const json_t *list = json_object_get(req, "TransactStatements");
     const char *token = json_string_value(json_object_get(req, "ClientRequestToken"));
     const char *rcc = json_string_value(json_object_get(req, "ReturnConsumedCapacity"));
@@ -257,6 +263,7 @@ pq_status txn_execute_transaction(struct pq_engine *e, json_t *req, json_t **res
     for (size_t i = 0; i < n && st == PQ_OK; i++) {
         st = exec_request_read(json_array_get(list, i), &ts[i].r, err);
         ts[i].r.mode = EXEC_TRANSACTION;
+        exec_request_take_parse(&ts[i].r, i < nparsed ? &parsed[i] : NULL);
     }
     if (st != PQ_OK) goto out;
 

@@ -25,6 +25,9 @@ void pq_plan_release(struct pq_plan *p)
         free(p->steps[i].read_note);
         free(p->steps[i].index);
         pq_stmt_free(p->steps[i].parsed);
+        for (size_t k = 0; p->steps[i].member_parsed && k < p->steps[i].nmembers; k++)
+            pq_stmt_free((struct pq_stmt *)p->steps[i].member_parsed[k].stmt);
+        free(p->steps[i].member_parsed);
         pq_text_map_release(&p->steps[i].map);
     }
     free(p->steps);
@@ -389,7 +392,7 @@ static pq_status plan_insert_values(struct pq_plan *p, struct pq_stmt *s,
         struct pq_stmt *ins = row_insert(s, r);
         st = row_request(ins, s, r, vars, ctx, &reqs[r], NULL, err);
         pq_stmt_free(ins);
-        m[r] = (struct pq_member){reqs[r], table->name, false};
+        m[r] = (struct pq_member){reqs[r], table->name, false, NULL, 0};
     }
     size_t first = p->nsteps;
     if (!st) pq_plan_batch(m, nrows, ctx, p);
@@ -436,6 +439,19 @@ static bool all_reads(const struct pq_member *m, size_t n)
     return n > 0;
 }
 
+/* The members' parses for step->member_parsed (references), or NULL when
+ * none has one. */
+static struct pq_parsed *members_parsed(const struct pq_member *m, size_t n)
+{
+    struct pq_parsed *out = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!m[i].parsed) continue;
+        if (!out) out = pq_xcalloc(n, sizeof *out);
+        out[i] = (struct pq_parsed){pq_stmt_ref(m[i].parsed), m[i].parsed_base};
+    }
+    return out;
+}
+
 void pq_plan_batch(const struct pq_member *m, size_t n, const struct pq_plan_context *ctx,
                    struct pq_plan *out)
 {
@@ -456,6 +472,7 @@ void pq_plan_batch(const struct pq_member *m, size_t n, const struct pq_plan_con
         step->member_base = base;
         step->nmembers = k;
         step->reads = all_reads(m + base, k);
+        step->member_parsed = members_parsed(m + base, k);
     }
 }
 
@@ -478,6 +495,7 @@ pq_status pq_plan_transaction(const struct pq_member *m, size_t n, const char *t
                                          common_table(m, n), none);
     step->nmembers = n;
     step->reads = all_reads(m, n);
+    step->member_parsed = members_parsed(m, n);
     return PQ_OK;
 }
 

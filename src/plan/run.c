@@ -216,6 +216,8 @@ static pq_status run_batch(struct pq_backend *b, const struct pq_step *step,
     size_t n = json_array_size(all), npending = n;
     json_t **slots = pq_xcalloc(n ? n : 1, sizeof *slots);
     size_t *pending = pq_xcalloc(n ? n : 1, sizeof *pending);
+    /* The pending members' parses, in the order they are sent. */
+    struct pq_parsed *parsed = step->member_parsed ? pq_xcalloc(n ? n : 1, sizeof *parsed) : NULL;
     json_t *req = json_copy(step->request), *rows = json_array();
     unsigned delay = 50;
     pq_status st = PQ_OK;
@@ -227,10 +229,12 @@ static pq_status run_batch(struct pq_backend *b, const struct pq_step *step,
             delay *= 2;
         }
         json_t *list = json_array(), *resp = NULL;
-        for (size_t j = 0; j < npending; j++)
+        for (size_t j = 0; j < npending; j++) {
             json_array_append(list, json_array_get(all, pending[j]));
+            if (parsed) parsed[j] = step->member_parsed[pending[j]];
+        }
         json_object_set_new(req, "Statements", list);
-        st = pq_backend_call(b, step->op, req, &resp, err);
+        st = pq_backend_call_parsed(b, step->op, req, parsed, npending, &resp, err);
         if (st) {
             /* A retry that fails as a whole leaves the slots as they were. */
             if (attempt == 0) goto out;
@@ -269,6 +273,7 @@ out:
         if (slots[i]) json_decref(slots[i]);
     free(slots);
     free(pending);
+    free(parsed);
     json_decref(rows);
     json_decref(req);
     return st;
@@ -281,7 +286,8 @@ static pq_status run_transaction(struct pq_backend *b, const struct pq_step *ste
                                  struct pq_error *err)
 {
     json_t *resp = NULL, *rows = json_array();
-    pq_status st = pq_backend_call(b, step->op, step->request, &resp, err);
+    pq_status st = pq_backend_call_parsed(b, step->op, step->request, step->member_parsed,
+                                          step->nmembers, &resp, err);
     if (st) goto out;
     capacity(sink, step, resp);
     json_t *responses = json_object_get(resp, "Responses");

@@ -223,19 +223,19 @@ static pq_status wrap_call(struct pq_backend *b, const char *op, json_t *request
     return st;
 }
 
-/* A statement the shell parsed goes to the backend with its tree in scripts;
- * at the prompt the call runs on a worker that Ctrl-C may abandon, which
- * holds a copy of the request but could outlive the tree: it sends the text
- * (the same answer, parsed again). */
-static pq_status wrap_execute_parsed(struct pq_backend *b, json_t *request,
-                                     const struct pq_stmt *stmt, size_t base, json_t **response,
-                                     struct pq_error *err)
+/* Statements the shell parsed go to the backend with their trees in
+ * scripts; at the prompt the call runs on a worker that Ctrl-C may abandon,
+ * which holds a copy of the request but could outlive the trees: it sends
+ * the text (the same answer, parsed again). */
+static pq_status wrap_call_parsed(struct pq_backend *b, const char *op, json_t *request,
+                                  const struct pq_parsed *parsed, size_t n, json_t **response,
+                                  struct pq_error *err)
 {
     struct call_wrap *w = (struct call_wrap *)b;
-    if (w->sh->interactive) return wrap_call(b, "ExecuteStatement", request, response, err);
+    if (w->sh->interactive) return wrap_call(b, op, request, response, err);
     double t0 = now_s();
     *response = NULL;
-    pq_status st = pq_backend_execute(w->inner, request, stmt, base, response, err);
+    pq_status st = pq_backend_call_parsed(w->inner, op, request, parsed, n, response, err);
     now_running.server += now_s() - t0;
     return st;
 }
@@ -273,7 +273,7 @@ static pq_status wrap_clone(struct pq_backend *b, struct pq_backend **out, struc
 }
 
 static const struct pq_backend_ops wrap_ops = {wrap_call, wrap_close, wrap_cancel, wrap_clone,
-                                               wrap_execute_parsed};
+                                               wrap_call_parsed};
 
 void shell_calls_wrap(struct shell *sh)
 {

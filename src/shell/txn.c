@@ -24,6 +24,10 @@ struct shell_block {
     json_t **requests; /* {"Statement", "Parameters"} each (owned) */
     char **tables;     /* owned, may be NULL */
     bool *reads;
+    /* The member's planned tree (a reference, or NULL) and its base: the
+     * engine runs it instead of parsing the text again (pq_member). */
+    struct pq_stmt **parsed;
+    size_t *parsed_base;
     struct member_place *places; /* w.file and w.text owned */
     char token[37];              /* "" or the token of a COMMIT to retry */
     struct where failed;         /* the first statement that failed (file owned), or file NULL */
@@ -41,6 +45,7 @@ void shell_block_free(struct shell *sh)
     for (size_t i = 0; i < b->n; i++) {
         json_decref(b->requests[i]);
         free(b->tables[i]);
+        pq_stmt_free(b->parsed[i]);
         free((char *)b->places[i].w.file);
         free((char *)b->places[i].w.text);
         pq_text_map_release(&b->places[i].map);
@@ -48,6 +53,8 @@ void shell_block_free(struct shell *sh)
     free(b->requests);
     free(b->tables);
     free(b->reads);
+    free(b->parsed);
+    free(b->parsed_base);
     free(b->places);
     free(b->file);
     free((char *)b->failed.file);
@@ -66,16 +73,18 @@ static void block_open(struct shell *sh, const struct where *w, bool batch)
     sh->block_mark = batch ? "batch" : "txn";
 }
 
-/* Appends one member; copies what it keeps. */
+/* Appends one member; copies what it keeps (a reference to `parsed`). */
 static void block_push(struct shell_block *b, const json_t *request, const char *table, bool read,
-                       const struct where *w, struct pq_loc at, const struct pq_text_map *map,
-                       const char *tag)
+                       struct pq_stmt *parsed, size_t parsed_base, const struct where *w,
+                       struct pq_loc at, const struct pq_text_map *map, const char *tag)
 {
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 8;
         b->requests = pq_xrealloc(b->requests, b->cap * sizeof *b->requests);
         b->tables = pq_xrealloc(b->tables, b->cap * sizeof *b->tables);
         b->reads = pq_xrealloc(b->reads, b->cap * sizeof *b->reads);
+        b->parsed = pq_xrealloc(b->parsed, b->cap * sizeof *b->parsed);
+        b->parsed_base = pq_xrealloc(b->parsed_base, b->cap * sizeof *b->parsed_base);
         b->places = pq_xrealloc(b->places, b->cap * sizeof *b->places);
     }
     json_t *r = json_object();
@@ -85,6 +94,8 @@ static void block_push(struct shell_block *b, const json_t *request, const char 
     b->requests[b->n] = r;
     b->tables[b->n] = table ? pq_xstrdup(table) : NULL;
     b->reads[b->n] = read;
+    b->parsed[b->n] = pq_stmt_ref(parsed);
+    b->parsed_base[b->n] = parsed_base;
     struct member_place *pl = &b->places[b->n];
     pl->w = *w;
     pl->w.file = pq_xstrdup(w->file);
@@ -243,14 +254,15 @@ bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_st
     for (size_t i = 0; i < plan->nsteps; i++) {
         const struct pq_step *st = &plan->steps[i];
         if (st->kind != PQ_STEP_BATCH) {
-            block_push(b, st->request, st->table, s->kind == PQ_S_SELECT, w,
-                       (struct pq_loc){PQ_NO_POS, PQ_NO_POS}, &st->map, tag_of(s));
+            block_push(b, st->request, st->table, s->kind == PQ_S_SELECT, st->parsed,
+                       st->parsed_base, w, (struct pq_loc){PQ_NO_POS, PQ_NO_POS}, &st->map,
+                       tag_of(s));
             continue;
         }
         /* Rows of INSERT … VALUES: one member each, pointing at its row. */
         json_t *list = json_object_get(st->request, "Statements");
         for (size_t k = 0; k < st->nmembers; k++)
-            block_push(b, json_array_get(list, k), st->table, false, w,
+            block_push(b, json_array_get(list, k), st->table, false, NULL, 0, w,
                        st->member_locs ? st->member_locs[k] : (struct pq_loc){PQ_NO_POS, PQ_NO_POS},
                        NULL, "INSERT");
     }
@@ -265,7 +277,8 @@ bool shell_block_add(struct shell *sh, const struct where *w, const struct pq_st
 static void build_members(const struct shell_block *b, struct pq_member *m)
 {
     for (size_t i = 0; i < b->n; i++)
-        m[i] = (struct pq_member){b->requests[i], b->tables[i], b->reads[i]};
+        m[i] = (struct pq_member){b->requests[i], b->tables[i], b->reads[i], b->parsed[i],
+                                  b->parsed_base[i]};
 }
 
 /* Errors after which the same COMMIT may still succeed: the transaction is

@@ -642,7 +642,7 @@ static void no_sleep(void *ctx, unsigned ms) {}
 /* A member of table T; its request is freed by release_members(). */
 static struct pq_member member(const char *statement, bool read)
 {
-    return (struct pq_member){json_pack("{s:s}", "Statement", statement), "T", read};
+    return (struct pq_member){json_pack("{s:s}", "Statement", statement), "T", read, NULL, 0};
 }
 
 static void release_members(struct pq_member *m, size_t n)
