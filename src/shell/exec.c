@@ -233,7 +233,7 @@ struct run_ctx {
     const struct where *w;
     size_t at; /* where notices point */
     const struct member_place *places;
-    json_t *capacity;         /* per-table sums for .capacity */
+    json_t *capacity;         /* per-table sums for .capacity; NULL until one is reported */
     uint64_t ok, failed;      /* batch members, over the whole plan */
     struct pq_error *failure; /* receives the error of a failed step, or NULL */
     const struct pq_plan *plan;
@@ -276,6 +276,7 @@ static void step_capacity(void *ctx, const struct pq_step *step, const json_t *c
     struct run_ctx *c = ctx;
     size_t i;
     const json_t *cc;
+    if (!c->capacity) c->capacity = json_object();
     if (json_is_array(consumed))
         json_array_foreach(consumed, i, cc) add_capacity(c->capacity, cc);
     else if (json_is_object(consumed))
@@ -446,7 +447,7 @@ static bool calls_statements(const struct pq_plan *plan)
 bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_plan *plan,
                     const struct member_place *places, struct pq_error *failure)
 {
-    struct run_ctx c = {sh, NULL, w, PQ_NO_POS, places, json_object(), 0, 0, failure, plan, NULL};
+    struct run_ctx c = {sh, NULL, w, PQ_NO_POS, places, NULL, 0, 0, failure, plan, NULL};
     bool ok = true, batch = false;
     c.answer = shell_compare_begin(sh, plan);
     for (size_t i = 0; i < plan->nsteps && !sh->quit; i++) {

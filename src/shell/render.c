@@ -21,7 +21,8 @@
 struct render {
     struct shell *sh;
     const struct pq_step *step;
-    json_t *block;  /* items waiting to be printed (table, csv, …; all of them with --sort) */
+    json_t *block;  /* items waiting to be printed (table, csv, …; all of them with --sort); NULL
+                       before the first */
     size_t printed; /* items printed so far (line mode numbers them) */
     bool keys_known;
     char *hash, *range; /* key attribute names of step->table, NULL when unknown */
@@ -604,7 +605,7 @@ struct render *render_begin(struct shell *sh, const struct pq_step *step)
     struct render *r = pq_xcalloc(1, sizeof *r);
     r->sh = sh;
     r->step = step;
-    r->block = json_array();
+    r->block = NULL; /* made with the first row (a write has none) */
     r->started = now_s();
     if (sh->explain) {
         struct pq_buf b = PQ_BUF_INIT;
@@ -698,6 +699,7 @@ pq_status render_rows(void *ctx, const struct pq_step *step, json_t *rows, struc
             print_json_item(r, item, r->sh->mode == MODE_DDBJSON);
             r->printed++;
         } else {
+            if (!r->block) r->block = json_array();
             json_array_append(r->block, item);
             if (!r->sh->sort && json_array_size(r->block) >= BLOCK_ITEMS) flush_block(r);
         }
