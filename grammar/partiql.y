@@ -28,6 +28,7 @@ struct pqg_exprs {
     struct pq_expr **v;
     size_t n, cap;
 };
+#define NO_EXPRS ((struct pqg_exprs){NULL, 0, 0})
 struct pqg_updops {
     struct pq_update_op *v;
     size_t n;
@@ -150,8 +151,8 @@ static struct pq_expr *negate(struct pq_expr *e, PQYYLTYPE l);
 static unsigned set_depth(struct pq_expr *e);
 static struct pq_expr *path_root(struct pq_ident id);
 static void path_add(struct pq_expr *p, struct pq_path_step st);
-static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs *list);
-static struct pqg_exprs *exprs_push(struct pqg_exprs *l, struct pq_expr *e);
+static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs list);
+static struct pqg_exprs exprs_push(struct pqg_exprs l, struct pq_expr *e);
 static void exprs_free(struct pqg_exprs *l);
 static struct pqg_updops *updops_push(struct pqg_updops *l, struct pq_update_op op);
 static void updops_free(struct pqg_updops *l);
@@ -208,7 +209,7 @@ static struct pq_from take_from(struct pq_from *f);
     int ival;
     struct pq_ident ident;
     struct pq_expr *expr;
-    struct pqg_exprs *exprs;
+    struct pqg_exprs exprs; /* by value: no allocation for the list itself */
     struct pq_select *sel;
     struct pq_stmt *stmt;
     struct pq_from *from; /* big structs as pointers: bison copies the union */
@@ -280,7 +281,7 @@ static struct pq_from take_from(struct pq_from *f);
 %destructor { json_decref($$); } <av>
 %destructor { pq_ident_release(&$$); } <ident>
 %destructor { pq_expr_free($$); } <expr>
-%destructor { exprs_free($$); } <exprs>
+%destructor { exprs_free(&$$); } <exprs>
 %destructor { if ($$) { pq_select_release($$); free($$); } } <sel>
 %destructor { pq_stmt_free($$); } <stmt>
 %destructor { if ($$) { pq_from_release($$); free($$); } } <from>
@@ -334,7 +335,7 @@ dml_stmt:
         free($1);
     }
   | K_INSERT K_INTO from_path opt_cols K_VALUE expr_list opt_on_conflict opt_returning {
-        $$ = insert_stmt(ctx, $3, $4, false, $6, @$);
+        $$ = insert_stmt(ctx, $3, $4, false, &$6, @$);
         if ($$->kind == PQ_S_INSERT) {
             $$->u.insert.returning = (pq_returning)$8;
             $$->u.insert.returning_loc = L(@8);
@@ -342,7 +343,7 @@ dml_stmt:
         }
     }
   | K_INSERT K_INTO from_path opt_cols K_VALUES expr_list opt_on_conflict opt_returning {
-        $$ = insert_stmt(ctx, $3, $4, true, $6, @$);
+        $$ = insert_stmt(ctx, $3, $4, true, &$6, @$);
         if ($$->kind == PQ_S_INSERT) {
             $$->u.insert.values_loc = L(@5);
             $$->u.insert.returning = (pq_returning)$8;
@@ -502,7 +503,7 @@ opt_where: %empty { $$ = NULL; } | K_WHERE expr { $$ = $2; } ;
 
 opt_group:
     %empty { $$.present = false; }
-  | K_GROUP K_BY expr_list { $$.present = true; $$.loc = L(@1); $$.loc.end = @2.end; exprs_free($3); }
+  | K_GROUP K_BY expr_list { $$.present = true; $$.loc = L(@1); $$.loc.end = @2.end; exprs_free(&$3); }
   ;
 
 opt_having:
@@ -745,10 +746,10 @@ primary:
   | call
   | '(' expr ')' { $$ = $2; $$->paren = true; $$->loc = L(@$); }
   | '(' expr ',' expr_list ')' {
-        $4->n++;
-        $4->v = pq_xrealloc($4->v, $4->n * sizeof *$4->v);
-        memmove($4->v + 1, $4->v, ($4->n - 1) * sizeof *$4->v);
-        $4->v[0] = $2;
+        $4.n++;
+        $4.v = pq_xrealloc($4.v, $4.n * sizeof *$4.v);
+        memmove($4.v + 1, $4.v, ($4.n - 1) * sizeof *$4.v);
+        $4.v[0] = $2;
         $$ = with_items(new_expr(PQ_E_LIST, @$), $4);
         $$->paren = true;
         CHECK_DEPTH($$, @$);
@@ -838,18 +839,18 @@ step_name:
   ;
 
 expr_list:
-    expr { $$ = exprs_push(NULL, $1); }
+    expr { $$ = exprs_push(NO_EXPRS, $1); }
   | expr_list ',' expr { $$ = exprs_push($1, $3); }
   ;
 
-opt_expr_list: %empty { $$ = NULL; } | expr_list ;
+opt_expr_list: %empty { $$ = NO_EXPRS; } | expr_list ;
 
 pairs:
-    expr ':' expr { $$ = exprs_push(exprs_push(NULL, $1), $3); }
+    expr ':' expr { $$ = exprs_push(exprs_push(NO_EXPRS, $1), $3); }
   | pairs ',' expr ':' expr { $$ = exprs_push(exprs_push($1, $3), $5); }
   ;
 
-opt_pairs: %empty { $$ = NULL; } | pairs ;
+opt_pairs: %empty { $$ = NO_EXPRS; } | pairs ;
 
 /* Identifiers: bare, "quoted", or a pqsh keyword that is not reserved. */
 ident:
@@ -1358,33 +1359,29 @@ static void path_add(struct pq_expr *p, struct pq_path_step st)
     p->steps[p->nsteps++] = st;
 }
 
-static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs *list)
+static struct pq_expr *with_items(struct pq_expr *e, struct pqg_exprs list)
 {
-    if (list) {
-        e->items = list->v;
-        e->nitems = list->n;
-        free(list);
-    }
+    e->items = list.v;
+    e->nitems = list.n;
     return e;
 }
 
-static struct pqg_exprs *exprs_push(struct pqg_exprs *l, struct pq_expr *e)
+static struct pqg_exprs exprs_push(struct pqg_exprs l, struct pq_expr *e)
 {
-    if (!l) l = pq_xcalloc(1, sizeof *l);
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 8;
-        l->v = pq_xrealloc(l->v, l->cap * sizeof *l->v);
+    if (l.n == l.cap) {
+        l.cap = l.cap ? 2 * l.cap : 8;
+        l.v = pq_xrealloc(l.v, l.cap * sizeof *l.v);
     }
-    l->v[l->n++] = e;
+    l.v[l.n++] = e;
     return l;
 }
 
 static void exprs_free(struct pqg_exprs *l)
 {
-    if (!l) return;
     for (size_t i = 0; i < l->n; i++) pq_expr_free(l->v[i]);
     free(l->v);
-    free(l);
+    l->v = NULL;
+    l->n = l->cap = 0;
 }
 
 static struct pqg_updops *updops_push(struct pqg_updops *l, struct pq_update_op op)
@@ -1633,7 +1630,6 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from *int
         s->u.insert.values_keyword = values_kw;
         for (size_t i = 1; i < items->n; i++) pq_expr_free(items->v[i]);
         free(items->v);
-        free(items);
         idents_free(cols);
         return s;
     }
@@ -1666,6 +1662,5 @@ static struct pq_stmt *insert_stmt(struct pq_parse_ctx *ctx, struct pq_from *int
         }
     }
     free(items->v);
-    free(items);
     return s;
 }
