@@ -32,6 +32,11 @@ struct job {
     struct pq_backend *inner;
     char *op;
     json_t *request; /* a private copy: the caller may free its own meanwhile */
+    /* The statements' trees, each a reference of the job's own (a tree is
+     * never changed once parsed, and its count of references is atomic),
+     * or NULL: the text. */
+    struct pq_parsed *parsed;
+    size_t nparsed;
     json_t *response;
     struct pq_error err;
     pq_status status;
@@ -63,7 +68,8 @@ static void *run_job(void *arg)
 {
     struct job *j = arg;
     json_t *resp = NULL;
-    pq_status st = pq_backend_call(j->inner, j->op, j->request, &resp, &j->err);
+    pq_status st =
+        pq_backend_call_parsed(j->inner, j->op, j->request, j->parsed, j->nparsed, &resp, &j->err);
     pthread_mutex_lock(&j->lock);
     j->status = st;
     j->response = resp;
@@ -82,6 +88,9 @@ static void job_free(struct job *j)
     json_decref(j->request);
     json_decref(j->response);
     pq_error_release(&j->err);
+    for (size_t i = 0; j->parsed && i < j->nparsed; i++)
+        pq_stmt_free((struct pq_stmt *)j->parsed[i].stmt);
+    free(j->parsed);
     free(j);
 }
 
@@ -154,7 +163,8 @@ static bool cancel_job(struct call_wrap *w, struct job *j)
 }
 
 static pq_status threaded_call(struct call_wrap *w, const char *op, json_t *request,
-                               json_t **response, struct pq_error *err)
+                               const struct pq_parsed *parsed, size_t n, json_t **response,
+                               struct pq_error *err)
 {
     if (w->pending) {
         if (!wait_job(w->sh, w->pending))
@@ -169,6 +179,13 @@ static pq_status threaded_call(struct call_wrap *w, const char *op, json_t *requ
     j->inner = w->inner;
     j->op = pq_xstrdup(op);
     j->request = json_deep_copy(request);
+    if (parsed) {
+        j->parsed = pq_xcalloc(n ? n : 1, sizeof *j->parsed);
+        j->nparsed = n;
+        for (size_t i = 0; i < n; i++)
+            j->parsed[i] =
+                (struct pq_parsed){pq_stmt_ref((struct pq_stmt *)parsed[i].stmt), parsed[i].base};
+    }
     pq_error_init(&j->err);
     /* The worker never takes SIGINT: Ctrl-C must reach the waiting thread. */
     sigset_t block, old;
@@ -183,8 +200,11 @@ static pq_status threaded_call(struct call_wrap *w, const char *op, json_t *requ
         pthread_cond_destroy(&j->cond);
         free(j->op);
         json_decref(j->request);
+        for (size_t i = 0; j->parsed && i < j->nparsed; i++)
+            pq_stmt_free((struct pq_stmt *)j->parsed[i].stmt);
+        free(j->parsed);
         free(j);
-        return pq_backend_call(w->inner, op, request, response, err);
+        return pq_backend_call_parsed(w->inner, op, request, parsed, n, response, err);
     }
     bool cancelled = false;
     if (!wait_job(w->sh, j)) {
@@ -216,26 +236,28 @@ static pq_status wrap_call(struct pq_backend *b, const char *op, json_t *request
     pq_status st;
     *response = NULL;
     if (w->sh->interactive)
-        st = threaded_call(w, op, request, response, err);
+        st = threaded_call(w, op, request, NULL, 0, response, err);
     else
         st = pq_backend_call(w->inner, op, request, response, err);
     now_running.server += now_s() - t0;
     return st;
 }
 
-/* Statements the shell parsed go to the backend with their trees in
- * scripts; at the prompt the call runs on a worker that Ctrl-C may abandon,
- * which holds a copy of the request but could outlive the trees: it sends
- * the text (the same answer, parsed again). */
+/* Statements the shell parsed go to the backend with their trees; at the
+ * prompt the call runs on a worker that Ctrl-C may abandon, which holds
+ * references of its own to the trees, as it holds a copy of the request. */
 static pq_status wrap_call_parsed(struct pq_backend *b, const char *op, json_t *request,
                                   const struct pq_parsed *parsed, size_t n, json_t **response,
                                   struct pq_error *err)
 {
     struct call_wrap *w = (struct call_wrap *)b;
-    if (w->sh->interactive) return wrap_call(b, op, request, response, err);
     double t0 = now_s();
+    pq_status st;
     *response = NULL;
-    pq_status st = pq_backend_call_parsed(w->inner, op, request, parsed, n, response, err);
+    if (w->sh->interactive)
+        st = threaded_call(w, op, request, parsed, n, response, err);
+    else
+        st = pq_backend_call_parsed(w->inner, op, request, parsed, n, response, err);
     now_running.server += now_s() - t0;
     return st;
 }
