@@ -209,7 +209,7 @@ static pq_status statement_request(struct pq_stmt *s, const struct pq_vars *vars
  * source text of `s` byte for byte (so no variable, comment, quoting,
  * LIMIT or VALUES edit was made). */
 static bool parse_stands(const struct pq_stmt *s, const json_t *req,
-                         const struct pq_plan_context *ctx)
+                         const struct pq_plan_context *ctx, const struct pq_text_map *map)
 {
     switch (s->kind) {
     case PQ_S_SELECT:
@@ -222,10 +222,17 @@ static bool parse_stands(const struct pq_stmt *s, const json_t *req,
     default:
         return false;
     }
+    if (s->shell_syntax || !ctx || !ctx->source || s->loc.start >= s->loc.end ||
+        s->loc.end > ctx->source_len)
+        return false;
+    /* A map of one copied piece, the whole statement: the text is its
+     * source, byte for byte (sent.c copies nothing else into it). */
+    if (map->n == 1 && map->pieces[0].copied && map->pieces[0].sent == 0 &&
+        map->pieces[0].src == s->loc.start && map->pieces[0].src_end == s->loc.end)
+        return true;
     const json_t *text = json_object_get(req, "Statement");
     size_t n = s->loc.end - s->loc.start;
-    return !s->shell_syntax && ctx && ctx->source && s->loc.start < s->loc.end &&
-           s->loc.end <= ctx->source_len && json_string_length(text) == n &&
+    return json_string_length(text) == n &&
            memcmp(json_string_value(text), ctx->source + s->loc.start, n) == 0;
 }
 
@@ -245,7 +252,7 @@ static pq_status add_statement(struct pq_plan *p, struct pq_stmt *s, const struc
     struct pq_step *step = plan_add_step(p, kind, "ExecuteStatement", req, table, loc);
     step->tag = tag;
     step->map = map;
-    if (parse_stands(s, req, ctx)) {
+    if (parse_stands(s, req, ctx, &step->map)) {
         step->parsed = pq_stmt_ref(s);
         step->parsed_base = s->loc.start;
     }
