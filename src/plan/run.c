@@ -75,11 +75,12 @@ static pq_status run_statement(struct pq_backend *b, const struct pq_step *step,
         st = step->parsed ? pq_backend_execute(b, req, step->parsed, step->parsed_base, &resp, err)
                           : pq_backend_call(b, step->op, req, &resp, err);
         if (st) goto out;
-        /* A write's answer is usually {}: nothing to look up in it. */
-        if (json_object_size(resp) == 0 && !step->has_limit) break;
-        capacity(sink, step, resp);
         json_t *items = json_object_get(resp, "Items");
         size_t n = json_array_size(items);
+        /* A write's answer is usually {} or {"Items": []}: nothing else to
+         * look up in it. */
+        if (n == 0 && !step->has_limit && json_object_size(resp) == (items ? 1u : 0u)) break;
+        capacity(sink, step, resp);
         if (step->has_limit && n > left) {
             slice = json_array();
             for (size_t i = 0; i < left; i++)
