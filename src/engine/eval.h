@@ -232,8 +232,7 @@ struct exec_stmt {
     const struct pq_key_attr *krange;  /* NULL when that has no sort key */
     struct ev_cond *where;             /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
     json_t *key;                       /* UPDATE/DELETE: key attributes (item); INSERT: the item */
-    size_t size;                       /* INSERT: pq_item_size(key) */
-    struct pq_buf text;                /* INSERT: the item's JSON text (pq_item_text) */
+    struct store_made made;            /* INSERT: the item's key, text and size */
     struct ev_update *update;          /* UPDATE */
     pq_returning returning;
 };

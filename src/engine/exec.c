@@ -416,7 +416,8 @@ static struct exec_stmt *stmt_new(struct pq_engine *e)
         return s;
     }
     s = pq_xcalloc(1, sizeof *s);
-    pq_buf_init(&s->text);
+    store_key_init(&s->made.key);
+    pq_buf_init(&s->made.text);
     return s;
 }
 
@@ -473,16 +474,23 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
     }
     const struct pq_key_attr *keys[2] = {&s->table->hash,
                                          s->table->range.name ? &s->table->range : NULL};
+    /* The key made here, as store_key_from_item would (it stays unmade when
+     * a value does not encode: the store then refuses the item itself). */
+    struct pq_key *mk = &s->made.key;
+    pq_buf_reset(&mk->hk);
+    pq_buf_reset(&mk->rk);
+    s->made.keyed = true;
     for (int k = 0; k < 2 && keys[k]; k++) {
         const json_t *v = json_object_get(s->key, keys[k]->name);
         if (!v)
             return pq_error_validation(err, "Key attribute should be present in the item: Key %s",
                                        keys[k]->name);
         if ((st = exec_check_key_value(keys[k], v, k == 0, err)) != PQ_OK) return st;
+        if (!pq_value_encode_key(v, k == 0 ? &mk->hk : &mk->rk)) s->made.keyed = false;
     }
     /* Its text, size and nesting in one walk; the text is what is written. */
-    if ((st = pq_item_text(s->key, &s->text, &s->size, err)) != PQ_OK) return st;
-    if (s->size > MAX_ITEM_BYTES)
+    if ((st = pq_item_text(s->key, &s->made.text, &s->made.size, err)) != PQ_OK) return st;
+    if (s->made.size > MAX_ITEM_BYTES)
         return pq_error_validation(err, "Item size has exceeded the maximum allowed size");
     return index_check_item(s->table, s->key, err);
 }
@@ -642,24 +650,27 @@ fail:
     return st;
 }
 
-/* Releases what `s` holds and empties it, keeping its text buffer. */
+/* Releases what `s` holds and empties it, keeping its buffers. */
 static void stmt_clear(struct exec_stmt *s)
 {
     ev_cond_free(s->where);
     ev_update_free(s->update);
     if (s->key) json_decref(s->key);
     pq_stmt_free(s->owned);
-    struct pq_buf text = s->text;
+    struct store_made made = s->made;
     memset(s, 0, sizeof *s);
-    s->text = text;
-    pq_buf_reset(&s->text);
+    s->made = made;
+    s->made.keyed = false;
+    s->made.size = 0;
+    pq_buf_reset(&s->made.text);
 }
 
 void exec_stmt_free(struct exec_stmt *s)
 {
     if (!s) return;
     stmt_clear(s);
-    pq_buf_release(&s->text);
+    store_key_release(&s->made.key);
+    pq_buf_release(&s->made.text);
     free(s);
 }
 
@@ -670,7 +681,7 @@ void exec_stmt_free(struct exec_stmt *s)
 void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s)
 {
     if (!s) return;
-    if (e->spare || s->text.cap > SPARE_TEXT_MAX) {
+    if (e->spare || s->made.text.cap > SPARE_TEXT_MAX) {
         exec_stmt_free(s);
         return;
     }
@@ -708,7 +719,7 @@ static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **r
                             struct pq_error *err)
 {
     bool inserted = false;
-    pq_status st = store_item_insert(e->store, s->table, s->key, &s->text, s->size, &inserted, err);
+    pq_status st = store_item_insert(e->store, s->table, s->key, &s->made, &inserted, err);
     if (st != PQ_OK) return st;
     if (!inserted)
         return pq_error_service(err, "DuplicateItemException",

@@ -205,12 +205,21 @@ pq_status store_item_get(struct pq_store *s, const struct pq_table_meta *t, cons
  * from it, without a second read. */
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                          const json_t *old, struct pq_error *err) PQ_MUST_USE;
+/* What an INSERT makes of its item before writing it: its key (as
+ * store_key_from_item makes it; `keyed` false when not made) and its JSON
+ * text and size (pq_item_text's). */
+struct store_made {
+    struct pq_key key;
+    bool keyed;
+    struct pq_buf text;
+    size_t size;
+};
 /* Inserts the item only if its key is free (PartiQL INSERT in one step);
  * *inserted false means an item with that key exists and nothing changed.
- * `text` (borrowed) and `size` are pq_item_text's answers for the item,
- * which the caller has made already (or NULL and 0: made here). */
+ * `made` (borrowed) holds the item's parts the caller has made already,
+ * or is NULL: they are made here. */
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            const struct pq_buf *text, size_t size, bool *inserted,
+                            const struct store_made *made, bool *inserted,
                             struct pq_error *err) PQ_MUST_USE;
 /* Deletes the item under `k`; `old` (borrowed) is that item as the caller
  * read it in this transaction (NULL: absent), as for store_item_put. */

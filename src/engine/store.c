@@ -995,11 +995,10 @@ static pq_status index_add(struct pq_store *s, const struct pq_table_meta *t,
 }
 
 /* Writes with INSERT OR REPLACE (put) or INSERT OR IGNORE (insert);
- * `text` and `size` are pq_item_text's answers for the item, or NULL and 0
- * to have them made here. */
+ * `made` is what the caller made of the item already, or NULL. */
 static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            const struct pq_buf *text, size_t size, bool replace,
-                            const json_t *given, bool *written, struct pq_error *err)
+                            const struct store_made *made, bool replace, const json_t *given,
+                            bool *written, struct pq_error *err)
 {
     struct table_entry *e = entry_of(t);
     sqlite3_stmt **slot = replace ? &e->put : &e->ins;
@@ -1009,11 +1008,12 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
                 : "INSERT OR IGNORE INTO items_%lld(hk, rk, item, size) VALUES (?, ?, ?, ?)",
         err);
     if (rc) return rc;
-    struct pq_key k;
+    struct pq_key own;
+    const struct pq_key *k = made && made->keyed ? &made->key : &own;
     json_t *read = NULL;
     const json_t *old = given;
-    store_key_init(&k);
-    if (!store_key_from_item(t, item, &k)) {
+    store_key_init(&own);
+    if (k == &own && !store_key_from_item(t, item, &own)) {
         rc = pq_error_set(err, PQ_ERR_IO, PQ_NO_POS, PQ_NO_POS,
                           "item for table %s lacks a well-typed key", t->name);
         goto out;
@@ -1023,22 +1023,23 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
      * (it has read it already); an insert's is read here for item
      * collections only (a stream records an insert only into a free key). */
     bool stream = streams_enabled(t), coll = coll_tracked(t);
-    if (!replace && coll && (rc = store_item_get(s, t, &k, &read, err))) goto out;
+    if (!replace && coll && (rc = store_item_get(s, t, k, &read, err))) goto out;
     if (!replace) old = read;
     int64_t delta = 0;
     if (coll && (replace || !old)) {
         delta = coll_contribution(t, item) - coll_contribution(t, old);
-        if ((rc = coll_check(s, t, &k.hk, delta, err))) goto out;
+        if ((rc = coll_check(s, t, &k->hk, delta, err))) goto out;
     }
-    if (!text) {
+    const struct pq_buf *text = made ? &made->text : &s->text;
+    size_t size = made ? made->size : 0;
+    if (!made) {
         pq_buf_reset(&s->text);
         pq_item_text(item, &s->text, &size, NULL); /* no error without `err` */
-        text = &s->text;
     }
     sqlite3_stmt *st = *slot;
     /* `k` outlives the step, and the bindings are cleared after it. */
-    bind_static(st, 1, &k.hk);
-    bind_static(st, 2, &k.rk);
+    bind_static(st, 1, &k->hk);
+    bind_static(st, 2, &k->rk);
     sqlite3_bind_text(st, 3, text->data, (int)text->len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
     int step = sqlite3_step(st);
@@ -1050,29 +1051,28 @@ static pq_status item_write(struct pq_store *s, const struct pq_table_meta *t, c
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc == PQ_OK && changed && t->nindexes) {
-        if (replace) rc = index_remove(s, t, &k, err);
-        if (rc == PQ_OK) rc = index_add(s, t, &k, item, err);
+        if (replace) rc = index_remove(s, t, k, err);
+        if (rc == PQ_OK) rc = index_add(s, t, k, item, err);
     }
-    if (rc == PQ_OK && changed && coll) rc = coll_add(s, t, &k.hk, delta, err);
+    if (rc == PQ_OK && changed && coll) rc = coll_add(s, t, &k->hk, delta, err);
     if (rc == PQ_OK && changed && stream) rc = streams_record(s, t, old, item, err);
 out:
     json_decref(read);
-    store_key_release(&k);
+    store_key_release(&own);
     return rc;
 }
 
 pq_status store_item_put(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
                          const json_t *old, struct pq_error *err)
 {
-    return item_write(s, t, item, NULL, 0, true, old, NULL, err);
+    return item_write(s, t, item, NULL, true, old, NULL, err);
 }
 
 pq_status store_item_insert(struct pq_store *s, const struct pq_table_meta *t, const json_t *item,
-                            const struct pq_buf *text, size_t size, bool *inserted,
-                            struct pq_error *err)
+                            const struct store_made *made, bool *inserted, struct pq_error *err)
 {
     *inserted = false;
-    return item_write(s, t, item, text, size, false, NULL, inserted, err);
+    return item_write(s, t, item, made, false, NULL, inserted, err);
 }
 
 pq_status store_item_delete(struct pq_store *s, const struct pq_table_meta *t,

@@ -262,16 +262,17 @@ static void test_nesting(void)
 static void test_kept_between_statements(void)
 {
     ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 1, 'a': 'first one, long enough'}");
-    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
+    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->made.text.len == 0 &&
+          !eng->spare->made.keyed);
     ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 2}");
     CHECK_STR(get("r", 2), "[{\"pk\":{\"S\":\"r\"},\"sk\":{\"N\":\"2\"}}]");
     /* Failures, in preparing and in running, leave a spare as empty. */
     CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 2}"),
               "DuplicateItemException: Duplicate primary key exists in table");
-    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
+    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->made.text.len == 0);
     CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'r'}"),
               "ValidationException: Key attribute should be present in the item: Key sk");
-    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->text.len == 0);
+    CHECK(eng->spare && eng->spare->key == NULL && eng->spare->made.text.len == 0);
     ok("INSERT INTO \"Tab\" VALUE {'pk': 'r', 'sk': 3, 'b': true}");
     CHECK_STR(get("r", 3), "[{\"b\":{\"BOOL\":true},\"pk\":{\"S\":\"r\"},\"sk\":{\"N\":\"3\"}}]");
     /* A large item's buffer is not kept; the next statement makes its own. */

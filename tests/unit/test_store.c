@@ -241,7 +241,7 @@ static void test_string_keys(struct pq_store *s)
     CHECK_EQ(store_item_get(s, t, &k, &got, &err), PQ_OK);
     CHECK(got && !json_object_get(got, "v"));
     bool inserted = true;
-    CHECK_EQ(store_item_insert(s, t, probe, NULL, 0, &inserted, &err), PQ_OK);
+    CHECK_EQ(store_item_insert(s, t, probe, NULL, &inserted, &err), PQ_OK);
     CHECK(!inserted);
     CHECK_EQ(store_item_put(s, t, probe, got, &err), PQ_OK);
     json_decref(got);
@@ -251,12 +251,14 @@ static void test_string_keys(struct pq_store *s)
     CHECK_EQ(store_item_delete(s, t, &k, probe, &err), PQ_OK);
     CHECK_EQ(store_item_get(s, t, &k, &got, &err), PQ_OK);
     CHECK(got == NULL);
-    struct pq_buf text = PQ_BUF_INIT;
-    size_t size = 0;
-    pq_buf_init(&text);
-    CHECK_EQ(pq_item_text(probe, &text, &size, &err), PQ_OK);
-    CHECK_EQ(store_item_insert(s, t, probe, &text, size, &inserted, &err), PQ_OK);
-    pq_buf_release(&text);
+    struct store_made made = {.keyed = true};
+    store_key_init(&made.key);
+    pq_buf_init(&made.text);
+    CHECK(store_key_from_item(t, probe, &made.key));
+    CHECK_EQ(pq_item_text(probe, &made.text, &made.size, &err), PQ_OK);
+    CHECK_EQ(store_item_insert(s, t, probe, &made, &inserted, &err), PQ_OK);
+    store_key_release(&made.key);
+    pq_buf_release(&made.text);
     CHECK(inserted);
     /* A key of the wrong type is not a key of this table. */
     json_t *wrong = J("{\"pk\":{\"S\":\"7\"},\"sk\":{\"S\":\"ab\"}}");
