@@ -16,8 +16,8 @@
  * Every table met is cached with its prepared statements. The cache follows
  * the savepoint stack: a table created inside a savepoint that is rolled back
  * leaves the cache with it. Another connection (a second pqsh on the same
- * file) is noticed through PRAGMA data_version at the start of each outermost
- * transaction, which empties the cache.
+ * file) is noticed through the pager's data version at the start of each
+ * outermost transaction, which empties the cache.
  */
 #include "engine/internal.h"
 #include "engine/collections.h"
@@ -59,10 +59,9 @@ struct table_entry {
 struct pq_store {
     sqlite3 *db;
     int depth; /* open savepoints */
-    int64_t data_version;
+    unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION after our last look */
     sqlite3_stmt *tx_begin, *tx_commit, *tx_rollback; /* outermost level */
     sqlite3_stmt *begin, *release, *rollback_to;      /* nested levels */
-    sqlite3_stmt *data_version_q;
     sqlite3_stmt *snapshot; /* a reader's first read (store_set_reader), or NULL */
     sqlite3_stmt *cat_get, *cat_list;
     sqlite3_stmt *tok_get, *tok_put, *tok_purge;
@@ -323,7 +322,6 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
         (rc = prepare(s, "SAVEPOINT pq", &s->begin, err)) ||
         (rc = prepare(s, "RELEASE pq", &s->release, err)) ||
         (rc = prepare(s, "ROLLBACK TO pq", &s->rollback_to, err)) ||
-        (rc = prepare(s, "PRAGMA data_version", &s->data_version_q, err)) ||
         (rc = prepare(s,
                       "SELECT id, hash_name, hash_type, range_name, range_type, description"
                       " FROM pq_catalog WHERE name = ?",
@@ -434,7 +432,6 @@ void store_close(struct pq_store *s)
     sqlite3_finalize(s->begin);
     sqlite3_finalize(s->release);
     sqlite3_finalize(s->rollback_to);
-    sqlite3_finalize(s->data_version_q);
     sqlite3_finalize(s->snapshot);
     sqlite3_finalize(s->cat_get);
     sqlite3_finalize(s->cat_list);
@@ -509,21 +506,27 @@ sqlite3 *store_db(struct pq_store *s)
 
 /* ---- transactions --------------------------------------------------- */
 
-/* Empties the cache when another connection changed the database since our
- * last look (only between API calls, when nobody holds a table_meta). */
-static pq_status check_other_writers(struct pq_store *s, struct pq_error *err)
+/* The pager's data version: it changes with every commit, ours or another
+ * connection's; another's is seen when a transaction starts. */
+static unsigned data_version(struct pq_store *s)
 {
-    if (sqlite3_step(s->data_version_q) != SQLITE_ROW) {
-        sqlite3_reset(s->data_version_q);
-        return db_fail(s, err, "PRAGMA data_version");
-    }
-    int64_t v = sqlite3_column_int64(s->data_version_q, 0);
-    sqlite3_reset(s->data_version_q);
+    unsigned v = 0;
+    sqlite3_file_control(s->db, NULL, SQLITE_FCNTL_DATA_VERSION, &v);
+    return v;
+}
+
+/* Empties the cache when another connection changed the database since our
+ * last look (only between API calls, when nobody holds a table_meta): the
+ * version read when the outermost transaction starts differs from the one
+ * read after our last commit. (PRAGMA data_version gives the same answer,
+ * as a statement to run: a step and a reset on every call.) */
+static void check_other_writers(struct pq_store *s)
+{
+    unsigned v = data_version(s);
     if (v != s->data_version) {
         cache_prune(s, drop_all, 0);
         s->data_version = v;
     }
-    return PQ_OK;
 }
 
 /* The outermost level is BEGIN IMMEDIATE: it takes the write lock at once
@@ -539,11 +542,11 @@ pq_status store_begin(struct pq_store *s, struct pq_error *err)
     /* Inside the new transaction, so the lock it took serves this check too.
      * A reader's deferred transaction takes its snapshot at its first read:
      * made first, so that no write can fall between the check and it. */
-    if (s->depth == 1 && ((s->snapshot && (rc = step_done(s, s->snapshot, err))) ||
-                          (rc = check_other_writers(s, err)))) {
+    if (s->depth == 1 && s->snapshot && (rc = step_done(s, s->snapshot, err))) {
         store_rollback(s);
         return rc;
     }
+    if (s->depth == 1) check_other_writers(s);
     return PQ_OK;
 }
 
@@ -552,6 +555,8 @@ pq_status store_commit(struct pq_store *s, struct pq_error *err)
     pq_status rc = step_done(s, s->depth > 1 ? s->release : s->tx_commit, err);
     if (rc) return rc; /* still open: the caller rolls back */
     s->depth--;
+    /* Our own commit moved the version: what the next look compares with. */
+    if (s->depth == 0) s->data_version = data_version(s);
     for (struct table_entry *t = s->tables; t; t = t->next)
         if (t->depth > s->depth) t->depth = s->depth;
     return PQ_OK;
