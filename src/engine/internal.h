@@ -82,6 +82,7 @@ struct pq_table_meta {
     json_t *description;           /* TableDescription as DescribeTable returns it (without
                                       ItemCount/TableSizeBytes, which the store computes) */
     struct pq_index_meta *indexes; /* LSIs then GSIs, as in the description */
+    bool streaming;                /* streams_enabled(), read with the description */
     size_t nindexes;
 };
 

@@ -58,7 +58,7 @@ struct table_entry {
 
 struct pq_store {
     sqlite3 *db;
-    int depth; /* open savepoints */
+    int depth;             /* open savepoints */
     unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION after our last look */
     sqlite3_stmt *tx_begin, *tx_commit, *tx_rollback; /* outermost level */
     sqlite3_stmt *begin, *release, *rollback_to;      /* nested levels */
@@ -375,8 +375,11 @@ static void entry_forget_indexes(struct table_entry *t)
     t->meta.nindexes = 0;
 }
 
+/* What the entry keeps read from its description: its indexes, and whether
+ * its stream is on. */
 static void entry_read_indexes(struct table_entry *t)
 {
+    t->meta.streaming = streams_described(t->meta.description);
     index_meta_parse(t->meta.description, &t->meta.indexes, &t->meta.nindexes);
     t->ix = pq_xcalloc(t->meta.nindexes ? t->meta.nindexes : 1, sizeof *t->ix);
 }

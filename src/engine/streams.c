@@ -187,11 +187,16 @@ pq_status streams_trim(struct pq_store *s, double now, struct pq_error *err)
 
 /* ---- the write path ------------------------------------------------------ */
 
+bool streams_described(const json_t *description)
+{
+    const json_t *spec = json_object_get(description, "StreamSpecification");
+    return json_is_true(json_object_get(spec, "StreamEnabled")) &&
+           json_is_string(json_object_get(description, "LatestStreamArn"));
+}
+
 bool streams_enabled(const struct pq_table_meta *t)
 {
-    const json_t *spec = json_object_get(t->description, "StreamSpecification");
-    return json_is_true(json_object_get(spec, "StreamEnabled")) &&
-           json_is_string(json_object_get(t->description, "LatestStreamArn"));
+    return t->streaming;
 }
 
 void sx_region_of(const char *arn, char *out, size_t n)

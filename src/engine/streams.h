@@ -27,8 +27,11 @@ void streams_state_free(struct streams_state *st);
 
 /* ---- the write path (store.c) ------------------------------------------ */
 
-/* Whether writes to `t` are recorded: its stream is enabled. */
+/* Whether writes to `t` are recorded: its stream is enabled (as its
+ * description says: streams_described, read when the store reads it). */
 bool streams_enabled(const struct pq_table_meta *t);
+/* Whether a TableDescription has its stream on. */
+bool streams_described(const json_t *description);
 /* Appends the change of one item from `old` to `now` (either NULL: inserted
  * or removed). No record when both are equal (the write changed nothing). A
  * service write (store_set_service: the TTL sweep) carries userIdentity. */
