@@ -270,28 +270,24 @@ static pq_status find_table(struct pq_engine *e, const struct pq_from *f,
     return PQ_OK;
 }
 
-/* Bytes a key value counts for: UTF-8 bytes, raw bytes, or the number's size. */
-static size_t key_bytes(const json_t *v)
-{
-    return pq_value_size(v);
-}
-
 pq_status exec_check_key_value(const struct pq_key_attr *k, const json_t *v, bool is_hash,
                                struct pq_error *err)
 {
     pq_type want = k->type == 'S' ? PQ_T_S : k->type == 'N' ? PQ_T_N : PQ_T_B;
-    if (pq_value_type(v) != want)
+    json_t *p;
+    if (pq_value_split(v, &p) != want)
         return pq_error_validation(
             err, "Key attribute's data type should match its data type in table's schema: Key %s",
             k->name);
-    const json_t *p = pq_value_payload(v);
     if (want != PQ_T_N && json_string_length(p) == 0)
         return pq_error_validation(err,
                                    "One or more parameter values are not valid. The "
                                    "AttributeValue for a key attribute cannot contain an empty "
                                    "%s value. Key: %s",
                                    want == PQ_T_S ? "string" : "binary", k->name);
-    size_t n = key_bytes(v);
+    /* Bytes a key value counts for: UTF-8 bytes (a string's own length),
+     * raw bytes, or the number's size. */
+    size_t n = want == PQ_T_S && json_is_string(p) ? json_string_length(p) : pq_value_size(v);
     if (is_hash && n > MAX_HASH_KEY_BYTES)
         return pq_error_validation(err, "One or more parameter values were invalid: Size of "
                                         "hashkey has exceeded the maximum size limit of2048 bytes");
