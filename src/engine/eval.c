@@ -216,12 +216,24 @@ static void operand_release(struct ev_operand *o)
     ev_cond_free(o->cond);
 }
 
+/* An array of `n` owned conditions: an AND/OR's operands, a request's trees. */
+static void conds_free(struct ev_cond **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ev_cond_free(v[i]);
+    free(v);
+}
+
+static void conds_push(struct ev_cond ***v, size_t *n, struct ev_cond *c)
+{
+    *v = pq_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = c;
+}
+
 void ev_cond_free(struct ev_cond *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < c->nkids; i++)
-        ev_cond_free(c->kids[i]);
-    free(c->kids);
+    conds_free(c->kids, c->nkids);
     for (size_t i = 0; i < c->nops; i++)
         operand_release(&c->ops[i]);
     free(c->ops);
@@ -230,8 +242,27 @@ void ev_cond_free(struct ev_cond *c)
 
 static void add_kid(struct ev_cond *c, struct ev_cond *kid)
 {
-    c->kids = pq_xrealloc(c->kids, (c->nkids + 1) * sizeof *c->kids);
-    c->kids[c->nkids++] = kid;
+    conds_push(&c->kids, &c->nkids, kid);
+}
+
+void ev_trees_add_cond(struct ev_trees *t, struct ev_cond *c)
+{
+    conds_push(&t->conds, &t->nconds, c);
+}
+
+void ev_trees_add_update(struct ev_trees *t, struct ev_update *u)
+{
+    t->updates = pq_xrealloc(t->updates, (t->nupdates + 1) * sizeof *t->updates);
+    t->updates[t->nupdates++] = u;
+}
+
+void ev_trees_release(struct ev_trees *t)
+{
+    conds_free(t->conds, t->nconds);
+    for (size_t i = 0; i < t->nupdates; i++)
+        ev_update_free(t->updates[i]);
+    free(t->updates);
+    *t = (struct ev_trees){0};
 }
 
 static struct ev_operand *add_operand(struct ev_cond *c)

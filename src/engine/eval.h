@@ -98,6 +98,22 @@ struct ev_cond {
 pq_status ev_compile(const struct ev_ctx *cx, const struct pq_expr *e, struct ev_cond **out,
                      struct pq_error *err) PQ_MUST_USE;
 void ev_cond_free(struct ev_cond *c);
+
+/* The condition and update trees one request compiled (expr.c's xp_request,
+ * legacy.c's lg_request): owned here and lent to the request's caller until
+ * ev_trees_release frees them all. Zeroed is empty. */
+struct ev_trees {
+    struct ev_cond **conds;
+    size_t nconds;
+    struct ev_update **updates;
+    size_t nupdates;
+};
+/* Takes `c` into `t`. */
+void ev_trees_add_cond(struct ev_trees *t, struct ev_cond *c);
+/* Takes `u` into `t`. */
+void ev_trees_add_update(struct ev_trees *t, struct ev_update *u);
+void ev_trees_release(struct ev_trees *t);
+
 /* Evaluates a compiled condition on an item (attribute name → AttributeValue). */
 bool ev_test(const struct ev_cond *c, const json_t *item);
 

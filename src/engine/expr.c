@@ -163,12 +163,7 @@ fail:
 void xp_request_free(struct xp_request *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->nconds; i++)
-        ev_cond_free(r->conds[i]);
-    free(r->conds);
-    for (size_t i = 0; i < r->nupdates; i++)
-        ev_update_free(r->updates[i]);
-    free(r->updates);
+    ev_trees_release(&r->trees);
     for (size_t i = 0; i < r->nkeyconds; i++)
         free(r->keyconds[i]);
     free(r->keyconds);
@@ -388,8 +383,7 @@ pq_status xp_condition(struct xp_request *r, xp_param which, const char *text,
     if (st) return st;
     struct ev_cond *c;
     (void)compile_cond(r, p, p->root, &c);
-    r->conds = pq_xrealloc(r->conds, (r->nconds + 1) * sizeof *r->conds);
-    r->conds[r->nconds++] = c;
+    ev_trees_add_cond(&r->trees, c);
     *out = c;
     return PQ_OK;
 }

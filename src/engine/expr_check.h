@@ -23,10 +23,7 @@ struct xp_request {
     json_t *used_names, *used_values; /* key → true */
     struct xa_parsed **parsed;        /* every expression parsed, owned */
     size_t nparsed;
-    struct ev_cond **conds;
-    size_t nconds;
-    struct ev_update **updates;
-    size_t nupdates;
+    struct ev_trees trees; /* conditions and updates compiled */
     struct xp_key_condition **keyconds;
     size_t nkeyconds;
     struct xp_projection **projs;

@@ -188,8 +188,7 @@ pq_status xp_update(struct xp_request *r, const char *text, const struct ev_upda
         u->acts[i].path = xp_ev_path(p, a->path);
         if (a->value) u->acts[i].value = compile_value(r, p, a->value);
     }
-    r->updates = pq_xrealloc(r->updates, (r->nupdates + 1) * sizeof *r->updates);
-    r->updates[r->nupdates++] = u;
+    ev_trees_add_update(&r->trees, u);
     *out = u;
     return PQ_OK;
 }

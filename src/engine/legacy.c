@@ -31,11 +31,8 @@ static const char invalid[] = "One or more parameter values were invalid: ";
 struct lg_request {
     struct pq_path_step **steps; /* one per path made; each owns its name */
     size_t nsteps;
-    struct ev_cond **conds;
-    size_t nconds;
-    struct ev_update **updates;
-    size_t nupdates;
-    json_t *values; /* validated copies the key conditions borrow from */
+    struct ev_trees trees; /* conditions and updates compiled */
+    json_t *values;        /* validated copies the key conditions borrow from */
     struct xp_key_condition kc;
 };
 
@@ -54,12 +51,7 @@ void lg_request_free(struct lg_request *r)
         free(r->steps[i]);
     }
     free(r->steps);
-    for (size_t i = 0; i < r->nconds; i++)
-        ev_cond_free(r->conds[i]);
-    free(r->conds);
-    for (size_t i = 0; i < r->nupdates; i++)
-        ev_update_free(r->updates[i]);
-    free(r->updates);
+    ev_trees_release(&r->trees);
     json_decref(r->values);
     free(r);
 }
@@ -387,8 +379,7 @@ pq_status lg_condition(struct lg_request *r, lg_member which, const json_t *map,
     *out = NULL;
     if (!map) return PQ_OK;
     struct ev_cond *all = cond_new(condop && strcmp(condop, "OR") == 0 ? EV_OR : EV_AND);
-    r->conds = pq_xrealloc(r->conds, (r->nconds + 1) * sizeof *r->conds);
-    r->conds[r->nconds++] = all;
+    ev_trees_add_cond(&r->trees, all);
     const char *k;
     const json_t *c;
     json_object_foreach((json_t *)map, k, c)
@@ -482,8 +473,7 @@ pq_status lg_updates(struct lg_request *r, const json_t *updates, const struct e
     struct ev_update *u = pq_xcalloc(1, sizeof *u);
     size_t cap = json_object_size(updates);
     u->acts = pq_xcalloc(cap ? cap : 1, sizeof *u->acts);
-    r->updates = pq_xrealloc(r->updates, (r->nupdates + 1) * sizeof *r->updates);
-    r->updates[r->nupdates++] = u;
+    ev_trees_add_update(&r->trees, u);
     const char *k;
     const json_t *e;
     json_object_foreach((json_t *)updates, k, e)
