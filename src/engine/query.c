@@ -92,11 +92,15 @@ static void check_name(struct exec_violations *v, const json_t *s, const char *m
     pq_buf_release(&rule);
 }
 
-void read_check_model(const json_t *req, struct exec_violations *v)
+pq_status read_check_model(const json_t *req, struct exec_violations *v, struct pq_error *err)
 {
     static const char *const selects[] = {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
                                           "ALL_PROJECTED_ATTRIBUTES", NULL};
     static const char *const condops[] = {"AND", "OR", NULL};
+    if (!read_member(req, "TableName"))
+        return pq_error_validation(
+            err, "The parameter 'TableName' is required but was not present in the request");
+    exec_violations_init(v);
     /* TableName is a TableArn (1..1024): a name or a table's ARN. */
     check_name(v, read_member(req, "TableName"), "tableName", 1, 1024, false);
     check_name(v, read_member(req, "IndexName"), "indexName", 3, 255, true);
@@ -114,6 +118,7 @@ void read_check_model(const json_t *req, struct exec_violations *v)
     exec_check_enum(v, read_member(req, "ConditionalOperator"), "conditionalOperator", condops,
                     "[AND, OR]");
     exec_check_rcc(req, v);
+    return PQ_OK;
 }
 
 /* ---- table-independent checks ------------------------------------------- */
@@ -573,12 +578,9 @@ out:
 
 static pq_status query_model(const json_t *req, struct pq_error *err)
 {
-    if (!read_member(req, "TableName"))
-        return pq_error_validation(
-            err, "The parameter 'TableName' is required but was not present in the request");
     struct exec_violations v;
-    exec_violations_init(&v);
-    read_check_model(req, &v);
+    pq_status st = read_check_model(req, &v, err);
+    if (st) return st;
     lg_check_model(read_member(req, "KeyConditions"), LG_KEY_CONDITIONS, &v);
     lg_check_model(read_member(req, "QueryFilter"), LG_QUERY_FILTER, &v);
     return exec_violations_finish(&v, err);

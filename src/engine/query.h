@@ -65,10 +65,13 @@ void read_op_release(struct read_op *r);
 /* The request member `name`, NULL when absent or JSON null. */
 const json_t *read_member(const json_t *req, const char *name);
 
-/* Model constraints both operations share (TableName, IndexName, Select,
- * AttributesToGet, Limit, ConditionalOperator, ReturnConsumedCapacity),
- * added to `v`. */
-void read_check_model(const json_t *req, struct exec_violations *v);
+/* Starts either operation's model checks: TableName is required (else a
+ * ValidationException, `v` untouched); then `v` is initialised with the
+ * violations of the constraints both share (TableName, IndexName, Select,
+ * AttributesToGet, Limit, ConditionalOperator, ReturnConsumedCapacity), for
+ * the caller to add its own and exec_violations_finish. */
+pq_status read_check_model(const json_t *req, struct exec_violations *v,
+                           struct pq_error *err) PQ_MUST_USE;
 /* The legacy/expression mix and the orphan EAN / EAV checks of §2.4 (1–3). */
 pq_status read_check_mix(const struct read_op *r, struct pq_error *err) PQ_MUST_USE;
 /* AttributesToGet duplicates. */

@@ -35,12 +35,9 @@ static void check_range(struct exec_violations *v, const json_t *n, const char *
 
 static pq_status scan_model(const json_t *req, struct pq_error *err)
 {
-    if (!read_member(req, "TableName"))
-        return pq_error_validation(
-            err, "The parameter 'TableName' is required but was not present in the request");
     struct exec_violations v;
-    exec_violations_init(&v);
-    read_check_model(req, &v);
+    pq_status st = read_check_model(req, &v, err);
+    if (st) return st;
     lg_check_model(read_member(req, "ScanFilter"), LG_SCAN_FILTER, &v);
     check_range(&v, read_member(req, "TotalSegments"), "totalSegments", 1, MAX_TOTAL_SEGMENTS);
     check_range(&v, read_member(req, "Segment"), "segment", 0, MAX_TOTAL_SEGMENTS - 1);
