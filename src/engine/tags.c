@@ -207,106 +207,116 @@ static pq_status resolve(struct pq_engine *e, const char *arn, const struct pq_t
 
 /* ---- operations ------------------------------------------------------ */
 
-static void check_arn_member(struct verrs *v, const json_t *req)
+static void check_key_list(struct verrs *v, const json_t *keys)
 {
-    check_chars(v, "resourceArn", member(req, "ResourceArn"), 1, MAX_ARN);
-}
-
-pq_status tags_tag(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
-{
-    struct verrs v = {PQ_BUF_INIT, 0};
-    const struct pq_table_meta *t;
-    pq_status rc;
-    *resp = NULL;
-    pq_buf_init(&v.text);
-    const json_t *tags = member(req, "Tags");
-    check_arn_member(&v, req);
-    if (!tags) verr(&v, "null", "tags", "Member must not be null");
-    check_tag_list(&v, tags);
-    if ((rc = verrs_finish(&v, err))) return rc;
-    const char *arn = json_string_value(member(req, "ResourceArn"));
-    if ((rc = resolve(e, arn, &t, err))) return rc;
-    if (!json_array_size(tags))
-        return pq_error_validation(err, "Atleast one Tag needs to be provided as Input.");
-    if ((rc = check_tag_rules(tags, err))) return rc;
-    if (!t)
-        return pq_error_service(err, "ResourceNotFoundException",
-                                "Requested resource not found: ResourcArn: %s not found", arn);
-    json_t *desc = json_deep_copy(t->description);
-    json_t *list = json_object_get(desc, TAGS_MEMBER);
-    if (!list) {
-        list = json_array();
-        json_object_set_new(desc, TAGS_MEMBER, list);
-    }
-    size_t i;
-    json_t *tag;
-    json_array_foreach(tags, i, tag) tag_set(list, json_string_value(member(tag, "Key")),
-                                             json_string_value(member(tag, "Value")));
-    if ((rc = check_count(list, err))) {
-        json_decref(desc);
-        return rc;
-    }
-    if ((rc = store_table_update(e->store, t, desc, err))) return rc;
-    *resp = json_object();
-    return PQ_OK;
-}
-
-pq_status tags_untag(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
-{
-    struct verrs v = {PQ_BUF_INIT, 0};
-    const struct pq_table_meta *t;
-    pq_status rc;
-    *resp = NULL;
-    pq_buf_init(&v.text);
-    const json_t *keys = member(req, "TagKeys");
-    check_arn_member(&v, req);
-    if (!keys) verr(&v, "null", "tagKeys", "Member must not be null");
     struct pq_buf p = PQ_BUF_INIT;
     pq_buf_init(&p);
     for (size_t i = 0; i < json_array_size(keys); i++) {
         pq_buf_reset(&p);
         pq_buf_addf(&p, "tagKeys.%zu.member", i + 1);
         const json_t *k = json_array_get(keys, i);
-        check_chars(&v, p.data, json_is_null(k) ? NULL : k, 1, MAX_KEY_CHARS);
+        check_chars(v, p.data, json_is_null(k) ? NULL : k, 1, MAX_KEY_CHARS);
     }
     pq_buf_release(&p);
-    if ((rc = verrs_finish(&v, err))) return rc;
-    const char *arn = json_string_value(member(req, "ResourceArn"));
-    if ((rc = resolve(e, arn, &t, err))) return rc;
+}
+
+/* The start all three operations share: the request model (the ARN, then,
+ * when `list` names a member, that it is there and `check`'s rules on it,
+ * reported as `path`), then the ARN itself. *arn is the request's; *t the
+ * table, NULL when it does not exist. */
+static pq_status open_resource(struct pq_engine *e, const json_t *req, const char *list,
+                               const char *path, void (*check)(struct verrs *, const json_t *),
+                               const char **arn, const struct pq_table_meta **t,
+                               struct pq_error *err)
+{
+    struct verrs v = {PQ_BUF_INIT, 0};
+    pq_buf_init(&v.text);
+    check_chars(&v, "resourceArn", member(req, "ResourceArn"), 1, MAX_ARN);
+    if (list) {
+        const json_t *l = member(req, list);
+        if (!l) verr(&v, "null", path, "Member must not be null");
+        check(&v, l);
+    }
+    pq_status rc = verrs_finish(&v, err);
+    if (rc) return rc;
+    *arn = json_string_value(member(req, "ResourceArn"));
+    return resolve(e, *arn, t, err);
+}
+
+/* Stores `list` (taken) as the tags of `t`; the empty answer of TagResource
+ * and UntagResource. */
+static pq_status save_tags(struct pq_engine *e, const struct pq_table_meta *t, json_t *list,
+                           json_t **resp, struct pq_error *err)
+{
+    json_t *desc = json_deep_copy(t->description);
+    json_object_set_new(desc, TAGS_MEMBER, list);
+    pq_status rc = store_table_update(e->store, t, desc, err);
+    if (rc) return rc;
+    *resp = json_object();
+    return PQ_OK;
+}
+
+pq_status tags_tag(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
+{
+    const struct pq_table_meta *t;
+    const char *arn;
+    pq_status rc;
+    *resp = NULL;
+    if ((rc = open_resource(e, req, "Tags", "tags", check_tag_list, &arn, &t, err))) return rc;
+    const json_t *tags = member(req, "Tags");
+    if (!json_array_size(tags))
+        return pq_error_validation(err, "Atleast one Tag needs to be provided as Input.");
+    if ((rc = check_tag_rules(tags, err))) return rc;
+    if (!t)
+        return pq_error_service(err, "ResourceNotFoundException",
+                                "Requested resource not found: ResourcArn: %s not found", arn);
+    json_t *old = json_object_get(t->description, TAGS_MEMBER);
+    json_t *list = old ? json_deep_copy(old) : json_array();
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag) tag_set(list, json_string_value(member(tag, "Key")),
+                                             json_string_value(member(tag, "Value")));
+    if ((rc = check_count(list, err))) {
+        json_decref(list);
+        return rc;
+    }
+    return save_tags(e, t, list, resp, err);
+}
+
+pq_status tags_untag(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
+{
+    const struct pq_table_meta *t;
+    const char *arn;
+    pq_status rc;
+    *resp = NULL;
+    if ((rc = open_resource(e, req, "TagKeys", "tagKeys", check_key_list, &arn, &t, err)))
+        return rc;
+    const json_t *keys = member(req, "TagKeys");
     if (!json_array_size(keys))
         return pq_error_validation(err, "Atleast one Tag Key needs to be provided as Input.");
     if (!t)
         return pq_error_service(err, "ResourceNotFoundException", "Requested resource not found");
-    json_t *desc = json_deep_copy(t->description);
-    json_t *list = json_object_get(desc, TAGS_MEMBER);
     json_t *kept = json_array();
     size_t i;
     json_t *tag;
-    json_array_foreach(list, i, tag)
+    json_array_foreach(json_object_get(t->description, TAGS_MEMBER), i, tag)
     {
         bool drop = false;
         size_t j;
         json_t *k;
         json_array_foreach(keys, j, k) drop |= json_equal(k, json_object_get(tag, "Key"));
-        if (!drop) json_array_append(kept, tag);
+        if (!drop) json_array_append_new(kept, json_deep_copy(tag));
     }
-    json_object_set_new(desc, TAGS_MEMBER, kept);
-    if ((rc = store_table_update(e->store, t, desc, err))) return rc;
-    *resp = json_object();
-    return PQ_OK;
+    return save_tags(e, t, kept, resp, err);
 }
 
 pq_status tags_list(struct pq_engine *e, json_t *req, json_t **resp, struct pq_error *err)
 {
-    struct verrs v = {PQ_BUF_INIT, 0};
     const struct pq_table_meta *t;
+    const char *arn;
     pq_status rc;
     *resp = NULL;
-    pq_buf_init(&v.text);
-    check_arn_member(&v, req);
-    if ((rc = verrs_finish(&v, err))) return rc;
-    const char *arn = json_string_value(member(req, "ResourceArn"));
-    if ((rc = resolve(e, arn, &t, err))) return rc;
+    if ((rc = open_resource(e, req, NULL, NULL, NULL, &arn, &t, err))) return rc;
     if (!t)
         return pq_error_service(err, "ResourceNotFoundException",
                                 "Requested resource not found: ResourcArn: %s not found", arn);
