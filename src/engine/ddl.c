@@ -471,89 +471,118 @@ struct create_plan {
     bool pay_per_request;
 };
 
+/* One index's own rules, on its key schema or after its projection. */
+typedef pq_status (*index_rule)(const struct create_plan *c, const json_t *ix, const char *name,
+                                struct pq_error *err);
+
+static pq_status lsi_keys(const struct create_plan *c, const json_t *ix, const char *name,
+                          struct pq_error *err)
+{
+    const char *h, *r;
+    pq_status rc = key_schema_order(member(ix, "KeySchema"), &h, &r, err);
+    if (rc) return rc;
+    /* UNCONFIRMED wording (dynalite's) for the two LSI key rules. */
+    if (strcmp(h, c->hash) != 0)
+        return pq_error_validation(
+            err,
+            INVALID "Index KeySchema does not have the same leading hash key as table "
+                    "KeySchema for index: %s. index hash key: %s, table hash key: %s",
+            name, h, c->hash);
+    if (!r)
+        return pq_error_validation(
+            err, INVALID "Index KeySchema does not have a range key for index: %s", name);
+    return PQ_OK;
+}
+
+static pq_status gsi_keys(const struct create_plan *c, const json_t *ix, const char *name,
+                          struct pq_error *err)
+{
+    (void)c, (void)name;
+    return gsi_key_schema(member(ix, "KeySchema"), err);
+}
+
+static pq_status gsi_throughput(const struct create_plan *c, const json_t *ix, const char *name,
+                                struct pq_error *err)
+{
+    bool thr = member(ix, "ProvisionedThroughput") != NULL;
+    /* UNCONFIRMED wording (dynalite's) for GSI throughput vs billing mode. */
+    if (!c->pay_per_request && !thr)
+        return pq_error_validation(
+            err, INVALID "ProvisionedThroughput must be specified for index: %s", name);
+    if (c->pay_per_request && thr)
+        return pq_error_validation(err,
+                                   INVALID "ProvisionedThroughput should not be specified for "
+                                           "index: %s when BillingMode is PAY_PER_REQUEST",
+                                   name);
+    return PQ_OK;
+}
+
+/* One kind of secondary index in CreateTable: the messages of its list and
+ * the rules of each index. */
+struct index_kind {
+    const char *empty;    /* the list is empty */
+    const char *too_many; /* more indexes than the table may have */
+    size_t max;
+    index_rule keys;  /* the index's key schema */
+    index_rule after; /* after its projection, or NULL */
+};
+
+static const struct index_kind lsi_kind = {
+    INVALID "List of LocalSecondaryIndexes is empty",
+    INVALID "Number of LocalSecondaryIndexes exceeds per-table limit of %d",
+    MAX_LSI,
+    lsi_keys,
+    NULL,
+};
+
+static const struct index_kind gsi_kind = {
+    INVALID "List of GlobalSecondaryIndexes is empty",
+    INVALID "GlobalSecondaryIndex count exceeds the per-table limit of %d",
+    MAX_GSI,
+    gsi_keys,
+    gsi_throughput,
+};
+
+/* A list of one kind of index, in DynamoDB's order: not empty, `needs`
+ * (what the table lacks for this kind, or NULL), not too many; then each
+ * index: its keys, its projection, its `after` rules, a name of its own. */
+static pq_status check_index_list(const struct create_plan *c, const json_t *list,
+                                  const struct index_kind *k, const char *needs,
+                                  struct names *index_names, struct names *keys, size_t *projected,
+                                  struct pq_error *err)
+{
+    size_t n = json_array_size(list);
+    pq_status rc;
+    if (n == 0) return pq_error_validation(err, "%s", k->empty);
+    if (needs) return pq_error_validation(err, "%s", needs);
+    if (n > k->max) return pq_error_validation(err, k->too_many, (int)k->max);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *ix = json_array_get(list, i);
+        const char *name = member_str(ix, "IndexName");
+        if ((rc = k->keys(c, ix, name, err))) return rc;
+        if ((rc = check_projection_semantics(ix, projected, err))) return rc;
+        if (k->after && (rc = k->after(c, ix, name, err))) return rc;
+        if ((rc = index_names_add(index_names, keys, name, member(ix, "KeySchema"), err)))
+            return rc;
+    }
+    return PQ_OK;
+}
+
 static pq_status check_indexes_semantics(struct create_plan *c, struct names *keys,
                                          struct pq_error *err)
 {
     pq_status rc;
     size_t projected = 0;
     struct names index_names = {NULL, 0};
-    if (c->lsis) {
-        size_t n = json_array_size(c->lsis);
-        if (n == 0) {
-            rc = pq_error_validation(err, INVALID "List of LocalSecondaryIndexes is empty");
-            goto out;
-        }
-        if (!c->range) {
-            rc = pq_error_validation(err,
-                                     INVALID "Table KeySchema does not have a range key, which is "
-                                             "required when specifying a LocalSecondaryIndex");
-            goto out;
-        }
-        if (n > MAX_LSI) {
-            rc = pq_error_validation(
-                err, INVALID "Number of LocalSecondaryIndexes exceeds per-table limit of %d",
-                MAX_LSI);
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++) {
-            const json_t *ix = json_array_get(c->lsis, i);
-            const char *name = member_str(ix, "IndexName"), *h, *r;
-            if ((rc = key_schema_order(member(ix, "KeySchema"), &h, &r, err))) goto out;
-            /* UNCONFIRMED wording (dynalite's) for the two LSI key rules. */
-            if (strcmp(h, c->hash) != 0) {
-                rc = pq_error_validation(
-                    err,
-                    INVALID "Index KeySchema does not have the same leading hash key as table "
-                            "KeySchema for index: %s. index hash key: %s, table hash key: %s",
-                    name, h, c->hash);
-                goto out;
-            }
-            if (!r) {
-                rc = pq_error_validation(
-                    err, INVALID "Index KeySchema does not have a range key for index: %s", name);
-                goto out;
-            }
-            if ((rc = check_projection_semantics(ix, &projected, err))) goto out;
-            if ((rc = index_names_add(&index_names, keys, name, member(ix, "KeySchema"), err)))
-                goto out;
-        }
-    }
-    if (c->gsis) {
-        size_t n = json_array_size(c->gsis);
-        if (n == 0) {
-            rc = pq_error_validation(err, INVALID "List of GlobalSecondaryIndexes is empty");
-            goto out;
-        }
-        if (n > MAX_GSI) {
-            rc = pq_error_validation(
-                err, INVALID "GlobalSecondaryIndex count exceeds the per-table limit of %d",
-                MAX_GSI);
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++) {
-            const json_t *ix = json_array_get(c->gsis, i);
-            const char *name = member_str(ix, "IndexName");
-            if ((rc = gsi_key_schema(member(ix, "KeySchema"), err))) goto out;
-            if ((rc = check_projection_semantics(ix, &projected, err))) goto out;
-            bool thr = member(ix, "ProvisionedThroughput") != NULL;
-            /* UNCONFIRMED wording (dynalite's) for GSI throughput vs billing mode. */
-            if (!c->pay_per_request && !thr) {
-                rc = pq_error_validation(
-                    err, INVALID "ProvisionedThroughput must be specified for index: %s", name);
-                goto out;
-            }
-            if (c->pay_per_request && thr) {
-                rc =
-                    pq_error_validation(err,
-                                        INVALID "ProvisionedThroughput should not be specified for "
-                                                "index: %s when BillingMode is PAY_PER_REQUEST",
-                                        name);
-                goto out;
-            }
-            if ((rc = index_names_add(&index_names, keys, name, member(ix, "KeySchema"), err)))
-                goto out;
-        }
-    }
+    const char *no_range = c->range ? NULL
+                                    : INVALID "Table KeySchema does not have a range key, which "
+                                              "is required when specifying a LocalSecondaryIndex";
+    if (c->lsis && (rc = check_index_list(c, c->lsis, &lsi_kind, no_range, &index_names, keys,
+                                          &projected, err)))
+        goto out;
+    if (c->gsis &&
+        (rc = check_index_list(c, c->gsis, &gsi_kind, NULL, &index_names, keys, &projected, err)))
+        goto out;
     /* UNCONFIRMED wording for the limit of 100 projected attributes. */
     if (projected > MAX_PROJECTED) {
         rc = pq_error_validation(
