@@ -7,6 +7,8 @@
 # A private HOME and dummy credentials keep real AWS settings out.
 # serve_setup also installs the cleanup trap and the failure counter `fails`;
 # serve_finish prints the summary and exits with the tests' status.
+# serve_golden PROG PQSH FILE.sql starts a script that runs a golden
+# tests/sql script over HTTP (below).
 
 serve_setup() {
     WORK=$(mktemp -d /tmp/pqsh-serve-XXXXXX)
@@ -73,4 +75,27 @@ serve_cleanup() {
 serve_finish() {
     [ "$fails" = 0 ] && echo "all passed" || echo "$fails failed"
     exit $((fails > 0))
+}
+
+# serve_golden PROG PQSH FILE.sql: the start that sql_over_http.sh and
+# jobs_over_http.sh (PROG) share: their two arguments (else usage, status
+# 2), FILE's folder as the working one, serve_setup, the clock fixed as
+# tests/sql/run.sh fixes it; sets PQSH (absolute), NAME (FILE without .sql)
+# and ARGS (the options of the script's first line `-- pqsh-args: …`).
+serve_golden() {
+    if [ $# -ne 3 ]; then
+        echo "usage: $1 PQSH FILE.sql" >&2
+        exit 2
+    fi
+    PQSH=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+    NAME=$(basename "$3" .sql)
+    cd "$(dirname "$3")" || exit 2
+    serve_setup
+    export PQSH_TEST_FIXED_TIME=1700000000
+    ARGS=()
+    local first
+    first=$(head -n 1 "$NAME.sql")
+    case "$first" in
+        "-- pqsh-args:"*) read -r -a ARGS <<<"${first#-- pqsh-args:}" ;;
+    esac
 }

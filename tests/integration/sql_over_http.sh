@@ -9,41 +9,22 @@
 # purpose, sql_over_http/NAME.diff holds the expected `diff FILE.out actual`
 # output, after '#' lines that give the reasons.
 set -u
-if [ $# -ne 2 ]; then
-  echo "usage: sql_over_http.sh PQSH FILE.sql" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "$0")" && pwd)
-pqsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-dir=$(dirname "$2")
-name=$(basename "$2" .sql)
-cd "$dir" || exit 2
-
-PQSH=$pqsh
 . "$here/serve_lib.sh"
-serve_setup
-export PQSH_TEST_FIXED_TIME=1700000000
+serve_golden sql_over_http.sh "$@"
 serve_start --local :memory: --clock
-url=$SERVE_URL
-work=$WORK
 
-args=()
-first=$(head -n 1 "$name.sql")
-case "$first" in
-  "-- pqsh-args:"*) read -r -a args <<< "${first#-- pqsh-args:}" ;;
-esac
-
-actual="$work/actual"
-"$pqsh" --endpoint-url "$url" --echo "${args[@]}" -f "$name.sql" < /dev/null > "$actual" 2>&1
+actual="$WORK/actual"
+"$PQSH" --endpoint-url "$SERVE_URL" --echo "${ARGS[@]}" -f "$NAME.sql" < /dev/null > "$actual" 2>&1
 echo "-- exit status: $?" >> "$actual"
 
-diff "$name.out" "$actual" > "$work/diff"
-allowed="$here/sql_over_http/$name.diff"
+diff "$NAME.out" "$actual" > "$WORK/diff"
+allowed="$here/sql_over_http/$NAME.diff"
 if [ -f "$allowed" ]; then
-  grep -v '^#' "$allowed" | diff -u - "$work/diff" && exit 0
-  echo "sql_over_http: the differences from $name.out are not the allowed ones above" >&2
+  grep -v '^#' "$allowed" | diff -u - "$WORK/diff" && exit 0
+  echo "sql_over_http: the differences from $NAME.out are not the allowed ones above" >&2
   exit 1
 fi
-[ -s "$work/diff" ] || exit 0
-diff -u "$name.out" "$actual"
+[ -s "$WORK/diff" ] || exit 0
+diff -u "$NAME.out" "$actual"
 exit 1
