@@ -5,12 +5,8 @@
 # The pages are fetched over HTTP and their HTML is checked for the data.
 # Usage: bash test_js_dynamodb_admin.sh PQSH_BINARY
 set -u
-PQSH=${1:?usage: test_js_dynamodb_admin.sh PQSH_BINARY}
-HERE=$(cd "$(dirname "$0")" && pwd)
-JS="$HERE/../js"
-. "$HERE/serve_lib.sh"
-serve_setup
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+. "$(cd "$(dirname "$0")" && pwd)/js_lib.sh"
+js_setup "$@"
 
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fails=$((fails+1)); }
@@ -23,25 +19,12 @@ INSERT INTO Orders VALUE {'idempotency_token': 'token456', 'order_id': 'order002
   'customer_name': 'Bob', 'order_amount': 250};" >"$WORK/pqsh.out" 2>&1 ||
     { bad "pqsh --endpoint-url wrote the table"; cat "$WORK/pqsh.out"; }
 
-# Port 0: the system picks a free port and dynamodb-admin says which (a
-# port picked beforehand can be taken by another test before it binds).
-node "$JS/node_modules/dynamodb-admin/dist/dynamodb-admin.js" --host 127.0.0.1 --port 0 \
-    --dynamo-endpoint "$SERVE_URL" >"$WORK/admin.log" 2>&1 &
-ADMIN_PID=$!
-trap 'kill "$ADMIN_PID" 2>/dev/null; wait "$ADMIN_PID" 2>/dev/null; serve_cleanup' EXIT
-# node takes seconds to start, many more on a loaded machine: a deadline.
-end=$((SECONDS + 120))
-until grep -q 'listening on http://127.0.0.1:[0-9]' "$WORK/admin.log"; do
-    kill -0 "$ADMIN_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ] || break
-    sleep 0.1
-done
-port=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$WORK/admin.log" | head -1)
-[ -n "$port" ] || { echo "FAIL: dynamodb-admin did not start"; tail -20 "$WORK/admin.log"; exit 1; }
+js_admin_start
 
 # page PATH FILE: fetch one page of the GUI; its HTTP status must be 200.
 page() {
     local code
-    code=$(curl -s -o "$2" -w '%{http_code}' "http://127.0.0.1:$port$1")
+    code=$(curl -s -o "$2" -w '%{http_code}' "$ADMIN_URL$1")
     [ "$code" = 200 ] || { bad "GET $1 answered HTTP $code"; cat "$2" | head -20; return 1; }
 }
 

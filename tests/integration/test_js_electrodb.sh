@@ -4,13 +4,10 @@
 # program asserts on the data the library reads back (see its header).
 # Usage: bash test_js_electrodb.sh PQSH_BINARY
 set -u
-PQSH=${1:?usage: test_js_electrodb.sh PQSH_BINARY}
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/serve_lib.sh"
-serve_setup
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+. "$(cd "$(dirname "$0")" && pwd)/js_lib.sh"
+js_setup "$@"
 
 serve_start --local :memory:
-node "$HERE/../js/electrodb.mjs" "$SERVE_URL" || fails=$((fails+1))
+js_run electrodb.mjs "$SERVE_URL"
 serve_stop || { echo "FAIL: server exit status $?"; fails=$((fails+1)); }
 serve_finish
