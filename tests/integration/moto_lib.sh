@@ -5,6 +5,7 @@
 # configuration. After `moto_setup PREFIX`: WORK, PORT, URL, SECRET,
 # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY exported, `fails=0`; moto stops
 # when the test exits (closing fd 7 ends moto_auth.py).
+# moto_check runs pqsh against moto and checks its status and output (below).
 moto_setup() {
     WORK=$(mktemp -d "/tmp/$1-XXXXXX")
     fails=0
@@ -30,6 +31,32 @@ moto_setup() {
     export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY="$SECRET"
     unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB AWS_REGION
     URL="http://127.0.0.1:$PORT"
+    : >"$WORK/stdin"
+}
+
+# moto_check NAME EXPECTED_STATUS EXPECTED_TEXT... -- PQSH_ARGS: runs
+# "$PQSH" --endpoint-url "$URL" PQSH_ARGS with stdin from $WORK/stdin (empty
+# unless the test writes it); the exit status must be EXPECTED_STATUS and the
+# output must hold every text, else the failure is shown and counted. The
+# output is left in $WORK/out and added to $WORK/all-output.
+moto_check() {
+    local name=$1 want_status=$2
+    shift 2
+    local -a want=()
+    while [ "$1" != "--" ]; do want+=("$1"); shift; done
+    shift
+    "$PQSH" --endpoint-url "$URL" "$@" <"$WORK/stdin" >"$WORK/out" 2>&1
+    local status=$?
+    cat "$WORK/out" >>"$WORK/all-output"
+    if [ "$status" != "$want_status" ]; then
+        echo "FAIL $name: exit status $status, expected $want_status"; cat "$WORK/out"; fails=$((fails+1)); return
+    fi
+    for w in "${want[@]}"; do
+        if ! grep -qF -- "$w" "$WORK/out"; then
+            echo "FAIL $name: output lacks: $w"; cat "$WORK/out"; fails=$((fails+1)); return
+        fi
+    done
+    echo "ok   $name"
 }
 
 moto_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$INFO" "$1"; }

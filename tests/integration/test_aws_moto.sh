@@ -14,49 +14,29 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/moto_lib.sh"
 moto_setup pqsh-moto
 
-# check NAME EXPECTED_STATUS EXPECTED_TEXT... -- pqsh args
-check() {
-    local name=$1 want_status=$2
-    shift 2
-    local -a want=()
-    while [ "$1" != "--" ]; do want+=("$1"); shift; done
-    shift
-    "$PQSH" --endpoint-url "$URL" "$@" >"$WORK/out" 2>&1
-    local status=$?
-    cat "$WORK/out" >>"$WORK/all-output"
-    if [ "$status" != "$want_status" ]; then
-        echo "FAIL $name: exit status $status, expected $want_status"; cat "$WORK/out"; fails=$((fails+1)); return
-    fi
-    for w in "${want[@]}"; do
-        if ! grep -qF -- "$w" "$WORK/out"; then
-            echo "FAIL $name: output lacks: $w"; cat "$WORK/out"; fails=$((fails+1)); return
-        fi
-    done
-    echo "ok   $name"
-}
 
-check create 0 "CREATE TABLE" -- -c "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY)"
-check in-use 1 "ResourceInUseException" -- -c "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY)"
-check describe 0 "Orders" "idempotency_token" -- -c "DESCRIBE Orders"
-check missing 1 "ResourceNotFoundException" -- -c "DESCRIBE Nope"
-check insert 0 "INSERT 1" -- -c "INSERT INTO Orders VALUE {'idempotency_token': 'token123', 'order_id': 'order001', 'customer_name': 'Alice', 'order_amount': 100}"
-check select-var 0 "'token123'" "'Alice'" "(1 item)" -- -c "SET token_to_check = 'token123'; SELECT * FROM Orders WHERE idempotency_token = token_to_check"
-check select-none 0 "(0 items)" -- -v "t='token999'" -c "SELECT * FROM Orders WHERE idempotency_token = :t"
-check select-map 0 "(1 item)" -- -c "INSERT INTO Orders VALUE {'idempotency_token': 'm1', 'meta': {'by': 'ann', 'n': 2}}; SELECT * FROM Orders WHERE idempotency_token = 'm1'"
+moto_check create 0 "CREATE TABLE" -- -c "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY)"
+moto_check in-use 1 "ResourceInUseException" -- -c "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY)"
+moto_check describe 0 "Orders" "idempotency_token" -- -c "DESCRIBE Orders"
+moto_check missing 1 "ResourceNotFoundException" -- -c "DESCRIBE Nope"
+moto_check insert 0 "INSERT 1" -- -c "INSERT INTO Orders VALUE {'idempotency_token': 'token123', 'order_id': 'order001', 'customer_name': 'Alice', 'order_amount': 100}"
+moto_check select-var 0 "'token123'" "'Alice'" "(1 item)" -- -c "SET token_to_check = 'token123'; SELECT * FROM Orders WHERE idempotency_token = token_to_check"
+moto_check select-none 0 "(0 items)" -- -v "t='token999'" -c "SELECT * FROM Orders WHERE idempotency_token = :t"
+moto_check select-map 0 "(1 item)" -- -c "INSERT INTO Orders VALUE {'idempotency_token': 'm1', 'meta': {'by': 'ann', 'n': 2}}; SELECT * FROM Orders WHERE idempotency_token = 'm1'"
 
 # More tables than one ListTables page (100) holds.
 {
     for i in $(seq 1 104); do echo "CREATE TABLE page_$i (k STRING PRIMARY KEY);"; done
 } >"$WORK/many.sql"
-check many-tables 0 -- -f "$WORK/many.sql"
-check show-pages 0 "page_1" "page_104" "Orders" -- -c "SHOW TABLES"
+moto_check many-tables 0 -- -f "$WORK/many.sql"
+moto_check show-pages 0 "page_1" "page_104" "Orders" -- -c "SHOW TABLES"
 n=$(grep -c '^page_' "$WORK/out" || true)
 if [ "$n" != 104 ]; then echo "FAIL show-pages: $n page_ tables listed, expected 104"; fails=$((fails+1)); fi
 
-check drop 0 "DROP TABLE" -- -c "DROP TABLE Orders"
-check dropped 1 "ResourceNotFoundException" -- -c "DESCRIBE Orders"
+moto_check drop 0 "DROP TABLE" -- -c "DROP TABLE Orders"
+moto_check dropped 1 "ResourceNotFoundException" -- -c "DESCRIBE Orders"
 
-AWS_SECRET_ACCESS_KEY="wrong-secret-value" check wrong-secret 1 "SignatureDoesNotMatch" -- -c "SHOW TABLES"
+AWS_SECRET_ACCESS_KEY="wrong-secret-value" moto_check wrong-secret 1 "SignatureDoesNotMatch" -- -c "SHOW TABLES"
 
 # Leak check: neither the secret nor a whole signature in any output or file pqsh wrote.
 if grep -rqF -- "$SECRET" "$WORK/all-output" "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"; then
