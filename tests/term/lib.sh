@@ -43,3 +43,13 @@ wait_until() {
 start() {
   tmux -L "$sock" new-session -d -x "${cols:-120}" -y "${rows:-40}" "$1; sleep 600"
 }
+# Starts slow_ddb.py (the fake slow DynamoDB beside this file) on a loopback
+# port it picks and sets `port`; the fake is stopped at exit, before cleanup.
+term_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+slow_ddb_start() {
+  python3 "$term_dir/slow_ddb.py" "$tmp/port" &
+  slow_ddb_pid=$!
+  trap 'kill $slow_ddb_pid 2>/dev/null || true; cleanup' EXIT
+  wait_until "[ -s '$tmp/port' ]" || { echo "FAIL: slow_ddb.py did not start" >&2; exit 1; }
+  port=$(cat "$tmp/port")
+}

@@ -5,12 +5,7 @@
 set -euo pipefail
 pqsh=${1:?usage: test_cancel_tmux.sh PQSH}
 . "$(dirname "$0")/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
-python3 "$here/slow_ddb.py" "$tmp/port" &
-server=$!
-trap 'kill $server 2>/dev/null || true; cleanup' EXIT
-wait_until "[ -s '$tmp/port' ]" || { echo "FAIL: slow_ddb.py did not start" >&2; exit 1; }
-port=$(cat "$tmp/port")
+slow_ddb_start
 
 start "env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 TERM=xterm HOME='$tmp' XDG_DATA_HOME='$tmp/data' '$pqsh' --no-history --endpoint-url http://127.0.0.1:$port"
 wait_for '> $'

@@ -6,12 +6,7 @@
 set -euo pipefail
 pqsh=${1:?usage: test_progress_tmux.sh PQSH}
 . "$(dirname "$0")/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
-python3 "$here/slow_ddb.py" "$tmp/port" &
-server=$!
-trap 'kill $server 2>/dev/null || true; cleanup' EXIT
-wait_until "[ -s '$tmp/port' ]" || { echo "FAIL: slow_ddb.py did not start" >&2; exit 1; }
-port=$(cat "$tmp/port")
+slow_ddb_start
 env_common="env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 TERM=xterm LANG=C.UTF-8 HOME='$tmp' XDG_DATA_HOME='$tmp/data'"
 
 # At the prompt: everything the pane shows is recorded, transient lines too.
