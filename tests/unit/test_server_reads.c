@@ -24,6 +24,7 @@
 
 #include "check.h"
 #include "pqsh/server.h"
+#include "test_server_util.h"
 
 #define DB "reader/us-east-1"
 #define ITEMS 10
@@ -64,10 +65,10 @@ static void write_round(int round)
     char n[16];
     snprintf(n, sizeof n, "%d", round);
     for (int i = 0; i < ITEMS; i++)
-        json_array_append_new(items, json_pack("{s:{s:s, s:o, s:s, s:{s:{s:s}}}}", "Update",
-                                               "TableName", "Tab", "Key", key(i), "UpdateExpression",
-                                               "SET v = :v", "ExpressionAttributeValues", ":v",
-                                               "N", n));
+        json_array_append_new(items,
+                              json_pack("{s:{s:s, s:o, s:s, s:{s:{s:s}}}}", "Update", "TableName",
+                                        "Tab", "Key", key(i), "UpdateExpression", "SET v = :v",
+                                        "ExpressionAttributeValues", ":v", "N", n));
     json_decref(call("TransactWriteItems", json_pack("{s:o}", "TransactItems", items)));
 }
 
@@ -102,8 +103,8 @@ static void *reader(void *arg)
         if (kind == 0) {
             json_t *list = json_array();
             for (int i = 0; i < ITEMS; i++)
-                json_array_append_new(list, json_pack("{s:{s:s, s:o}}", "Get", "TableName", "Tab",
-                                                      "Key", key(i)));
+                json_array_append_new(
+                    list, json_pack("{s:{s:s, s:o}}", "Get", "TableName", "Tab", "Key", key(i)));
             resp = call("TransactGetItems", json_pack("{s:o}", "TransactItems", list));
             judge(json_object_get(resp, "Responses"), "Item", &last);
         } else if (kind == 1) {
@@ -118,17 +119,23 @@ static void *reader(void *arg)
     return NULL;
 }
 
-/* A write stuck on the file's write lock, which another connection holds. */
-static atomic_int write_started, write_finished;
-
-static void *stuck_writer(void *arg)
+/* The write to be stuck on the file's write lock. */
+static void put_late(void)
 {
-    (void)arg;
-    atomic_store(&write_started, 1);
-    json_decref(call("PutItem", json_pack("{s:s, s:{s:{s:s}}}", "TableName", "Tab", "Item", "id",
-                                          "S", "late")));
-    atomic_store(&write_finished, 1);
-    return NULL;
+    json_decref(call(
+        "PutItem", json_pack("{s:s, s:{s:{s:s}}}", "TableName", "Tab", "Item", "id", "S", "late")));
+}
+
+static void get_items(void)
+{
+    int answered = 0;
+    for (int i = 0; i < 20; i++) {
+        json_t *r =
+            call("GetItem", json_pack("{s:s, s:o}", "TableName", "Tab", "Key", key(i % ITEMS)));
+        answered += json_object_get(r, "Item") != NULL;
+        json_decref(r);
+    }
+    CHECK_EQ(answered, 20);
 }
 
 /* Parallelism, without timing: while another connection holds the file's
@@ -138,31 +145,9 @@ static void reads_beside_a_stuck_write(const char *dir)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/reader_us-east-1.db", dir);
-    sqlite3 *other = NULL;
-    CHECK_EQ(sqlite3_open(path, &other), SQLITE_OK);
-    CHECK_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-    atomic_store(&write_started, 0);
-    atomic_store(&write_finished, 0);
-    pthread_t w;
-    pthread_create(&w, NULL, stuck_writer, NULL);
-    while (!atomic_load(&write_started))
-        sched_yield();
-    usleep(100 * 1000); /* into the busy handler */
-    int answered = 0;
-    for (int i = 0; i < 20; i++) {
-        json_t *r =
-            call("GetItem", json_pack("{s:s, s:o}", "TableName", "Tab", "Key", key(i % ITEMS)));
-        answered += json_object_get(r, "Item") != NULL;
-        json_decref(r);
-    }
-    CHECK_EQ(answered, 20);
-    CHECK(!atomic_load(&write_finished));
-    CHECK_EQ(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
-    pthread_join(w, NULL);
-    CHECK(atomic_load(&write_finished));
-    sqlite3_close(other);
-    json_t *r = call("GetItem", json_pack("{s:s, s:{s:{s:s}}}", "TableName", "Tab", "Key", "id",
-                                          "S", "late"));
+    beside_stuck_write(path, put_late, get_items);
+    json_t *r = call("GetItem",
+                     json_pack("{s:s, s:{s:{s:s}}}", "TableName", "Tab", "Key", "id", "S", "late"));
     CHECK(json_object_get(r, "Item") != NULL);
     json_decref(r);
 }

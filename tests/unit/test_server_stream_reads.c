@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "pqsh/server.h"
+#include "test_server_util.h"
 
 #define DB "streams/us-east-1"
 #define T0 1700000000.0
@@ -126,15 +127,19 @@ static size_t records_from_start(const char *arn, char *first, size_t n)
     return got;
 }
 
-static atomic_int write_started, write_finished;
+static const char *tab_arn; /* the stream the reads below read */
 
-static void *stuck_writer(void *arg)
+static void put_late(void)
 {
-    (void)arg;
-    atomic_store(&write_started, 1);
     put("Tab", "late");
-    atomic_store(&write_finished, 1);
-    return NULL;
+}
+
+static void stream_reads(void)
+{
+    json_t *l = call(ST "ListStreams", json_pack("{s:s}", "TableName", "Tab"));
+    CHECK_EQ((long)json_array_size(json_object_get(l, "Streams")), 1);
+    json_decref(l);
+    CHECK_EQ((long)records_from_start(tab_arn, NULL, 0), 3);
 }
 
 /* The four operations answer while a write holds the writer. */
@@ -142,23 +147,8 @@ static void beside_a_stuck_write(const char *dir, const char *arn)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/streams_us-east-1.db", dir);
-    sqlite3 *other = NULL;
-    CHECK_EQ(sqlite3_open(path, &other), SQLITE_OK);
-    CHECK_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-    pthread_t w;
-    pthread_create(&w, NULL, stuck_writer, NULL);
-    while (!atomic_load(&write_started))
-        sched_yield();
-    usleep(100 * 1000); /* into the busy handler, holding the writer */
-    json_t *l = call(ST "ListStreams", json_pack("{s:s}", "TableName", "Tab"));
-    CHECK_EQ((long)json_array_size(json_object_get(l, "Streams")), 1);
-    json_decref(l);
-    CHECK_EQ((long)records_from_start(arn, NULL, 0), 3);
-    CHECK(!atomic_load(&write_finished));
-    CHECK_EQ(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
-    pthread_join(w, NULL);
-    CHECK(atomic_load(&write_finished));
-    sqlite3_close(other);
+    tab_arn = arn;
+    beside_stuck_write(path, put_late, stream_reads);
     CHECK_EQ((long)records_from_start(arn, NULL, 0), 4);
 }
 
