@@ -10,10 +10,10 @@ In v2 mode the metadata GETs need the token. GET /__count returns how many
 credential documents were served. Prints the port, serves until stdin closes.
 """
 import json
-import os
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "v2"
 SERVED = [0]
@@ -61,16 +61,8 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "")
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()
-    os._exit(0)
+    loopback.serve(Handler)
 
 
 if __name__ == "__main__":

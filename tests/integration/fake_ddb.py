@@ -23,14 +23,15 @@ GET /__log returns the requests seen: [{"target", "time", "port", "auth", "token
 Prints the port on stdout, serves until stdin closes.
 """
 import json
-import os
 import socket
 import struct
 import sys
 import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 ACTIONS = sys.argv[1].split(",") if len(sys.argv) > 1 else ["ok"]
 LOG = []
@@ -131,19 +132,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, okbody, crc=12345)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # clients that time out close early: expected here
-
-
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()
-    os._exit(0)  # no graceful shutdown: it would wait for serve_forever's poll
+    loopback.serve(Handler, quiet_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,13 @@ Prints the port, serves until stdin closes.
 """
 import datetime
 import json
-import os
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 import botocore.auth
 from botocore.auth import SigV4Auth
@@ -139,16 +140,8 @@ class Handler(BaseHTTPRequestHandler):
                    % (action, NS, action, akid, secret, token, exp, action, action))
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()
-    os._exit(0)
+    loopback.serve(Handler)
 
 
 if __name__ == "__main__":
