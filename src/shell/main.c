@@ -535,11 +535,13 @@ static void setup_terminal(struct shell *sh, const struct options *o)
     sh->pager = sh->interactive && out_tty && !o->no_pager;
     /* Results may be held in stdout's buffer (shell_output_holding) only
      * where nobody reads them line by line: not a terminal, and not the
-     * file stderr writes to (2>&1 keeps errors beside their statements). */
+     * file stderr writes to (2>&1 keeps errors beside their statements) —
+     * unless that is a device that keeps nothing in order (/dev/null). */
     struct stat so, se;
     bool same = fstat(STDOUT_FILENO, &so) == 0 && fstat(STDERR_FILENO, &se) == 0 &&
                 so.st_dev == se.st_dev && so.st_ino == se.st_ino;
-    sh->may_hold = !out_tty && !same;
+    bool device = same && S_ISCHR(so.st_mode); /* not a terminal: out_tty is false */
+    sh->may_hold = !out_tty && (!same || device);
 }
 
 int main(int argc, char **argv)

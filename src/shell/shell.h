@@ -157,7 +157,8 @@ void shell_run_string(struct shell *sh, const char *text, const char *name);
 bool shell_check_output(struct shell *sh, const struct where *w);
 /* Whether a statement's results may stay in stdout's buffer for now: a
  * script (not the prompt) on the embedded engine whose results go to a
- * file or pipe that is neither a terminal nor stderr's file, without
+ * file or pipe that is neither a terminal nor stderr's file (unless that
+ * is /dev/null), without
  * .output, --jobs or --compare. Then stdio writes them in blocks, not one
  * write(2) per statement; they are written before input that is not yet
  * buffered is read, before a dot command, after 50 ms, and at the end of

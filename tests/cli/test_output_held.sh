@@ -65,6 +65,34 @@ pid=
 [ $st = 0 ] || fail "fed run: exit status $st: $(cat "$tmp/err")"
 [ -s "$tmp/err" ] && fail "fed run wrote to stderr: $(cat "$tmp/err")"
 
+# Both on /dev/null (> /dev/null 2>&1), where no order can be seen: held
+# too. 1,000 reads through a FIFO kept open; once pqsh has read them all
+# and waits in the FIFO's read, its write(2) count is its output's.
+mkfifo "$tmp/in2"
+{
+  echo "CREATE TABLE Orders (idempotency_token STRING PRIMARY KEY);"
+  for i in $(seq 1 1000); do
+    echo "SELECT customer_name FROM Orders WHERE idempotency_token = 'token123';"
+  done
+} > "$tmp/reads.sql"
+"$pqsh" --local :memory: < "$tmp/in2" > /dev/null 2>&1 &
+pid=$!
+exec 3> "$tmp/in2"
+cat "$tmp/reads.sql" >&3
+size=$(wc -c < "$tmp/reads.sql")
+deadline=$((SECONDS + 60))
+until [ "$(awk '$1 == "rchar:" { print $2 }' "/proc/$pid/io")" -ge "$size" ] &&
+  [ "$(cat "/proc/$pid/wchan")" = pipe_read ]; do
+  [ $SECONDS -lt $deadline ] || break
+  sleep 0.05
+done
+writes=$(awk '$1 == "syscw:" { print $2 }' "/proc/$pid/io")
+[ -n "$writes" ] && [ "$writes" -lt 200 ] ||
+  fail "> /dev/null 2>&1: 1,000 results took ${writes:-?} write(2) calls"
+exec 3>&-
+wait "$pid"
+pid=
+
 # stdout and stderr on one file (2>&1, to a file and to a pipe): results
 # and errors in statement order.
 cat > "$tmp/mixed.sql" <<'SQL'
