@@ -12,11 +12,11 @@
  * the planner refuses (variables, blocks, dot-commands) are skipped; BEGIN …
  * COMMIT members simply run one by one on both engines.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "test_golden_util.h"
 #include "pqsh/engine.h"
 #include "pqsh/parse.h"
 #include "pqsh/plan.h"
@@ -156,45 +156,12 @@ static const char extra[] = "CREATE TABLE Things (pk STRING PRIMARY KEY);\n"
                             "SELECT n.m FROM Things WHERE pk = 'x';\n"
                             "DELETE FROM Things WHERE pk = 'x' AND n = 3;\n";
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 int main(void)
 {
-    /* tests/sql beside this file's folder. */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", __FILE__);
-    char *slash = strrchr(dir, '/');
-    CHECK(slash != NULL);
-    if (!slash) DONE();
-    snprintf(slash, sizeof dir - (size_t)(slash - dir), "/../sql");
-    DIR *d = opendir(dir);
-    CHECK(d != NULL);
-    if (!d) DONE();
-    char **names = NULL;
-    size_t count = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0) continue;
-        names = realloc(names, (count + 1) * sizeof *names);
-        names[count] = malloc(strlen(dir) + len + 2);
-        sprintf(names[count++], "%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    qsort(names, count, sizeof *names, by_name);
-    for (size_t i = 0; i < count; i++) {
-        FILE *f = fopen(names[i], "r");
-        CHECK(f != NULL);
-        if (f) run_script(f, names[i]);
-        if (f) fclose(f);
-        free(names[i]);
-    }
+    size_t count = each_golden_script(run_script);
     FILE *f = fmemopen((void *)extra, sizeof extra - 1, "r");
     run_script(f, "extra");
     fclose(f);
-    free(names);
     printf("%zu scripts: %zu statement calls compared through the shell's parse, %zu through "
            "the text only, %zu differ\n",
            count, n_parsed, n_text, n_differ);

@@ -8,11 +8,11 @@
  * both ways (LIMIT kept and not), inside a larger source half the time. Then
  * statements that need an edit must not be taken for their source.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "test_golden_util.h"
 #include "plan/internal.h"
 #include "pqsh/bind.h"
 #include "pqsh/parse.h"
@@ -165,43 +165,10 @@ static void test_edited(void)
     pq_error_release(&err);
 }
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 int main(void)
 {
     test_edited();
-    /* tests/sql beside this file's folder. */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", __FILE__);
-    char *slash = strrchr(dir, '/');
-    CHECK(slash != NULL);
-    if (!slash) DONE();
-    snprintf(slash, sizeof dir - (size_t)(slash - dir), "/../sql");
-    DIR *d = opendir(dir);
-    CHECK(d != NULL);
-    if (!d) DONE();
-    char **names = NULL;
-    size_t count = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0) continue;
-        names = realloc(names, (count + 1) * sizeof *names);
-        names[count] = malloc(strlen(dir) + len + 2);
-        sprintf(names[count++], "%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    qsort(names, count, sizeof *names, by_name);
-    for (size_t i = 0; i < count; i++) {
-        FILE *f = fopen(names[i], "r");
-        CHECK(f != NULL);
-        if (f) run_script(f, names[i]);
-        if (f) fclose(f);
-        free(names[i]);
-    }
-    free(names);
+    size_t count = each_golden_script(run_script);
     printf("%zu scripts: %zu statements sent as their source, %zu with edits\n", count, n_source,
            n_edited);
     /* Both kinds must be common for the comparison to mean something. */
