@@ -237,6 +237,8 @@ static pq_status wrap_call(struct pq_backend *b, const char *op, json_t *request
     *response = NULL;
     if (w->sh->interactive)
         st = threaded_call(w, op, request, NULL, 0, response, err);
+    else if (shell_interrupted) /* a script's signal: no call after it (input.c) */
+        st = interrupted(err, "");
     else
         st = pq_backend_call(w->inner, op, request, response, err);
     now_running.server += now_s() - t0;
@@ -256,6 +258,8 @@ static pq_status wrap_call_parsed(struct pq_backend *b, const char *op, json_t *
     *response = NULL;
     if (w->sh->interactive)
         st = threaded_call(w, op, request, parsed, n, response, err);
+    else if (shell_interrupted) /* a script's signal: no call after it (input.c) */
+        st = interrupted(err, "");
     else
         st = pq_backend_call_parsed(w->inner, op, request, parsed, n, response, err);
     now_running.server += now_s() - t0;

@@ -450,7 +450,9 @@ bool shell_run_plan(struct shell *sh, const struct where *w, const struct pq_pla
     struct run_ctx c = {sh, NULL, w, PQ_NO_POS, places, NULL, 0, 0, failure, plan, NULL};
     bool ok = true, batch = false;
     c.answer = shell_compare_begin(sh, plan);
-    for (size_t i = 0; i < plan->nsteps && !sh->quit; i++) {
+    /* Ctrl-C (or a script's signal, input.c) stops the steps left: each
+     * would only fail as interrupted. */
+    for (size_t i = 0; i < plan->nsteps && !sh->quit && !shell_interrupted; i++) {
         batch |= plan->steps[i].kind == PQ_STEP_BATCH;
         if (!run_step(&c, &plan->steps[i], plan->nsteps > 1 && !places)) {
             ok = false;

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-/* Results held in stdout's buffer, as the signal handler sees them (below). */
+/* Whether stdout's buffer may hold results (a statement runs, or results
+ * are held), and the signal that came meanwhile: as the handler sees them. */
 static struct shell *signal_shell;
 static volatile sig_atomic_t held_now, held_signal;
 
@@ -136,49 +138,49 @@ bool shell_check_output(struct shell *sh, const struct where *w)
  * blocks. They are still written before pqsh could wait: before a read of
  * input that is not yet buffered (a program feeding pqsh a statement at a
  * time sees each result before it sends the next), before a dot command,
- * once held for 50 ms, and at the end of each stream. A write error is
+ * at the end of a statement once held for 50 ms, and at the end of each
+ * stream. A write error is
  * reported at the first statement whose results were held, and a script
  * stops there, as before; the statements run meanwhile are not undone. */
 
-/* Ctrl-C, SIGTERM or SIGHUP while results are held: the statement running
- * is cancelled, the held results are written, and pqsh dies of the signal
- * as it did before (shell_output_signals). With nothing held, at once. */
+/* Ctrl-C, SIGTERM or SIGHUP while a statement runs or results are held
+ * (shell_output_signals): the running call is cancelled and no other is
+ * made (shell_interrupted), the results are written at the statement's
+ * end, and pqsh dies of the signal as it did before. That gets two
+ * seconds — a write to a pipe nobody reads would wait for ever — and a
+ * second signal ends it at once. With nothing held, at once. */
+#define HELD_GRACE_S 2
 
 static void on_signal(int sig)
 {
-    if (!held_now) {
-        signal(sig, SIG_DFL);
-        raise(sig); /* delivered when this handler returns */
+    if (sig == SIGALRM) {
+        sig = held_signal; /* the grace is over */
+    } else if (held_now && !held_signal) {
+        held_signal = sig;
+        shell_interrupted = 1;
+        struct pq_backend *b = signal_shell->backend; /* sqlite3_interrupt: signal-safe */
+        if (b) pq_backend_cancel(b);
+        alarm(HELD_GRACE_S);
         return;
     }
-    held_signal = sig;
-    struct pq_backend *b = signal_shell->backend; /* sqlite3_interrupt: signal-safe */
-    if (b) pq_backend_cancel(b);
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered when this handler returns */
 }
 
 void shell_output_signals(struct shell *sh)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
     signal_shell = sh;
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
         struct sigaction sa, old;
         if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
-        sa.sa_flags = SA_RESTART; /* SQLite's system calls go on; a read that
-                                     may wait never has results held */
+        sa.sa_flags = SA_RESTART; /* SQLite's system calls go on (the grace
+                                     bounds a write that waits) */
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
-}
-
-/* A signal came while results were held: they are written, then it kills. */
-static void die_of_held_signal(struct shell *sh)
-{
-    int sig = held_signal;
-    shell_output_release(sh);
-    signal(sig, SIG_DFL);
-    raise(sig);
 }
 
 bool shell_output_holding(const struct shell *sh)
@@ -196,6 +198,13 @@ bool shell_output_release(struct shell *sh)
 {
     bool ok = !sh->held.on || shell_check_output(sh, NULL);
     held_now = 0;
+    if (held_signal) {
+        /* A signal came: what the statement it cut short wrote goes too. */
+        int sig = held_signal;
+        fflush(stdout);
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     return ok;
 }
 
@@ -225,13 +234,12 @@ static void output_settle(struct shell *sh, const struct where *w)
         shell_check_output(sh, w);
         return;
     }
-    if (!sh->held.on) {
-        if (!__fpending(stdout) && !ferror(stdout)) return; /* nothing to write (-q) */
+    if (!sh->held.on && (__fpending(stdout) || ferror(stdout)))
         sh->held = (struct shell_held){true, w->file, w->line, w->col, monotonic_ms()};
-        held_now = 1;
-    }
-    if (held_signal) die_of_held_signal(sh);
-    if (ferror(stdout) || monotonic_ms() - sh->held.since_ms >= 50) shell_output_release(sh);
+    if (held_signal || ferror(stdout) || (sh->held.on && monotonic_ms() - sh->held.since_ms >= 50))
+        shell_output_release(sh); /* and dies of a signal that came */
+    else if (!sh->held.on)
+        held_now = 0; /* nothing to write (-q) */
 }
 
 void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char *file)
@@ -257,6 +265,7 @@ void shell_run_piece(struct shell *sh, const struct pq_split_stmt *p, const char
     bool failed = sh->failed;
     sh->failed = false;
     shell_calls_wrap(sh); /* again: .connect may have opened another backend */
+    if (shell_output_holding(sh)) held_now = 1; /* its results may sit in the buffer */
     shell_page_begin(sh);
     shell_timing_begin(sh);
     if (p->then)
