@@ -105,7 +105,6 @@ void pq_engine_close(struct pq_engine *e)
 {
     if (!e) return;
     exec_stmt_free(e->spare);
-    json_decref(e->no_items);
     store_close(e->store);
     ttl_cursor_free(e->sweep);
     free(e->region);

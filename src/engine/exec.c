@@ -687,23 +687,16 @@ void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s)
 
 /* ---- writes ------------------------------------------------------------- */
 
+/* Each answer is its own object, even a write's {"Items": []}: one shared
+ * between pqsh serve's threads had its reference count read outside
+ * jansson's atomics (json_incref's test for a static object), a data race
+ * ThreadSanitizer reports. */
 static json_t *items_response(json_t *item /* stolen, may be NULL */)
 {
     json_t *items = json_array(), *resp = json_object();
     if (item) json_array_append_new(items, item);
     json_object_set_new_nocheck(resp, "Items", items);
     return resp;
-}
-
-/* A write's answer: {"Items": [item]}, or {"Items": []} without one. The
- * empty answer is the engine's one object, shared (a new reference each
- * time): nobody changes an answer, except exec_execute_parsed adding
- * ConsumedCapacity, which makes its own first. */
-static json_t *write_response(struct pq_engine *e, json_t *item /* stolen, may be NULL */)
-{
-    if (item) return items_response(item);
-    if (!e->no_items) e->no_items = items_response(NULL);
-    return json_incref(e->no_items);
 }
 
 /* The writers below run inside the caller's store transaction (the API
@@ -721,7 +714,7 @@ static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **r
         return pq_error_service(err, "DuplicateItemException",
                                 "Duplicate primary key exists in table");
     cap_write(e, s->table, NULL, s->key);
-    *resp = write_response(e, NULL);
+    *resp = items_response(NULL);
     return PQ_OK;
 }
 
@@ -766,7 +759,7 @@ static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const stru
     case PQ_RET_NONE:
         break;
     }
-    *resp = write_response(e, result);
+    *resp = items_response(result);
 out:
     if (old) json_decref(old);
     if (item) json_decref(item);
@@ -793,7 +786,7 @@ static pq_status run_delete(struct pq_engine *e, struct exec_stmt *s, const stru
     }
     if (old && (st = store_item_delete(e->store, s->table, &k, old, err)) != PQ_OK) goto out;
     cap_write(e, s->table, old, NULL);
-    *resp = write_response(e, s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
+    *resp = items_response(s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
 out:
     if (old) json_decref(old);
     json_decref(empty);
@@ -842,10 +835,6 @@ pq_status exec_execute_parsed(struct pq_engine *e, json_t *req, const struct pq_
     if (st == PQ_OK) st = exec_run(e, s, &r, resp, err);
     if (st == PQ_OK && e->cap) {
         json_t *cc = cap_one_json(e->cap);
-        if (cc && *resp == e->no_items) { /* shared: this answer gets its own */
-            json_decref(*resp);
-            *resp = items_response(NULL);
-        }
         if (cc) json_object_set_new(*resp, "ConsumedCapacity", cc);
     }
     cap_free(e->cap);

@@ -98,7 +98,6 @@ struct pq_engine {
     size_t page_bytes;
     struct pq_capacity *cap; /* non-NULL while the running call accounts capacity */
     struct exec_stmt *spare; /* the last statement's, kept for the next (exec.c) */
-    json_t *no_items;        /* {"Items": []}, the answer of writes without items (exec.c) */
 };
 
 /* The engine's one clock: seconds since the epoch (the real time, or the
