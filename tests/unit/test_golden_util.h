@@ -9,6 +9,43 @@
 #include <string.h>
 
 #include "check.h"
+#include "pqsh/split.h"
+
+/* Splits `f` (read from `path`) as the shell does and calls each(st, nth,
+ * where, ctx) for each statement, not the commands: `nth` counts them
+ * from 0 and `where` is "PATH:LINE". */
+static void each_golden_statement(FILE *f, const char *path,
+                                  void (*each)(const struct pq_split_stmt *st, size_t nth,
+                                               const char *where, void *ctx),
+                                  void *ctx)
+{
+    struct pq_splitter sp;
+    struct pq_split_stmt st;
+    pq_split_init(&sp);
+    char *line = NULL;
+    size_t cap = 0, nth = 0;
+    ssize_t n;
+    bool more = true;
+    while (more) {
+        if ((n = getline(&line, &cap, f)) >= 0) {
+            size_t len = (size_t)n;
+            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+                len--;
+            pq_split_feed(&sp, line, len);
+        } else {
+            pq_split_finish(&sp);
+            more = false;
+        }
+        while (pq_split_next(&sp, &st)) {
+            char where[512];
+            snprintf(where, sizeof where, "%s:%u", path, st.line);
+            if (!st.is_command) each(&st, nth++, where, ctx);
+            pq_split_stmt_release(&st);
+        }
+    }
+    free(line);
+    pq_split_release(&sp);
+}
 
 static int golden_by_name(const void *x, const void *y)
 {

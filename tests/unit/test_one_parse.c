@@ -104,6 +104,12 @@ static void run_statement(struct pq_engine *a, struct pq_engine *b, const struct
     free(src);
 }
 
+static void run_on_pair(const struct pq_split_stmt *st, size_t nth, const char *where, void *ctx)
+{
+    struct pq_engine **pair = ctx;
+    run_statement(pair[0], pair[1], st, nth, where);
+}
+
 static void run_script(FILE *f, const char *path)
 {
     struct pq_engine_options opt = {.path = ":memory:", .fixed_time = 1700000000.0};
@@ -114,32 +120,8 @@ static void run_script(FILE *f, const char *path)
         fprintf(stderr, "cannot open engine: %s\n", err.message);
         exit(1);
     }
-    struct pq_splitter sp;
-    struct pq_split_stmt st;
-    pq_split_init(&sp);
-    char *line = NULL;
-    size_t cap = 0, nth = 0;
-    ssize_t n;
-    bool more = true;
-    while (more) {
-        if ((n = getline(&line, &cap, f)) >= 0) {
-            size_t len = (size_t)n;
-            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-                len--;
-            pq_split_feed(&sp, line, len);
-        } else {
-            pq_split_finish(&sp);
-            more = false;
-        }
-        while (pq_split_next(&sp, &st)) {
-            char where[512];
-            snprintf(where, sizeof where, "%s:%u", path, st.line);
-            if (!st.is_command) run_statement(a, b, &st, nth++, where);
-            pq_split_stmt_release(&st);
-        }
-    }
-    free(line);
-    pq_split_release(&sp);
+    struct pq_engine *pair[2] = {a, b};
+    each_golden_statement(f, path, run_on_pair, pair);
     pq_engine_close(a);
     pq_engine_close(b);
     pq_error_release(&err);

@@ -85,44 +85,24 @@ static void check_one(const char *src, size_t len, const char *where)
     pq_stmt_free(s);
 }
 
+/* Every other statement sits after some blank text. */
+static void check_statement(const struct pq_split_stmt *st, size_t nth, const char *where,
+                            void *ctx)
+{
+    (void)ctx;
+    static const char pad[] = "\n\n   ";
+    size_t off = nth % 2 ? sizeof pad - 1 : 0;
+    char *src = malloc(off + st->len + 1);
+    memcpy(src, pad, off);
+    memcpy(src + off, st->text, st->len);
+    src[off + st->len] = '\0';
+    check_one(src, off + st->len, where);
+    free(src);
+}
+
 static void run_script(FILE *f, const char *path)
 {
-    struct pq_splitter sp;
-    struct pq_split_stmt st;
-    pq_split_init(&sp);
-    char *line = NULL;
-    size_t cap = 0, nth = 0;
-    ssize_t n;
-    bool more = true;
-    while (more) {
-        if ((n = getline(&line, &cap, f)) >= 0) {
-            size_t len = (size_t)n;
-            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-                len--;
-            pq_split_feed(&sp, line, len);
-        } else {
-            pq_split_finish(&sp);
-            more = false;
-        }
-        while (pq_split_next(&sp, &st)) {
-            char where[512];
-            snprintf(where, sizeof where, "%s:%u", path, st.line);
-            if (!st.is_command) {
-                /* Every other statement sits after some blank text. */
-                static const char pad[] = "\n\n   ";
-                size_t off = nth++ % 2 ? sizeof pad - 1 : 0;
-                char *src = malloc(off + st.len + 1);
-                memcpy(src, pad, off);
-                memcpy(src + off, st.text, st.len);
-                src[off + st.len] = '\0';
-                check_one(src, off + st.len, where);
-                free(src);
-            }
-            pq_split_stmt_release(&st);
-        }
-    }
-    free(line);
-    pq_split_release(&sp);
+    each_golden_statement(f, path, check_statement, NULL);
 }
 
 /* Statements that need an edit: never their own source. */
