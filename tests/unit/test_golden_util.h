@@ -11,6 +11,20 @@
 #include "check.h"
 #include "pqsh/split.h"
 
+/* The text of statement `nth` as a new string, after blank text for every
+ * other statement (so positions are checked through a non-zero base too);
+ * *off is where the statement starts in it. */
+static char *golden_padded(const struct pq_split_stmt *st, size_t nth, size_t *off)
+{
+    static const char pad[] = "\n\n   ";
+    *off = nth % 2 ? sizeof pad - 1 : 0;
+    char *src = malloc(*off + st->len + 1);
+    memcpy(src, pad, *off);
+    memcpy(src + *off, st->text, st->len);
+    src[*off + st->len] = '\0';
+    return src;
+}
+
 /* Splits `f` (read from `path`) as the shell does and calls each(st, nth,
  * where, ctx) for each statement, not the commands: `nth` counts them
  * from 0 and `where` is "PATH:LINE". */

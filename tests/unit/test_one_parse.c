@@ -76,12 +76,8 @@ static void run_statement(struct pq_engine *a, struct pq_engine *b, const struct
                           size_t nth, const char *where)
 {
     /* Every other statement sits after some blank text in its source. */
-    static const char pad[] = "\n\n   ";
-    size_t off = nth % 2 ? sizeof pad - 1 : 0;
-    char *src = malloc(off + st->len + 1);
-    memcpy(src, pad, off);
-    memcpy(src + off, st->text, st->len);
-    src[off + st->len] = '\0';
+    size_t off;
+    char *src = golden_padded(st, nth, &off);
     struct pq_stmt *s = NULL;
     struct pq_error err;
     struct pq_vars vars;

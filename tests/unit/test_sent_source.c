@@ -90,12 +90,8 @@ static void check_statement(const struct pq_split_stmt *st, size_t nth, const ch
                             void *ctx)
 {
     (void)ctx;
-    static const char pad[] = "\n\n   ";
-    size_t off = nth % 2 ? sizeof pad - 1 : 0;
-    char *src = malloc(off + st->len + 1);
-    memcpy(src, pad, off);
-    memcpy(src + off, st->text, st->len);
-    src[off + st->len] = '\0';
+    size_t off;
+    char *src = golden_padded(st, nth, &off);
     check_one(src, off + st->len, where);
     free(src);
 }
