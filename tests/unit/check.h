@@ -1,4 +1,4 @@
-/* check.h — the few macros pqsh's unit tests need: CHECK, CHECK_STR, CHECK_EQ, DONE. */
+/* check.h — the few macros pqsh's unit tests need: CHECK, REQUIRE, CHECK_STR, CHECK_EQ, DONE. */
 #ifndef PQSH_CHECK_H
 #define PQSH_CHECK_H
 
@@ -14,6 +14,18 @@ static int check_count;
         if (!(cond)) {                                                                           \
             check_failures++;                                                                    \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);             \
+        }                                                                                        \
+    } while (0)
+
+/* A check the rest of the test function builds on: when it fails, the function
+ * returns at once instead of going on with what it could not get. */
+#define REQUIRE(cond)                                                                            \
+    do {                                                                                         \
+        check_count++;                                                                           \
+        if (!(cond)) {                                                                           \
+            check_failures++;                                                                    \
+            fprintf(stderr, "%s:%d: required check failed: %s\n", __FILE__, __LINE__, #cond);    \
+            return;                                                                              \
         }                                                                                        \
     } while (0)
 
