@@ -36,9 +36,14 @@ pq_status pq_literal_eval_shared(const struct pq_expr *e, const json_t *params, 
 
 /* pq_literal_eval_shared of a tuple, giving the members map (the payload
  * of the M value) rather than the M value around it: an INSERT's item.
- * For any other `e`, pq_literal_eval_shared. */
-pq_status pq_literal_eval_item(const struct pq_expr *e, const json_t *params, json_t **out,
-                               struct pq_error *err) PQ_MUST_USE;
+ * For any other `e`, pq_literal_eval_shared.
+ * `spare` (stolen, may be NULL) is a members map an earlier call gave,
+ * which nobody else holds, its values left in any state: the map is made
+ * in it (when `e` names the same members in the same order, only their
+ * values are replaced — no allocation), so *out is `spare` on success for
+ * a tuple; otherwise spare is released. Same result, same errors. */
+pq_status pq_literal_eval_item(const struct pq_expr *e, const json_t *params, json_t *spare,
+                               json_t **out, struct pq_error *err) PQ_MUST_USE;
 
 /* True when `e` is built only of literals, parameters, tuples, lists, bags and
  * unary minus / plus (no paths, calls, variables or operators). */

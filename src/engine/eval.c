@@ -98,16 +98,12 @@ static const struct pq_expr *first_nonconstant(const struct pq_expr *e)
  * naming a path by its first attribute and anything else UNKNOWN (as
  * DynamoDB names an unknown type, §4.1). UNCONFIRMED: the service's message
  * for these. */
-static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e,
-                          pq_status (*eval)(const struct pq_expr *, const json_t *, json_t **,
-                                            struct pq_error *),
-                          json_t **out, struct pq_error *err)
+static pq_status constant_checked(const struct ev_ctx *cx, const struct pq_expr *e, pq_status st,
+                                  struct pq_error *err)
 {
     /* Evaluated first: a value evaluates only when it is constant all
      * through, so the walk for what is not constant (whose refusal comes
      * before any of the evaluation's) is needed only when it fails. */
-    *out = NULL;
-    pq_status st = eval(e, cx->params, out, err);
     const struct pq_expr *bad = st ? first_nonconstant(e) : NULL;
     if (!bad) return st;
     const char *name = bad->kind == PQ_E_PATH && bad->nsteps && bad->steps[0].name
@@ -125,13 +121,13 @@ static pq_status constant(const struct ev_ctx *cx, const struct pq_expr *e,
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err)
 {
-    return constant(cx, e, pq_literal_eval, out, err);
+    return constant_checked(cx, e, pq_literal_eval(e, cx->params, out, err), err);
 }
 
-pq_status ev_constant_item(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
-                           struct pq_error *err)
+pq_status ev_constant_item(const struct ev_ctx *cx, const struct pq_expr *e, json_t *spare,
+                           json_t **out, struct pq_error *err)
 {
-    return constant(cx, e, pq_literal_eval_item, out, err);
+    return constant_checked(cx, e, pq_literal_eval_item(e, cx->params, spare, out, err), err);
 }
 
 void ev_conjuncts(struct ev_cond *const *c, struct ev_cond *const **kids, size_t *n)

@@ -138,11 +138,12 @@ void ev_path_render(struct pq_buf *b, const struct pq_path_step *steps, size_t n
  * literal layer's own PQ_ERR_PLAN. */
 pq_status ev_constant(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
                       struct pq_error *err) PQ_MUST_USE;
-/* ev_constant through pq_literal_eval_item (a tuple gives its members map):
+/* ev_constant through pq_literal_eval_item (a tuple gives its members map,
+ * made in `spare` as that function says; spare stolen, may be NULL):
  * *out may hold the tree's own scalar literals, so the caller must never
  * change it in place. */
-pq_status ev_constant_item(const struct ev_ctx *cx, const struct pq_expr *e, json_t **out,
-                           struct pq_error *err) PQ_MUST_USE;
+pq_status ev_constant_item(const struct ev_ctx *cx, const struct pq_expr *e, json_t *spare,
+                           json_t **out, struct pq_error *err) PQ_MUST_USE;
 
 /* Splits a condition into its top-level AND conjuncts: *kids borrows the
  * array inside `c` (or `c` itself when it is not an AND). */
@@ -248,8 +249,13 @@ struct exec_stmt {
     const struct pq_key_attr *krange;  /* NULL when that has no sort key */
     struct ev_cond *where;             /* SELECT: whole WHERE; UPDATE/DELETE: non-key conjuncts */
     json_t *key;                       /* UPDATE/DELETE: key attributes (item); INSERT: the item */
+    bool key_is_item;                  /* `key` is an INSERT's members map (ev_constant_item) */
     struct store_made made;            /* INSERT: the item's key, text and size */
-    struct ev_update *update;          /* UPDATE */
+    /* Kept by stmt_clear like `made`: the last INSERT's members map, its
+     * names kept and its values JSON null, which nobody else holds — the
+     * next INSERT's item is made in it (pq_literal_eval_item); or NULL. */
+    json_t *item_spare;
+    struct ev_update *update; /* UPDATE */
     pq_returning returning;
 };
 

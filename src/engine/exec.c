@@ -457,7 +457,11 @@ static pq_status prepare_insert(struct pq_engine *e, struct exec_stmt *s, struct
      * tree's literals. `item` is a tuple: this is its members map. A function
      * call anywhere in it is refused before anything else; the walk for one
      * is needed only when the item did not evaluate (a call never does). */
-    if ((st = ev_constant_item(&s->cx, item, &s->key, err)) != PQ_OK) {
+    json_t *spare = s->item_spare;
+    s->item_spare = NULL;
+    st = ev_constant_item(&s->cx, item, spare, &s->key, err);
+    s->key_is_item = s->key != NULL;
+    if (st != PQ_OK) {
         const struct pq_expr *call = first_call(item);
         if (!call) return st;
         struct pq_buf b = PQ_BUF_INIT;
@@ -646,16 +650,48 @@ fail:
     return st;
 }
 
+/* An INSERT's members map larger than this is not kept as the spare. */
+#define SPARE_ITEM_MEMBERS 64
+
+/* True when the caller holds the only reference to `j`. Read with an
+ * atomic load: another thread's last json_decref of it is an atomic write. */
+static bool sole_reference(json_t *j)
+{
+    return __atomic_load_n(&j->refcount, __ATOMIC_ACQUIRE) == 1;
+}
+
+/* Keeps an INSERT's members map as s->item_spare when nobody else holds
+ * it: its values become JSON null (json_null() is static), so the spare
+ * holds no reference to a statement's literals — those belong to the
+ * thread that parsed it — only its names and hash table. */
+static void keep_item(struct exec_stmt *s)
+{
+    json_t *m = s->key;
+    if (s->item_spare || !json_is_object(m) || json_object_size(m) > SPARE_ITEM_MEMBERS ||
+        !sole_reference(m)) {
+        json_decref(m);
+        return;
+    }
+    for (void *it = json_object_iter(m); it; it = json_object_iter_next(m, it))
+        json_object_iter_set_new(m, it, json_null());
+    s->item_spare = m;
+}
+
 /* Releases what `s` holds and empties it, keeping its buffers. */
 static void stmt_clear(struct exec_stmt *s)
 {
     ev_cond_free(s->where);
     ev_update_free(s->update);
-    if (s->key) json_decref(s->key);
+    if (s->key && s->key_is_item)
+        keep_item(s);
+    else if (s->key)
+        json_decref(s->key);
     pq_stmt_free(s->owned);
     struct store_made made = s->made;
+    json_t *item_spare = s->item_spare;
     memset(s, 0, sizeof *s);
     s->made = made;
+    s->item_spare = item_spare;
     s->made.keyed = false;
     s->made.size = 0;
     pq_buf_reset(&s->made.text);
@@ -665,6 +701,7 @@ void exec_stmt_free(struct exec_stmt *s)
 {
     if (!s) return;
     stmt_clear(s);
+    if (s->item_spare) json_decref(s->item_spare);
     store_key_release(&s->made.key);
     pq_buf_release(&s->made.text);
     free(s);

@@ -23,8 +23,9 @@ struct lstep {
 
 struct lctx {
     const json_t *params;
-    bool shared; /* pq_literal_eval_shared: literals' own value objects may be used */
-    bool bare;   /* pq_literal_eval_item: the root tuple gives its members map */
+    bool shared;   /* pq_literal_eval_shared: literals' own value objects may be used */
+    bool bare;     /* pq_literal_eval_item: the root tuple gives its members map */
+    json_t *spare; /* pq_literal_eval_item: an empty object for that map, or NULL */
     struct pq_error *err;
     const struct lstep *top; /* NULL at the root */
     struct pq_buf path;      /* scratch for path_text() */
@@ -203,7 +204,8 @@ static pq_status eval_member(struct lctx *c, const struct pq_expr *e, json_t **o
 static pq_status eval_tuple(struct lctx *c, const struct pq_expr *e, json_t **out)
 {
     pq_status st = PQ_OK;
-    json_t *m = json_object(), *kp;
+    json_t *m = c->spare && c->bare && !c->top ? c->spare : json_object(), *kp;
+    if (m == c->spare) c->spare = NULL;
     size_t i;
     const char *key = NULL;
     for (i = 0; i + 1 < e->nitems; i += 2) {
@@ -384,13 +386,54 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
     }
 }
 
-static pq_status literal_eval(const struct pq_expr *e, const json_t *params, bool shared, bool bare,
-                              json_t **out, struct pq_error *err)
+/* The root tuple's members written over those of `m`, a members map made
+ * by an earlier evaluation: true when `e` names exactly m's members, in
+ * their order, all with string literal keys, and every value evaluates —
+ * m's pairs (names, hash table) are then kept and only their values
+ * replaced, which is the map eval_tuple would make, with nothing allocated
+ * for it. False for anything else (another name, order or count, a
+ * parameter key, a value that fails): m then holds some new values and
+ * some old, and the caller empties it and evaluates the usual way, which
+ * gives that way's own result or error. m's names are distinct, so a key
+ * equal to the one in its place never repeats an earlier one. */
+static bool eval_tuple_over(struct lctx *c, const struct pq_expr *e, json_t *m)
 {
-    struct lctx c = {params, shared, bare, err, NULL, PQ_BUF_INIT};
+    void *it = json_object_iter(m);
+    for (size_t i = 0; i + 1 < e->nitems; i += 2) {
+        const struct pq_expr *k = e->items[i];
+        json_t *kp, *val = NULL;
+        if (!it || k->kind != PQ_E_LIT || pq_value_split(k->lit, &kp) != PQ_T_S) return false;
+        const char *key = json_string_value(kp);
+        if (strcmp(key, json_object_iter_key(it)) != 0) return false;
+        if (eval_member(c, e->items[i + 1], &val, key, 0) != PQ_OK) {
+            /* The usual way sets this error again, from scratch. */
+            pq_error_release(c->err);
+            return false;
+        }
+        json_object_iter_set_new(m, it, val);
+        it = json_object_iter_next(m, it);
+    }
+    return it == NULL;
+}
+
+static pq_status literal_eval(const struct pq_expr *e, const json_t *params, bool shared, bool bare,
+                              json_t *spare, json_t **out, struct pq_error *err)
+{
+    struct lctx c = {params, shared, bare, NULL, err, NULL, PQ_BUF_INIT};
     pq_buf_init(&c.path);
     *out = NULL;
-    pq_status st = eval(&c, e, out);
+    pq_status st = PQ_OK;
+    if (spare && e->kind == PQ_E_TUPLE && eval_tuple_over(&c, e, spare)) {
+        *out = spare;
+        goto done;
+    }
+    if (spare) {
+        json_object_clear(spare);
+        c.spare = spare;
+    }
+    st = eval(&c, e, out);
+    if (c.spare) json_decref(c.spare); /* not taken: `e` is no tuple */
+done:
     pq_buf_release(&c.path);
     return st;
 }
@@ -398,19 +441,19 @@ static pq_status literal_eval(const struct pq_expr *e, const json_t *params, boo
 pq_status pq_literal_eval(const struct pq_expr *e, const json_t *params, json_t **out,
                           struct pq_error *err)
 {
-    return literal_eval(e, params, false, false, out, err);
+    return literal_eval(e, params, false, false, NULL, out, err);
 }
 
 pq_status pq_literal_eval_shared(const struct pq_expr *e, const json_t *params, json_t **out,
                                  struct pq_error *err)
 {
-    return literal_eval(e, params, true, false, out, err);
+    return literal_eval(e, params, true, false, NULL, out, err);
 }
 
-pq_status pq_literal_eval_item(const struct pq_expr *e, const json_t *params, json_t **out,
-                               struct pq_error *err)
+pq_status pq_literal_eval_item(const struct pq_expr *e, const json_t *params, json_t *spare,
+                               json_t **out, struct pq_error *err)
 {
-    return literal_eval(e, params, true, e->kind == PQ_E_TUPLE, out, err);
+    return literal_eval(e, params, true, e->kind == PQ_E_TUPLE, spare, out, err);
 }
 
 bool pq_literal_is_constant(const struct pq_expr *e)

@@ -304,6 +304,59 @@ static void test_kept_between_statements(void)
               "{\"sk\":{\"N\":\"4\"}},{\"sk\":{\"N\":\"5\"}}]");
 }
 
+/* The Items of SELECT `stmt` as compact JSON in the stored member order
+ * (items() sorts the keys). */
+static const char *stored(const char *stmt)
+{
+    static char out[1024];
+    json_t *r = run(stmt);
+    char *t = r ? json_dumps(json_object_get(r, "Items"), JSON_COMPACT) : NULL;
+    snprintf(out, sizeof out, "%s", t ? t : "(failed)");
+    free(t);
+    json_decref(r);
+    return out;
+}
+
+/* True when the spare statement holds a members map with exactly `n`
+ * members, all JSON null (no statement's literals kept). */
+static bool spare_item_emptied(size_t n)
+{
+    json_t *m = eng->spare ? eng->spare->item_spare : NULL;
+    if (!m || json_object_size(m) != n) return false;
+    for (void *it = json_object_iter(m); it; it = json_object_iter_next(m, it))
+        if (!json_is_null(json_object_iter_value(it))) return false;
+    return true;
+}
+
+/* An INSERT's members map is kept (names only) for the next INSERT, which
+ * makes its item in it: each item is still its own, in its statement's
+ * member order, whatever the shape of the one before. */
+static void test_item_kept_between_inserts(void)
+{
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'k', 'sk': 1, 'a': 'x'}");
+    CHECK(spare_item_emptied(3));
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'k', 'sk': 2, 'a': 'y'}");
+    CHECK(spare_item_emptied(3));
+    ok("INSERT INTO \"Tab\" VALUE {'sk': 3, 'pk': 'k', 'b': [1, 'z']}");
+    CHECK(spare_item_emptied(3));
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'k', 'sk': 4}");
+    CHECK(spare_item_emptied(2));
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'k', 'sk': 4}"),
+              "DuplicateItemException: Duplicate primary key exists in table");
+    CHECK_STR(error_of("INSERT INTO \"Tab\" VALUE {'pk': 'k', 'sk': 5, 'sk': 6}"),
+              "ValidationException: Duplicate keys in tuple. Key: sk under root");
+    ok("INSERT INTO \"Tab\" VALUE {'pk': 'k', 'sk': 5, 'c': 1, 'd': {'e': 2}}");
+    CHECK(spare_item_emptied(4));
+    CHECK_STR(
+        stored("SELECT * FROM \"Tab\" WHERE pk = 'k'"),
+        "[{\"pk\":{\"S\":\"k\"},\"sk\":{\"N\":\"1\"},\"a\":{\"S\":\"x\"}},"
+        "{\"pk\":{\"S\":\"k\"},\"sk\":{\"N\":\"2\"},\"a\":{\"S\":\"y\"}},"
+        "{\"sk\":{\"N\":\"3\"},\"pk\":{\"S\":\"k\"},\"b\":{\"L\":[{\"N\":\"1\"},{\"S\":\"z\"}]}},"
+        "{\"pk\":{\"S\":\"k\"},\"sk\":{\"N\":\"4\"}},"
+        "{\"pk\":{\"S\":\"k\"},\"sk\":{\"N\":\"5\"},\"c\":{\"N\":\"1\"},"
+        "\"d\":{\"M\":{\"e\":{\"N\":\"2\"}}}}]");
+}
+
 int main(void)
 {
     engine_start(0);
@@ -315,6 +368,7 @@ int main(void)
     test_delete();
     test_nesting();
     test_kept_between_statements();
+    test_item_kept_between_inserts();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();

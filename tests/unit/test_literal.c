@@ -213,7 +213,7 @@ static void test_shared(void)
     json_decref(v);
     /* pq_literal_eval_item: the members map itself, nested tuples as M. */
     struct pq_expr *nested = TUPLE(2, S("k"), S("v"), S("t"), TUPLE(1, S("x"), N("1")));
-    CHECK_EQ(pq_literal_eval_item(nested, NULL, &v, &err), PQ_OK);
+    CHECK_EQ(pq_literal_eval_item(nested, NULL, NULL, &v, &err), PQ_OK);
     CHECK_STR(dump(v), "{\"k\":{\"S\":\"v\"},\"t\":{\"M\":{\"x\":{\"N\":\"1\"}}}}");
     json_decref(v);
     pq_expr_free(nested);
@@ -471,6 +471,105 @@ static void test_not_constant(void)
     CHECK(!pq_literal_is_constant(NULL));
 }
 
+/* Evaluates tuple `e` (then frees it) with pq_literal_eval_item over
+ * `*spare` (taken), as exec.c does with the last INSERT's members map:
+ * the result, or the error and its range, must be what evaluating without
+ * a spare gives. *spare becomes the result (NULL after an error); *reused
+ * says whether it is the very object given (a tuple's map is always made
+ * in the spare: in place when the names match, emptied first otherwise). */
+static void item_over(struct pq_expr *e, const json_t *params, json_t **spare, bool *reused,
+                      const char *want_error, int line)
+{
+    int failures = check_failures;
+    struct pq_error err, plain_err;
+    json_t *v = NULL, *plain = NULL, *given = *spare;
+    pq_error_init(&err);
+    pq_error_init(&plain_err);
+    pq_status plain_st = pq_literal_eval_item(e, params, NULL, &plain, &plain_err);
+    pq_status st = pq_literal_eval_item(e, params, given, &v, &err);
+    CHECK_EQ(st, plain_st);
+    if (st == PQ_OK) {
+        char *want = json_dumps(plain, JSON_COMPACT | JSON_ENCODE_ANY);
+        CHECK_STR(dump(v), want);
+        free(want);
+    } else {
+        CHECK(v == NULL);
+        CHECK_STR(err.message, plain_err.message);
+        CHECK_EQ(err.start, plain_err.start);
+        CHECK_EQ(err.end, plain_err.end);
+    }
+    CHECK_STR(st == PQ_OK ? "" : err.message, want_error ? want_error : "");
+    if (check_failures != failures) fprintf(stderr, "  (case at line %d)\n", line);
+    *reused = given && v == given;
+    *spare = v;
+    json_decref(plain);
+    pq_error_release(&err);
+    pq_error_release(&plain_err);
+    pq_expr_free(e);
+}
+
+/* pq_literal_eval_item over a spare members map: the same names in the
+ * same order only get new values; any other shape,
+ * a parameter key, a duplicate or a failing value gives exactly what a fresh
+ * evaluation gives, names in the statement's order. */
+static void test_item_spare(void)
+{
+    json_t *spare = NULL, *params = json_pack("[{s:s}]", "S", "p");
+    bool reused = false;
+    item_over(TUPLE(2, S("a"), S("x"), S("b"), N("1")), NULL, &spare, &reused, NULL, __LINE__);
+    CHECK(!reused); /* there was none */
+    CHECK_STR(dump(spare), "{\"a\":{\"S\":\"x\"},\"b\":{\"N\":\"1\"}}");
+    /* Values left null, as exec.c leaves its spare. */
+    for (void *it = json_object_iter(spare); it; it = json_object_iter_next(spare, it))
+        json_object_iter_set_new(spare, it, json_null());
+    item_over(TUPLE(2, S("a"), S("y"), S("b"), LIST(1, N("2.50"))), NULL, &spare, &reused, NULL,
+              __LINE__);
+    CHECK(reused);
+    CHECK_STR(dump(spare), "{\"a\":{\"S\":\"y\"},\"b\":{\"L\":[{\"N\":\"2.5\"}]}}");
+    /* Another order: built again, in the statement's order. */
+    item_over(TUPLE(2, S("b"), S("z"), S("a"), BOOL(true)), NULL, &spare, &reused, NULL, __LINE__);
+    CHECK(reused);
+    CHECK_STR(dump(spare), "{\"b\":{\"S\":\"z\"},\"a\":{\"BOOL\":true}}");
+    /* Fewer members, then more. */
+    item_over(TUPLE(1, S("b"), S("q")), NULL, &spare, &reused, NULL, __LINE__);
+    CHECK(reused);
+    CHECK_STR(dump(spare), "{\"b\":{\"S\":\"q\"}}");
+    item_over(TUPLE(3, S("b"), S("r"), S("c"), NUL(), S("d"), N("3")), NULL, &spare, &reused, NULL,
+              __LINE__);
+    CHECK(reused);
+    CHECK_STR(dump(spare), "{\"b\":{\"S\":\"r\"},\"c\":{\"NULL\":true},\"d\":{\"N\":\"3\"}}");
+    item_over(TUPLE(3, S("b"), S("s"), S("c"), S("t"), S("d"), N("4")), NULL, &spare, &reused, NULL,
+              __LINE__);
+    CHECK(reused);
+    CHECK_STR(dump(spare), "{\"b\":{\"S\":\"s\"},\"c\":{\"S\":\"t\"},\"d\":{\"N\":\"4\"}}");
+    /* A parameter as a key: the usual way. */
+    item_over(TUPLE(3, PARAM(0), S("u"), S("c"), S("v"), S("d"), N("5")), params, &spare, &reused,
+              NULL, __LINE__);
+    CHECK(reused);
+    CHECK_STR(dump(spare), "{\"p\":{\"S\":\"u\"},\"c\":{\"S\":\"v\"},\"d\":{\"N\":\"5\"}}");
+    /* A duplicate key, after the same names in place. */
+    item_over(TUPLE(2, S("c"), S("w"), S("d"), N("6")), NULL, &spare, &reused, NULL, __LINE__);
+    item_over(TUPLE(3, S("c"), S("w"), S("d"), N("6"), S("c"), N("7")), NULL, &spare, &reused,
+              "Duplicate keys in tuple. Key: c under root", __LINE__);
+    CHECK(spare == NULL);
+    /* A value that fails half-way through the same names. */
+    item_over(TUPLE(2, S("c"), S("w"), S("d"), N("6")), NULL, &spare, &reused, NULL, __LINE__);
+    item_over(TUPLE(2, S("c"), S("w"), S("d"), N("1e126")), NULL, &spare, &reused,
+              OVER " under root.d", __LINE__);
+    CHECK(spare == NULL);
+    /* Not a tuple: the spare is released, the value is the literal's. */
+    item_over(TUPLE(1, S("c"), S("w")), NULL, &spare, &reused, NULL, __LINE__);
+    struct pq_error err;
+    pq_error_init(&err);
+    json_t *v = NULL;
+    struct pq_expr *n = N("8");
+    CHECK_EQ(pq_literal_eval_item(n, NULL, spare, &v, &err), PQ_OK);
+    CHECK_STR(dump(v), "{\"N\":\"8\"}");
+    json_decref(v);
+    pq_expr_free(n);
+    json_decref(params);
+}
+
 int main(void)
 {
     test_values();
@@ -480,5 +579,6 @@ int main(void)
     test_bag_errors();
     test_not_constant();
     test_shared();
+    test_item_spare();
     DONE();
 }
