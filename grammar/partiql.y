@@ -93,6 +93,10 @@ struct pq_parse_ctx {
      * pqsh keyword, a reserved word as a name, `:name`, b64'…', …): handed
      * to the statement as pq_stmt.shell_syntax. */
     bool shell_syntax;
+    /* pq_parse_expected: where the syntax error's expected tokens (symbol
+     * kinds) go; NULL in a plain pq_parse. */
+    int *want_expected;
+    int nexpected;
 };
 
 int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx);
@@ -126,6 +130,7 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int tok, struct pq_loc loc,
 #include <string.h>
 #include <strings.h>
 #include "pqsh/buf.h"
+#include "pqsh/parse.h"
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                                                \
     do {                                                                                           \
@@ -1225,6 +1230,8 @@ static void yyerror(PQYYLTYPE *loc, struct pq_parse_ctx *ctx, const char *msg)
     (void)msg;
     pq_parse_error(ctx, L(*loc), "", "statement nested too deeply");
 }
+
+_Static_assert(YYNTOKENS <= PQ_PARSE_MAX_TOKENS, "pq_parse_expected's buffers are too small");
 
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct pq_parse_ctx *ctx)
 {

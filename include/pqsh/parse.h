@@ -36,6 +36,15 @@ enum pq_parse_flags {
 pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
                    struct pq_error *err, const char **ddb_detail) PQ_MUST_USE;
 
+/* The tokens the parser would have taken where `text` has its syntax error,
+ * in the grammar's order, as bison names them ("SELECT", "','", IDENT, "end
+ * of file", …): their number, the first `cap` of them in names[] (static
+ * strings). -1 when the text parses, or fails on something other than a
+ * token the grammar cannot take there (a lexical error, an error found by a
+ * rule). At most PQ_PARSE_MAX_TOKENS. For tests and diagnostics. */
+#define PQ_PARSE_MAX_TOKENS 256
+int pq_parse_expected(const char *text, size_t len, unsigned flags, const char **names, int cap);
+
 /* A fixed list of ASCII words found by hash, ignoring ASCII case (keywords,
  * reserved words). `entries` is the caller's static array of `n` entries of
  * `stride` bytes, each starting with its word (a const char *); `slot` is the

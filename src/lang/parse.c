@@ -520,6 +520,10 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int sym, struct pq_loc loc,
 {
     (void)sym;
     if (ctx->failed) return; /* the lexer already said what is wrong */
+    if (ctx->want_expected) {
+        memcpy(ctx->want_expected, expected, (size_t)n * sizeof *expected);
+        ctx->nexpected = n;
+    }
     int tok = ctx->last_tok;
     struct pq_buf msg = PQ_BUF_INIT;
     pq_buf_init(&msg);
@@ -679,13 +683,18 @@ static yyscan_t cached_scanner(struct scanner_cache *c, struct pq_parse_ctx *ctx
     return c->scanner;
 }
 
-pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
-                   struct pq_error *err, const char **ddb_detail)
+/* pq_parse, and with `expected` (room for every token kind) the expected
+ * tokens of a syntax error found at a lookahead into it, their number in
+ * *nexpected (-1 when there is no such error). */
+static pq_status parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
+                       struct pq_error *err, const char **ddb_detail, int *expected, int *nexpected)
 {
     *out = NULL;
     if (ddb_detail) *ddb_detail = NULL;
     struct pq_parse_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
+    ctx.want_expected = expected;
+    ctx.nexpected = -1;
     ctx.text = text;
     ctx.len = len;
     ctx.strict = (flags & PQ_PARSE_STRICT) != 0;
@@ -721,6 +730,7 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
         c->busy = false;
     else
         pqlexlex_destroy(scanner);
+    if (nexpected) *nexpected = ctx.nexpected;
     if (rc == 0 && ctx.result && !ctx.failed) {
         *out = ctx.result;
         ctx.result->comments = ctx.comments;
@@ -732,4 +742,24 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
     if (!ctx.failed) pq_error_set(err, PQ_ERR_SYNTAX, 0, len, "syntax error");
     if (ddb_detail) *ddb_detail = ctx.detail ? ctx.detail : "";
     return PQ_ERR_SYNTAX;
+}
+
+pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
+                   struct pq_error *err, const char **ddb_detail)
+{
+    return parse(text, len, flags, out, err, ddb_detail, NULL, NULL);
+}
+
+int pq_parse_expected(const char *text, size_t len, unsigned flags, const char **names, int cap)
+{
+    int sym[PQ_PARSE_MAX_TOKENS];
+    int n = -1;
+    struct pq_stmt *s;
+    struct pq_error err;
+    pq_error_init(&err);
+    if (parse(text, len, flags, &s, &err, NULL, sym, &n) == PQ_OK) pq_stmt_free(s);
+    pq_error_release(&err);
+    for (int i = 0; i < n && i < cap; i++)
+        names[i] = pq_parse_symbol_name(sym[i]);
+    return n;
 }
