@@ -9,6 +9,15 @@
  * found by actions (STRICT-mode refusals, bad type names, …) go through
  * pq_parse_error() and YYERROR. The lexer wrapper pqyylex() is in
  * src/lang/parse.c.
+ *
+ * The "expected …" part of a syntax error is exact without bison's LAC, which
+ * would check every lookahead that leads to a reduction on every statement:
+ * the parser keeps a copy of its state stack as it was when it fetched each
+ * lookahead (snap_stack), and only on an error does it run LAC's table
+ * simulation over that copy (lac_shifts). Without LAC, reductions (and their
+ * actions) may run on a lookahead that is then found to be wrong; an action
+ * that finds an error first asks pq_parse_lookahead_refused(), so that the
+ * error reported is still the one at the lookahead, as with LAC.
  */
 %code requires {
 #include <stdbool.h>
@@ -66,6 +75,7 @@ struct pqg_mark {
 }
 
 %code provides {
+#define PQ_PARSE_SNAP_INLINE 32
 struct pq_parse_ctx {
     const char *text;
     size_t len;
@@ -93,6 +103,11 @@ struct pq_parse_ctx {
      * pqsh keyword, a reserved word as a name, `:name`, b64'…', …): handed
      * to the statement as pq_stmt.shell_syntax. */
     bool shell_syntax;
+    /* The parser's state stack when it fetched the last lookahead: snap_n
+     * states, in snap_inline when they fit, else in snap_heap (owned). */
+    size_t snap_n, snap_cap;
+    short snap_inline[PQ_PARSE_SNAP_INLINE];
+    short *snap_heap;
     /* pq_parse_expected: where the syntax error's expected tokens (symbol
      * kinds) go; NULL in a plain pq_parse. */
     int *want_expected;
@@ -120,6 +135,10 @@ void pq_parse_error(struct pq_parse_ctx *ctx, struct pq_loc loc, const char *det
 /* Symbol names and kinds, for messages (defined in the grammar file). */
 const char *pq_parse_symbol_name(int sym);
 int pq_parse_token_symbol(int tok);
+/* For an error found by a grammar action: when the lookahead the parser holds
+ * could not be shifted (LAC would have stopped before the action ran), reports
+ * the syntax error at it and returns true. Defined in the grammar file. */
+bool pq_parse_lookahead_refused(struct pq_parse_ctx *ctx);
 /* Reports a syntax error at the lookahead (called by yyreport_syntax_error). */
 void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int tok, struct pq_loc loc,
                            const int *expected, int nexpected);
@@ -142,6 +161,13 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int tok, struct pq_loc loc,
         }                                                                                          \
     } while (0)
 #define YYLOCATION_PRINT(File, Loc) ((void)0)
+
+/* Each lookahead is fetched with a copy of the state stack (yyparse's yyss …
+ * yyssp) taken first; see the comment at the top. */
+static void snap_stack(struct pq_parse_ctx *ctx, const void *ss, size_t n);
+#undef yylex
+#define yylex(lval, lloc, c)                                                                      \
+    (snap_stack((c), yyss, (size_t)(yyssp - yyss) + 1), pqyylex((lval), (lloc), (c)))
 
 static void yyerror(PQYYLTYPE *loc, struct pq_parse_ctx *ctx, const char *msg);
 static struct pq_loc L(PQYYLTYPE l);
@@ -201,7 +227,6 @@ static struct pq_from take_from(struct pq_from *f);
 %define api.pure full
 %define api.prefix {pqyy}
 %define parse.error custom
-%define parse.lac full
 %locations
 %param {struct pq_parse_ctx *ctx}
 %expect 0
@@ -1233,15 +1258,99 @@ static void yyerror(PQYYLTYPE *loc, struct pq_parse_ctx *ctx, const char *msg)
 
 _Static_assert(YYNTOKENS <= PQ_PARSE_MAX_TOKENS, "pq_parse_expected's buffers are too small");
 
+_Static_assert(sizeof(yy_state_t) == sizeof(short), "pq_parse_ctx keeps states as shorts");
+
+static void snap_stack(struct pq_parse_ctx *ctx, const void *ss, size_t n)
+{
+    ctx->snap_n = n;
+    if (n <= PQ_PARSE_SNAP_INLINE) {
+        /* A fixed size, a few moves: the stack array (yyssa, YYINITDEPTH
+         * states, or a larger one) always holds this many; states above
+         * yyssp are copied but never read. */
+        _Static_assert(PQ_PARSE_SNAP_INLINE <= YYINITDEPTH, "the copy stays inside yyssa");
+        memcpy(ctx->snap_inline, ss, sizeof ctx->snap_inline);
+        return;
+    }
+    if (n > ctx->snap_cap) {
+        ctx->snap_cap = n > 2 * ctx->snap_cap ? n : 2 * ctx->snap_cap;
+        ctx->snap_heap = pq_xrealloc(ctx->snap_heap, ctx->snap_cap * sizeof *ctx->snap_heap);
+    }
+    memcpy(ctx->snap_heap, ss, n * sizeof *ctx->snap_heap);
+}
+
+/* Bison's LAC check (yy_lac) on a copy of the stack `ss` (n states), with
+ * `work` as scratch (n + 1 states, grown as needed): whether the parser
+ * would shift token `tok` after the reductions it calls for. */
+static bool lac_shifts(const yy_state_t *ss, size_t n, yysymbol_kind_t tok, yy_state_t **work,
+                       size_t *cap)
+{
+    if (tok == YYSYMBOL_YYUNDEF) return false;
+    memcpy(*work, ss, n * sizeof *ss);
+    size_t top = n - 1;
+    for (;;) {
+        int state = (*work)[top];
+        int rule = yypact[state];
+        if (yypact_value_is_default(rule) || (rule += tok) < 0 || YYLAST < rule ||
+            yycheck[rule] != tok) {
+            rule = yydefact[state];
+            if (rule == 0) return false;
+        } else {
+            rule = yytable[rule];
+            if (yytable_value_is_error(rule)) return false;
+            if (rule > 0) return true;
+            rule = -rule;
+        }
+        top -= (size_t)yyr2[rule];
+        int lhs = yyr1[rule] - YYNTOKENS;
+        int i = yypgoto[lhs] + (*work)[top];
+        int next =
+            0 <= i && i <= YYLAST && yycheck[i] == (*work)[top] ? yytable[i] : yydefgoto[lhs];
+        if (++top == *cap) {
+            *cap *= 2;
+            *work = pq_xrealloc(*work, *cap * sizeof **work);
+        }
+        (*work)[top] = (yy_state_t)next;
+    }
+}
+
+/* The tokens the parser would shift from the stack it had when it fetched
+ * the last lookahead, in symbol order, as bison's LAC lists them. */
+static int expected_tokens(struct pq_parse_ctx *ctx, int *out)
+{
+    const yy_state_t *ss = ctx->snap_n <= PQ_PARSE_SNAP_INLINE ? ctx->snap_inline : ctx->snap_heap;
+    size_t cap = ctx->snap_n + 1;
+    yy_state_t *work = pq_xmalloc(cap * sizeof *work);
+    int n = 0;
+    for (int t = 0; t < YYNTOKENS; t++)
+        if (t != YYSYMBOL_YYerror && t != YYSYMBOL_YYUNDEF &&
+            lac_shifts(ss, ctx->snap_n, (yysymbol_kind_t)t, &work, &cap))
+            out[n++] = t;
+    free(work);
+    return n;
+}
+
+bool pq_parse_lookahead_refused(struct pq_parse_ctx *ctx)
+{
+    if (ctx->failed || ctx->snap_n == 0) return false;
+    const yy_state_t *ss = ctx->snap_n <= PQ_PARSE_SNAP_INLINE ? ctx->snap_inline : ctx->snap_heap;
+    size_t cap = ctx->snap_n + 1;
+    yy_state_t *work = pq_xmalloc(cap * sizeof *work);
+    bool ok = lac_shifts(ss, ctx->snap_n, YYTRANSLATE(ctx->last_tok), &work, &cap);
+    free(work);
+    if (ok) return false;
+    int exp[YYNTOKENS];
+    int n = expected_tokens(ctx, exp);
+    pq_parse_syntax_error(ctx, (int)YYTRANSLATE(ctx->last_tok), L(ctx->last_loc), exp, n);
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, struct pq_parse_ctx *ctx)
 {
-    yysymbol_kind_t exp[YYNTOKENS];
-    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
-    int ints[YYNTOKENS];
-    if (n < 0) n = 0;
-    for (int i = 0; i < n; i++) ints[i] = (int)exp[i];
+    if (ctx->failed) return 0; /* the lexer or an action already said what is wrong */
+    int exp[YYNTOKENS];
+    int n = expected_tokens(ctx, exp);
     const PQYYLTYPE *loc = yypcontext_location(yyctx);
-    pq_parse_syntax_error(ctx, (int)yypcontext_token(yyctx), L(*loc), ints, n);
+    pq_parse_syntax_error(ctx, (int)yypcontext_token(yyctx), L(*loc), exp, n);
     return 0;
 }
 

@@ -197,6 +197,7 @@ void pq_parse_lex_error(struct pq_parse_ctx *ctx, size_t start, size_t end, cons
 void pq_parse_error(struct pq_parse_ctx *ctx, struct pq_loc loc, const char *detail,
                     const char *fmt, ...)
 {
+    if (pq_parse_lookahead_refused(ctx)) return;
     va_list ap;
     va_start(ap, fmt);
     set_error(ctx, loc.start, loc.end, detail, fmt, ap);
@@ -725,6 +726,7 @@ static pq_status parse(const char *text, size_t len, unsigned flags, struct pq_s
     ctx.scanner = scanner;
     int rc = pqyyparse(&ctx);
     if (ctx.has_peek) token_value_free(ctx.peek_tok, &ctx.peek_val);
+    free(ctx.snap_heap);
     pqlex_delete_buffer(buf, scanner);
     if (cached)
         c->busy = false;
