@@ -16,4 +16,18 @@
  * caller then keeps nothing for later. */
 bool pq_thread_at_exit(void (*fn)(void *), void *data);
 
+/* 1 when such caches may keep freed memory for reuse; 0 under
+ * AddressSanitizer, so that memory used after it was freed is still
+ * caught (each cache then frees and allocates as if it had none). */
+#if defined(__SANITIZE_ADDRESS__)
+#define PQ_THREAD_REUSE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PQ_THREAD_REUSE 0
+#endif
+#endif
+#ifndef PQ_THREAD_REUSE
+#define PQ_THREAD_REUSE 1
+#endif
+
 #endif

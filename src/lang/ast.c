@@ -41,17 +41,8 @@ void pq_column_release(struct pq_column *c)
 /* ---- the node cache ------------------------------------------------------- */
 
 /* Under AddressSanitizer every node is malloc'd and freed, so that a node
- * used after its tree was freed is still caught. */
-#if defined(__SANITIZE_ADDRESS__)
-#define NODE_CACHE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NODE_CACHE 0
-#endif
-#endif
-#ifndef NODE_CACHE
-#define NODE_CACHE 1
-#endif
+ * used after its tree was freed is still caught (PQ_THREAD_REUSE). */
+#define NODE_CACHE PQ_THREAD_REUSE
 
 enum { NODE_CACHE_MAX = 256 };
 

@@ -2,6 +2,7 @@
  */
 #include "check.h"
 #include "pqsh/ast.h"
+#include "pqsh/thread.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -86,6 +87,34 @@ static void test_many(void)
     free(v);
 }
 
+/* A slot's value that nobody else holds is given the next text landing in
+ * its slot (same type) instead of being freed; one still held is never
+ * changed: it is replaced in the table. */
+static void test_reuse(void)
+{
+    char text[32];
+    json_t *first = pq_lit_scalar("S", "reused00000000", 14);
+    json_t *held = pq_lit_scalar("N", "12345678", 8);
+    json_decref(first); /* the table's reference is the only one left */
+    bool reused = false;
+    size_t ok = 0;
+    for (size_t i = 1; i <= 2000; i++) {
+        snprintf(text, sizeof text, "reused%08zu", i);
+        json_t *v = pq_lit_scalar("S", text, strlen(text));
+        ok += is_av(v, "S", text);
+        reused |= v == first;
+        json_t *n = pq_lit_scalar("N", text + 6, 8); /* churns the N table past `held` */
+        ok += is_av(n, "N", text + 6);
+        json_decref(v);
+        json_decref(n);
+    }
+    CHECK_EQ(ok, 4000);
+    CHECK(is_av(held, "N", "12345678"));
+    json_decref(held);
+    /* Under AddressSanitizer nothing is reused (PQ_THREAD_REUSE). */
+    if (PQ_THREAD_REUSE) CHECK(reused);
+}
+
 /* A value made on one thread and released on another; the other thread's
  * table is released when it exits (a leak shows under valgrind / LSan). */
 static void *on_thread(void *arg)
@@ -95,6 +124,27 @@ static void *on_thread(void *arg)
     json_decref(arg);
     json_decref(mine);
     return ok ? mine : NULL;
+}
+
+/* Holds a value made on the main thread while the main thread churns its
+ * table: the value the main thread dropped must not be reused under it. */
+struct holder {
+    json_t *v; /* the other thread's reference */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stage; /* 1: main has dropped its reference and churned */
+};
+
+static void *hold_on_thread(void *arg)
+{
+    struct holder *h = arg;
+    pthread_mutex_lock(&h->mu);
+    while (h->stage < 1)
+        pthread_cond_wait(&h->cv, &h->mu);
+    pthread_mutex_unlock(&h->mu);
+    bool ok = is_av(h->v, "S", "held00000000");
+    json_decref(h->v);
+    return ok ? h : NULL;
 }
 
 static void test_threads(void)
@@ -107,6 +157,23 @@ static void test_threads(void)
     CHECK(ret != NULL);
     CHECK(is_av(v, "S", "Alice"));
     json_decref(v);
+
+    struct holder h = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    json_t *mine = pq_lit_scalar("S", "held00000000", 12);
+    h.v = json_incref(mine);
+    CHECK(pthread_create(&t, NULL, hold_on_thread, &h) == 0);
+    json_decref(mine);
+    char text[32];
+    for (size_t i = 1; i <= 2000; i++) {
+        snprintf(text, sizeof text, "held%08zu", i);
+        json_decref(pq_lit_scalar("S", text, strlen(text)));
+    }
+    pthread_mutex_lock(&h.mu);
+    h.stage = 1;
+    pthread_cond_signal(&h.cv);
+    pthread_mutex_unlock(&h.mu);
+    CHECK(pthread_join(t, &ret) == 0);
+    CHECK(ret == &h);
 }
 
 int main(void)
@@ -114,6 +181,7 @@ int main(void)
     test_shared();
     test_types_apart();
     test_many();
+    test_reuse();
     test_threads();
     DONE();
 }
