@@ -75,8 +75,8 @@ json_t *pq_vars_value(const struct pq_vars *vs, size_t i); /* borrowed */
 
 /* Rewrites `s` in place: every variable reference becomes a PQ_E_PARAM
  * numbered in text order (the order the `?`s stand in the text sent), and
- * s->nparams is set. *params receives a new JSON array (possibly empty) of
- * the values, in the same order. A `?` typed by the
+ * s->nparams is set. *params receives a new JSON array of the values, in
+ * the same order, or NULL when there are none (json_array_size(NULL) is 0). A `?` typed by the
  * user and an undefined `:name` are PQ_ERR_BIND errors with the byte range of
  * the offending token. On failure *params is NULL and `s` may be partly
  * rewritten (free it). EXPLAIN binds its inner statement. On success

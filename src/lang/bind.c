@@ -552,8 +552,11 @@ pq_status pq_bind(struct pq_stmt *s, const struct pq_vars *vars, json_t **params
     json_t *arr = NULL;
     pq_status st = walk_stmt(&b, s);
     if (st) goto out;
-    arr = json_array();
-    number_refs(&b, arr);
+    /* Most statements have no variable: no array to make and free. */
+    if (b.n) {
+        arr = json_array();
+        number_refs(&b, arr);
+    }
     s->nparams = b.n;
     if (s->kind == PQ_S_EXPLAIN && s->u.explain.inner) s->u.explain.inner->nparams = b.n;
     note_both_ways(&b);
