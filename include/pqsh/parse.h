@@ -8,6 +8,7 @@
 #define PQSH_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "pqsh/ast.h"
 #include "pqsh/error.h"
 
@@ -45,26 +46,44 @@ pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt 
 #define PQ_PARSE_MAX_TOKENS 256
 int pq_parse_expected(const char *text, size_t len, unsigned flags, const char **names, int cap);
 
+/* A word ready for lookups in several word sets: its first bytes folded to
+ * lower case (ASCII), zero-padded, its length and hash. Made once per word
+ * (pq_word_key_make); the text itself is still needed for words longer than
+ * PQ_WORD_KEY_BYTES. */
+#define PQ_WORD_KEY_BYTES 16
+struct pq_word_key {
+    uint64_t w[PQ_WORD_KEY_BYTES / 8];
+    size_t len;
+    uint32_t hash;
+};
+void pq_word_key_make(struct pq_word_key *k, const char *word, size_t len);
+
 /* A fixed list of ASCII words found by hash, ignoring ASCII case (keywords,
  * reserved words). `entries` is the caller's static array of `n` entries of
  * `stride` bytes, each starting with its word (a const char *); `slot` is the
  * caller's static table of `nslots` (a power of two, at least twice `n`,
- * at most 65536) zeroed indexes, filled by pq_wordset_build. Build once
- * before the first lookup (pthread_once); lookups may then run on any
- * thread. */
+ * at most 65536) zeroed indexes and `keys` its static array of `n` keys,
+ * both filled by pq_wordset_build. Build once before the first lookup
+ * (pthread_once); lookups may then run on any thread. */
 struct pq_wordset {
     const void *entries;
     size_t stride, n;
     unsigned short *slot; /* entry index + 1; 0: empty */
     size_t nslots;
+    struct pq_word_key *keys; /* the entries' keys, by index */
 };
 void pq_wordset_build(struct pq_wordset *ws);
 /* The index of `word` (any case) in the list, or -1. */
 long pq_wordset_find(const struct pq_wordset *ws, const char *word, size_t len);
+/* The same for a word whose key is made (`word` is its text). */
+long pq_wordset_find_key(const struct pq_wordset *ws, const struct pq_word_key *k,
+                         const char *word);
 
 /* True when `word` (any case) is a PartiQL / SQL-92 reserved word that
  * DynamoDB refuses as a bare identifier. */
 bool pq_is_reserved_word(const char *word, size_t len);
+/* The same for a word whose key is made. */
+bool pq_is_reserved_key(const struct pq_word_key *k, const char *word);
 /* True when `word` may stand bare as a name in DynamoDB's PartiQL: it lexes
  * as a plain identifier in STRICT mode (no keyword, no reserved word, only
  * [A-Za-z_][A-Za-z0-9_$]*). The text pqsh sends double-quotes the others. */

@@ -117,9 +117,13 @@ static const struct keyword keywords[] = {
 };
 
 static unsigned short keyword_slots[256];
-static struct pq_wordset keyword_set = {keywords, sizeof keywords[0],
-                                        sizeof keywords / sizeof keywords[0], keyword_slots,
-                                        sizeof keyword_slots / sizeof keyword_slots[0]};
+static struct pq_word_key keyword_keys[sizeof keywords / sizeof keywords[0]];
+static struct pq_wordset keyword_set = {keywords,
+                                        sizeof keywords[0],
+                                        sizeof keywords / sizeof keywords[0],
+                                        keyword_slots,
+                                        sizeof keyword_slots / sizeof keyword_slots[0],
+                                        keyword_keys};
 static pthread_once_t keyword_set_built = PTHREAD_ONCE_INIT;
 
 static void build_keyword_set(void)
@@ -130,7 +134,10 @@ static void build_keyword_set(void)
 int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
 {
     pthread_once(&keyword_set_built, build_keyword_set);
-    long i = pq_wordset_find(&keyword_set, s, len);
+    /* One key for both lookups: keywords, then reserved words. */
+    struct pq_word_key key;
+    pq_word_key_make(&key, s, len);
+    long i = pq_wordset_find_key(&keyword_set, &key, s);
     if (i >= 0) {
         const struct keyword *k = &keywords[i];
         if (!(k->shell && ctx->strict)) {
@@ -138,7 +145,7 @@ int pq_parse_word(struct pq_parse_ctx *ctx, const char *s, size_t len)
             return k->tok;
         }
     }
-    if (pq_is_reserved_word(s, len)) {
+    if (pq_is_reserved_key(&key, s)) {
         if (ctx->strict) return RESERVED_WORD;
         ctx->shell_syntax = true;
     }

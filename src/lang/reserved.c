@@ -856,13 +856,37 @@ static unsigned char fold(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* FNV-1a of the word folded to lower case. */
-static size_t word_hash(const char *word, size_t len)
+/* fold() on each of 8 bytes at once. */
+static uint64_t fold8(uint64_t x)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ fold((unsigned char)word[i])) * 16777619u;
-    return h;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t low7 = x & ~highs; /* each byte's low 7 bits: sums below carry no further */
+    uint64_t from_a = low7 + ones * (0x80 - 'A'); /* high bit: at least 'A' */
+    uint64_t past_z = low7 + ones * (0x7f - 'Z'); /* high bit: past 'Z' */
+    uint64_t upper = from_a & ~past_z & ~x & highs;
+    return x | (upper >> 2); /* 0x80 >> 2 = 0x20, upper case to lower */
+}
+
+void pq_word_key_make(struct pq_word_key *k, const char *word, size_t len)
+{
+    uint64_t w[PQ_WORD_KEY_BYTES / 8] = {0};
+    memcpy(w, word, len < PQ_WORD_KEY_BYTES ? len : PQ_WORD_KEY_BYTES);
+    k->w[0] = fold8(w[0]);
+    k->w[1] = fold8(w[1]);
+    k->len = len;
+    /* Two multiplications and the high bits: the folded prefix, its length. */
+    uint64_t h = (k->w[0] ^ (k->w[1] * 0x9e3779b97f4a7c15u) ^ len) * 0xff51afd7ed558ccdu;
+    k->hash = (uint32_t)(h >> 32);
+}
+
+/* Whether entry word `w` is the word of key `k` (text `word`), any case. */
+static bool key_is(const struct pq_word_key *e, const struct pq_word_key *k, const char *w,
+                   const char *word)
+{
+    if (e->len != k->len || e->w[0] != k->w[0] || e->w[1] != k->w[1]) return false;
+    for (size_t j = PQ_WORD_KEY_BYTES; j < k->len; j++) /* past the folded prefix */
+        if (fold((unsigned char)w[j]) != fold((unsigned char)word[j])) return false;
+    return true;
 }
 
 static const char *entry_word(const struct pq_wordset *ws, size_t i)
@@ -875,35 +899,39 @@ void pq_wordset_build(struct pq_wordset *ws)
 {
     for (size_t i = 0; i < ws->n; i++) {
         const char *w = entry_word(ws, i);
-        size_t k = word_hash(w, strlen(w)) & (ws->nslots - 1);
+        pq_word_key_make(&ws->keys[i], w, strlen(w));
+        size_t k = ws->keys[i].hash & (ws->nslots - 1);
         while (ws->slot[k])
             k = (k + 1) & (ws->nslots - 1);
         ws->slot[k] = (unsigned short)(i + 1);
     }
 }
 
-long pq_wordset_find(const struct pq_wordset *ws, const char *word, size_t len)
+long pq_wordset_find_key(const struct pq_wordset *ws, const struct pq_word_key *k, const char *word)
 {
-    size_t k = word_hash(word, len) & (ws->nslots - 1);
-    for (; ws->slot[k]; k = (k + 1) & (ws->nslots - 1)) {
-        size_t i = ws->slot[k] - 1u;
-        const char *w = entry_word(ws, i);
-        size_t j = 0;
-        while (j < len && w[j] && fold((unsigned char)w[j]) == fold((unsigned char)word[j]))
-            j++;
-        if (j == len && !w[j]) return (long)i;
+    for (size_t s = k->hash & (ws->nslots - 1); ws->slot[s]; s = (s + 1) & (ws->nslots - 1)) {
+        size_t i = ws->slot[s] - 1u;
+        if (key_is(&ws->keys[i], k, entry_word(ws, i), word)) return (long)i;
     }
     return -1;
 }
 
+long pq_wordset_find(const struct pq_wordset *ws, const char *word, size_t len)
+{
+    struct pq_word_key k;
+    pq_word_key_make(&k, word, len);
+    return pq_wordset_find_key(ws, &k, word);
+}
+
+#define NWORDS(a) (sizeof(a) / sizeof(a)[0])
 static unsigned short reserved_slots[1024], expression_reserved_slots[2048];
-static struct pq_wordset reserved_set = {reserved, sizeof reserved[0],
-                                         sizeof reserved / sizeof reserved[0], reserved_slots,
-                                         sizeof reserved_slots / sizeof reserved_slots[0]};
+static struct pq_word_key reserved_keys[NWORDS(reserved)],
+    expression_reserved_keys[NWORDS(expression_reserved)];
+static struct pq_wordset reserved_set = {reserved,       sizeof reserved[0],     NWORDS(reserved),
+                                         reserved_slots, NWORDS(reserved_slots), reserved_keys};
 static struct pq_wordset expression_reserved_set = {
-    expression_reserved, sizeof expression_reserved[0],
-    sizeof expression_reserved / sizeof expression_reserved[0], expression_reserved_slots,
-    sizeof expression_reserved_slots / sizeof expression_reserved_slots[0]};
+    expression_reserved,       sizeof expression_reserved[0],     NWORDS(expression_reserved),
+    expression_reserved_slots, NWORDS(expression_reserved_slots), expression_reserved_keys};
 static pthread_once_t sets_built = PTHREAD_ONCE_INIT;
 
 static void build_sets(void)
@@ -916,6 +944,12 @@ bool pq_is_reserved_word(const char *word, size_t len)
 {
     pthread_once(&sets_built, build_sets);
     return pq_wordset_find(&reserved_set, word, len) >= 0;
+}
+
+bool pq_is_reserved_key(const struct pq_word_key *k, const char *word)
+{
+    pthread_once(&sets_built, build_sets);
+    return pq_wordset_find_key(&reserved_set, k, word) >= 0;
 }
 
 bool pq_is_expression_reserved_word(const char *word, size_t len)
