@@ -151,14 +151,12 @@ void pq_parse_syntax_error(struct pq_parse_ctx *ctx, int tok, struct pq_loc loc,
 #include "pqsh/buf.h"
 #include "pqsh/parse.h"
 
+/* Bison's default, spelled without a branch on N: an empty rule is the
+ * empty range at the end of what precedes it (YYRHSLOC(Rhs, 0)). */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                                                \
     do {                                                                                           \
-        if (N) {                                                                                   \
-            (Cur).start = YYRHSLOC(Rhs, 1).start;                                                  \
-            (Cur).end = YYRHSLOC(Rhs, N).end;                                                      \
-        } else {                                                                                   \
-            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;                                        \
-        }                                                                                          \
+        (Cur).end = YYRHSLOC(Rhs, N).end;                                                          \
+        (Cur).start = (N) ? YYRHSLOC(Rhs, 1).start : (Cur).end;                                    \
     } while (0)
 #define YYLOCATION_PRINT(File, Loc) ((void)0)
 
@@ -251,7 +249,6 @@ static struct pq_from take_from(struct pq_from *f);
     struct pq_column *col;
     struct pq_index_def *index;
     struct pqg_mark mark;
-    struct pq_path_step step;
 }
 
 %token <str> NUMBER BINARY
@@ -293,8 +290,7 @@ static struct pq_from take_from(struct pq_from *f);
 %type <expr> expr aexpr primary path call opt_where opt_limit
 %type <exprs> expr_list opt_expr_list pairs opt_pairs
 %type <from> from_path from_source from_list
-%type <ident> ident col_ident unreserved_kw_ident var_name
-%type <step> step_name
+%type <ident> ident col_ident unreserved_kw_ident var_name step_name
 %type <upd> upd_clauses upd_clause set_list remove_list
 %type <order> opt_order order_list
 %type <idents> ident_list opt_cols
@@ -315,7 +311,6 @@ static struct pq_from take_from(struct pq_from *f);
 %destructor { if ($$) { pq_select_release($$); free($$); } } <sel>
 %destructor { pq_stmt_free($$); } <stmt>
 %destructor { if ($$) { pq_from_release($$); free($$); } } <from>
-%destructor { free($$.name); } <step>
 %destructor { updops_free($$); } <upd>
 %destructor { orders_free($$); } <order>
 %destructor { idents_free($$); } <idents>
@@ -828,7 +823,11 @@ call:
 
 path:
     ident { $$ = path_root($1); }
-  | path '.' step_name { $$ = $1; path_add($$, $3); $$->loc.end = @3.end; }
+  | path '.' step_name {
+        $$ = $1;
+        path_add($$, (struct pq_path_step){PQ_STEP_NAME, $3.name, $3.quoted, 0, L(@3)});
+        $$->loc.end = @3.end;
+    }
   | path '[' NUMBER ']' {
         struct pq_path_step st = {PQ_STEP_INDEX, NULL, false, 0, L(@2)};
         st.loc.end = @4.end;
@@ -845,12 +844,14 @@ path:
     }
   ;
 
-/* After a dot any word is a name in SHELL mode; DynamoDB refuses keywords. */
+/* After a dot any word is a name in SHELL mode; DynamoDB refuses keywords.
+ * A name, not a pq_path_step, so that no member of the semantic union is
+ * larger than a pq_ident: bison copies the union on every reduction. */
 step_name:
-    IDENT { $$ = (struct pq_path_step){PQ_STEP_NAME, $1.name, false, 0, L(@1)}; }
-  | QIDENT { $$ = (struct pq_path_step){PQ_STEP_NAME, $1.name, true, 0, L(@1)}; }
+    IDENT
+  | QIDENT
   | RESERVED_WORD {
-        $$ = (struct pq_path_step){0};
+        $$ = (struct pq_ident){0};
         pq_parse_error(ctx, L(@1), "Invalid path dot component",
                        "'%.*s' is a reserved word; quote it as a name",
                        (int)(@1.end - @1.start), ctx->text + @1.start);
@@ -864,7 +865,7 @@ step_name:
             YYERROR;
         }
         ctx->shell_syntax = true;
-        $$ = (struct pq_path_step){PQ_STEP_NAME, src_text(ctx, @1), false, 0, L(@1)};
+        $$ = (struct pq_ident){.name = src_text(ctx, @1), .quoted = false, .loc = L(@1)};
     }
   ;
 
@@ -1263,11 +1264,15 @@ _Static_assert(sizeof(yy_state_t) == sizeof(short), "pq_parse_ctx keeps states a
 static void snap_stack(struct pq_parse_ctx *ctx, const void *ss, size_t n)
 {
     ctx->snap_n = n;
+    /* A fixed size, a few moves: the stack array (yyssa, YYINITDEPTH
+     * states, or a larger one) always holds this many; states above yyssp
+     * are copied but never read. */
+    _Static_assert(PQ_PARSE_SNAP_INLINE <= YYINITDEPTH, "the copy stays inside yyssa");
+    if (n <= PQ_PARSE_SNAP_INLINE / 2) {
+        memcpy(ctx->snap_inline, ss, sizeof ctx->snap_inline / 2);
+        return;
+    }
     if (n <= PQ_PARSE_SNAP_INLINE) {
-        /* A fixed size, a few moves: the stack array (yyssa, YYINITDEPTH
-         * states, or a larger one) always holds this many; states above
-         * yyssp are copied but never read. */
-        _Static_assert(PQ_PARSE_SNAP_INLINE <= YYINITDEPTH, "the copy stays inside yyssa");
         memcpy(ctx->snap_inline, ss, sizeof ctx->snap_inline);
         return;
     }

@@ -637,10 +637,13 @@ int pqyylex(PQYYSTYPE *lval, PQYYLTYPE *lloc, struct pq_parse_ctx *ctx)
         }
     }
     if (tok == 0) lloc->start = lloc->end = ctx->len; /* flex sets no location at EOF */
-    if (ctx->ntok == 1) ctx->second_tok = tok;
-    if (ctx->ntok++ == 0) {
-        ctx->first_tok = tok;
-        ctx->first_loc = *lloc;
+    if (ctx->ntok++ < 2) {
+        if (ctx->ntok == 2) {
+            ctx->second_tok = tok;
+        } else {
+            ctx->first_tok = tok;
+            ctx->first_loc = *lloc;
+        }
     }
     ctx->prev_tok = ctx->last_tok;
     ctx->prev_loc = ctx->last_loc;
