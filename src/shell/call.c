@@ -52,7 +52,7 @@ struct call_wrap {
 static struct {
     double start, server; /* statement start; time inside backend calls */
     pq_step_type kind;
-    char *table;
+    const char *table; /* the step's, borrowed: set between render_begin and render_end */
     bool in_step;
     bool spinner_shown;
 } now_running;
@@ -316,14 +316,12 @@ void shell_calls_wrap(struct shell *sh)
 
 void shell_calls_release(struct shell *sh)
 {
-    free(now_running.table);
     now_running.table = NULL;
 }
 
 void shell_calls_step(struct shell *sh, const struct pq_step *step)
 {
-    free(now_running.table);
-    now_running.table = step && step->table ? pq_xstrdup(step->table) : NULL;
+    now_running.table = step ? step->table : NULL;
     now_running.in_step = step != NULL;
     if (step) now_running.kind = step->kind;
 }

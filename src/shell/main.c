@@ -138,6 +138,7 @@ void shell_release(struct shell *sh)
     json_decref(sh->attrs);
     json_decref(sh->last_rows);
     free(sh->last_table);
+    free(sh->render_spare);
     json_decref(sh->last_request);
     if (sh->backend) pq_backend_close(sh->backend);
     sh->backend = NULL;

@@ -602,7 +602,13 @@ static void progress(struct render *r, bool done)
 
 struct render *render_begin(struct shell *sh, const struct pq_step *step)
 {
-    struct render *r = pq_xcalloc(1, sizeof *r);
+    /* One kept from the last statement: no allocation per statement. */
+    struct render *r = sh->render_spare;
+    sh->render_spare = NULL;
+    if (r)
+        memset(r, 0, sizeof *r);
+    else
+        r = pq_xcalloc(1, sizeof *r);
     r->sh = sh;
     r->step = step;
     r->block = NULL; /* made with the first row (a write has none) */
@@ -767,5 +773,8 @@ void render_end(struct render *r, const struct pq_run_outcome *outcome, bool ok)
         free(r->fixed[c]);
     free(r->fixed);
     json_decref(r->extra);
-    free(r);
+    if (r->sh->render_spare)
+        free(r);
+    else
+        r->sh->render_spare = r;
 }

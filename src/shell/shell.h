@@ -84,6 +84,8 @@ struct shell {
     json_t *attrs;     /* {table: {attribute: true}} seen in results this session */
     json_t *last_rows; /* items of the last SELECT (capped), for tutorial checks */
     char *last_table;  /* table of the last SELECT (owned), or NULL */
+    /* render_end's last one, for the next render_begin (owned), or NULL */
+    struct render *render_spare;
     /* ExecuteStatement request of the last SELECT, or NULL (tutorial checks) */
     json_t *last_request;
     struct tutorial *tutorial;
@@ -230,7 +232,8 @@ void shell_calls_release(struct shell *sh);
 /* Starts / ends the timing of one statement (prints with .timing on). */
 void shell_timing_begin(struct shell *sh);
 void shell_timing_end(struct shell *sh);
-/* Step being run (spinner text); NULL when none. */
+/* Step being run (spinner text), borrowed until the next call; NULL when
+ * none (render_end says so before the step can go). */
 void shell_calls_step(struct shell *sh, const struct pq_step *step);
 
 /* tutorial.c */
