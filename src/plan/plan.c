@@ -1,6 +1,7 @@
 /* plan.c — statements → steps: PartiQL statements, INSERT … VALUES, batches, transactions. */
 #include "plan/internal.h"
 #include "pqsh/buf.h"
+#include "pqsh/thread.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,10 +17,100 @@ void pq_plan_init(struct pq_plan *p)
     p->nnotices = 0;
 }
 
+/* ---- a statement's request, kept for the next one ---------------------- */
+
+/* {"Statement": text} costs five allocations to make (the object, its
+ * table, the member, the string and its text) and five frees. When a plan
+ * lets go of a bare one that nobody else holds — neither the object nor
+ * its string: a call's shallow copy shares the string — the thread keeps
+ * it, and the next statement's request is that object with its text
+ * replaced (one allocation). Nobody else can see the change: the counts
+ * are read with acquire loads, pairing with jansson's releasing decrement,
+ * so another thread that held them (a call's worker) is done with them.
+ * Under AddressSanitizer nothing is kept (PQ_THREAD_REUSE). */
+struct spare_request {
+    json_t *req;  /* {"Statement": text}, owned; NULL when none */
+    json_t *text; /* its Statement string (borrowed from req) */
+    bool registered;
+};
+
+static _Thread_local struct spare_request spare_request;
+
+static void spare_request_drain(void *p)
+{
+    struct spare_request *sr = p;
+    json_decref(sr->req);
+    sr->req = sr->text = NULL;
+}
+
+static bool only_holder(json_t *v)
+{
+    return __atomic_load_n(&v->refcount, __ATOMIC_ACQUIRE) == 1;
+}
+
+/* Drops the plan's reference to a step's request, keeping it when it is a
+ * bare {"Statement": text} nobody else holds. */
+static void request_drop(json_t *req)
+{
+    struct spare_request *sr = &spare_request;
+    void *it = json_object_iter(req);
+    json_t *text = it ? json_object_iter_value(it) : NULL;
+    if (!PQ_THREAD_REUSE || sr->req || json_object_size(req) != 1 || !json_is_string(text) ||
+        strcmp(json_object_iter_key(it), "Statement") != 0 || !only_holder(req) ||
+        !only_holder(text)) {
+        json_decref(req);
+        return;
+    }
+    if (!sr->registered) {
+        if (!pq_thread_at_exit(spare_request_drain, sr)) {
+            json_decref(req);
+            return;
+        }
+        sr->registered = true;
+    }
+    sr->req = req;
+    sr->text = text;
+}
+
+/* Whether text[0..len) is all ASCII but NUL (nearly every statement): it
+ * needs no UTF-8 check. */
+static bool plain_ascii(const char *text, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    /* Eight bytes at a time: all in 1..0x7f leaves every high bit clear. */
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        if (((w - ones) | w) & highs) return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)text[i] - 1u >= 0x7fu) return false;
+    return true;
+}
+
+/* A new request {"Statement": text[0..len)}; text that is not valid UTF-8
+ * leaves the member out (jansson refuses the string). */
+static json_t *statement_json(const char *text, size_t len)
+{
+    struct spare_request *sr = &spare_request;
+    bool ascii = plain_ascii(text, len);
+    if (sr->req && ascii) {
+        json_t *req = sr->req;
+        if (json_string_setn_nocheck(sr->text, text, len)) abort(); /* out of memory */
+        sr->req = sr->text = NULL;
+        return req;
+    }
+    json_t *req = json_object();
+    json_object_set_new_nocheck(req, "Statement",
+                                ascii ? json_stringn_nocheck(text, len) : json_stringn(text, len));
+    return req;
+}
+
 void pq_plan_release(struct pq_plan *p)
 {
     for (size_t i = 0; i < p->nsteps; i++) {
-        json_decref(p->steps[i].request);
+        request_drop(p->steps[i].request);
         free(p->steps[i].table);
         free(p->steps[i].member_locs);
         free(p->steps[i].read_note);
@@ -120,27 +211,10 @@ static bool has_refused_clause(const struct pq_stmt *s)
     return s->kind == PQ_S_INSERT && (s->u.insert.unsupported || s->u.insert.nvalues > 1);
 }
 
-/* A new JSON string of text[0..len): ASCII text (nearly every statement)
- * needs no UTF-8 check, anything else gets jansson's. */
-static json_t *text_string(const char *text, size_t len)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    size_t i = 0;
-    /* Eight bytes at a time: all in 1..0x7f leaves every high bit clear. */
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, text + i, 8);
-        if (((w - ones) | w) & highs) return json_stringn(text, len);
-    }
-    for (; i < len; i++)
-        if ((unsigned char)text[i] - 1u >= 0x7fu) return json_stringn(text, len);
-    return json_stringn_nocheck(text, len);
-}
-
-/* The Statement of `s` when it is its source text unchanged
+/* The request of `s` when its text is its source unchanged
  * (plan_sent_is_source): no text built, one copied piece for the map. */
-static json_t *source_statement(const struct pq_stmt *s, const struct pq_plan_context *ctx,
-                                struct pq_text_map *map)
+static json_t *source_request(const struct pq_stmt *s, const struct pq_plan_context *ctx,
+                              struct pq_text_map *map)
 {
     size_t len = s->loc.end - s->loc.start;
     if (map) {
@@ -148,7 +222,7 @@ static json_t *source_statement(const struct pq_stmt *s, const struct pq_plan_co
         map->pieces[0] = (struct pq_text_piece){0, s->loc.start, s->loc.end, true};
         map->n = 1;
     }
-    return text_string(ctx->source + s->loc.start, len);
+    return statement_json(ctx->source + s->loc.start, len);
 }
 
 /* Binds `s` and writes its text: *req = {"Statement", "Parameters"?} (new).
@@ -163,21 +237,18 @@ static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, si
     *req = NULL;
     pq_status st = pq_bind(s, vars, &params, err);
     if (st) return st;
-    *req = json_object();
     size_t nparams = json_array_size(params);
     if (!values && plan_sent_is_source(s, nparams, ctx, has_refused_clause(s))) {
-        json_object_set_new(*req, "Statement", source_statement(s, ctx, map));
+        *req = source_request(s, ctx, map);
     } else if (ctx && ctx->source) {
         struct pq_sent sent;
         st = values ? plan_sent_row(values, s, r, ctx, &sent, err)
                     : plan_sent_text(s, nparams, ctx, has_refused_clause(s), &sent, err);
         if (st) {
             json_decref(params);
-            json_decref(*req);
-            *req = NULL;
             return st;
         }
-        json_object_set_new(*req, "Statement", text_string(sent.text, sent.len));
+        *req = statement_json(sent.text, sent.len);
         free(sent.text);
         if (map)
             *map = sent.map;
@@ -187,7 +258,7 @@ static pq_status row_request(struct pq_stmt *s, const struct pq_stmt *values, si
         struct pq_buf text = PQ_BUF_INIT;
         pq_buf_init(&text);
         pq_stmt_print(s, &text);
-        json_object_set_new(*req, "Statement", text_string(text.data, text.len));
+        *req = statement_json(text.data, text.len);
         pq_buf_release(&text);
     }
     /* DynamoDB refuses an empty Parameters list (reference §1.4). */

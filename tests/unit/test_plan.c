@@ -2,6 +2,7 @@
 #include "check.h"
 #include "pqsh/buf.h"
 #include "pqsh/plan.h"
+#include "pqsh/thread.h"
 #include "pqsh/value.h"
 
 #include <stdlib.h>
@@ -241,6 +242,60 @@ static void test_simple_statements(void)
     CHECK_EQ(err.start, 27);
     pq_stmt_free(s);
     pq_error_release(&err);
+}
+
+/* SELECT * FROM <table>, printed (no source text). */
+static struct pq_stmt *select_all(const char *table)
+{
+    struct pq_stmt *s = pq_xcalloc(1, sizeof *s);
+    s->kind = PQ_S_SELECT;
+    s->u.select.star = true;
+    s->u.select.from.table = ident(table, 14);
+    s->u.select.from.ncomponents = 1;
+    s->u.select.from.nsources = 1;
+    return s;
+}
+
+/* The plan of SELECT * FROM <table>: one step (pq_plan_release it). */
+static json_t *plan_select_all(const char *table, struct pq_plan *p)
+{
+    struct pq_error err;
+    pq_error_init(&err);
+    struct pq_stmt *s = select_all(table);
+    CHECK_EQ(pq_plan_build(s, NULL, p, &err), PQ_OK);
+    pq_stmt_free(s);
+    pq_error_release(&err);
+    return p->nsteps == 1 ? p->steps[0].request : NULL;
+}
+
+/* A bare {"Statement": …} the released plan was the only one to hold is
+ * the next statement's request, its text replaced; one held elsewhere, or
+ * whose string is (a shallow copy shares it), is never changed. */
+static void test_request_kept(void)
+{
+    struct pq_plan p;
+    json_t *first = plan_select_all("Orders", &p);
+    pq_plan_release(&p); /* nobody else holds it: kept */
+    json_t *second = plan_select_all("Items", &p);
+    CHECK_JSON(second, "{\"Statement\":\"SELECT * FROM \\\"Items\\\"\"}");
+    /* Under AddressSanitizer nothing is kept (PQ_THREAD_REUSE). */
+    if (PQ_THREAD_REUSE) CHECK(second == first);
+
+    json_t *held = json_incref(second);
+    pq_plan_release(&p);
+    json_t *third = plan_select_all("Other", &p);
+    CHECK(third != held);
+    CHECK_JSON(third, "{\"Statement\":\"SELECT * FROM \\\"Other\\\"\"}");
+    CHECK_JSON(held, "{\"Statement\":\"SELECT * FROM \\\"Items\\\"\"}");
+    json_decref(held);
+
+    json_t *copy = json_copy(third); /* shares the Statement string */
+    pq_plan_release(&p);
+    json_t *fourth = plan_select_all("Fourth", &p);
+    CHECK_JSON(fourth, "{\"Statement\":\"SELECT * FROM \\\"Fourth\\\"\"}");
+    CHECK_JSON(copy, "{\"Statement\":\"SELECT * FROM \\\"Other\\\"\"}");
+    json_decref(copy);
+    pq_plan_release(&p);
 }
 
 static struct pq_expr *lit(json_t *v, size_t start, size_t end)
@@ -882,6 +937,7 @@ int main(void)
     test_create_composite_keys();
     test_create_errors();
     test_simple_statements();
+    test_request_kept();
     test_insert_values();
     test_run_paging();
     test_run_ddl();
