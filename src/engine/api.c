@@ -105,6 +105,7 @@ void pq_engine_close(struct pq_engine *e)
 {
     if (!e) return;
     exec_stmt_free(e->spare);
+    exec_forget_answers(e);
     store_close(e->store);
     ttl_cursor_free(e->sweep);
     free(e->region);

@@ -650,15 +650,16 @@ fail:
     return st;
 }
 
+/* The references a caller may hold, read with an atomic load: another
+ * thread's json_decref of `j` is an atomic decrement (release) after its
+ * last use, so reading 1 orders that use before whatever follows. */
+static size_t references(json_t *j)
+{
+    return __atomic_load_n(&j->refcount, __ATOMIC_ACQUIRE);
+}
+
 /* An INSERT's members map larger than this is not kept as the spare. */
 #define SPARE_ITEM_MEMBERS 64
-
-/* True when the caller holds the only reference to `j`. Read with an
- * atomic load: another thread's last json_decref of it is an atomic write. */
-static bool sole_reference(json_t *j)
-{
-    return __atomic_load_n(&j->refcount, __ATOMIC_ACQUIRE) == 1;
-}
 
 /* Keeps an INSERT's members map as s->item_spare when nobody else holds
  * it: its values become JSON null (json_null() is static), so the spare
@@ -668,7 +669,7 @@ static void keep_item(struct exec_stmt *s)
 {
     json_t *m = s->key;
     if (s->item_spare || !json_is_object(m) || json_object_size(m) > SPARE_ITEM_MEMBERS ||
-        !sole_reference(m)) {
+        references(m) != 1) {
         json_decref(m);
         return;
     }
@@ -724,14 +725,59 @@ void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s)
 
 /* ---- writes ------------------------------------------------------------- */
 
-/* Each answer is its own object, even a write's {"Items": []}: one shared
- * between pqsh serve's threads had its reference count read outside
- * jansson's atomics (json_incref's test for a static object), a data race
- * ThreadSanitizer reports. */
-static json_t *items_response(json_t *item /* stolen, may be NULL */)
+/* True when `r`, which nobody else holds, is still exactly {"Items": []}:
+ * one member, an empty array nobody else holds either. */
+static bool still_empty_answer(json_t *r)
 {
+    void *it = json_object_iter(r);
+    if (!it || json_object_size(r) != 1 || strcmp(json_object_iter_key(it), "Items") != 0)
+        return false;
+    json_t *items = json_object_iter_value(it);
+    return json_is_array(items) && references(items) == 1 && json_array_size(items) == 0;
+}
+
+/* A write's {"Items": []} answer. Each answer is its own object while
+ * anyone else holds it: one shared between pqsh serve's threads had its
+ * count read outside jansson's atomics (json_decref's and json_incref's
+ * test for a static object) while another thread changed it, a data race
+ * ThreadSanitizer reports. So the engine keeps a reference to each of the
+ * last few it gave (ANSWERS_KEPT) and never touches one — not even to drop
+ * it — while its count, read with an atomic load, says someone else holds
+ * it. Once the count is 1 (the other holder's release decrement ordered
+ * before the load), the answer is the engine's alone: given again if it is
+ * still exactly {"Items": []}, else released here as its last holder
+ * would have. With every kept one still held, a new answer is made (and
+ * kept if a place is free). */
+static json_t *empty_answer(struct pq_engine *e)
+{
+    json_t **place = NULL;
+    for (size_t i = 0; i < ANSWERS_KEPT; i++) {
+        json_t *r = e->answers[i];
+        if (r && references(r) != 1) continue;
+        if (r && still_empty_answer(r)) return json_incref(r);
+        if (r) json_decref(r);
+        e->answers[i] = NULL;
+        if (!place) place = &e->answers[i];
+    }
+    json_t *r = json_object();
+    json_object_set_new_nocheck(r, "Items", json_array());
+    if (place) *place = json_incref(r);
+    return r;
+}
+
+void exec_forget_answers(struct pq_engine *e)
+{
+    for (size_t i = 0; i < ANSWERS_KEPT; i++) {
+        if (e->answers[i]) json_decref(e->answers[i]);
+        e->answers[i] = NULL;
+    }
+}
+
+static json_t *items_response(struct pq_engine *e, json_t *item /* stolen, may be NULL */)
+{
+    if (!item) return empty_answer(e);
     json_t *items = json_array(), *resp = json_object();
-    if (item) json_array_append_new(items, item);
+    json_array_append_new(items, item);
     json_object_set_new_nocheck(resp, "Items", items);
     return resp;
 }
@@ -751,7 +797,7 @@ static pq_status run_insert(struct pq_engine *e, struct exec_stmt *s, json_t **r
         return pq_error_service(err, "DuplicateItemException",
                                 "Duplicate primary key exists in table");
     cap_write(e, s->table, NULL, s->key);
-    *resp = items_response(NULL);
+    *resp = items_response(e, NULL);
     return PQ_OK;
 }
 
@@ -796,7 +842,7 @@ static pq_status run_update(struct pq_engine *e, struct exec_stmt *s, const stru
     case PQ_RET_NONE:
         break;
     }
-    *resp = items_response(result);
+    *resp = items_response(e, result);
 out:
     if (old) json_decref(old);
     if (item) json_decref(item);
@@ -823,7 +869,7 @@ static pq_status run_delete(struct pq_engine *e, struct exec_stmt *s, const stru
     }
     if (old && (st = store_item_delete(e->store, s->table, &k, old, err)) != PQ_OK) goto out;
     cap_write(e, s->table, old, NULL);
-    *resp = items_response(s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
+    *resp = items_response(e, s->returning == PQ_RET_ALL_OLD && old ? json_incref(old) : NULL);
 out:
     if (old) json_decref(old);
     json_decref(empty);

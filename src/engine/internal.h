@@ -88,6 +88,10 @@ struct pq_table_meta {
 
 struct pq_capacity;
 
+/* Write answers the engine keeps for giving again (exec.c): one per
+ * thread that may be writing at once is enough. */
+#define ANSWERS_KEPT 4
+
 struct pq_engine {
     struct pq_store *store;
     char *region;
@@ -98,6 +102,9 @@ struct pq_engine {
     size_t page_bytes;
     struct pq_capacity *cap; /* non-NULL while the running call accounts capacity */
     struct exec_stmt *spare; /* the last statement's, kept for the next (exec.c) */
+    /* The last writes' {"Items": []} answers, a reference to each, or NULL
+     * (exec.c's empty_answer). */
+    json_t *answers[ANSWERS_KEPT];
 };
 
 /* The engine's one clock: seconds since the epoch (the real time, or the

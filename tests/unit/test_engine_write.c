@@ -357,6 +357,74 @@ static void test_item_kept_between_inserts(void)
         "\"d\":{\"M\":{\"e\":{\"N\":\"2\"}}}}]");
 }
 
+/* The compact JSON of `r`, then `r` released (its pointer still compared). */
+static const char *text_of(json_t *r)
+{
+    static char out[256];
+    char *t = r ? json_dumps(r, JSON_COMPACT) : NULL;
+    snprintf(out, sizeof out, "%s", t ? t : "(none)");
+    free(t);
+    json_decref(r);
+    return out;
+}
+
+/* A write's {"Items": []} is given again only once its last holder has
+ * dropped it and it is still exactly that; otherwise each answer is a new
+ * object, and a changed one is never seen again. */
+static void test_empty_answer_kept(void)
+{
+    json_t *a = run("INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 1}");
+    const json_t *first = a;
+    CHECK_STR(text_of(a), "{\"Items\":[]}");
+    json_t *b = run("INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 2}");
+    CHECK(b == first); /* dropped by its holder: given again */
+    CHECK(b == eng->answers[0] && b->refcount == 2);
+    /* Still held: the next write gets another. */
+    json_t *c = run("DELETE FROM \"Tab\" WHERE pk = 'w' AND sk = 2");
+    CHECK(c && c != b);
+    CHECK_STR(text_of(b), "{\"Items\":[]}");
+    /* Changed by its holder: not given again. */
+    json_array_append_new(json_object_get(c, "Items"), json_true());
+    json_object_set_new(c, "Extra", json_true());
+    json_decref(c);
+    CHECK_STR(text_of(run("INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 2}")), "{\"Items\":[]}");
+    /* Its Items array kept by a holder after the answer: a new answer. */
+    json_t *e = run("DELETE FROM \"Tab\" WHERE pk = 'w' AND sk = 2");
+    json_t *items = json_incref(json_object_get(e, "Items"));
+    json_decref(e);
+    json_t *f = run("INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 2}");
+    CHECK(f && json_object_get(f, "Items") != items);
+    CHECK_STR(text_of(f), "{\"Items\":[]}");
+    json_array_append_new(items, json_false());
+    json_decref(items);
+    /* A capacity report is added to the answer's own object, then gone. */
+    json_t *g = run_ex("INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 3}", NULL,
+                       "{\"ReturnConsumedCapacity\": \"TOTAL\"}");
+    CHECK(g && json_object_get(g, "ConsumedCapacity"));
+    json_decref(g);
+    CHECK_STR(text_of(run("DELETE FROM \"Tab\" WHERE pk = 'w' AND sk = 3")), "{\"Items\":[]}");
+    /* An answer with items is its own. */
+    CHECK_STR(text_of(run("DELETE FROM \"Tab\" WHERE pk = 'w' AND sk = 1 RETURNING ALL OLD *")),
+              "{\"Items\":[{\"pk\":{\"S\":\"w\"},\"sk\":{\"N\":\"1\"}}]}");
+    CHECK_STR(text_of(run("DELETE FROM \"Tab\" WHERE pk = 'w' AND sk = 2")), "{\"Items\":[]}");
+    /* More answers held at once than are kept: each its own; once all
+     * are dropped, a kept one is given again. */
+    json_t *held[ANSWERS_KEPT + 2];
+    for (size_t i = 0; i < ANSWERS_KEPT + 2; i++) {
+        held[i] = run(i % 2 ? "DELETE FROM \"Tab\" WHERE pk = 'w' AND sk = 9"
+                            : "INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 9}");
+        for (size_t j = 0; j < i; j++)
+            CHECK(held[i] && held[i] != held[j]);
+    }
+    for (size_t i = 0; i < ANSWERS_KEPT; i++)
+        CHECK(eng->answers[i] && eng->answers[i]->refcount == 2);
+    for (size_t i = 0; i < ANSWERS_KEPT + 2; i++)
+        CHECK_STR(text_of(held[i]), "{\"Items\":[]}");
+    json_t *again = run("INSERT INTO \"Tab\" VALUE {'pk': 'w', 'sk': 9}");
+    CHECK(again == eng->answers[0] && again->refcount == 2);
+    CHECK_STR(text_of(again), "{\"Items\":[]}");
+}
+
 int main(void)
 {
     engine_start(0);
@@ -369,6 +437,7 @@ int main(void)
     test_nesting();
     test_kept_between_statements();
     test_item_kept_between_inserts();
+    test_empty_answer_kept();
     pq_engine_close(eng);
     pq_error_release(&last_err);
     DONE();
