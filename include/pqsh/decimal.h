@@ -7,6 +7,7 @@
 #ifndef PQSH_DECIMAL_H
 #define PQSH_DECIMAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "pqsh/error.h"
@@ -69,6 +70,14 @@ pq_decimal_fail pq_decimal_sub(const struct pq_decimal *a, const struct pq_decim
 
 /* Bytes the number counts for in DynamoDB's item-size accounting (§2.4). */
 size_t pq_decimal_size(const struct pq_decimal *d);
+
+/* True when `text` is a plain integer in canonical form: "0", or 1 to 38
+ * digits without a leading zero — valid and in range for both parsers, and
+ * pq_decimal_format of it gives the text back. *ndigits (if not NULL) is
+ * then the parsed value's ndigits (trailing zeros are not digits), so
+ * pq_decimal_size is (*ndigits + 1) / 2 + 1. A quick answer for the most
+ * common number text; false says nothing (parse it). */
+bool pq_decimal_plain_int(const char *text, size_t len, size_t *ndigits);
 
 /* Appends an order-preserving byte encoding: memcmp order of two encodings
  * equals numeric order. Used for keys in the embedded engine. */

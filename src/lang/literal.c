@@ -143,9 +143,13 @@ static const char *partiql_type(const struct pq_expr *e, const json_t *params)
     }
 }
 
-static pq_status eval_number(struct lctx *c, const struct pq_expr *e, json_t **out)
+static pq_status eval_number(struct lctx *c, const struct pq_expr *e, json_t *p, json_t **out)
 {
-    json_t *p = pq_value_payload(e->lit);
+    /* A plain integer is valid and canonical as written (the common case). */
+    if (c->shared && pq_decimal_plain_int(json_string_value(p), json_string_length(p), NULL)) {
+        *out = json_incref(e->lit);
+        return PQ_OK;
+    }
     struct pq_decimal d;
     pq_decimal_fail f = pq_decimal_parse_partiql(json_string_value(p), json_string_length(p), &d);
     /* Number text reaches us only from the lexer, so "not a number" means an
@@ -346,7 +350,7 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
     case PQ_E_LIT: {
         json_t *payload;
         pq_type t = pq_value_split(e->lit, &payload);
-        if (t == PQ_T_N) return eval_number(c, e, out);
+        if (t == PQ_T_N) return eval_number(c, e, payload, out);
         if (json_object_size(e->lit) == 1 && !json_is_object(payload) && !json_is_array(payload)) {
             /* The literal itself when the caller allows it (no copy at all). */
             if (c->shared && t != PQ_T_NONE) {

@@ -327,6 +327,18 @@ size_t pq_decimal_size(const struct pq_decimal *d)
     return (size_t)(d->ndigits + 1) / 2 + 1;
 }
 
+bool pq_decimal_plain_int(const char *text, size_t len, size_t *ndigits)
+{
+    if (len == 0 || len > PQ_DECIMAL_DIGITS || (text[0] == '0' && len > 1)) return false;
+    size_t last = 0; /* one past the last non-zero digit */
+    for (size_t i = 0; i < len; i++) {
+        if (!is_digit(text[i])) return false;
+        if (text[i] != '0') last = i + 1;
+    }
+    if (ndigits) *ndigits = last;
+    return true;
+}
+
 /* Layout (memcmp order = numeric order):
  *   negative: 0x40, ~(adj + 2^31) as 4 big-endian bytes, (10 − digit) per digit, 0xFF
  *   zero:     0x80

@@ -320,6 +320,8 @@ size_t value_scalar_size(pq_type t, const json_t *p)
     const char *s = json_string_value(p);
     size_t len = json_string_length(p);
     if (t == PQ_T_N || t == PQ_T_NS) {
+        size_t digits;
+        if (pq_decimal_plain_int(s, len, &digits)) return (digits + 1) / 2 + 1;
         struct pq_decimal d;
         if (pq_decimal_parse(s, len, &d) != PQ_DEC_OK &&
             pq_decimal_parse_partiql(s, len, &d) != PQ_DEC_OK)

@@ -508,6 +508,75 @@ static void test_key_bytes(void)
     pq_buf_release(&k);
 }
 
+/* pq_decimal_plain_int: true only for "0" and 1–38 digits without a
+ * leading zero, and then exactly what parsing says (valid for both parsers,
+ * formatted back to the text, the same significant digits). */
+static void check_plain(const char *text, bool want)
+{
+    size_t len = strlen(text), nd = 99;
+    bool got = pq_decimal_plain_int(text, len, &nd);
+    CHECK_EQ(got, want);
+    if (got != want) fprintf(stderr, "  (plain int: \"%s\")\n", text);
+    if (!got) return;
+    struct pq_decimal d, dp;
+    char back[PQ_DECIMAL_TEXT_MAX];
+    CHECK_EQ(pq_decimal_parse(text, len, &d), PQ_DEC_OK);
+    CHECK_EQ(pq_decimal_parse_partiql(text, len, &dp), PQ_DEC_OK);
+    CHECK_EQ(pq_decimal_cmp(&d, &dp), 0);
+    pq_decimal_format(&d, back);
+    CHECK_STR(back, text);
+    CHECK_EQ(nd, d.ndigits);
+    CHECK_EQ((nd + 1) / 2 + 1, pq_decimal_size(&d));
+}
+
+static void test_plain_int(void)
+{
+    static const char *const yes[] = {"0",
+                                      "1",
+                                      "9",
+                                      "10",
+                                      "100",
+                                      "1000000",
+                                      "123",
+                                      "120",
+                                      "999",
+                                      "1000000000000000000000",
+                                      "12345678901234567890123456789012345678",
+                                      "10000000000000000000000000000000000000",
+                                      "99999999999999999999999999999999999999"};
+    static const char *const no[] = {"",
+                                     "00",
+                                     "01",
+                                     "007",
+                                     "-1",
+                                     "+1",
+                                     "-0",
+                                     "1.0",
+                                     "1.",
+                                     ".5",
+                                     "1e2",
+                                     "1E2",
+                                     "1 ",
+                                     " 1",
+                                     "1a",
+                                     "0x1",
+                                     "123456789012345678901234567890123456789",
+                                     "100000000000000000000000000000000000000"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        check_plain(yes[i], true);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        check_plain(no[i], false);
+    char text[32];
+    for (unsigned i = 0; i < 20000; i += 7) {
+        snprintf(text, sizeof text, "%u", i);
+        check_plain(text, true);
+    }
+    /* The digits count stops at the text's length (no reading past it). */
+    size_t nd = 0;
+    CHECK(pq_decimal_plain_int("1200x", 3, &nd));
+    CHECK_EQ(nd, 2);
+}
+
 int main(void)
 {
     test_parse_table();
@@ -518,5 +587,6 @@ int main(void)
     test_add_sub();
     test_size();
     test_key_bytes();
+    test_plain_int();
     DONE();
 }
