@@ -337,9 +337,18 @@ static void release_binder(struct binder *b)
 }
 static pq_status walk_select(struct binder *b, struct pq_select *sel);
 
+/* Whether walk() would leave `e` as it is without looking further: a
+ * literal, when no b64'…' can be among them (most of a bulk INSERT's
+ * nodes, skipped without a call). */
+static bool inert(const struct binder *b, const struct pq_expr *e)
+{
+    return !e || (e->kind == PQ_E_LIT && b->no_binary);
+}
+
 static pq_status walk_items(struct binder *b, struct pq_expr **items, size_t n, bool vp)
 {
     for (size_t i = 0; i < n; i++) {
+        if (inert(b, items[i])) continue;
         pq_status st = walk(b, &items[i], vp);
         if (st) return st;
     }
@@ -394,7 +403,7 @@ static pq_status walk(struct binder *b, struct pq_expr **slot, bool vp)
     case PQ_E_TUPLE:
         /* keys are never value positions; values inherit */
         for (size_t i = 0; i < e->nitems && !st; i++)
-            st = walk(b, &e->items[i], (i % 2 == 1) && vp);
+            if (!inert(b, e->items[i])) st = walk(b, &e->items[i], (i % 2 == 1) && vp);
         return st;
     case PQ_E_BAG:
         if (has_binary_item(e)) {
