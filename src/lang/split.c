@@ -60,17 +60,24 @@ static void push(struct pq_splitter *s, const char *text, size_t len, unsigned l
     st->then = NULL;
 }
 
-/* Ends the pending statement (if it has any text) and clears it; true when
- * a statement was queued. */
-static bool end_statement(struct pq_splitter *s, bool terminated)
+/* Queues text[0..len) less its trailing blanks as the statement begun at
+ * start_line / start_col, and clears the pending text; true when there was
+ * any. `text` is either the pending text or, for a statement begun and
+ * ended on one line, the line itself (nothing pending: no copy into it). */
+static bool end_statement_text(struct pq_splitter *s, const char *text, size_t len, bool terminated)
 {
-    size_t len = s->pending.len;
-    while (len > 0 && blank(s->pending.data[len - 1]))
+    while (len > 0 && blank(text[len - 1]))
         len--;
-    if (len > 0) push(s, s->pending.data, len, s->start_line, s->start_col, false, terminated);
+    if (len > 0) push(s, text, len, s->start_line, s->start_col, false, terminated);
     pq_buf_reset(&s->pending);
     s->state = PQ_OPEN_NONE;
     return len > 0;
+}
+
+/* Ends the pending statement (if it has any text). */
+static bool end_statement(struct pq_splitter *s, bool terminated)
+{
+    return end_statement_text(s, s->pending.data, s->pending.len, terminated);
 }
 
 void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
@@ -140,8 +147,12 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
             continue;
         }
         if (c == ';') {
-            if (in_text) pq_buf_add(&s->pending, line + from, i - from);
-            end_statement(s, true);
+            if (in_text && s->pending.len == 0)
+                end_statement_text(s, line + from, i - from, true);
+            else {
+                if (in_text) pq_buf_add(&s->pending, line + from, i - from);
+                end_statement(s, true);
+            }
             in_text = false;
             continue;
         }
@@ -165,17 +176,26 @@ void pq_split_feed(struct pq_splitter *s, const char *line, size_t len)
             s->start_col = (unsigned)(i + 1);
             s->state = PQ_OPEN_TEXT;
         }
-        if (c == '\'') {
-            s->state = PQ_OPEN_STRING;
-        } else if (c == '"') {
-            s->state = PQ_OPEN_IDENT;
-        } else {
-            /* The run of bytes that none of the cases above looks at. */
-            size_t j = i + 1;
+        /* The run of bytes that none of the cases above looks at, taking
+         * in every 'string' and "name" closed on this line (a doubled
+         * quote reads as close-then-open: same result). */
+        size_t j = i;
+        for (;;) {
+            if (line[j] == '\'' || line[j] == '"') {
+                const char *q = memchr(line + j + 1, line[j], len - j - 1);
+                if (!q) { /* open to the end of the line */
+                    s->state = line[j] == '\'' ? PQ_OPEN_STRING : PQ_OPEN_IDENT;
+                    j = len;
+                    break;
+                }
+                j = (size_t)(q - line);
+            }
+            j++;
             while (j < len && !special[(unsigned char)line[j]])
                 j++;
-            i = j - 1;
+            if (j >= len || (line[j] != '\'' && line[j] != '"')) break;
         }
+        i = j - 1;
     }
     if (in_text)
         pq_buf_add(&s->pending, line + from, len - from);

@@ -92,6 +92,15 @@ static void test_quotes(void)
     CHECK_STR(r.st[0].text, "SELECT \"we;ird\"\"x\" FROM t");
     release(&r);
 
+    /* Comment openers and backslashes inside quotes are text; a statement
+     * may begin with a quote; the next one on the line is cut after it. */
+    run("'--x;' || \"/*;\\gset\" ; SELECT 'a''' FROM t;", false, &r);
+    CHECK_EQ(r.n, 2);
+    CHECK_STR(r.st[0].text, "'--x;' || \"/*;\\gset\"");
+    CHECK_STR(r.st[1].text, "SELECT 'a''' FROM t");
+    CHECK_EQ(r.st[1].col, 24);
+    release(&r);
+
     /* A string across lines keeps its newline. */
     run("INSERT INTO t VALUE {'a': 'line1\nline2;'};", false, &r);
     CHECK_EQ(r.n, 1);
