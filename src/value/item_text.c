@@ -29,25 +29,14 @@ static const bool plain_byte[256] = {
 #undef YES16
 /* clang-format on */
 
-/* Bytes at the start of p[0..n) that are plain_byte. Eight at a time
- * while none is found ("has a byte less than 0x20 / equal to c" tests on a
- * 64-bit word), the rest one at a time. */
-static size_t plain_run(const char *p, size_t n)
+/* True when some byte of x is a control character, '"' or '\\' (the
+ * "has a byte less than 0x20 / equal to c" tests on a 64-bit word: exact
+ * for the word, whatever the bytes above 0x7f). */
+static inline bool word_needs_escape(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, q, s;
-        memcpy(&x, p + i, 8);
-        q = x ^ (ones * '"');
-        s = x ^ (ones * '\\');
-        if (((x - ones * 0x20) & ~x & highs) | ((q - ones) & ~q & highs) |
-            ((s - ones) & ~s & highs))
-            break;
-    }
-    while (i < n && plain_byte[(unsigned char)p[i]])
-        i++;
-    return i;
+    uint64_t q = x ^ (ones * '"'), s = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((s - ones) & ~s)) & highs;
 }
 
 /* Appends n bytes; the room check inline (most appends fit). */
@@ -59,25 +48,14 @@ static inline void add_raw(struct pq_buf *b, const char *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-/* Appends a JSON string literal; runs of plain bytes are copied at once
- * (UTF-8 passes through, control characters are escaped). */
-static void add_string(struct pq_buf *b, const char *p, size_t n)
+/* add_string for a string with something to escape: runs of plain bytes
+ * copied at once, control characters, '"' and '\\' escaped. */
+static void add_string_escaped(struct pq_buf *b, const char *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t plain = plain_run(p, n);
-    if (plain == n) { /* nothing to escape (the common case): one copy */
-        if (b->len + n + 3 > b->cap) pq_buf_grow(b, n + 2);
-        char *o = b->data + b->len;
-        o[0] = '"';
-        memcpy(o + 1, p, n);
-        o[n + 1] = '"';
-        o[n + 2] = '\0';
-        b->len += n + 2;
-        return;
-    }
     pq_buf_addc(b, '"');
     size_t run = 0;
-    for (size_t i = plain; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         if (plain_byte[c]) continue;
         pq_buf_add(b, p + run, i - run);
@@ -94,6 +72,51 @@ static void add_string(struct pq_buf *b, const char *p, size_t n)
     }
     pq_buf_add(b, p + run, n - run);
     pq_buf_addc(b, '"');
+}
+
+/* Appends a JSON string literal (UTF-8 passes through). The common case,
+ * nothing to escape, is checked and copied a word at a time straight into
+ * the buffer: whole 8-byte words, then the last 8 bytes again (overlapping);
+ * a string of 4-7 bytes as its first and last 4, one of 1-3 as its first,
+ * middle and last byte. The bytes are written only once the string is known
+ * plain; otherwise add_string_escaped writes it all from the start. */
+static inline void add_string(struct pq_buf *b, const char *p, size_t n)
+{
+    if (b->len + n + 3 > b->cap) pq_buf_grow(b, n + 2);
+    char *o = b->data + b->len + 1;
+    if (n >= 8) {
+        uint64_t x;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, p + i, 8);
+            if (word_needs_escape(x)) goto escaped;
+        }
+        memcpy(&x, p + n - 8, 8);
+        if (word_needs_escape(x)) goto escaped;
+        memcpy(o, p, n);
+    } else if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4);
+        if (word_needs_escape(lo | (uint64_t)hi << 32)) goto escaped;
+        memcpy(o + n - 4, &hi, 4);
+        memcpy(o, &lo, 4);
+    } else if (n) {
+        unsigned char f = (unsigned char)p[0], m = (unsigned char)p[n / 2],
+                      l = (unsigned char)p[n - 1];
+        /* 'a' in the five bytes not checked: never escaped */
+        if (word_needs_escape(0x6161616161000000u | f | (uint64_t)m << 8 | (uint64_t)l << 16))
+            goto escaped;
+        o[0] = (char)f;
+        o[n / 2] = (char)m;
+        o[n - 1] = (char)l;
+    }
+    o[-1] = '"';
+    o[n] = '"';
+    o[n + 1] = '\0';
+    b->len += n + 2;
+    return;
+escaped:
+    add_string_escaped(b, p, n);
 }
 
 void pq_value_write_json(const json_t *j, struct pq_buf *b)

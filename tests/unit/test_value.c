@@ -665,6 +665,28 @@ static void test_item_text(void)
             json_decref(item);
         }
     }
+    /* Every length from 0 to 26 (the word-at-a-time checks: 1-3, 4-7, 8 and
+     * more bytes), plain, and with a character to escape or a two-byte
+     * UTF-8 character (bytes above 0x7f) at every place. */
+    for (size_t n = 0; n <= 26; n++) {
+        for (size_t at = 0; at <= n; at++) {
+            for (size_t k = 0; k < sizeof specials + 1; k++) {
+                char s[27];
+                for (size_t i = 0; i < n; i++)
+                    s[i] = (char)('b' + i);
+                s[n] = '\0';
+                if (at < n && k < sizeof specials) s[at] = specials[k];
+                if (at + 1 < n && k == sizeof specials) { /* é, 0xc3 0xa9: written as it is */
+                    s[at] = (char)0xc3;
+                    s[at + 1] = (char)0xa9;
+                }
+                json_t *item = json_pack("{s:{s:s%}}", s, "S", s, n);
+                check_item_text(item);
+                json_decref(item);
+                if (at == n) break; /* no place left for a special */
+            }
+        }
+    }
     /* Every ASCII character but NUL, in a name and in a value. */
     char ascii[128];
     for (int c = 1; c < 128; c++)
