@@ -76,15 +76,16 @@ static void add_string_escaped(struct pq_buf *b, const char *p, size_t n)
 
 /* Appends a JSON string literal (UTF-8 passes through). The common case,
  * nothing to escape, is checked and copied a word at a time straight into
- * the buffer: whole 8-byte words, then the last 8 bytes again (overlapping);
- * a string of 4-7 bytes as its first and last 4, one of 1-3 as its first,
+ * the buffer: whole 8-byte words, then the last 8 bytes again (overlapping;
+ * 8-16 bytes: the first and last 8 as two words, no memcpy call); a string
+ * of 4-7 bytes as its first and last 4, one of 1-3 as its first,
  * middle and last byte. The bytes are written only once the string is known
  * plain; otherwise add_string_escaped writes it all from the start. */
 static inline void add_string(struct pq_buf *b, const char *p, size_t n)
 {
     if (b->len + n + 3 > b->cap) pq_buf_grow(b, n + 2);
     char *o = b->data + b->len + 1;
-    if (n >= 8) {
+    if (n > 16) {
         uint64_t x;
         for (size_t i = 0; i + 8 < n; i += 8) {
             memcpy(&x, p + i, 8);
@@ -93,6 +94,13 @@ static inline void add_string(struct pq_buf *b, const char *p, size_t n)
         memcpy(&x, p + n - 8, 8);
         if (word_needs_escape(x)) goto escaped;
         memcpy(o, p, n);
+    } else if (n >= 8) { /* two words, overlapping unless n is 16 */
+        uint64_t first, last;
+        memcpy(&first, p, 8);
+        memcpy(&last, p + n - 8, 8);
+        if (word_needs_escape(first) | word_needs_escape(last)) goto escaped;
+        memcpy(o + n - 8, &last, 8);
+        memcpy(o, &first, 8);
     } else if (n >= 4) {
         uint32_t lo, hi;
         memcpy(&lo, p, 4);
@@ -222,10 +230,13 @@ static size_t walk_value(const json_t *av, int *depth, struct pq_buf *b)
                 pq_buf_addc(b, ']');
                 *depth = deepest + 1;
                 break;
-            default:
-                add_string(b, json_string_value(p), json_string_length(p));
-                n = value_scalar_size(t, p);
+            default: {
+                const char *s = json_string_value(p);
+                size_t len = json_string_length(p);
+                add_string(b, s, len);
+                n = value_text_size(t, s, len);
                 break;
+            }
             }
             pq_buf_addc(b, '}');
             return n;

@@ -317,8 +317,11 @@ bool pq_value_encode_key(const json_t *av, struct pq_buf *out)
 size_t value_scalar_size(pq_type t, const json_t *p)
 {
     if (!json_is_string(p)) return 1;
-    const char *s = json_string_value(p);
-    size_t len = json_string_length(p);
+    return value_text_size(t, json_string_value(p), json_string_length(p));
+}
+
+size_t value_text_size(pq_type t, const char *s, size_t len)
+{
     if (t == PQ_T_N || t == PQ_T_NS) {
         size_t digits;
         if (pq_decimal_plain_int(s, len, &digits)) return (digits + 1) / 2 + 1;

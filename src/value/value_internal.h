@@ -39,6 +39,8 @@ bool value_keys_duplicate(const struct value_key *k, size_t n);
 pq_type value_tag_of(const char *tag);
 /* pq_value_size of a scalar payload `p` (or set member) of type t. */
 size_t value_scalar_size(pq_type t, const json_t *p);
+/* value_scalar_size of a string payload: its text s[0..len). */
+size_t value_text_size(pq_type t, const char *s, size_t len);
 
 /* DynamoDB's nesting limit: an attribute may hold M and L values 32 deep. */
 #define VALUE_NEST_MAX 32
