@@ -33,7 +33,8 @@ struct pq_ident {
 
 typedef enum pq_expr_kind {
     PQ_E_LIT,     /* scalar literal: `lit` is an AttributeValue (S, N, BOOL, NULL), never
-                     changed in place (it may be shared: pq_lit_scalar) */
+                     changed in place (it may be shared: pq_lit_scalar); a LIT node
+                     owns nothing else (pq_expr_free releases only `lit`) */
     PQ_E_MISSING, /* MISSING */
     PQ_E_PARAM,   /* ? — `param` is its 0-based position in the statement */
     PQ_E_VAR,     /* :name — pqsh session variable; `var` holds the name */

@@ -119,6 +119,12 @@ static void free_exprs(struct pq_expr **v, size_t n)
 void pq_expr_free(struct pq_expr *e)
 {
     if (!e) return;
+    if (e->kind == PQ_E_LIT) {
+        /* Most of a statement's nodes: a literal holds nothing else. */
+        json_decref(e->lit);
+        node_release(e);
+        return;
+    }
     if (e->lit) json_decref(e->lit);
     free(e->var);
     free(e->name);
