@@ -351,7 +351,9 @@ static pq_status eval(struct lctx *c, const struct pq_expr *e, json_t **out)
         json_t *payload;
         pq_type t = pq_value_split(e->lit, &payload);
         if (t == PQ_T_N) return eval_number(c, e, payload, out);
-        if (json_object_size(e->lit) == 1 && !json_is_object(payload) && !json_is_array(payload)) {
+        /* A known tag means one member (pq_value_split's own check). */
+        if ((t != PQ_T_NONE || json_object_size(e->lit) == 1) && !json_is_object(payload) &&
+            !json_is_array(payload)) {
             /* The literal itself when the caller allows it (no copy at all). */
             if (c->shared && t != PQ_T_NONE) {
                 *out = json_incref(e->lit);

@@ -299,10 +299,11 @@ bool pq_value_compare(const json_t *a, const json_t *b, int *cmp)
 
 bool pq_value_encode_key(const json_t *av, struct pq_buf *out)
 {
-    pq_type t = pq_value_type(av);
+    json_t *p;
+    pq_type t = pq_value_split(av, &p);
     if (t != PQ_T_S && t != PQ_T_N && t != PQ_T_B) return false;
     size_t start = out->len;
-    if (value_scalar_key(t, pq_value_payload(av), out)) return true;
+    if (value_scalar_key(t, p, out)) return true;
     out->len = start;
     if (out->cap) out->data[start] = '\0';
     return false;
