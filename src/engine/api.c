@@ -533,8 +533,8 @@ static pq_status check_members(const json_t *v, const struct field *fields, stru
     json_object_keylen_foreach((json_t *)v, k, klen, m)
     {
         /* A name with a NUL inside is no field's (as json_object_get sees it). */
-        for (size_t i = 0; strlen(k) == klen && fields[i].name; i++) {
-            if (strcmp(fields[i].name, k) != 0) continue;
+        for (size_t i = 0; fields[i].name; i++) {
+            if (!exec_name_eq(fields[i].name, k, klen)) continue;
             size_t j = n++;
             for (; j > 0 && seen[j - 1].at > i; j--)
                 seen[j] = seen[j - 1];
@@ -707,7 +707,7 @@ out:
 static const struct op *find_op(const char *name)
 {
     for (size_t i = 0; name && i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(ops[i].name, name) == 0) return &ops[i];
+        if (exec_str_eq(ops[i].name, name)) return &ops[i];
     return NULL;
 }
 

@@ -128,9 +128,9 @@ static void read_members(const json_t *obj, struct exec_members *m)
     memset(m, 0, sizeof *m);
     json_object_keylen_foreach((json_t *)obj, k, klen, val)
     {
-        if (json_is_null(val) || strlen(k) != klen) continue;
+        if (json_is_null(val)) continue;
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strcmp(names[i].name, k) == 0) {
+            if (exec_name_eq(names[i].name, k, klen)) {
                 *(const json_t **)((char *)m + names[i].at) = val;
                 break;
             }
@@ -730,7 +730,7 @@ void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s)
 static bool still_empty_answer(json_t *r)
 {
     void *it = json_object_iter(r);
-    if (!it || json_object_size(r) != 1 || strcmp(json_object_iter_key(it), "Items") != 0)
+    if (!it || json_object_size(r) != 1 || !exec_str_eq(json_object_iter_key(it), "Items"))
         return false;
     json_t *items = json_object_iter_value(it);
     return json_is_array(items) && references(items) == 1 && json_array_size(items) == 0;

@@ -37,6 +37,25 @@
 #include "pqsh/engine.h"
 #include "pqsh/error.h"
 
+/* strcmp(a, b) == 0, inline: the engine compares a few short names per
+ * request (an operation, member names), where a call to libc's strcmp
+ * costs more than the bytes compared. */
+static inline bool exec_str_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* NUL-terminated `name` equals k[0..klen): false when k holds a NUL (no
+ * name has one; json_object_get would not find such a key either). */
+static inline bool exec_name_eq(const char *name, const char *k, size_t klen)
+{
+    for (size_t i = 0; i < klen; i++)
+        if (name[i] != k[i] || !name[i]) return false;
+    return name[klen] == '\0';
+}
+
 struct pq_store;
 
 /* One key attribute of a table or index. */
