@@ -29,10 +29,10 @@ static const bool plain_byte[256] = {
 #undef YES16
 /* clang-format on */
 
-/* True when some byte of x is a control character, '"' or '\\' (the
+/* Non-zero when some byte of x is a control character, '"' or '\\' (the
  * "has a byte less than 0x20 / equal to c" tests on a 64-bit word: exact
  * for the word, whatever the bytes above 0x7f). */
-static inline bool word_needs_escape(uint64_t x)
+static inline uint64_t escape_bits(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t q = x ^ (ones * '"'), s = x ^ (ones * '\\');
@@ -89,30 +89,30 @@ static inline void add_string(struct pq_buf *b, const char *p, size_t n)
         uint64_t x;
         for (size_t i = 0; i + 8 < n; i += 8) {
             memcpy(&x, p + i, 8);
-            if (word_needs_escape(x)) goto escaped;
+            if (escape_bits(x)) goto escaped;
         }
         memcpy(&x, p + n - 8, 8);
-        if (word_needs_escape(x)) goto escaped;
+        if (escape_bits(x)) goto escaped;
         memcpy(o, p, n);
     } else if (n >= 8) { /* two words, overlapping unless n is 16 */
         uint64_t first, last;
         memcpy(&first, p, 8);
         memcpy(&last, p + n - 8, 8);
-        if (word_needs_escape(first) | word_needs_escape(last)) goto escaped;
+        if (escape_bits(first) | escape_bits(last)) goto escaped;
         memcpy(o + n - 8, &last, 8);
         memcpy(o, &first, 8);
     } else if (n >= 4) {
         uint32_t lo, hi;
         memcpy(&lo, p, 4);
         memcpy(&hi, p + n - 4, 4);
-        if (word_needs_escape(lo | (uint64_t)hi << 32)) goto escaped;
+        if (escape_bits(lo | (uint64_t)hi << 32)) goto escaped;
         memcpy(o + n - 4, &hi, 4);
         memcpy(o, &lo, 4);
     } else if (n) {
         unsigned char f = (unsigned char)p[0], m = (unsigned char)p[n / 2],
                       l = (unsigned char)p[n - 1];
         /* 'a' in the five bytes not checked: never escaped */
-        if (word_needs_escape(0x6161616161000000u | f | (uint64_t)m << 8 | (uint64_t)l << 16))
+        if (escape_bits(0x6161616161000000u | f | (uint64_t)m << 8 | (uint64_t)l << 16))
             goto escaped;
         o[0] = (char)f;
         o[n / 2] = (char)m;
