@@ -102,7 +102,8 @@ static void node_release(struct pq_expr *e)
         }
         c->registered = true;
     }
-    memcpy(e, &c->head, sizeof c->head);
+    void *link = e; /* the link lives in the node's first bytes (next_free) */
+    memcpy(link, &c->head, sizeof c->head);
     c->head = e;
     c->n++;
 }
