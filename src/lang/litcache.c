@@ -98,9 +98,10 @@ json_t *pq_lit_scalar(const char *type, const char *text, size_t len)
     if (sl->value) {
         if (sl->len == len && memcmp(json_string_value(sl->payload), text, len) == 0)
             return json_incref(sl->value);
-        if (only_ours(sl->value)) {
-            /* The payload is this slot's own string: jansson frees its old
-             * text and copies the new one. */
+        if (only_ours(sl->value) && only_ours(sl->payload)) {
+            /* The payload is this slot's own string, held by nobody else
+             * either (pq_literal_eval's new {"S": …} and a set share the
+             * string alone): jansson frees its old text and copies the new. */
             if (json_string_setn_nocheck(sl->payload, text, len)) abort(); /* out of memory */
             sl->len = len;
             return json_incref(sl->value);

@@ -115,6 +115,24 @@ static void test_reuse(void)
     if (PQ_THREAD_REUSE) CHECK(reused);
 }
 
+/* A value that shares only the inner string of a slot's {"S": …} (as
+ * pq_literal_eval's new objects and sets do) keeps its text while the
+ * table churns past the slot, though the outer object is the table's
+ * alone again. */
+static void test_payload_held(void)
+{
+    json_t *v = pq_lit_scalar("S", "hello", 5);
+    json_t *inner = json_incref(json_object_get(v, "S"));
+    json_decref(v);
+    char text[32];
+    for (size_t i = 1; i <= 2000; i++) {
+        snprintf(text, sizeof text, "k%zu", i);
+        json_decref(pq_lit_scalar("S", text, strlen(text)));
+    }
+    CHECK_STR(json_string_value(inner), "hello");
+    json_decref(inner);
+}
+
 /* A value made on one thread and released on another; the other thread's
  * table is released when it exits (a leak shows under valgrind / LSan). */
 static void *on_thread(void *arg)
@@ -182,6 +200,7 @@ int main(void)
     test_types_apart();
     test_many();
     test_reuse();
+    test_payload_held();
     test_threads();
     DONE();
 }
