@@ -43,9 +43,11 @@ struct shell_compare {
     bool running;
     const struct pq_plan *plan;
     /* The thread's own copies of the plan's steps: each a shallow copy
-     * whose request is a deep copy (owned), so that no JSON value is shared
-     * between the threads (jansson's reference counts are not read
-     * atomically). The other members are borrowed from `plan`, read only. */
+     * whose request is a deep copy (owned) and which has no parse trees
+     * (the second backend parses the text sent), so that no JSON value is
+     * shared between the threads (jansson's reference counts are not read
+     * atomically, and a tree holds its literals' JSON values). The other
+     * members are borrowed from `plan`, read only. */
     struct pq_step *steps;
     json_t *answer;
 };
@@ -203,6 +205,8 @@ json_t *shell_compare_begin(struct shell *sh, const struct pq_plan *plan)
     for (size_t i = 0; i < plan->nsteps; i++) {
         c->steps[i] = plan->steps[i];
         c->steps[i].request = json_deep_copy(plan->steps[i].request);
+        c->steps[i].parsed = NULL;
+        c->steps[i].member_parsed = NULL;
     }
     c->running = pthread_create(&c->thread, NULL, second_run, c) == 0;
     if (!c->running) second_run(c); /* no thread: one after the other */
