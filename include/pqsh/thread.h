@@ -8,6 +8,8 @@
 #define PQSH_THREAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
 
 /* Runs fn(data) when the calling thread exits through pthread_exit or by
  * returning from its start routine (not for the main thread: what it holds
@@ -29,5 +31,15 @@ bool pq_thread_at_exit(void (*fn)(void *), void *data);
 #ifndef PQ_THREAD_REUSE
 #define PQ_THREAD_REUSE 1
 #endif
+
+/* The references held to `v`, read with an acquire load. jansson changes a
+ * count atomically (releasing) but reads it plainly; reading 1 here means
+ * every other holder, on any thread, has dropped `v` and its last use of it
+ * happened before whatever the caller does next: the test for reusing or
+ * changing a value in place instead of making a new one. */
+static inline size_t pq_thread_holders(const json_t *v)
+{
+    return __atomic_load_n(&v->refcount, __ATOMIC_ACQUIRE);
+}
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "pqsh/literal.h"
 #include "pqsh/parse.h"
+#include "pqsh/thread.h"
 
 #define MAX_ITEM_BYTES 409600
 #define MAX_HASH_KEY_BYTES 2048
@@ -650,14 +651,6 @@ fail:
     return st;
 }
 
-/* The references a caller may hold, read with an atomic load: another
- * thread's json_decref of `j` is an atomic decrement (release) after its
- * last use, so reading 1 orders that use before whatever follows. */
-static size_t references(json_t *j)
-{
-    return __atomic_load_n(&j->refcount, __ATOMIC_ACQUIRE);
-}
-
 /* An INSERT's members map larger than this is not kept as the spare. */
 #define SPARE_ITEM_MEMBERS 64
 
@@ -669,7 +662,7 @@ static void keep_item(struct exec_stmt *s)
 {
     json_t *m = s->key;
     if (s->item_spare || !json_is_object(m) || json_object_size(m) > SPARE_ITEM_MEMBERS ||
-        references(m) != 1) {
+        pq_thread_holders(m) != 1) {
         json_decref(m);
         return;
     }
@@ -733,7 +726,7 @@ static bool still_empty_answer(json_t *r)
     if (!it || json_object_size(r) != 1 || !exec_str_eq(json_object_iter_key(it), "Items"))
         return false;
     json_t *items = json_object_iter_value(it);
-    return json_is_array(items) && references(items) == 1 && json_array_size(items) == 0;
+    return json_is_array(items) && pq_thread_holders(items) == 1 && json_array_size(items) == 0;
 }
 
 /* A write's {"Items": []} answer. Each answer is its own object while
@@ -753,7 +746,7 @@ static json_t *empty_answer(struct pq_engine *e)
     json_t **place = NULL;
     for (size_t i = 0; i < ANSWERS_KEPT; i++) {
         json_t *r = e->answers[i];
-        if (r && references(r) != 1) continue;
+        if (r && pq_thread_holders(r) != 1) continue;
         if (r && still_empty_answer(r)) return json_incref(r);
         if (r) json_decref(r);
         e->answers[i] = NULL;

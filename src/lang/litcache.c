@@ -86,7 +86,7 @@ static uint32_t lit_hash(const char *text, size_t len)
  * value before dropping its reference happened before the change. */
 static bool only_ours(json_t *v)
 {
-    return PQ_THREAD_REUSE && __atomic_load_n(&v->refcount, __ATOMIC_ACQUIRE) == 1;
+    return PQ_THREAD_REUSE && pq_thread_holders(v) == 1;
 }
 
 json_t *pq_lit_scalar(const char *type, const char *text, size_t len)

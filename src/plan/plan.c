@@ -43,11 +43,6 @@ static void spare_request_drain(void *p)
     sr->req = sr->text = NULL;
 }
 
-static bool only_holder(json_t *v)
-{
-    return __atomic_load_n(&v->refcount, __ATOMIC_ACQUIRE) == 1;
-}
-
 /* Drops the plan's reference to a step's request, keeping it when it is a
  * bare {"Statement": text} nobody else holds. */
 static void request_drop(json_t *req)
@@ -56,8 +51,8 @@ static void request_drop(json_t *req)
     void *it = json_object_iter(req);
     json_t *text = it ? json_object_iter_value(it) : NULL;
     if (!PQ_THREAD_REUSE || sr->req || json_object_size(req) != 1 || !json_is_string(text) ||
-        strcmp(json_object_iter_key(it), "Statement") != 0 || !only_holder(req) ||
-        !only_holder(text)) {
+        strcmp(json_object_iter_key(it), "Statement") != 0 || pq_thread_holders(req) != 1 ||
+        pq_thread_holders(text) != 1) {
         json_decref(req);
         return;
     }

@@ -2,6 +2,7 @@
  * wait-for-ACTIVE, IF [NOT] EXISTS. */
 #include "plan/internal.h"
 #include "pqsh/buf.h"
+#include "pqsh/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static bool is_error(const struct pq_error *err, const char *type)
 /* `req` (one reference held) as a request of the caller's own to change. */
 static json_t *own_request(json_t *req)
 {
-    if (req->refcount == 1) return req;
+    if (pq_thread_holders(req) == 1) return req;
     json_t *c = json_copy(req);
     json_decref(req);
     return c;
