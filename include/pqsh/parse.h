@@ -37,6 +37,10 @@ enum pq_parse_flags {
 pq_status pq_parse(const char *text, size_t len, unsigned flags, struct pq_stmt **out,
                    struct pq_error *err, const char **ddb_detail) PQ_MUST_USE;
 
+/* The length of text's leading run of ASCII other than NUL: the bytes
+ * quoted text may hold without a UTF-8 check (len when all are). */
+size_t pq_parse_ascii_run(const char *text, size_t len);
+
 /* The tokens the parser would have taken where `text` has its syntax error,
  * in the grammar's order, as bison names them ("SELECT", "','", IDENT, "end
  * of file", …): their number, the first `cap` of them in names[] (static

@@ -236,18 +236,26 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset)
+size_t pq_parse_ascii_run(const char *text, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
     /* Eight bytes at a time while all are ASCII other than NUL (each in
      * 1..0x7f leaves every high bit of w - ones and of w clear). */
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
-        memcpy(&w, u + i, 8);
+        memcpy(&w, text + i, 8);
         if (((w - ones) | w) & highs) break;
     }
+    while (i < len && (unsigned char)text[i] - 1u < 0x7fu)
+        i++;
+    return i;
+}
+
+bool pq_parse_check_text(struct pq_parse_ctx *ctx, const char *s, size_t len, size_t offset)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = pq_parse_ascii_run(s, len);
     while (i < len) {
         if (u[i] - 1u < 0x7fu) { /* ASCII other than NUL: the common case */
             i++;

@@ -1,6 +1,7 @@
 /* plan.c — statements → steps: PartiQL statements, INSERT … VALUES, batches, transactions. */
 #include "plan/internal.h"
 #include "pqsh/buf.h"
+#include "pqsh/parse.h"
 #include "pqsh/thread.h"
 
 #include <stdint.h>
@@ -67,29 +68,13 @@ static void request_drop(json_t *req)
     sr->text = text;
 }
 
-/* Whether text[0..len) is all ASCII but NUL (nearly every statement): it
- * needs no UTF-8 check. */
-static bool plain_ascii(const char *text, size_t len)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    size_t i = 0;
-    /* Eight bytes at a time: all in 1..0x7f leaves every high bit clear. */
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, text + i, 8);
-        if (((w - ones) | w) & highs) return false;
-    }
-    for (; i < len; i++)
-        if ((unsigned char)text[i] - 1u >= 0x7fu) return false;
-    return true;
-}
-
 /* A new request {"Statement": text[0..len)}; text that is not valid UTF-8
  * leaves the member out (jansson refuses the string). */
 static json_t *statement_json(const char *text, size_t len)
 {
     struct spare_request *sr = &spare_request;
-    bool ascii = plain_ascii(text, len);
+    /* All ASCII but NUL (nearly every statement): no UTF-8 check needed. */
+    bool ascii = pq_parse_ascii_run(text, len) == len;
     if (sr->req && ascii) {
         json_t *req = sr->req;
         if (json_string_setn_nocheck(sr->text, text, len)) abort(); /* out of memory */
