@@ -130,6 +130,23 @@ struct pq_engine {
  * fixed time of the options) plus the offset the clock was moved by. */
 double engine_now(const struct pq_engine *e);
 
+/* ---- checkpoint.c ----------------------------------------------------- */
+
+/* The WAL checkpoints of a writer's connection, run by a thread of their own
+ * (checkpoint.c says why and how). store_ckpt_start installs the writer's
+ * wal hook; `writer` must outlive the result. store_ckpt_stop removes the
+ * hook, waits for a running round and closes the thread's connection: call
+ * it before closing `writer` (NULL ok). */
+struct store_ckpt;
+/* The log grows to about STORE_CKPT_REWIND_FRAMES pages before it is
+ * started over, and never past STORE_CKPT_MAX_FRAMES but for one
+ * transaction that writes more (tests check this). */
+#define STORE_CKPT_REWIND_FRAMES 8192
+#define STORE_CKPT_MAX_FRAMES (STORE_CKPT_REWIND_FRAMES + 2048)
+struct store_ckpt *store_ckpt_start(sqlite3 *writer);
+void store_ckpt_stop(struct store_ckpt *c);
+struct store_ckpt_stats store_ckpt_stats(struct store_ckpt *c);
+
 /* ---- store.c ---------------------------------------------------------- */
 
 pq_status store_open(const char *path, struct pq_store **out, struct pq_error *err) PQ_MUST_USE;
@@ -138,6 +155,13 @@ void store_close(struct pq_store *s);
  * store_begin starts a deferred transaction on the current committed
  * snapshot (no write lock, no wait), and any write fails (query_only). */
 pq_status store_set_reader(struct pq_store *s, struct pq_error *err) PQ_MUST_USE;
+/* What the writer's checkpoints did (checkpoint.c): rounds of the
+ * checkpoint thread, and checkpoints the writer ran itself (to start the
+ * log over, or with no thread). Zeros for a store without a log. */
+struct store_ckpt_stats {
+    unsigned long rounds, inline_rounds;
+};
+struct store_ckpt_stats store_checkpoints(struct pq_store *s);
 /* Drops every cached table and statement, as when another connection
  * changed the database: for a caller that replaced the database under the
  * store (fuzz_engine restores a snapshot between inputs). Only between

@@ -76,6 +76,7 @@ struct pq_store {
     struct streams_state *streams; /* streams.c's statements */
     struct coll_state *coll;       /* collections.c's statements */
     int64_t coll_limit;            /* bytes an item collection may hold */
+    struct store_ckpt *ckpt;       /* the writer's checkpoints (checkpoint.c), or NULL */
 };
 
 struct pq_cursor {
@@ -315,6 +316,8 @@ pq_status store_open(const char *path, struct pq_store **out, struct pq_error *e
                        err)))
         goto fail;
     if ((rc = init_schema(s, err))) goto fail;
+    /* A file's writer checkpoints on a thread of its own (checkpoint.c). */
+    if (!memory && !s->readonly) s->ckpt = store_ckpt_start(s->db);
     if (sqlite3_create_function(s->db, "pq_segment", 2,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 sql_segment, NULL, NULL) != SQLITE_OK) {
@@ -351,6 +354,8 @@ fail:
 pq_status store_set_reader(struct pq_store *s, struct pq_error *err)
 {
     pq_status rc;
+    store_ckpt_stop(s->ckpt); /* a reader never commits a frame */
+    s->ckpt = NULL;
     sqlite3_finalize(s->tx_begin);
     s->tx_begin = NULL;
     if ((rc = prepare(s, "BEGIN", &s->tx_begin, err)) ||
@@ -452,9 +457,17 @@ void store_close(struct pq_store *s)
     free(s->path);
     if (s->db) {
         if (s->depth > 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        /* Before the writer closes: the last connection to close
+         * checkpoints the rest and removes the log. */
+        store_ckpt_stop(s->ckpt);
         sqlite3_close_v2(s->db);
     }
     free(s);
+}
+
+struct store_ckpt_stats store_checkpoints(struct pq_store *s)
+{
+    return store_ckpt_stats(s->ckpt);
 }
 
 void store_forget(struct pq_store *s)
