@@ -81,17 +81,22 @@ static int64_t count_items(const char *path)
     return count;
 }
 
+/* A new database file with an empty table Orders: the table, or NULL. */
+static const struct pq_table_meta *open_new(struct files *f, struct pq_store **s)
+{
+    files_make(f);
+    CHECK_EQ(store_open(f->db, s, &err), PQ_OK);
+    return *s ? create_table(*s) : NULL;
+}
+
 /* One commit per item, many more frames than the bound: the log file never
  * grows past the bound (the writer starts it over), the thread ran rounds
  * and the writer finished some itself. */
 static void test_log_bounded(void)
 {
     struct files f;
-    files_make(&f);
     struct pq_store *s = NULL;
-    CHECK_EQ(store_open(f.db, &s, &err), PQ_OK);
-    if (!s) return;
-    const struct pq_table_meta *t = create_table(s);
+    const struct pq_table_meta *t = open_new(&f, &s);
     REQUIRE(t != NULL);
     sqlite3_stmt *ps = NULL;
     sqlite3_prepare_v2(store_db(s), "PRAGMA page_size", -1, &ps, NULL);
@@ -131,11 +136,8 @@ static void test_log_bounded(void)
 static void test_one_large_transaction(void)
 {
     struct files f;
-    files_make(&f);
     struct pq_store *s = NULL;
-    CHECK_EQ(store_open(f.db, &s, &err), PQ_OK);
-    if (!s) return;
-    const struct pq_table_meta *t = create_table(s);
+    const struct pq_table_meta *t = open_new(&f, &s);
     REQUIRE(t != NULL);
     /* 64 KB items: 16 or 17 overflow pages each. */
     enum { N = STORE_CKPT_MAX_FRAMES / 16 + 16 };
