@@ -17,6 +17,11 @@
  *
  * Ownership: pq_engine_open returns a new engine (pq_engine_close it);
  * pq_engine_call borrows `request` and gives a new reference in *response.
+ * An answer may share parts with the engine (a write's {"Items": []} is
+ * kept and given again, exec.c), which drops its references when closed:
+ * an answer held on another thread than the close's must be dropped
+ * before pq_engine_close begins (that drop ordered before it, e.g. both
+ * under one lock) — pqsh serve's reset waits for the answers being sent.
  */
 #ifndef PQSH_ENGINE_H
 #define PQSH_ENGINE_H

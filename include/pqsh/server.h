@@ -113,10 +113,13 @@ bool pq_server_db_per_key(const struct pq_server *s);
 pq_status pq_server_db_name(const char *akid, const char *region, char **out,
                             struct pq_error *err) PQ_MUST_USE;
 /* Runs one API operation on the database `name`, opening it if new
- * (as pq_engine_call: *response a new reference). */
+ * (as pq_engine_call; *response is new and the caller's alone, sharing
+ * nothing with the database's engine: it may be kept past a reset). */
 pq_status pq_server_db_call(struct pq_server *s, const char *name, const char *op, json_t *request,
                             json_t **response, struct pq_error *err) PQ_MUST_USE;
-/* Empties the database `name` (every table, item and token), opening it if new. */
+/* Empties the database `name` (every table, item and token), opening it
+ * if new; waits for the calls in flight on it and for the HTTP answers
+ * they gave to be sent and dropped. */
 pq_status pq_server_db_reset(struct pq_server *s, const char *name,
                              struct pq_error *err) PQ_MUST_USE;
 

@@ -314,7 +314,8 @@ void exec_stmt_free(struct exec_stmt *s);
  * its next exec_prepare (when it has none). */
 void exec_stmt_recycle(struct pq_engine *e, struct exec_stmt *s);
 /* Drops the engine's references to the write answers it kept
- * (pq_engine_close, once no call runs and no caller holds one). */
+ * (pq_engine_close, once no call runs and, engine.h's rule, no other
+ * thread still holds one). */
 void exec_forget_answers(struct pq_engine *e);
 /* Runs a prepared statement; *resp is a new {"Items": […], "NextToken"?} object. */
 pq_status exec_run(struct pq_engine *e, struct exec_stmt *s, const struct exec_request *r,

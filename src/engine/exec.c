@@ -740,7 +740,10 @@ static bool still_empty_answer(json_t *r)
  * before the load), the answer is the engine's alone: given again if it is
  * still exactly {"Items": []}, else released here as its last holder
  * would have. With every kept one still held, a new answer is made (and
- * kept if a place is free). */
+ * kept if a place is free). The engine's references go at its close
+ * (exec_forget_answers), unconditionally: every other holder's last use
+ * must happen before pq_engine_close (engine.h's rule; pqsh serve's reset
+ * waits for it, dbs.c). */
 static json_t *empty_answer(struct pq_engine *e)
 {
     json_t **place = NULL;
@@ -758,6 +761,9 @@ static json_t *empty_answer(struct pq_engine *e)
     return r;
 }
 
+/* Drops the kept answers whatever their counts: those held elsewhere were,
+ * by engine.h's rule, dropped there before the close began, or are held
+ * on this thread (the caller keeps its answer past the close). */
 void exec_forget_answers(struct pq_engine *e)
 {
     for (size_t i = 0; i < ANSWERS_KEPT; i++) {

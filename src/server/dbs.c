@@ -17,6 +17,13 @@
  * the endpoint) and clock_lock. The list only grows (new entries at the
  * head), so a walker reads the head under `lock` and follows `next` freely.
  *
+ * A call's use of the gate lasts until its answer is dropped (srv_db_call
+ * .. srv_db_drop), not just the engine call: an answer may be shared with
+ * the engine that gave it (a write's {"Items": []}, given again, exec.c),
+ * and a reset closes that engine, dropping the engine's references.
+ * jansson's json_decref reads a count plainly before its atomic decrement,
+ * so an HTTP thread's drop must happen before the close, not beside it.
+ *
  * Reads in parallel: a database on a file (in memory too: its file is in a
  * private temporary folder, removed at the end) has, beside its writer
  * engine, a small pool of reader engines (pq_engine_options.reader), opened
@@ -591,6 +598,7 @@ pq_status srv_db_call(struct srv_dbs *d, struct srv_db *db, const char *op, json
                       json_t **response, struct pq_error *err)
 {
     pq_status rc;
+    /* Held for reading until srv_db_drop: see internal.h. */
     pthread_rwlock_rdlock(&db->gate);
     int slot = db->borrowed || !is_read(op, request) ? -1 : reader_take(d, db);
     if (slot >= 0) {
@@ -605,7 +613,22 @@ pq_status srv_db_call(struct srv_dbs *d, struct srv_db *db, const char *op, json
         rc = pq_engine_call(db->engine, op, request, response, err);
         pthread_mutex_unlock(&db->write);
     }
+    return rc;
+}
+
+void srv_db_drop(struct srv_db *db, json_t *response)
+{
+    json_decref(response);
     pthread_rwlock_unlock(&db->gate);
+}
+
+pq_status srv_db_call_copy(struct srv_dbs *d, struct srv_db *db, const char *op, json_t *request,
+                           json_t **response, struct pq_error *err)
+{
+    json_t *given = NULL;
+    pq_status rc = srv_db_call(d, db, op, request, &given, err);
+    *response = given ? json_deep_copy(given) : NULL;
+    srv_db_drop(db, given);
     return rc;
 }
 
@@ -672,6 +695,8 @@ static void remove_files(const char *path)
     }
 }
 
+/* The gate taken for writing waits for every call in flight, and for the
+ * answers they gave to be dropped (srv_db_drop), before the engines close. */
 pq_status srv_db_reset(struct srv_dbs *d, struct srv_db *db, struct pq_error *err)
 {
     if (db->borrowed)
@@ -687,7 +712,9 @@ pq_status srv_db_reset(struct srv_dbs *d, struct srv_db *db, struct pq_error *er
     return rc;
 }
 
-/* Tables, items and bytes of one database, through its own API. */
+/* Tables, items and bytes of one database, through its own API (answers
+ * copied: the ListTables page is kept across the DescribeTable calls,
+ * which would otherwise take the gate again while holding it). */
 static pq_status db_stats(struct srv_dbs *d, struct srv_db *db, struct pq_server_db_stats *s,
                           struct pq_error *err)
 {
@@ -699,13 +726,13 @@ static pq_status db_stats(struct srv_dbs *d, struct srv_db *db, struct pq_server
         json_object_clear(req);
         if (start) json_object_set_new(req, "ExclusiveStartTableName", json_string(start));
         json_decref(resp);
-        if ((rc = srv_db_call(d, db, "ListTables", req, &resp, err))) break;
+        if ((rc = srv_db_call_copy(d, db, "ListTables", req, &resp, err))) break;
         size_t i;
         json_t *t;
         json_array_foreach(json_object_get(resp, "TableNames"), i, t)
         {
             json_t *dreq = json_pack("{s:O}", "TableName", t), *dresp = NULL;
-            rc = srv_db_call(d, db, "DescribeTable", dreq, &dresp, err);
+            rc = srv_db_call_copy(d, db, "DescribeTable", dreq, &dresp, err);
             json_decref(dreq);
             if (rc == PQ_OK) {
                 json_t *td = json_object_get(dresp, "Table");

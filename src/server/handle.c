@@ -356,6 +356,7 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
 {
     struct pq_error err;
     json_t *req = NULL, *resp = NULL;
+    struct srv_db *called = NULL; /* resp is srv_db_call's: srv_db_drop it */
     pq_error_init(&err);
 
     if (is_health_check(rq)) {
@@ -395,6 +396,7 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
         if (!st) {
             snprintf(rs->db, sizeof rs->db, "%s", srv_db_name(db));
             st = srv_db_call(c->dbs, db, rs->op, req, &resp, &err);
+            called = db;
         }
     }
     if (st) {
@@ -404,7 +406,10 @@ static void dispatch(struct srv_ctx *c, const struct srv_request *rq, struct srv
     set_body(rs, resp);
 out:
     json_decref(req);
-    json_decref(resp);
+    if (called)
+        srv_db_drop(called, resp);
+    else
+        json_decref(resp);
     pq_error_release(&err);
 }
 

@@ -584,7 +584,7 @@ pq_status pq_server_db_call(struct pq_server *s, const char *name, const char *o
     struct srv_db *db;
     *response = NULL;
     pq_status rc = srv_dbs_get(s->ctx.dbs, name, &db, err);
-    return rc ? rc : srv_db_call(s->ctx.dbs, db, op, request, response, err);
+    return rc ? rc : srv_db_call_copy(s->ctx.dbs, db, op, request, response, err);
 }
 
 pq_status pq_server_db_reset(struct pq_server *s, const char *name, struct pq_error *err)

@@ -141,16 +141,32 @@ pq_status srv_dbs_get(struct srv_dbs *d, const char *name, struct srv_db **out,
 pq_status srv_dbs_for_request(struct srv_dbs *d, const struct srv_request *rq, struct srv_db **out,
                               struct pq_error *err) PQ_MUST_USE;
 const char *srv_db_name(const struct srv_db *db);
-/* pq_engine_call on the database, under its locks, on the one clock. */
+/* pq_engine_call on the database, under its locks, on the one clock.
+ * Every srv_db_call, failed or not, is followed by one srv_db_drop(db,
+ * *response) on the same thread: until then the database's gate stays
+ * held for reading, so a reset (or a new endpoint) waits, and *response,
+ * which may share parts with the database's engine (pq_engine_close's
+ * rule, engine.h), is never dropped beside that engine's close. Between
+ * the two, the thread makes no other srv_db_call (use srv_db_call_copy
+ * to keep an answer longer) and nothing else that takes the gate. */
 pq_status srv_db_call(struct srv_dbs *d, struct srv_db *db, const char *op, json_t *request,
                       json_t **response, struct pq_error *err) PQ_MUST_USE;
+/* Drops `response` (NULL ok) and ends srv_db_call's use of the gate. */
+void srv_db_drop(struct srv_db *db, json_t *response);
+/* srv_db_call and srv_db_drop with *response a deep copy: the caller's
+ * alone (json_decref it), sharing nothing with the engine, free to
+ * outlive a reset. */
+pq_status srv_db_call_copy(struct srv_dbs *d, struct srv_db *db, const char *op, json_t *request,
+                           json_t **response, struct pq_error *err) PQ_MUST_USE;
 /* "pqsh:Clock" (the one clock of every database) and "pqsh:TtlSweep"
  * (every database), as pq_engine_admin answers them. */
 pq_status srv_dbs_admin(struct srv_dbs *d, const char *op, json_t *request, json_t **response,
                         struct pq_error *err) PQ_MUST_USE;
 /* DescribeEndpoints' address for every database, now and later. */
 void srv_dbs_set_endpoint(struct srv_dbs *d, const char *address);
-/* Empties one database: closed, its files removed, reopened. */
+/* Empties one database: closed, its files removed, reopened; waits for
+ * the calls in flight and their answers' srv_db_drop. The calling thread
+ * must hold no answer of `db`'s (it would wait for itself). */
 pq_status srv_db_reset(struct srv_dbs *d, struct srv_db *db, struct pq_error *err) PQ_MUST_USE;
 pq_status srv_dbs_list(struct srv_dbs *d, struct pq_server_db_stats **out, size_t *n,
                        struct pq_error *err) PQ_MUST_USE;
