@@ -46,6 +46,7 @@
 
 struct store_ckpt {
     sqlite3 *writer;  /* borrowed: the writer's connection */
+    char *file;       /* the writer's file, for the thread's connection */
     sqlite3 *db;      /* the thread's connection, or NULL before the first round */
     pthread_t thread; /* valid when `started` */
     pthread_mutex_t m;
@@ -58,14 +59,17 @@ struct store_ckpt {
     struct store_ckpt_stats stats;
 };
 
-/* Opens the thread's connection to the writer's file (NULL on failure). */
+/* Opens the thread's connection to the writer's file (NULL on failure,
+ * after which the writer checkpoints inline for good). */
 static sqlite3 *open_own(const struct store_ckpt *c)
 {
-    const char *file = sqlite3_db_filename(c->writer, "main");
     sqlite3 *db = NULL;
-    if (!file || !*file ||
-        sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    if (!c->file || sqlite3_open_v2(c->file, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                    NULL) != SQLITE_OK)
         goto fail;
+    /* Only the first read can be kept waiting (another connection
+     * recovering the log, say); a PASSIVE checkpoint never waits. */
+    sqlite3_busy_timeout(db, 5000);
     /* A checkpoint needs the connection's log open: a first read opens it. */
     if (sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
@@ -172,6 +176,8 @@ struct store_ckpt *store_ckpt_start(sqlite3 *writer)
 {
     struct store_ckpt *c = pq_xcalloc(1, sizeof *c);
     c->writer = writer;
+    const char *file = sqlite3_db_filename(writer, "main");
+    c->file = file && *file ? pq_xstrdup(file) : NULL;
     pthread_mutex_init(&c->m, NULL);
     pthread_cond_init(&c->wake, NULL);
     pthread_cond_init(&c->idle, NULL);
@@ -189,6 +195,7 @@ void store_ckpt_stop(struct store_ckpt *c)
     pthread_mutex_unlock(&c->m);
     if (c->started) pthread_join(c->thread, NULL);
     sqlite3_close_v2(c->db);
+    free(c->file);
     pthread_cond_destroy(&c->idle);
     pthread_cond_destroy(&c->wake);
     pthread_mutex_destroy(&c->m);
