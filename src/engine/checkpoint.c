@@ -79,6 +79,16 @@ fail:
     return NULL;
 }
 
+/* A PASSIVE checkpoint of `db`: the frames of the log now in the database,
+ * or -1 when it failed (SQLITE_BUSY: another connection was checkpointing,
+ * and copied). */
+static int passive(sqlite3 *db, const char *name)
+{
+    int log = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    return rc == SQLITE_OK ? copied : -1;
+}
+
 static void *ckpt_main(void *arg)
 {
     struct store_ckpt *c = arg;
@@ -89,14 +99,10 @@ static void *ckpt_main(void *arg)
         if (c->stop) break;
         pthread_mutex_unlock(&c->m);
         if (!c->db) c->db = open_own(c);
-        int log = 0, copied = 0;
-        int rc =
-            c->db ? sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
-                  : SQLITE_CANTOPEN;
+        int copied = c->db ? passive(c->db, NULL) : -1;
         pthread_mutex_lock(&c->m);
         if (!c->db) c->failed = true;
-        /* SQLITE_BUSY: another connection was checkpointing; it copied. */
-        if (rc == SQLITE_OK && copied >= 0) __atomic_store_n(&c->copied, copied, __ATOMIC_RELAXED);
+        if (copied >= 0) __atomic_store_n(&c->copied, copied, __ATOMIC_RELAXED);
         c->stats.rounds++;
         __atomic_store_n(&c->busy, false, __ATOMIC_RELAXED);
         pthread_cond_broadcast(&c->idle);
@@ -162,10 +168,9 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
     }
     pthread_mutex_unlock(&c->m);
     if (!now) return SQLITE_OK;
-    int log = 0, copied = 0;
-    int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    int copied = passive(db, name);
     pthread_mutex_lock(&c->m);
-    if (rc == SQLITE_OK && copied >= 0) __atomic_store_n(&c->copied, copied, __ATOMIC_RELAXED);
+    if (copied >= 0) __atomic_store_n(&c->copied, copied, __ATOMIC_RELAXED);
     c->stats.inline_rounds++;
     pthread_mutex_unlock(&c->m);
     /* As SQLite's own hook: a failed checkpoint is not the commit's failure. */
