@@ -5,20 +5,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_engine_open.h"
 #include "pqsh/engine.h"
-
-static struct pq_engine *open_engine(void)
-{
-    struct pq_engine_options opt = {.path = ":memory:", .fixed_time = 1700000000.0};
-    struct pq_engine *e = NULL;
-    struct pq_error err;
-    pq_error_init(&err);
-    if (pq_engine_open(&opt, &e, &err)) {
-        fprintf(stderr, "cannot open engine: %s\n", err.message);
-        exit(1);
-    }
-    return e;
-}
 
 /* "OK <json>" or "ERR <type> <message>": a new string. The request is
  * `request` plus, when `name` is given, a member named name[0..nlen)
@@ -78,7 +66,7 @@ static void starts(struct pq_engine *e, const char *op, const char *request, con
 
 int main(void)
 {
-    struct pq_engine *e = open_engine();
+    struct pq_engine *e = test_engine_open(0);
     starts(
         e, "CreateTable",
         "{\"TableName\": \"Tab\", \"BillingMode\": \"PAY_PER_REQUEST\", \"AttributeDefinitions\": "

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "test_engine_open.h"
 #include "engine/eval.h"
 #include "pqsh/engine.h"
 
@@ -16,18 +17,12 @@ static struct pq_error last_err;
 
 static void engine_start(size_t page_bytes)
 {
-    struct pq_engine_options opt = {
-        .path = ":memory:", .region = NULL, .fixed_time = 1700000000.0, .page_bytes = page_bytes};
     static bool started;
     if (!started) pq_error_init(&last_err);
     started = true;
     pq_error_release(&last_err);
     if (eng) pq_engine_close(eng);
-    eng = NULL;
-    if (pq_engine_open(&opt, &eng, &last_err) != PQ_OK) {
-        fprintf(stderr, "cannot open engine: %s\n", last_err.message);
-        exit(1);
-    }
+    eng = test_engine_open(page_bytes);
 }
 
 /* Calls `op` with a request written as JSON text; returns the response (new

@@ -14,22 +14,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_engine_open.h"
 #include "pqsh/engine.h"
 #include "pqsh/parse.h"
 #include "pqsh/plan.h"
-
-static struct pq_engine *open_engine(void)
-{
-    struct pq_engine_options opt = {.path = ":memory:", .fixed_time = 1700000000.0};
-    struct pq_engine *e = NULL;
-    struct pq_error err;
-    pq_error_init(&err);
-    if (pq_engine_open(&opt, &e, &err)) {
-        fprintf(stderr, "cannot open engine: %s\n", err.message);
-        exit(1);
-    }
-    return e;
-}
 
 /* "OK <json>" or "ERR <type> <message> [range] <detail>": a new string. */
 static char *answer(pq_status st, json_t *resp, const struct pq_error *err)
@@ -123,7 +111,7 @@ static void setup(struct pq_engine *e)
 /* The tree runs, not the text; NULL entries and entries past `n` parse. */
 static void test_tree_runs(const char *op, const char *list)
 {
-    struct pq_engine *e = open_engine();
+    struct pq_engine *e = test_engine_open(0);
     setup(e);
     size_t base;
     struct pq_stmt *tree = parse_at("", "INSERT INTO Tab VALUE {'pk': 'tree1'}", &base);
@@ -192,7 +180,7 @@ static void compare(const char *op, const char *list, const struct member *m, si
                     const char *extra, const char *expect)
 {
     static const char *const pads[] = {"", "\n\n   ", " \t\n"};
-    struct pq_engine *a = open_engine(), *b = open_engine();
+    struct pq_engine *a = test_engine_open(0), *b = test_engine_open(0);
     setup(a);
     setup(b);
     struct pq_parsed *parsed = calloc(n, sizeof *parsed);
@@ -288,7 +276,7 @@ static void test_same_answers(void)
             "Validation failed in TransactStatements[1]: Where clause");
     /* ExecuteStatement through the same call: the range in the text. */
     const struct member one[] = {{"SELECT * FROM Tab WHERE pk = 'o1' AND nosuch(amount)", NULL}};
-    struct pq_engine *a = open_engine(), *b = open_engine();
+    struct pq_engine *a = test_engine_open(0), *b = test_engine_open(0);
     setup(a);
     setup(b);
     size_t base;
