@@ -8,6 +8,7 @@
 
 #include "aws/http.h"
 #include "check.h"
+#include "test_http_util.h"
 #include "pqsh/server.h"
 #include "server/internal.h"
 
@@ -230,48 +231,12 @@ static void test_protocol_errors(void)
 
 /* ---- over HTTP ------------------------------------------------------------ */
 
-static size_t collect(char *p, size_t size, size_t n, void *ud)
-{
-    pq_buf_add(ud, p, size * n);
-    return size * n;
-}
-
 static int log_lines;
 static void count_log(void *ctx, const char *line)
 {
     (void)ctx;
     (void)line;
     __atomic_add_fetch(&log_lines, 1, __ATOMIC_SEQ_CST);
-}
-
-static long post(CURL *h, const char *url, const char *op, const char *body, size_t len,
-                 struct pq_buf *out, char *crc, size_t crclen)
-{
-    char target[128];
-    snprintf(target, sizeof target, "X-Amz-Target: DynamoDB_20120810.%s", op);
-    struct curl_slist *hl = NULL;
-    hl = curl_slist_append(hl, "Content-Type: application/x-amz-json-1.0");
-    hl = curl_slist_append(hl, target);
-    hl = curl_slist_append(hl, "X-Amz-Date: 20240101T000000Z");
-    hl = curl_slist_append(hl, "Authorization: AWS4-HMAC-SHA256 Credential=k/20240101/r/dynamodb/"
-                               "aws4_request, SignedHeaders=host, Signature=00");
-    hl = curl_slist_append(hl, "Expect:");
-    pq_buf_reset(out);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-    struct curl_header *ch = NULL;
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) {
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        if (crc && curl_easy_header(h, "x-amz-crc32", 0, CURLH_HEADER, -1, &ch) == CURLHE_OK)
-            snprintf(crc, crclen, "%s", ch->value);
-    }
-    curl_slist_free_all(hl);
-    return status;
 }
 
 static void test_http(void)
@@ -296,13 +261,13 @@ static void test_http(void)
     const char *create = "{\"TableName\":\"Tab\",\"BillingMode\":\"PAY_PER_REQUEST\","
                          "\"AttributeDefinitions\":[{\"AttributeName\":\"k\",\"AttributeType\":"
                          "\"S\"}],\"KeySchema\":[{\"AttributeName\":\"k\",\"KeyType\":\"HASH\"}]}";
-    CHECK_EQ(post(h, url, "CreateTable", create, strlen(create), &out, crc, sizeof crc), 200);
+    CHECK_EQ(ddb_post(h, url, "CreateTable", create, strlen(create), &out, crc, sizeof crc), 200);
     CHECK(strstr(out.data, "\"TableName\":\"Tab\"") != NULL);
     char want[32];
     snprintf(want, sizeof want, "%lu", (unsigned long)pq_crc32(out.data, out.len));
     CHECK_STR(crc, want);
     const char *put = "{\"TableName\":\"Tab\",\"Item\":{\"k\":{\"S\":\"a\"}}}";
-    CHECK_EQ(post(h, url, "PutItem", put, strlen(put), &out, NULL, 0), 200);
+    CHECK_EQ(ddb_post(h, url, "PutItem", put, strlen(put), &out, NULL, 0), 200);
     CHECK_STR(out.data, "{}");
     long connects = -1;
     curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
@@ -311,11 +276,11 @@ static void test_http(void)
     /* Over the body limit: 413 before the body is read. */
     char *big = pq_xmalloc(5000);
     memset(big, ' ', 5000);
-    CHECK_EQ(post(h, url, "ListTables", big, 5000, &out, NULL, 0), 413);
+    CHECK_EQ(ddb_post(h, url, "ListTables", big, 5000, &out, NULL, 0), 413);
     CHECK(strstr(out.data, "RequestEntityTooLargeException") != NULL);
     free(big);
     const char *get = "{\"TableName\":\"Tab\",\"Key\":{\"k\":{\"S\":\"a\"}}}";
-    CHECK_EQ(post(h, url, "GetItem", get, strlen(get), &out, NULL, 0), 200);
+    CHECK_EQ(ddb_post(h, url, "GetItem", get, strlen(get), &out, NULL, 0), 200);
     CHECK_STR(out.data, "{\"Item\":{\"k\":{\"S\":\"a\"}}}");
 
     curl_easy_cleanup(h);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "test_http_util.h"
 #include "pqsh/server.h"
 #include "pqsh/thread.h"
 #include "server/internal.h"
@@ -121,36 +122,6 @@ static void test_reset_waits_for_answer(void)
 static char url[64];
 static atomic_int writes, stop, failures;
 
-static size_t collect(char *p, size_t size, size_t n, void *ud)
-{
-    pq_buf_add(ud, p, size * n);
-    return size * n;
-}
-
-static long post(CURL *h, const char *op, const char *body, struct pq_buf *out)
-{
-    char target[128];
-    snprintf(target, sizeof target, "X-Amz-Target: DynamoDB_20120810.%s", op);
-    struct curl_slist *hl = NULL;
-    hl = curl_slist_append(hl, "Content-Type: application/x-amz-json-1.0");
-    hl = curl_slist_append(hl, target);
-    hl = curl_slist_append(hl, "X-Amz-Date: 20240101T000000Z");
-    hl = curl_slist_append(hl, "Authorization: AWS4-HMAC-SHA256 Credential=k/20240101/r/dynamodb/"
-                               "aws4_request, SignedHeaders=host, Signature=00");
-    hl = curl_slist_append(hl, "Expect:");
-    pq_buf_reset(out);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hl);
-    return status;
-}
-
 static bool has_error(const struct pq_buf *b, const char *type)
 {
     return strstr(b->data, type) != NULL;
@@ -168,13 +139,13 @@ static void *writer_run(void *arg)
         char body[128];
         snprintf(body, sizeof body, "{\"Statement\":\"INSERT INTO Tab VALUE {'k': 'w%d-%ld'}\"}",
                  id, n);
-        long st = post(h, "ExecuteStatement", body, &out);
+        long st = ddb_post(h, url, "ExecuteStatement", body, strlen(body), &out, NULL, 0);
         if (st == 200 && strcmp(out.data, "{\"Items\":[]}") == 0) {
             atomic_fetch_add(&writes, 1);
             continue;
         }
         if (st == 400 && has_error(&out, "#ResourceNotFoundException")) {
-            st = post(h, "CreateTable", CREATE, &out);
+            st = ddb_post(h, url, "CreateTable", CREATE, strlen(CREATE), &out, NULL, 0);
             if (st == 200 || (st == 400 && has_error(&out, "#ResourceInUseException"))) continue;
         }
         fprintf(stderr, "  writer %d: %ld %s\n", id, st, out.data);
